@@ -1,0 +1,219 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { AmiHeader, AmiMessage, AmiMessageKind } from './message.js';
+import { AmiFrameError } from './errors.js';
+
+export interface AmiParserOptions {
+  /** Called once per complete message, synchronously, in stream order. */
+  onMessage: (msg: AmiMessage) => void;
+  /** Called for a dropped message (over the size cap); parsing goes on. */
+  onError?: (err: AmiFrameError) => void;
+  /** Largest message kept, in characters; a bigger one is dropped and the parser resynchronises. */
+  maxMessageBytes?: number;
+}
+
+export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
+
+const END_COMMAND = '--END COMMAND--';
+const FOLLOWS_HEADER = /^(?:privilege|actionid|message)\s*:/i;
+const MESSAGE_START = /^(?:response|event|action)\s*:/i;
+const BANNER = /^Asterisk Call Manager/i;
+
+const enum Mode {
+  /** Header lines of an ordinary message; a blank line ends it. */
+  Headers,
+  /** Legacy `Response: Follows`: raw body lines until `--END COMMAND--`. */
+  FollowsBody,
+  /** Dropping an oversized message until the next blank line. */
+  Skipping,
+}
+
+/**
+ * Streaming AMI parser. Feed it Buffers as they arrive; any split of the byte stream yields the
+ * same messages (UTF-8 sequences cut by a chunk boundary are held by the StringDecoder).
+ * Memory is bounded by `maxMessageBytes` plus one chunk, whatever the peer sends.
+ */
+export class AmiParser {
+  private readonly onMessage: (msg: AmiMessage) => void;
+  private readonly onError: ((err: AmiFrameError) => void) | undefined;
+  private readonly max: number;
+  private readonly decoder = new StringDecoder('utf8');
+
+  private buf = '';
+  private atStreamStart = true;
+  private mode = Mode.Headers;
+  private kind: AmiMessageKind = 'other';
+  private headers: AmiHeader[] = [];
+  private size = 0;
+  private follows = false;
+  private followsHeaders = false;
+  private body: string[] = [];
+  /** A blank line seen inside a Follows body: part of the body unless a new message starts next. */
+  private pendingBlank: string | null = null;
+  private firstLine = '';
+
+  constructor(opts: AmiParserOptions) {
+    this.onMessage = opts.onMessage;
+    this.onError = opts.onError;
+    this.max = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  }
+
+  push(chunk: Buffer | string): void {
+    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    const buf = this.buf.length === 0 ? text : this.buf + text;
+    let start = 0;
+    let nl = buf.indexOf('\n', start);
+    while (nl !== -1) {
+      const end = nl > start && buf.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      this.line(buf, start, end, nl + 1);
+      start = nl + 1;
+      nl = buf.indexOf('\n', start);
+    }
+    this.buf = start === 0 ? buf : buf.slice(start);
+    if (this.size + this.buf.length > this.max) {
+      if (this.mode === Mode.Skipping) this.buf = '';
+      else this.overflow(this.size + this.buf.length);
+    }
+  }
+
+  /** The stream ended: a message not closed by a blank line is delivered as it stands. */
+  end(): void {
+    const rest = this.buf + this.decoder.end();
+    this.buf = '';
+    if (rest.length > 0) this.line(rest, 0, rest.endsWith('\r') ? rest.length - 1 : rest.length, rest.length);
+    this.pendingBlank = null;
+    if (this.mode !== Mode.Skipping && this.headers.length > 0) this.emit();
+    this.reset();
+  }
+
+  private line(buf: string, start: number, end: number, next: number): void {
+    if (this.mode === Mode.Skipping) {
+      if (end === start) this.reset();
+      return;
+    }
+    if (this.mode === Mode.FollowsBody) {
+      this.followsLine(buf, start, end, next);
+      return;
+    }
+    if (end === start) {
+      if (this.headers.length > 0) this.emit();
+      this.atStreamStart = false;
+      return;
+    }
+    const text = buf.slice(start, end);
+    this.size += next - start;
+    if (this.size > this.max) return this.overflow(this.size);
+    if (this.headers.length === 0) {
+      this.startMessage(text);
+      return;
+    }
+    if (this.follows && this.followsHeaders) {
+      if (FOLLOWS_HEADER.test(text)) {
+        this.headers.push(splitHeader(text));
+        return;
+      }
+      this.followsHeaders = false;
+      this.mode = Mode.FollowsBody;
+      this.followsLine(buf, start, end, next);
+      return;
+    }
+    this.headers.push(splitHeader(text));
+  }
+
+  private startMessage(text: string): void {
+    if (this.atStreamStart) {
+      this.atStreamStart = false;
+      if (BANNER.test(text)) {
+        this.onMessage({ kind: 'banner', headers: [[text, '']] });
+        return;
+      }
+    }
+    const header = splitHeader(text);
+    const key = header[0].toLowerCase();
+    this.kind = key === 'event' ? 'event' : key === 'response' ? 'response' : 'other';
+    this.firstLine = text;
+    this.headers.push(header);
+    if (this.kind === 'response' && header[1].toLowerCase() === 'follows') {
+      this.follows = true;
+      this.followsHeaders = true;
+    }
+  }
+
+  private followsLine(buf: string, start: number, end: number, next: number): void {
+    const raw = buf.slice(start, next);
+    this.size += raw.length;
+    if (this.size > this.max) return this.overflow(this.size);
+    if (end === start) {
+      // A blank line: the end of the body only if the next line starts a new message.
+      if (this.pendingBlank !== null) this.body.push(this.pendingBlank);
+      this.pendingBlank = raw;
+      return;
+    }
+    const text = buf.slice(start, end);
+    if (this.pendingBlank !== null) {
+      if (MESSAGE_START.test(text)) {
+        this.pendingBlank = null;
+        this.emit();
+        this.line(buf, start, end, next);
+        return;
+      }
+      this.body.push(this.pendingBlank);
+      this.pendingBlank = null;
+    }
+    if (text.endsWith(END_COMMAND)) {
+      this.body.push(text.slice(0, text.length - END_COMMAND.length));
+      // The blank line that follows the marker closes the message in Headers mode.
+      this.mode = Mode.Headers;
+      return;
+    }
+    this.body.push(raw);
+  }
+
+  private emit(): void {
+    const msg: AmiMessage = { kind: this.kind, headers: this.headers };
+    if (this.follows) msg.body = this.body.join('');
+    this.onMessage(msg);
+    this.reset();
+  }
+
+  private overflow(size: number): void {
+    const first = this.firstLine || this.buf.slice(0, 80);
+    this.reset();
+    this.buf = '';
+    this.mode = Mode.Skipping;
+    this.onError?.(
+      new AmiFrameError(`AMI message of ${size} bytes exceeds the ${this.max}-byte cap; dropped`, {
+        firstLine: first.slice(0, 200),
+        size,
+      }),
+    );
+  }
+
+  private reset(): void {
+    this.mode = Mode.Headers;
+    this.headers = [];
+    this.kind = 'other';
+    this.size = 0;
+    this.follows = false;
+    this.followsHeaders = false;
+    this.body = [];
+    this.pendingBlank = null;
+    this.firstLine = '';
+  }
+}
+
+/** `Key: value` split on the first colon; one space after it is the separator, the rest is value. */
+export function splitHeader(text: string): AmiHeader {
+  const colon = text.indexOf(':');
+  if (colon === -1) return [text, ''];
+  const valueStart = text.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1;
+  return [text.slice(0, colon), text.slice(valueStart)];
+}
+
+/** Parse a whole byte string (a capture file, a test fixture) into its messages. */
+export function parseAll(data: Buffer | string, opts: Omit<AmiParserOptions, 'onMessage'> = {}): AmiMessage[] {
+  const out: AmiMessage[] = [];
+  const parser = new AmiParser({ ...opts, onMessage: (m) => out.push(m) });
+  parser.push(data);
+  parser.end();
+  return out;
+}

@@ -1,0 +1,106 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** UTC text `YYYY-MM-DDTHH:MM:SS.mmmZ`: sortable, readable in any SQL shell (SPEC §2). */
+export type Time = string;
+
+export const QUEUE_STATUSES = ['NEW', 'SENDING', 'SENT', 'SUCCESS', 'FAILED', 'LOST', 'INVALID', 'EXPIRED', 'CANCELLED'] as const;
+export type QueueStatus = (typeof QUEUE_STATUSES)[number];
+/** Statuses after which a row never changes status again. */
+export const TERMINAL_STATUSES: readonly QueueStatus[] = ['SUCCESS', 'FAILED', 'LOST', 'INVALID', 'EXPIRED', 'CANCELLED'];
+
+export const CALL_STATES = ['DIALING', 'RINGING', 'UP', 'ENDED', 'FAILED'] as const;
+export type CallState = (typeof CALL_STATES)[number];
+
+/** Columns of manager_queue and manager_queue_archive; comments say who writes them. */
+export interface ManagerQueueTable {
+  id: Generated<number>;
+  // client
+  server: ColumnType<string, string | undefined, string>;
+  action: string;
+  channel: string | null;
+  callerid: string | null;
+  params: ColumnType<string, string | undefined, string>;
+  priority: ColumnType<number, number | undefined, number>;
+  not_before: Time | null;
+  expires_at: Time | null;
+  tag: string | null;
+  status: ColumnType<QueueStatus, QueueStatus | undefined, QueueStatus>;
+  created_at: ColumnType<Time, Time | undefined, never>;
+  // action-sender
+  sent_at: Time | null;
+  response_at: Time | null;
+  action_id: string | null;
+  response: string | null;
+  message: string | null;
+  // manager-listener
+  uniqueid: string | null;
+  linkedid: string | null;
+  call_channel: string | null;
+  call_state: CallState | null;
+  call_reason: number | null;
+  answered_at: Time | null;
+  ended_at: Time | null;
+  hangup_cause: number | null;
+  hangup_cause_txt: string | null;
+}
+
+export interface ManagerQueueArchiveTable extends Omit<ManagerQueueTable, 'id' | 'created_at'> {
+  id: number;
+  created_at: Time;
+}
+
+export interface WorkersTable {
+  server: string;
+  name: string;
+  pid: number;
+  host: string;
+  started_at: Time;
+  beat_at: Time;
+  /** starting | running | stopping | stopped | crashed */
+  state: string;
+  /** disconnected | connecting | connected | n/a */
+  ami_state: string;
+  /** JSON object of counters (sent, failed, events, ...), written with each beat. */
+  counters: ColumnType<string, string | undefined, string>;
+  last_error: string | null;
+  last_error_at: Time | null;
+}
+
+export interface ManagerEventsTable {
+  id: Generated<number>;
+  server: string;
+  time: Time;
+  event: string;
+  uniqueid: string | null;
+  channel: string | null;
+  queue_id: number | null;
+  /** Every header, in order, as JSON `[[key, value], ...]`. */
+  headers: string;
+}
+
+export interface ConferencesTable {
+  id: Generated<number>;
+  server: string;
+  /** confbridge | meetme */
+  kind: string;
+  room: string;
+  /** JSON array of members: channel, user number, joined_at, kicked (reason) */
+  members: ColumnType<string, string | undefined, string>;
+  member_count: ColumnType<number, number | undefined, number>;
+  alone_since: Time | null;
+  first_seen: Time;
+  last_seen: Time;
+  closed_at: Time | null;
+}
+
+export interface Database {
+  manager_queue: ManagerQueueTable;
+  manager_queue_archive: ManagerQueueArchiveTable;
+  workers: WorkersTable;
+  manager_events: ManagerEventsTable;
+  conferences: ConferencesTable;
+}
+
+export type QueueRow = Selectable<ManagerQueueTable>;
+export type NewQueueRow = Insertable<ManagerQueueTable>;
+export type WorkerRow = Selectable<WorkersTable>;
