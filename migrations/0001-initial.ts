@@ -3,9 +3,9 @@ import { sql, type Kysely } from 'kysely';
 // SQLite's default for a time column; the same text format a client gets from isoNow().
 const NOW = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
-const STATUS_CHECK = sql`CHECK (status IN ('NEW','SENDING','SENT','SUCCESS','FAILED','LOST','INVALID','EXPIRED','CANCELLED'))`;
-const CALL_STATE_CHECK = sql`CHECK (call_state IS NULL OR call_state IN ('DIALING','RINGING','UP','ENDED','FAILED'))`;
-const PARAMS_CHECK = sql`CHECK (json_valid(params))`;
+const STATUS_CHECK = sql`status IN ('NEW','SENDING','SENT','SUCCESS','FAILED','LOST','INVALID','EXPIRED','CANCELLED')`;
+const CALL_STATE_CHECK = sql`call_state IS NULL OR call_state IN ('DIALING','RINGING','UP','ENDED','FAILED')`;
+const PARAMS_CHECK = sql`json_valid(params)`;
 
 // The queue and its archive share their columns; the archive keeps the original id.
 type TableBuilder = ReturnType<Kysely<unknown>['schema']['createTable']>;
