@@ -1,0 +1,57 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { claimRows, enqueue, markInvalid, markLost, markSent, markUnsentFailed, releaseRows } from '../src/shared/queue/index.js';
+import { openTestDb, rowById, type TestDb } from './queue-db.js';
+
+describe('state changes of claimed rows', () => {
+  let t: TestDb;
+  beforeEach(async () => (t = await openTestDb()));
+  afterEach(async () => t.close());
+  const claimed = async (n: number, action = 'Originate', callerid: string | null = null) => {
+    const ids: number[] = [];
+    for (let i = 0; i < n; i++) ids.push(await enqueue(t.db, { action, callerid }));
+    await claimRows(t.db, { server: 'default', limit: n, ttlSeconds: 60 });
+    return ids;
+  };
+
+  it('markSent: SENDING → SENT with sent_at and action_id, writing a generated callerid only where none was', async () => {
+    const [a] = await claimed(1);
+    const [b] = await claimed(1, 'Originate', 'CLIENT-1');
+    expect(await markSent(t.db, { id: a!, actionId: 'amiq-1-x', callerid: 'M1' }, '2026-01-01T00:00:00.000Z')).toBe(true);
+    expect(await markSent(t.db, { id: b!, actionId: 'amiq-2-x', callerid: 'M2' })).toBe(true);
+    expect(await rowById(t.db, a!)).toMatchObject({ status: 'SENT', action_id: 'amiq-1-x', callerid: 'M1', sent_at: '2026-01-01T00:00:00.000Z' });
+    expect(await rowById(t.db, b!)).toMatchObject({ status: 'SENT', callerid: 'CLIENT-1' });
+    expect(await markSent(t.db, { id: a!, actionId: 'again' })).toBe(false);
+    const fresh = await enqueue(t.db, { action: 'Ping' });
+    expect(await markSent(t.db, { id: fresh, actionId: 'no' })).toBe(false);
+    expect((await rowById(t.db, fresh)).status).toBe('NEW');
+  });
+
+  it('markInvalid and markUnsentFailed only touch claimed rows', async () => {
+    const [a, b] = await claimed(2);
+    expect(await markInvalid(t.db, a!, 'channel: required for Originate')).toBe(true);
+    expect(await markUnsentFailed(t.db, b!, 'callerid "x": the call has already ended')).toBe(true);
+    expect(await rowById(t.db, a!)).toMatchObject({ status: 'INVALID', message: 'channel: required for Originate', sent_at: null });
+    expect(await rowById(t.db, b!)).toMatchObject({ status: 'FAILED', message: 'callerid "x": the call has already ended' });
+    const fresh = await enqueue(t.db, { action: 'Ping' });
+    expect(await markInvalid(t.db, fresh, 'x')).toBe(false);
+    expect(await markUnsentFailed(t.db, fresh, 'x')).toBe(false);
+    expect((await rowById(t.db, fresh)).status).toBe('NEW');
+  });
+
+  it('releaseRows: claimed or SENT-but-unwritten rows go back to NEW without sent_at/action_id', async () => {
+    const [a, b] = await claimed(2);
+    await markSent(t.db, { id: b!, actionId: 'amiq-b' });
+    expect(await releaseRows(t.db, [a!, b!])).toBe(2);
+    expect(await rowById(t.db, b!)).toMatchObject({ status: 'NEW', sent_at: null, action_id: null });
+    expect((await rowById(t.db, a!)).status).toBe('NEW');
+    expect(await releaseRows(t.db, [])).toBe(0);
+  });
+
+  it('markLost: only SENT rows become LOST', async () => {
+    const [a, b] = await claimed(2);
+    await markSent(t.db, { id: a!, actionId: 'amiq-a' });
+    expect(await markLost(t.db, [a!, b!], 'no response within 10000 ms')).toBe(1);
+    expect(await rowById(t.db, a!)).toMatchObject({ status: 'LOST', message: 'no response within 10000 ms' });
+    expect((await rowById(t.db, b!)).status).toBe('SENDING');
+  });
+});
