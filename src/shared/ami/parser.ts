@@ -50,6 +50,8 @@ export class AmiParser {
   /** A blank line seen inside a Follows body: part of the body unless a new message starts next. */
   private pendingBlank: string | null = null;
   private firstLine = '';
+  /** Skipping dropped the start of the current line: its end is not a blank line. */
+  private midLine = false;
 
   constructor(opts: AmiParserOptions) {
     this.onMessage = opts.onMessage;
@@ -70,9 +72,16 @@ export class AmiParser {
     }
     this.buf = start === 0 ? buf : buf.slice(start);
     if (this.size + this.buf.length > this.max) {
-      if (this.mode === Mode.Skipping) this.buf = '';
-      else this.overflow(this.size + this.buf.length);
+      // A line that never ends: drop what we hold of it so memory stays bounded.
+      if (this.mode !== Mode.Skipping) this.overflow(this.size + this.buf.length, this.buf);
+      this.buf = '';
+      this.midLine = true;
     }
+  }
+
+  /** Characters held for the message being read (partial line plus its counted lines). */
+  get bufferedChars(): number {
+    return this.size + this.buf.length;
   }
 
   /** The stream ended: a message not closed by a blank line is delivered as it stands. */
@@ -83,11 +92,13 @@ export class AmiParser {
     this.pendingBlank = null;
     if (this.mode !== Mode.Skipping && this.headers.length > 0) this.emit();
     this.reset();
+    this.midLine = false;
   }
 
   private line(buf: string, start: number, end: number, next: number): void {
     if (this.mode === Mode.Skipping) {
-      if (end === start) this.reset();
+      if (this.midLine) this.midLine = false;
+      else if (end === start) this.reset();
       return;
     }
     if (this.mode === Mode.FollowsBody) {
@@ -101,7 +112,7 @@ export class AmiParser {
     }
     const text = buf.slice(start, end);
     this.size += next - start;
-    if (this.size > this.max) return this.overflow(this.size);
+    if (this.size > this.max) return this.overflow(this.size, text);
     if (this.headers.length === 0) {
       this.startMessage(text);
       return;
@@ -141,7 +152,7 @@ export class AmiParser {
   private followsLine(buf: string, start: number, end: number, next: number): void {
     const raw = buf.slice(start, next);
     this.size += raw.length;
-    if (this.size > this.max) return this.overflow(this.size);
+    if (this.size > this.max) return this.overflow(this.size, raw);
     if (end === start) {
       // A blank line: the end of the body only if the next line starts a new message.
       if (this.pendingBlank !== null) this.body.push(this.pendingBlank);
@@ -175,8 +186,9 @@ export class AmiParser {
     this.reset();
   }
 
-  private overflow(size: number): void {
-    const first = this.firstLine || this.buf.slice(0, 80);
+  /** Drop the message being read; `line` stands in for its first line when none is complete. */
+  private overflow(size: number, line: string): void {
+    const first = this.firstLine || line;
     this.reset();
     this.buf = '';
     this.mode = Mode.Skipping;
@@ -184,6 +196,7 @@ export class AmiParser {
       new AmiFrameError(`AMI message of ${size} bytes exceeds the ${this.max}-byte cap; dropped`, {
         firstLine: first.slice(0, 200),
         size,
+        max: this.max,
       }),
     );
   }

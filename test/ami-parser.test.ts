@@ -1,0 +1,261 @@
+import { describe, expect, it } from 'vitest';
+import { AmiParser, parseAll, splitHeader } from '../src/shared/ami/parser.js';
+import { AmiFrameError } from '../src/shared/ami/errors.js';
+import { eventName, getHeader, type AmiMessage } from '../src/shared/ami/message.js';
+
+function collect(opts: { maxMessageBytes?: number } = {}) {
+  const messages: AmiMessage[] = [];
+  const errors: AmiFrameError[] = [];
+  const parser = new AmiParser({ ...opts, onMessage: (m) => messages.push(m), onError: (e) => errors.push(e) });
+  return { parser, messages, errors };
+}
+
+const crlf = (lines: string[]) => lines.map((l) => `${l}\r\n`).join('');
+
+describe('AmiParser framing', () => {
+  const lines = ['Event: Hangup', 'Privilege: call,all', 'Channel: SIP/100-0001', 'Cause: 16', '', 'Response: Success', 'Ping: Pong', ''];
+  const expected: AmiMessage[] = [
+    {
+      kind: 'event',
+      headers: [
+        ['Event', 'Hangup'],
+        ['Privilege', 'call,all'],
+        ['Channel', 'SIP/100-0001'],
+        ['Cause', '16'],
+      ],
+    },
+    {
+      kind: 'response',
+      headers: [
+        ['Response', 'Success'],
+        ['Ping', 'Pong'],
+      ],
+    },
+  ];
+
+  it('reads CRLF', () => {
+    expect(parseAll(crlf(lines))).toEqual(expected);
+  });
+
+  it('reads LF only', () => {
+    expect(parseAll(lines.map((l) => `${l}\n`).join(''))).toEqual(expected);
+  });
+
+  it('reads CRLF and LF mixed line by line', () => {
+    expect(parseAll(lines.map((l, i) => `${l}${i % 2 ? '\n' : '\r\n'}`).join(''))).toEqual(expected);
+  });
+
+  it('delivers a message the stream ended without its blank line', () => {
+    const { parser, messages } = collect();
+    parser.push(Buffer.from('Response: Goodbye\r\nMessage: Thanks for all the fish.'));
+    expect(messages).toEqual([]);
+    parser.end();
+    expect(messages).toEqual([
+      {
+        kind: 'response',
+        headers: [
+          ['Response', 'Goodbye'],
+          ['Message', 'Thanks for all the fish.'],
+        ],
+      },
+    ]);
+  });
+
+  it('ignores extra blank lines between messages', () => {
+    expect(parseAll('\r\n\r\nEvent: A\r\n\r\n\r\n\r\nEvent: B\r\n\r\n').map(eventName)).toEqual(['A', 'B']);
+  });
+
+  it('splits on the first colon and drops one space after it only', () => {
+    expect(splitHeader('AppData: a:b: c')).toEqual(['AppData', 'a:b: c']);
+    expect(splitHeader('ReportBlock:')).toEqual(['ReportBlock', '']);
+    expect(splitHeader('AccountCode: ')).toEqual(['AccountCode', '']);
+    expect(splitHeader('Output:   indented')).toEqual(['Output', '  indented']);
+    expect(splitHeader('Key:value')).toEqual(['Key', 'value']);
+    expect(splitHeader('no colon here')).toEqual(['no colon here', '']);
+  });
+});
+
+describe('AmiParser classification', () => {
+  it('classifies by the FIRST line: OriginateResponse is an event that has a Response key', () => {
+    const [msg] = parseAll(crlf(['Event: OriginateResponse', 'ActionID: a1', 'Response: Failure', 'Reason: 5', '']));
+    expect(msg!.kind).toBe('event');
+    expect(eventName(msg!)).toBe('OriginateResponse');
+    expect(getHeader(msg!, 'Response')).toBe('Failure');
+  });
+
+  it('a reply that mentions Event later is still a response', () => {
+    const [msg] = parseAll(crlf(['Response: Success', 'Event: confusing', '']));
+    expect(msg!.kind).toBe('response');
+  });
+
+  it('matches the first key case-insensitively, keeping its case', () => {
+    const msgs = parseAll('EVENT: FullyBooted\n\nresponse: success\n\n');
+    expect(msgs.map((m) => m.kind)).toEqual(['event', 'response']);
+    expect(msgs[1]!.headers).toEqual([['response', 'success']]);
+  });
+
+  it('keeps a message with neither Response nor Event (1.4 raw output) as kind other', () => {
+    const raw = crlf([
+      'default has 0 calls (max unlimited) in \'ringall\' strategy (0s holdtime), W:0, C:0, A:0, SL:0.0% within 0s',
+      '   No Members',
+      '   No Callers',
+      '',
+      'Response: Success',
+      '',
+    ]);
+    const msgs = parseAll(raw);
+    expect(msgs).toHaveLength(2);
+    expect(msgs[0]!.kind).toBe('other');
+    expect(msgs[0]!.headers).toEqual([
+      ["default has 0 calls (max unlimited) in 'ringall' strategy (0s holdtime), W", '0, C:0, A:0, SL:0.0% within 0s'],
+      ['   No Members', ''],
+      ['   No Callers', ''],
+    ]);
+    expect(msgs[1]!.kind).toBe('response');
+  });
+
+  it('an Action (client side of a transcript) is kind other', () => {
+    expect(parseAll('Action: Ping\r\nActionID: 1\r\n\r\n')[0]!.kind).toBe('other');
+  });
+});
+
+describe('AmiParser banner', () => {
+  it('reads the banner line on its own, with no blank line before the first reply', () => {
+    const msgs = parseAll('Asterisk Call Manager/11.0.0\r\nResponse: Success\r\nMessage: Authentication accepted\r\n\r\n');
+    expect(msgs).toEqual([
+      { kind: 'banner', headers: [['Asterisk Call Manager/11.0.0', '']] },
+      {
+        kind: 'response',
+        headers: [
+          ['Response', 'Success'],
+          ['Message', 'Authentication accepted'],
+        ],
+      },
+    ]);
+  });
+
+  it('is a banner only as the first line of the stream', () => {
+    const msgs = parseAll('Response: Success\r\n\r\nAsterisk Call Manager/1.0\r\n\r\n');
+    expect(msgs.map((m) => m.kind)).toEqual(['response', 'other']);
+  });
+
+  it('arrives as soon as its line is complete, even byte by byte', () => {
+    const { parser, messages } = collect();
+    for (const b of Buffer.from('Asterisk Call Manager/1.0\r\n')) parser.push(Buffer.from([b]));
+    expect(messages).toEqual([{ kind: 'banner', headers: [['Asterisk Call Manager/1.0', '']] }]);
+  });
+});
+
+describe('AmiParser legacy Follows bodies', () => {
+  it('finds --END COMMAND-- glued to the last output line', () => {
+    const wire = 'Response: Follows\r\nPrivilege: Command\r\nActionID: c1\r\nline one\nlast line--END COMMAND--\r\n\r\n';
+    expect(parseAll(wire)).toEqual([
+      {
+        kind: 'response',
+        headers: [
+          ['Response', 'Follows'],
+          ['Privilege', 'Command'],
+          ['ActionID', 'c1'],
+        ],
+        body: 'line one\nlast line',
+      },
+    ]);
+  });
+
+  it('keeps blank lines and colons inside the body and reads the next message after it', () => {
+    const wire =
+      'Response: Follows\r\nPrivilege: Command\r\nq1: a\n\nq2: b\n--END COMMAND--\r\n\r\nEvent: Next\r\n\r\n';
+    const msgs = parseAll(wire);
+    expect(msgs[0]!.body).toBe('q1: a\n\nq2: b\n');
+    expect(msgs[0]!.headers).toHaveLength(2);
+    expect(eventName(msgs[1]!)).toBe('Next');
+  });
+
+  it('ends a body without the marker when a blank line is followed by a new message', () => {
+    const msgs = parseAll('Response: Follows\nPrivilege: Command\nNo such command\n\nResponse: Success\n\n');
+    expect(msgs.map((m) => [m.kind, m.body])).toEqual([
+      ['response', 'No such command\n'],
+      ['response', undefined],
+    ]);
+  });
+});
+
+describe('AmiParser UTF-8', () => {
+  it('keeps multibyte characters split across chunks at every offset', () => {
+    const wire = Buffer.from('Event: Newchannel\r\nCallerIDName: Zoë Ørsted 日本語 😀\r\n\r\n', 'utf8');
+    for (let at = 0; at <= wire.length; at++) {
+      const { parser, messages } = collect();
+      parser.push(wire.subarray(0, at));
+      parser.push(wire.subarray(at));
+      parser.end();
+      expect(getHeader(messages[0]!, 'CallerIDName')).toBe('Zoë Ørsted 日本語 😀');
+    }
+  });
+
+  it('keeps them fed one byte at a time', () => {
+    const { parser, messages } = collect();
+    for (const b of Buffer.from('Event: X\r\nName: 😀é\r\n\r\n')) parser.push(Buffer.from([b]));
+    expect(getHeader(messages[0]!, 'Name')).toBe('😀é');
+  });
+});
+
+describe('AmiParser limits', () => {
+  const max = 4096;
+
+  it('drops an oversized message with an AmiFrameError and resynchronises at the next blank line', () => {
+    const { parser, messages, errors } = collect({ maxMessageBytes: max });
+    const big = crlf(['Event: Huge', ...Array.from({ length: 200 }, (_, i) => `Filler${i}: ${'x'.repeat(40)}`), '']);
+    const wire = Buffer.from(`${big}Event: After\r\nUniqueid: 1.2\r\n\r\n`);
+    for (let at = 0; at < wire.length; at += 1000) parser.push(wire.subarray(at, at + 1000));
+    parser.end();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(AmiFrameError);
+    expect(errors[0]!.context).toMatchObject({ firstLine: 'Event: Huge', max });
+    expect(errors[0]!.context['size']).toBeGreaterThan(max);
+    expect(messages).toEqual([
+      {
+        kind: 'event',
+        headers: [
+          ['Event', 'After'],
+          ['Uniqueid', '1.2'],
+        ],
+      },
+    ]);
+  });
+
+  it('drops one over-long line; a chunk boundary inside its CRLF is not taken for a blank line', () => {
+    const { parser, messages, errors } = collect({ maxMessageBytes: max });
+    parser.push(Buffer.from(`Event: Long\r\nData: ${'y'.repeat(max * 2)}\r`));
+    parser.push(Buffer.from('\nMore: z\r\n\r\nEvent: Fine\r\n\r\n'));
+    expect(errors).toHaveLength(1);
+    expect(messages.map(eventName)).toEqual(['Fine']);
+  });
+
+  it('keeps memory bounded under 50 MB of one never-ending line, then parses again', () => {
+    const { parser, messages, errors } = collect({ maxMessageBytes: max * 16 });
+    const garbage = Buffer.alloc(64 * 1024, 'g');
+    let most = 0;
+    for (let sent = 0; sent < 50 * 1024 * 1024; sent += garbage.length) {
+      parser.push(garbage);
+      most = Math.max(most, parser.bufferedChars);
+    }
+    expect(most).toBeLessThanOrEqual(max * 16);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.context['firstLine']).toMatch(/^g{200}$/);
+    parser.push(Buffer.from('\r\n\r\nEvent: Alive\r\n\r\n'));
+    expect(messages.map(eventName)).toEqual(['Alive']);
+    expect(parser.bufferedChars).toBe(0);
+  });
+
+  it('keeps memory bounded under an endless message of short lines', () => {
+    const { parser, errors } = collect({ maxMessageBytes: max });
+    const lines = Buffer.from('Event: Endless\r\n' + 'K: v\r\n'.repeat(10_000));
+    let most = 0;
+    for (let i = 0; i < 100; i++) {
+      parser.push(lines);
+      most = Math.max(most, parser.bufferedChars);
+    }
+    expect(most).toBeLessThanOrEqual(max);
+    expect(errors).toHaveLength(1);
+  });
+});
