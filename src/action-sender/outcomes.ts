@@ -1,0 +1,108 @@
+import type { Logger } from 'pino';
+import { markInvalid, markLost, recordResponses, releaseRows, statusForResponse, type ActionResponse, type QueueDb } from '../shared/queue/index.js';
+
+/** What became of a row after its write was attempted. */
+export type Outcome =
+  | ({ kind: 'response' } & ActionResponse)
+  | { kind: 'lost'; id: number; message: string }
+  /** Certainly never written (not logged in): back to NEW. */
+  | { kind: 'release'; id: number }
+  | { kind: 'invalid'; id: number; message: string };
+
+export interface OutcomeCounters {
+  count(name: string, n?: number): void;
+}
+
+/**
+ * Outcomes are buffered and written in one short transaction per turn of the event loop, so a
+ * burst of responses costs one commit. A failed write (the database locked for longer than
+ * busy_timeout) keeps the buffer and retries: an answer from Asterisk is never dropped.
+ */
+export class OutcomeRecorder {
+  private buffer: Outcome[] = [];
+  private scheduled = false;
+  private flushing: Promise<void> | null = null;
+  private retryDelayMs = 50;
+
+  constructor(
+    private readonly db: QueueDb,
+    private readonly logger: Logger,
+    private readonly counters: OutcomeCounters,
+    private readonly onError: (err: unknown) => void,
+    /** Called after rows went back to NEW, so the loop claims them again at once. */
+    private readonly onReleased: () => void = () => {},
+  ) {}
+
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  add(outcome: Outcome): void {
+    this.buffer.push(outcome);
+    this.schedule(0);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const run = (): void => {
+      this.scheduled = false;
+      void this.flush();
+    };
+    if (delayMs > 0) setTimeout(run, delayMs).unref();
+    else setImmediate(run);
+  }
+
+  /** Write everything buffered; resolves when the buffer was written (or the attempt failed). */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.flushing = this.write(batch)
+      .then(() => {
+        this.retryDelayMs = 50;
+        this.tally(batch);
+        if (batch.some((o) => o.kind === 'release')) this.onReleased();
+      })
+      .catch((err: unknown) => {
+        this.buffer = batch.concat(this.buffer);
+        this.logger.error({ err, rows: batch.length }, 'recording outcomes failed; will retry');
+        this.onError(err);
+        this.schedule(this.retryDelayMs);
+        this.retryDelayMs = Math.min(this.retryDelayMs * 2, 2000);
+      })
+      .finally(() => {
+        this.flushing = null;
+      });
+    await this.flushing;
+  }
+
+  private async write(batch: Outcome[]): Promise<void> {
+    const responses: ActionResponse[] = [];
+    const lost = new Map<string, number[]>();
+    const release: number[] = [];
+    const invalid: Array<{ id: number; message: string }> = [];
+    for (const o of batch) {
+      if (o.kind === 'response') responses.push(o);
+      else if (o.kind === 'lost') lost.set(o.message, [...(lost.get(o.message) ?? []), o.id]);
+      else if (o.kind === 'release') release.push(o.id);
+      else invalid.push(o);
+    }
+    await this.db.transaction().execute(async (trx) => {
+      await recordResponses(trx, responses);
+      for (const [message, ids] of lost) await markLost(trx, ids, message);
+      await releaseRows(trx, release);
+      for (const i of invalid) await markInvalid(trx, i.id, i.message);
+    });
+  }
+
+  private tally(batch: Outcome[]): void {
+    for (const o of batch) {
+      if (o.kind === 'response') this.counters.count(statusForResponse(o.response) === 'SUCCESS' ? 'success' : 'failed');
+      else if (o.kind === 'lost') this.counters.count('lost');
+      else if (o.kind === 'release') this.counters.count('released');
+      else this.counters.count('invalid');
+    }
+  }
+}

@@ -1,0 +1,260 @@
+import type { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { AmiMessage } from '../shared/ami/message.js';
+import { getHeader, getHeaders } from '../shared/ami/message.js';
+import type { ActionHeaders } from '../shared/ami/serializer.js';
+import type { QueueRow } from '../shared/db/schema.js';
+import {
+  claimRows,
+  expireRows,
+  findOriginateByCallerid,
+  markInvalid,
+  markSent,
+  markUnsentFailed,
+  nextNotBefore,
+  recoverAfterCrash,
+  releaseRows,
+  type QueueDb,
+} from '../shared/queue/index.js';
+import { buildAction, type BuiltAction } from './build-action.js';
+import { OutcomeRecorder, type Outcome } from './outcomes.js';
+import { resolveCallChannel } from './resolve-call.js';
+import { TokenBucket } from './token-bucket.js';
+import { validateRow, type SenderPolicy } from './validate.js';
+import { Wakeup } from './wakeup.js';
+
+/** The part of AmiClient the sender uses (one persistent connection, events off). */
+export interface SenderClient extends EventEmitter {
+  readonly connected: boolean;
+  send(action: string, headers?: ActionHeaders, opts?: { timeoutMs?: number; actionId?: string }): Promise<AmiMessage>;
+}
+
+export interface SenderOptions {
+  server: string;
+  policy: SenderPolicy;
+  ratePerSecond: number;
+  /** At most this many actions awaiting a response; 0 = no cap. */
+  maxInFlight: number;
+  responseTimeoutMs: number;
+  ttlSeconds: number;
+  /** How long a stop waits for in-flight responses before marking the rest LOST. */
+  drainMs: number;
+  /** Rows taken by one claim at most. */
+  batchMax?: number;
+  /** How often NEW rows are checked for expiry. */
+  expireEveryMs?: number;
+}
+
+export interface SenderHooks {
+  count(name: string, n?: number): void;
+  setError(err: unknown): void;
+}
+
+type Ready = { row: QueueRow; built: BuiltAction };
+
+const IDLE_WAIT_MS = 1000;
+
+/**
+ * The action-sender: claims NEW rows only while logged in, validates them, commits SENT before
+ * writing, writes each exactly once and records what Asterisk answered. Wakes on the change
+ * signal (wire it to `wake()`), a response, a reconnect or a timer; never polls busily.
+ */
+export class ActionSender {
+  private readonly wakeup = new Wakeup();
+  private readonly bucket: TokenBucket;
+  private readonly outcomes: OutcomeRecorder;
+  /** Rows written and awaiting their response, by id. */
+  private readonly inFlight = new Set<number>();
+  /** Claimed rows whose SENT mark failed: never written, to go back to NEW. */
+  private readonly toRelease = new Set<number>();
+  private lastExpire = 0;
+  private errorDelayMs = 50;
+
+  constructor(
+    private readonly db: QueueDb,
+    private readonly client: SenderClient,
+    private readonly opts: SenderOptions,
+    private readonly logger: Logger,
+    private readonly hooks: SenderHooks,
+  ) {
+    this.bucket = new TokenBucket(opts.ratePerSecond);
+    this.outcomes = new OutcomeRecorder(db, logger, hooks, (err) => hooks.setError(err), () => this.wake());
+    client.on('connected', () => this.wake());
+  }
+
+  /** Something may have changed (a commit, a reconnect): look again now. */
+  wake(): void {
+    this.wakeup.notify();
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    const onAbort = (): void => this.wake();
+    signal.addEventListener('abort', onAbort);
+    try {
+      const rec = await recoverAfterCrash(this.db, this.opts.server);
+      if (rec.requeued + rec.lost > 0) this.logger.warn(rec, 'recovered rows left by a previous sender');
+      this.hooks.count('recovered_new', rec.requeued);
+      this.hooks.count('recovered_lost', rec.lost);
+      while (!signal.aborted) {
+        try {
+          await this.turn();
+          this.errorDelayMs = 50;
+        } catch (err) {
+          this.logger.error({ err }, 'sender turn failed; retrying');
+          this.hooks.setError(err);
+          await this.wakeup.wait(this.errorDelayMs);
+          this.errorDelayMs = Math.min(this.errorDelayMs * 2, 5000);
+        }
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      await this.drain();
+    }
+  }
+
+  /** One pass: expire, claim what capacity allows, send; or sleep until there may be work. */
+  private async turn(): Promise<void> {
+    if (this.toRelease.size > 0) {
+      await releaseRows(this.db, [...this.toRelease]);
+      this.toRelease.clear();
+    }
+    if (!this.client.connected) return this.wakeup.wait(IDLE_WAIT_MS);
+    const now = Date.now();
+    const expireEvery = this.opts.expireEveryMs ?? 1000;
+    if (now - this.lastExpire >= expireEvery) {
+      this.lastExpire = now;
+      const expired = await expireRows(this.db, { server: this.opts.server, ttlSeconds: this.opts.ttlSeconds, now });
+      if (expired > 0) this.hooks.count('expired', expired);
+    }
+    const free = this.opts.maxInFlight > 0 ? this.opts.maxInFlight - this.inFlight.size : Number.POSITIVE_INFINITY;
+    if (free <= 0) return this.wakeup.wait(IDLE_WAIT_MS);
+    const tokens = this.bucket.available(now);
+    if (tokens < 1) return this.wakeup.wait(this.bucket.msUntilNext(now));
+    const limit = Math.min(free, tokens, this.opts.batchMax ?? 200);
+    const rows = await claimRows(this.db, { server: this.opts.server, limit, ttlSeconds: this.opts.ttlSeconds, now });
+    if (rows.length === 0) return this.wakeup.wait(await this.idleMs(now, expireEvery));
+    this.hooks.count('claimed', rows.length);
+    await this.dispatch(rows);
+  }
+
+  /** Sleep until the next not_before or the next expiry sweep, whichever is first. */
+  private async idleMs(now: number, expireEvery: number): Promise<number> {
+    const next = await nextNotBefore(this.db, this.opts.server, now);
+    const untilNext = next === null ? Number.POSITIVE_INFINITY : Date.parse(next) - now;
+    return Math.max(1, Math.min(expireEvery, Number.isNaN(untilNext) ? expireEvery : untilNext));
+  }
+
+  private async dispatch(rows: QueueRow[]): Promise<void> {
+    const invalid: Array<{ id: number; message: string }> = [];
+    const failed: Array<{ id: number; message: string }> = [];
+    const ready: Ready[] = [];
+    for (const row of rows) {
+      const v = validateRow(row, this.opts.policy);
+      if (!v.ok) {
+        invalid.push({ id: row.id, message: v.message });
+        continue;
+      }
+      let channel = v.plan.channel;
+      if (v.plan.byCallerid !== null) {
+        const originate = await findOriginateByCallerid(this.db, this.opts.server, v.plan.byCallerid);
+        const r = resolveCallChannel(v.plan.byCallerid, originate);
+        if (!r.ok) {
+          failed.push({ id: row.id, message: r.message });
+          continue;
+        }
+        channel = r.channel;
+      }
+      const b = buildAction(row, v.plan, channel);
+      if (b.ok) ready.push({ row, built: b.built });
+      else invalid.push({ id: row.id, message: b.message });
+    }
+    let marked: Ready[];
+    try {
+      marked = await this.db.transaction().execute(async (trx) => {
+        for (const i of invalid) await markInvalid(trx, i.id, i.message);
+        for (const f of failed) await markUnsentFailed(trx, f.id, f.message);
+        const ok: Ready[] = [];
+        const sentAt = new Date().toISOString();
+        for (const r of ready) {
+          if (await markSent(trx, { id: r.row.id, actionId: r.built.actionId, callerid: r.built.generatedCallerid }, sentAt)) ok.push(r);
+        }
+        return ok;
+      });
+    } catch (err) {
+      // Nothing was committed, so nothing may be written: the rows go back to NEW.
+      for (const row of rows) this.toRelease.add(row.id);
+      throw err;
+    }
+    if (invalid.length > 0) this.hooks.count('invalid', invalid.length);
+    if (failed.length > 0) this.hooks.count('failed_unsent', failed.length);
+    for (const i of invalid) this.logger.warn({ rowId: i.id, reason: i.message }, 'row INVALID, not sent');
+    this.bucket.take(marked.length);
+    for (const r of marked) this.write(r);
+  }
+
+  private write({ row, built }: Ready): void {
+    this.inFlight.add(row.id);
+    this.hooks.count('sent');
+    this.client.send(built.action, built.headers, { actionId: built.actionId, timeoutMs: this.opts.responseTimeoutMs }).then(
+      (res) => this.settle(row.id, { kind: 'response', id: row.id, response: getHeader(res, 'Response') ?? '', message: responseMessage(res) }),
+      (err: unknown) => this.settle(row.id, outcomeOfError(row.id, err, this.opts.responseTimeoutMs)),
+    );
+  }
+
+  private settle(id: number, outcome: Outcome): void {
+    if (!this.inFlight.delete(id)) return; // already given up on by a stop
+    if (outcome.kind === 'lost') this.logger.warn({ rowId: id, reason: outcome.message }, 'row LOST, never re-sent');
+    this.outcomes.add(outcome);
+    this.wake();
+  }
+
+  /** Stop: no new claims; await in-flight responses for drainMs, then LOST for the rest. */
+  private async drain(): Promise<void> {
+    const deadline = Date.now() + this.opts.drainMs;
+    while (this.inFlight.size > 0 && Date.now() < deadline) await this.wakeup.wait(deadline - Date.now());
+    if (this.inFlight.size > 0) {
+      this.logger.warn({ rows: this.inFlight.size }, 'stopping with responses outstanding: LOST');
+      for (const id of [...this.inFlight]) this.settle(id, { kind: 'lost', id, message: 'sender stopped before the response arrived; not re-sent' });
+    }
+    for (let attempt = 0; attempt < 20 && (this.outcomes.pending > 0 || this.toRelease.size > 0); attempt++) {
+      await this.outcomes.flush();
+      if (this.toRelease.size > 0) {
+        try {
+          await releaseRows(this.db, [...this.toRelease]);
+          this.toRelease.clear();
+        } catch (err) {
+          this.hooks.setError(err);
+        }
+      }
+      if (this.outcomes.pending > 0) await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** Asterisk's Message; for Command, the output lines (e.g. a meetme kick's answer). */
+function responseMessage(res: AmiMessage): string | null {
+  const output = res.body !== undefined ? res.body.trimEnd() : getHeaders(res, 'Output').join('\n');
+  return output !== '' ? output : (getHeader(res, 'Message') ?? null);
+}
+
+/** Map a send failure to the row's fate, by the AMI client's error names. */
+export function outcomeOfError(id: number, err: unknown, timeoutMs: number): Outcome {
+  const name = err instanceof Error ? err.name : '';
+  const text = err instanceof Error ? err.message : String(err);
+  switch (name) {
+    case 'AmiNotConnectedError':
+      return { kind: 'release', id };
+    case 'AmiSerializeError':
+      return { kind: 'invalid', id, message: `refused by the AMI serializer: ${text}` };
+    case 'AmiTimeoutError':
+      return { kind: 'lost', id, message: `no response within ${timeoutMs} ms; not re-sent` };
+    case 'AmiConnectionLostError':
+      return { kind: 'lost', id, message: 'connection to Asterisk lost before the response; not re-sent' };
+    default:
+      return { kind: 'lost', id, message: `send failed after the write may have happened (${text}); not re-sent` };
+  }
+}

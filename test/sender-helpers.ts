@@ -1,0 +1,58 @@
+import { EventEmitter } from 'node:events';
+import pino from 'pino';
+import type { AmiMessage } from '../src/shared/ami/message.js';
+import type { ActionHeaders } from '../src/shared/ami/serializer.js';
+import { toHeaderList } from '../src/shared/ami/serializer.js';
+import type { SenderClient } from '../src/action-sender/sender-loop.js';
+
+export const silent = pino({ level: 'silent' });
+
+/** Poll a condition (DB state, when nothing can be awaited) until true or the bound passes. */
+export async function until<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export interface SentAction {
+  action: string;
+  headers: [string, string][];
+  actionId: string;
+  resolve(msg: AmiMessage): void;
+  reject(err: Error): void;
+}
+
+/** An AmiClient stand-in: records writes and lets the test answer, time out or drop each. */
+export class FakeClient extends EventEmitter implements SenderClient {
+  connected = true;
+  readonly sent: SentAction[] = [];
+  /** Answer automatically with this (or leave pending when null). */
+  autoReply: ((a: SentAction) => AmiMessage | Error | null) | null = () => ({ kind: 'response', headers: [['Response', 'Success'], ['Message', 'ok']] });
+
+  send(action: string, headers: ActionHeaders = [], opts: { actionId?: string } = {}): Promise<AmiMessage> {
+    return new Promise((resolve, reject) => {
+      if (!this.connected) {
+        const e = new Error('not connected');
+        e.name = 'AmiNotConnectedError';
+        reject(e);
+        return;
+      }
+      const a: SentAction = { action, headers: toHeaderList(headers), actionId: opts.actionId ?? '', resolve, reject };
+      this.sent.push(a);
+      this.emit('sent', a);
+      const r = this.autoReply?.(a) ?? null;
+      if (r instanceof Error) queueMicrotask(() => reject(r));
+      else if (r) queueMicrotask(() => resolve(r));
+    });
+  }
+}
+
+export function amiError(name: string, message = name): Error {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
