@@ -1,0 +1,47 @@
+import type { Kysely } from 'kysely';
+import { TERMINAL_STATUSES, type Database } from '../db/schema.js';
+import { QUEUE_COLUMNS } from './queue-columns.js';
+
+export interface ArchiveBatch {
+  server: string;
+  /** Terminal rows created before this move. */
+  before: string;
+  /** An Originate whose call may still be live moves only when created before this. */
+  liveBefore: string;
+  limit: number;
+}
+
+const LIVE_CALL_STATES = ['DIALING', 'RINGING', 'UP'] as const;
+
+/**
+ * Copy one batch of archivable rows into manager_queue_archive (INSERT…SELECT) and return their
+ * ids; the caller deletes exactly those in the same transaction. Never a non-terminal row; a
+ * successful Originate whose call has not ended (the listener still writes to it) only once
+ * very old.
+ */
+export async function copyToArchive(db: Kysely<Database>, b: ArchiveBatch): Promise<number[]> {
+  const rows = await db
+    .insertInto('manager_queue_archive')
+    .columns(QUEUE_COLUMNS)
+    .expression(
+      db
+        .selectFrom('manager_queue')
+        .select(QUEUE_COLUMNS)
+        .where('server', '=', b.server)
+        .where('status', 'in', TERMINAL_STATUSES)
+        .where('created_at', '<', b.before)
+        .where((eb) =>
+          eb.or([
+            eb(eb.fn('lower', ['action']), '!=', 'originate'),
+            eb('status', '!=', 'SUCCESS'),
+            eb.and([eb('call_state', 'is not', null), eb('call_state', 'not in', LIVE_CALL_STATES)]),
+            eb('created_at', '<', b.liveBefore),
+          ]),
+        )
+        .orderBy('id')
+        .limit(b.limit),
+    )
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}

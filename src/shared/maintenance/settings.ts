@@ -1,0 +1,27 @@
+/** `[maintenance]` in amiq.toml: when terminal rows move to the archive and when old rows go. */
+export interface MaintenanceSettings {
+  /** node-cron, with seconds. */
+  schedule: string;
+  /** Terminal manager_queue rows older than this move to manager_queue_archive. */
+  archive_after_hours: number;
+  /**
+   * An Originate that succeeded but whose call may still be going (call_state NULL, DIALING,
+   * RINGING or UP) stays until this old, so the listener can still finish it.
+   */
+  stale_call_hours: number;
+  /** Archive rows, manager_events and closed conferences older than this are deleted; 0 = keep forever. */
+  prune_after_days: number;
+  /** Rows per statement/transaction: keeps each write lock short. */
+  batch_size: number;
+}
+
+export const DEFAULT_MAINTENANCE: MaintenanceSettings = {
+  schedule: '0 */10 * * * *',
+  archive_after_hours: 24,
+  stale_call_hours: 24,
+  prune_after_days: 30,
+  batch_size: 500,
+};
+
+/** Which maintenance each worker does: the owner of a table keeps it (SPEC §2, each writes its own). */
+export type MaintenanceTask = 'archive' | 'prune-archive' | 'prune-events' | 'prune-conferences';
