@@ -25,3 +25,18 @@ export class AmiSerializeError extends AmiError {
     super(message, { header, ...context });
   }
 }
+
+/** An action refused because the client is not logged in: nothing was written. */
+export class AmiNotConnectedError extends AmiError {}
+
+/**
+ * No reply in time. `context.written` says whether the action reached the socket (false when it
+ * was still waiting for the socket to drain): only a written action may have reached Asterisk.
+ */
+export class AmiTimeoutError extends AmiError {}
+
+/** The connection dropped after the action was written: its fate is unknown, it is never re-sent. */
+export class AmiConnectionLostError extends AmiError {}
+
+/** Login refused (`Authentication failed`, `Login Already In Use`, a refused Challenge). */
+export class AmiAuthError extends AmiError {}

@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { getHeader, type AmiMessage } from './message.js';
+import type { ActionHeaders } from './serializer.js';
+import { AmiAuthError } from './errors.js';
+
+export interface LoginOptions {
+  username: string;
+  secret: string;
+  authType: 'plain' | 'md5';
+  events: string;
+}
+
+/** Sends one action on the connection being logged in (before the client counts as connected). */
+export type LoginRequest = (action: string, headers: ActionHeaders) => Promise<AmiMessage>;
+
+/** The MD5 login key: lowercase hex md5(challenge + secret). */
+export function md5Key(challenge: string, secret: string): string {
+  return createHash('md5').update(challenge + secret).digest('hex');
+}
+
+function isSuccess(msg: AmiMessage): boolean {
+  return getHeader(msg, 'Response')?.toLowerCase() === 'success';
+}
+
+function refused(step: string, msg: AmiMessage, username: string): AmiAuthError {
+  const message = getHeader(msg, 'Message') ?? getHeader(msg, 'Response') ?? 'no message';
+  return new AmiAuthError(`AMI ${step} refused for user ${username}: ${message}`, {
+    username,
+    actionId: getHeader(msg, 'ActionID'),
+    message,
+  });
+}
+
+/**
+ * Log in with the plain secret, or with Challenge then `Key` so the secret never crosses the
+ * wire. Throws AmiAuthError on a refusal (its message never holds the secret or the key).
+ */
+export async function login(request: LoginRequest, opts: LoginOptions): Promise<void> {
+  let auth: ActionHeaders;
+  if (opts.authType === 'md5') {
+    const reply = await request('Challenge', { AuthType: 'MD5' });
+    const challenge = getHeader(reply, 'Challenge');
+    if (!isSuccess(reply) || !challenge) throw refused('Challenge', reply, opts.username);
+    auth = { AuthType: 'MD5', Username: opts.username, Key: md5Key(challenge, opts.secret) };
+  } else {
+    auth = { Username: opts.username, Secret: opts.secret };
+  }
+  const reply = await request('Login', { ...auth, Events: opts.events });
+  if (!isSuccess(reply)) throw refused('login', reply, opts.username);
+}

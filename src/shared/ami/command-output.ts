@@ -1,0 +1,15 @@
+import { getHeaders, type AmiMessage } from './message.js';
+
+/**
+ * The CLI output lines of an `Action: Command` reply, whatever the version: the raw body of a
+ * legacy `Response: Follows` (up to 13; lines end in `\n`, the parser already cut
+ * `--END COMMAND--`) or the repeated `Output:` headers (14+).
+ */
+export function commandOutput(msg: AmiMessage): string[] {
+  if (msg.body !== undefined) {
+    if (msg.body.length === 0) return [];
+    const text = msg.body.endsWith('\n') ? msg.body.slice(0, -1) : msg.body;
+    return text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+  }
+  return getHeaders(msg, 'Output');
+}
