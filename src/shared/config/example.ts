@@ -1,0 +1,100 @@
+import { defaultConfig } from './load-config.js';
+import type { AmiqConfig } from './schema.js';
+
+type Section = keyof AmiqConfig;
+
+// Every key, in file order, with why a user would touch it. `+` marks keys beyond SPEC §10.
+const NOTES: { [S in Section]: { title: string; keys: { [K in keyof AmiqConfig[S]]: string } } } = {
+  database: { title: 'SQLite database', keys: { path: 'SQLite file; relative to this file (AMIQ_DB, --db override)' } },
+  server: { title: 'which PBX this host serves', keys: { name: "the server this host's workers serve (rows name it)" } },
+  ami: {
+    title: 'Asterisk Manager Interface',
+    keys: {
+      host: 'AMI host',
+      port: 'AMI port',
+      username: 'manager.conf user',
+      secret: 'manager.conf secret (AMIQ_AMI_SECRET overrides; never stored in the database)',
+      auth_type: '+ "plain" or "md5" (Challenge/Key login)',
+      connect_timeout_ms: '+ give up a connection attempt after this',
+      ping_interval_ms: '+ Ping an idle connection this often (0 = off) to notice a dead peer',
+      ping_timeout_ms: '+ a Ping unanswered this long drops the connection',
+      reconnect_min_ms: '+ first reconnect delay (doubles, jittered)',
+      reconnect_max_ms: '+ longest reconnect delay',
+    },
+  },
+  action_sender: {
+    title: 'sends manager_queue rows over one connection',
+    keys: {
+      rate_per_second: 'at most this many actions per second; 0 = unlimited',
+      max_in_flight: 'at most this many actions awaiting a response',
+      response_timeout_ms: 'no response in this time: the row becomes LOST (never re-sent)',
+      ttl_seconds: 'default expiry of a NEW row (expires_at NULL)',
+      allowed_actions: 'actions clients may queue',
+      allowed_commands: 'Command prefixes clients may send; empty = Command refused',
+    },
+  },
+  manager_listener: {
+    title: 'follows calls through events',
+    keys: { event_log: 'events kept in manager_events: "all", "matched" or "none"' },
+  },
+  heartbeat: {
+    title: 'legacy cad UDP status protocol',
+    keys: {
+      bind: 'listen address',
+      port: 'listen port',
+      reply_port: 'replies go to the requester at this port',
+      allow: 'source networks answered; others are dropped and counted',
+      span_first_channel: 'first channel number of the E1 span (span 2 starts at 32)',
+      counted_states: 'channel states that light a bit',
+    },
+  },
+  meetme_cleaner: {
+    title: 'kicks members left alone in conferences',
+    keys: {
+      schedule: 'node-cron, with seconds',
+      alone_grace_seconds: 'kick a member alone this long',
+      max_member_seconds: 'kick a member in a room this long; 0 = no limit',
+      exempt_rooms: 'rooms never touched',
+      exempt_channels: '+ channel name prefixes never kicked (e.g. "SIP/operator")',
+    },
+  },
+  workers: {
+    title: 'supervision',
+    keys: {
+      enabled: 'workers amiq start / amiq keepalive run on this host',
+      beat_seconds: 'each worker beats this often; alive = a beat within 3x this',
+      log_dir: "where keepalive writes each worker's log; relative to this file",
+      drain_seconds: '+ on SIGTERM, wait this long for in-flight work',
+    },
+  },
+  maintenance: {
+    title: '+ archive and prune (SPEC §2)',
+    keys: {
+      schedule: 'node-cron, with seconds',
+      archive_after_hours: 'terminal rows older than this move to manager_queue_archive',
+      prune_after_days: 'archive rows and events older than this are deleted',
+    },
+  },
+  log: { title: '+ logging', keys: { level: '"fatal" "error" "warn" "info" "debug" "trace" or "silent"' } },
+};
+
+function tomlValue(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(tomlValue).join(', ')}]`;
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+/** A commented amiq.toml with every key at its default (what `amiq init` writes). */
+export function exampleConfigToml(): string {
+  const defaults = defaultConfig();
+  const lines = [
+    '# amiq configuration. Every key is optional; the values shown are the defaults.',
+    '# Unknown keys are refused, so a typo never silently does nothing.',
+    '# Keys marked + are amiq additions beyond the documented contract (SPEC §10).',
+  ];
+  for (const [section, { title, keys }] of Object.entries(NOTES) as [Section, { title: string; keys: Record<string, string> }][]) {
+    lines.push('', `[${section}]  # ${title}`);
+    const values = defaults[section] as Record<string, unknown>;
+    for (const [key, note] of Object.entries(keys)) lines.push(`${key} = ${tomlValue(values[key])}  # ${note}`);
+  }
+  return lines.join('\n') + '\n';
+}

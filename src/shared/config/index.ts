@@ -1,0 +1,11 @@
+export { ConfigError } from './config-error.js';
+export { defaultConfig, loadConfig, parseConfig, resolveConfigPath, type LoadConfigOptions } from './load-config.js';
+export { exampleConfigToml } from './example.js';
+export {
+  configSchema,
+  DEFAULT_ALLOWED_ACTIONS,
+  WORKER_NAMES,
+  type AmiqConfig,
+  type AmiqConfigInput,
+  type WorkerName,
+} from './schema.js';

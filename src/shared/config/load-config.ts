@@ -1,0 +1,115 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse as parseToml, TomlError } from 'smol-toml';
+import type { z } from 'zod';
+import { ConfigError } from './config-error.js';
+import { configSchema, type AmiqConfig, type AmiqConfigInput } from './schema.js';
+
+export interface LoadConfigOptions {
+  /** Explicit file (--config); must exist. */
+  path?: string;
+  /** Defaults to process.env: AMIQ_CONFIG, AMIQ_DB, AMIQ_AMI_SECRET. */
+  env?: NodeJS.ProcessEnv;
+  /** Highest precedence (CLI flags such as --db, --server). */
+  overrides?: AmiqConfigInput;
+  /** Where ./amiq.toml and relative paths resolve; default process.cwd(). */
+  cwd?: string;
+}
+
+type Plain = Record<string, unknown>;
+const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `--config`, then AMIQ_CONFIG (both must exist), then ./amiq.toml if present; undefined = defaults only. */
+export function resolveConfigPath(opts: Pick<LoadConfigOptions, 'path' | 'env' | 'cwd'> = {}): string | undefined {
+  const cwd = opts.cwd ?? process.cwd();
+  const env = opts.env ?? process.env;
+  const explicit = opts.path ?? (env['AMIQ_CONFIG'] || undefined);
+  if (explicit !== undefined) {
+    const p = resolve(cwd, explicit);
+    if (!existsSync(p)) throw new ConfigError(`config file not found: ${p}`, undefined, p);
+    return p;
+  }
+  const local = resolve(cwd, 'amiq.toml');
+  return existsSync(local) ? local : undefined;
+}
+
+function deepMerge(base: Plain, over: Plain): Plain {
+  const out: Plain = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    out[k] = isPlain(v) && isPlain(out[k]) ? deepMerge(out[k] as Plain, v) : v;
+  }
+  return out;
+}
+
+function readToml(file: string): Plain {
+  try {
+    return parseToml(readFileSync(file, 'utf8')) as Plain;
+  } catch (err) {
+    const detail = err instanceof TomlError ? `line ${err.line}, column ${err.column}: ${err.message.split('\n')[0]}` : String(err);
+    throw new ConfigError(`${file}: not valid TOML (${detail})`, undefined, file);
+  }
+}
+
+function keyOf(path: ReadonlyArray<PropertyKey>): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+}
+
+function valueAt(data: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let v = data;
+  for (const p of path) v = isPlain(v) || Array.isArray(v) ? (v as Plain)[p as string] : undefined;
+  return v;
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'object' && v !== null) return Array.isArray(v) ? 'an array' : 'a table';
+  return JSON.stringify(v);
+}
+
+/** The first problem, phrased for a human: `<key>: <rule>, got <value>`. */
+function toConfigError(error: z.ZodError, input: unknown, file: string | undefined): ConfigError {
+  const issue = error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    const key = keyOf([...issue.path, issue.keys[0]!]);
+    return new ConfigError(`${key}: unknown key (a typo?)`, key, file);
+  }
+  const key = keyOf(issue.path);
+  // The secret never appears in an error message either.
+  const got = key === 'ami.secret' ? '' : `, got ${describe(valueAt(input, issue.path))}`;
+  return new ConfigError(`${key}: ${issue.message}${got}`, key, file);
+}
+
+/** Validates a configuration object (file contents merged with env/overrides) and fills defaults. */
+export function parseConfig(input: unknown, file?: string): AmiqConfig {
+  const result = configSchema.safeParse(input);
+  if (!result.success) throw toConfigError(result.error, input, file);
+  return result.data;
+}
+
+export function defaultConfig(): AmiqConfig {
+  return parseConfig({});
+}
+
+/**
+ * Defaults < file < environment < overrides. Paths in the file resolve against the file's
+ * directory (cron runs keepalive from anywhere); other relative paths against cwd.
+ */
+export function loadConfig(opts: LoadConfigOptions = {}): AmiqConfig {
+  const cwd = opts.cwd ?? process.cwd();
+  const env = opts.env ?? process.env;
+  const file = resolveConfigPath({ ...opts, cwd, env });
+  const fromFile = file === undefined ? {} : readToml(file);
+  const fromEnv: Plain = {};
+  if (env['AMIQ_DB']) fromEnv['database'] = { path: env['AMIQ_DB'] };
+  if (env['AMIQ_AMI_SECRET'] !== undefined) fromEnv['ami'] = { secret: env['AMIQ_AMI_SECRET'] };
+  const merged = deepMerge(deepMerge(fromFile, fromEnv), (opts.overrides ?? {}) as Plain);
+  const config = parseConfig(merged, file);
+  const fileDir = file === undefined ? cwd : dirname(file);
+  const base = (fromFileValue: unknown, value: string) => (fromFileValue === value ? fileDir : cwd);
+  const abs = (value: string, fromFileValue: unknown) =>
+    isAbsolute(value) || value === ':memory:' ? value : resolve(base(fromFileValue, value), value);
+  config.database.path = abs(config.database.path, (fromFile['database'] as Plain | undefined)?.['path']);
+  config.workers.log_dir = abs(config.workers.log_dir, (fromFile['workers'] as Plain | undefined)?.['log_dir']);
+  return config;
+}

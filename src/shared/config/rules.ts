@@ -1,0 +1,48 @@
+import { validate as validCron } from 'node-cron';
+import { z } from 'zod';
+
+// Each helper states its rule once; the same words appear in the error a user sees
+// (`ami.port: expected an integer 1..65535, got 0`).
+
+export function int(min: number, max: number = Number.MAX_SAFE_INTEGER) {
+  const rule = max === Number.MAX_SAFE_INTEGER ? `expected an integer >= ${min}` : `expected an integer ${min}..${max}`;
+  return z.number({ error: rule }).int({ error: rule }).min(min, { error: rule }).max(max, { error: rule });
+}
+
+export function num(min: number) {
+  const rule = `expected a number >= ${min}`;
+  return z.number({ error: rule }).min(min, { error: rule });
+}
+
+export function str(opts: { nonEmpty?: boolean } = {}) {
+  const rule = opts.nonEmpty ? 'expected a non-empty string' : 'expected a string';
+  return z.string({ error: rule }).min(opts.nonEmpty ? 1 : 0, { error: rule });
+}
+
+export function strList(opts: { nonEmpty?: boolean } = {}) {
+  const item = opts.nonEmpty ? 'expected a non-empty string' : 'expected a string';
+  const itemSchema = z.string({ error: item }).min(opts.nonEmpty ? 1 : 0, { error: item });
+  return z.array(itemSchema, { error: `expected an array of ${opts.nonEmpty ? 'non-empty ' : ''}strings` });
+}
+
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  const rule = `expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+  return z.enum(values, { error: rule });
+}
+
+export function listOf<const T extends readonly [string, ...string[]]>(values: T) {
+  const names = values.map((v) => JSON.stringify(v)).join(', ');
+  return z.array(z.enum(values, { error: `expected one of ${names}` }), { error: `expected an array of ${names}` });
+}
+
+export function cron() {
+  const rule = 'expected a node-cron expression (with seconds, e.g. "*/15 * * * * *")';
+  return z.string({ error: rule }).refine((s) => validCron(s), { error: rule });
+}
+
+/** An IPv4/IPv6 address with an optional /prefix; the heartbeat parses it for real. */
+export function cidrList() {
+  const item = 'expected a network like "127.0.0.0/8"';
+  const network = z.string({ error: item }).regex(/^[0-9A-Fa-f.:]+(\/\d{1,3})?$/, { error: item });
+  return z.array(network, { error: 'expected an array of networks like "127.0.0.0/8"' });
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { cidrList, cron, int, listOf, num, oneOf, str, strList } from './rules.js';
+
+/** Workers `amiq run`, `amiq start` and `amiq keepalive` know (SPEC §9). */
+export const WORKER_NAMES = ['action-sender', 'manager-listener', 'heartbeat', 'meetme-cleaner'] as const;
+export type WorkerName = (typeof WORKER_NAMES)[number];
+
+export const DEFAULT_ALLOWED_ACTIONS = [
+  'Originate', 'Redirect', 'Hangup', 'Ping', 'Status', 'CoreShowChannels',
+  'ExtensionState', 'MailboxStatus', 'QueueStatus', 'ConfbridgeKick',
+  'ConfbridgeList', 'MixMonitor', 'StopMixMonitor', 'Monitor', 'StopMonitor',
+];
+
+// Strict objects: an unknown key (a typo) is an error, never silently ignored.
+// `prefault({})` parses the missing section so every key gets its default.
+const section = <S extends z.core.$ZodLooseShape>(shape: S) => z.strictObject(shape, { error: 'expected a table' }).prefault({} as never);
+
+export const configSchema = z.strictObject(
+  {
+    database: section({
+      path: str({ nonEmpty: true }).default('amiq.db'),
+    }),
+    server: section({
+      name: str({ nonEmpty: true }).default('default'),
+    }),
+    ami: section({
+      host: str({ nonEmpty: true }).default('127.0.0.1'),
+      port: int(1, 65535).default(5038),
+      username: str({ nonEmpty: true }).default('amiq'),
+      secret: str().default(''),
+      // Beyond SPEC §10: the AMI client's knobs.
+      auth_type: oneOf(['plain', 'md5']).default('plain'),
+      connect_timeout_ms: int(1).default(5000),
+      ping_interval_ms: int(0).default(5000),
+      ping_timeout_ms: int(1).default(3000),
+      reconnect_min_ms: int(1).default(500),
+      reconnect_max_ms: int(1).default(30000),
+    }),
+    action_sender: section({
+      rate_per_second: num(0).default(50),
+      max_in_flight: int(1).default(20),
+      response_timeout_ms: int(1).default(10000),
+      ttl_seconds: int(1).default(60),
+      allowed_actions: strList({ nonEmpty: true }).default(DEFAULT_ALLOWED_ACTIONS),
+      allowed_commands: strList({ nonEmpty: true }).default([]),
+    }),
+    manager_listener: section({
+      event_log: oneOf(['all', 'matched', 'none']).default('matched'),
+    }),
+    heartbeat: section({
+      bind: str({ nonEmpty: true }).default('0.0.0.0'),
+      port: int(1, 65535).default(5050),
+      reply_port: int(1, 65535).default(5049),
+      allow: cidrList().default(['127.0.0.0/8']),
+      span_first_channel: int(1).default(1),
+      counted_states: strList({ nonEmpty: true }).default(['Up']),
+    }),
+    meetme_cleaner: section({
+      schedule: cron().default('*/15 * * * * *'),
+      alone_grace_seconds: int(0).default(60),
+      max_member_seconds: int(0).default(0),
+      exempt_rooms: strList({ nonEmpty: true }).default([]),
+      // Beyond SPEC §10 (§7 says exempt channels are configurable): channel name prefixes.
+      exempt_channels: strList({ nonEmpty: true }).default([]),
+    }),
+    workers: section({
+      enabled: listOf(WORKER_NAMES).default([...WORKER_NAMES]),
+      beat_seconds: num(0.1).default(2),
+      log_dir: str({ nonEmpty: true }).default('logs'),
+      // Beyond SPEC §10: how long SIGTERM waits for in-flight work before giving up.
+      drain_seconds: num(0).default(10),
+    }),
+    // Beyond SPEC §10 (§2 names the behaviour): archive and prune on a schedule.
+    maintenance: section({
+      schedule: cron().default('0 17 * * * *'),
+      archive_after_hours: num(0).default(24),
+      prune_after_days: num(0).default(30),
+    }),
+    // Beyond SPEC §10.
+    log: section({
+      level: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    }),
+  },
+  { error: 'expected a table' },
+);
+
+export type AmiqConfig = z.infer<typeof configSchema>;
+/** What a TOML file or an override may hold: every key optional. */
+export type AmiqConfigInput = z.input<typeof configSchema>;
