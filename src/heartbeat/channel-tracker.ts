@@ -6,8 +6,12 @@ import type { ChannelMap, ListedChannel } from './channel-map.js';
 /** What the tracker needs of AmiClient (src/shared/ami/client.ts); a fake in unit tests. */
 export interface TrackerAmi {
   readonly connected: boolean;
-  on(event: string, fn: (...args: never[]) => void): unknown;
-  off(event: string, fn: (...args: never[]) => void): unknown;
+  on(event: 'event', fn: (msg: AmiMessage) => void): unknown;
+  on(event: 'connected', fn: () => void): unknown;
+  on(event: 'disconnected', fn: (err?: Error) => void): unknown;
+  off(event: 'event', fn: (msg: AmiMessage) => void): unknown;
+  off(event: 'connected', fn: () => void): unknown;
+  off(event: 'disconnected', fn: (err?: Error) => void): unknown;
   sendList(action: string, headers?: undefined, opts?: { timeoutMs?: number }): Promise<{ response: AmiMessage; events: AmiMessage[] }>;
   command(cmd: string, opts?: { timeoutMs?: number }): Promise<{ response: AmiMessage; output: string[] }>;
 }
