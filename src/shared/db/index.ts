@@ -1,0 +1,6 @@
+export type { Database, QueueRow, NewQueueRow, WorkerRow, Time } from './schema.js';
+export { migrateToLatest, pendingMigrations, MigrationError } from './migrate.js';
+// SQLite-specific pieces; a PostgreSQL port replaces these three files.
+export { openDatabase, applySqlitePragmas, type OpenDatabase } from './sqlite/open.js';
+export { immediateTransaction, immediateTransactionAsync } from './sqlite/immediate-transaction.js';
+export { createChangeSignal, ChangeSignal, type ChangeSignalOptions } from './sqlite/change-signal.js';

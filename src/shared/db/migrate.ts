@@ -1,0 +1,35 @@
+import { Migrator, type Kysely, type MigrationResult } from 'kysely';
+import { migrations } from '../../../migrations/index.js';
+
+export class MigrationError extends Error {
+  override readonly name = 'MigrationError';
+  constructor(
+    message: string,
+    readonly migration: string | undefined,
+    override readonly cause: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Static provider: migrations are compiled in, never discovered on disk at run time. */
+export function createMigrator(db: Kysely<any>): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+}
+
+/** Applies every pending migration; returns the names applied now (empty when up to date). */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const { error, results } = await createMigrator(db).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r: MigrationResult) => r.status === 'Error')?.migrationName;
+    const why = error instanceof Error ? error.message : String(error);
+    throw new MigrationError(`migration ${failed ?? '(setup)'} failed: ${why}`, failed, error);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Names of migrations not yet applied. */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const all = await createMigrator(db).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, sql, SqliteAdapter, SqliteDialect, type MigrationLockOptions } from 'kysely';
+import type { Database } from '../schema.js';
+
+export interface OpenDatabase {
+  db: Kysely<Database>;
+  /** The raw SQLite handle, for SQLite-only helpers (immediateTransaction, change signal). */
+  sqlite: BetterSqlite3.Database;
+  /** Absolute path, or ':memory:'. */
+  path: string;
+  close(): Promise<void>;
+}
+
+/**
+ * SQLite's kysely adapter takes no migration lock (one connection per process is assumed).
+ * Several amiq processes may start together (keepalive), so the lock is a write to the lock
+ * row inside the migration transaction: it takes SQLite's write lock before anything is read,
+ * and a second migrator waits (busy_timeout) and then finds the work done.
+ */
+class LockingSqliteAdapter extends SqliteAdapter {
+  override async acquireMigrationLock(db: Kysely<unknown>, opt: MigrationLockOptions): Promise<void> {
+    await sql`UPDATE ${sql.table(opt.lockTable)} SET is_locked = 1 WHERE id = ${opt.lockRowId}`.execute(db);
+  }
+
+  override async releaseMigrationLock(db: Kysely<unknown>, opt: MigrationLockOptions): Promise<void> {
+    await sql`UPDATE ${sql.table(opt.lockTable)} SET is_locked = 0 WHERE id = ${opt.lockRowId}`.execute(db);
+  }
+}
+
+class AmiqSqliteDialect extends SqliteDialect {
+  override createAdapter(): SqliteAdapter {
+    return new LockingSqliteAdapter();
+  }
+}
+
+/** The connection settings every amiq process uses (several processes share one file). */
+export function applySqlitePragmas(sqlite: BetterSqlite3.Database): void {
+  sqlite.pragma('journal_mode = WAL'); // readers never block the writer
+  sqlite.pragma('busy_timeout = 5000'); // wait for another process's write instead of failing
+  sqlite.pragma('synchronous = NORMAL'); // durable at checkpoints; safe with WAL
+  sqlite.pragma('foreign_keys = ON');
+}
+
+/** Opens (creating file and directory) the SQLite database behind a typed Kysely instance. */
+export function openDatabase(path: string): OpenDatabase {
+  const abs = path === ':memory:' ? path : resolve(path);
+  if (abs !== ':memory:') mkdirSync(dirname(abs), { recursive: true });
+  const sqlite = new BetterSqlite3(abs);
+  applySqlitePragmas(sqlite);
+  const db = new Kysely<Database>({ dialect: new AmiqSqliteDialect({ database: sqlite }) });
+  let closed = false;
+  return {
+    db,
+    sqlite,
+    path: abs,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await db.destroy(); // closes the SQLite handle too
+    },
+  };
+}
