@@ -43,7 +43,7 @@ describe('config defaults (SPEC §10)', () => {
       'QueueStatus', 'ConfbridgeKick', 'ConfbridgeList', 'MixMonitor', 'StopMixMonitor', 'Monitor', 'StopMonitor',
     ]);
     expect(c.manager_listener.event_log).toBe('matched');
-    expect(c.heartbeat).toEqual({ bind: '0.0.0.0', port: 5050, reply_port: 5049, allow: ['127.0.0.0/8'], span_first_channel: 1, counted_states: ['Up'] });
+    expect(c.heartbeat).toEqual({ bind: '0.0.0.0', port: 5050, reply_port: 5049, allow: ['127.0.0.0/8'], span_first_channel: 1, counted_states: ['Up'], stale_seconds: 15, resync_seconds: 5, max_datagram_bytes: 512 });
     expect(c.meetme_cleaner).toMatchObject({ schedule: '*/15 * * * * *', alone_grace_seconds: 60, max_member_seconds: 0, exempt_rooms: [] });
     expect(c.workers).toMatchObject({ enabled: ['action-sender', 'manager-listener', 'heartbeat', 'meetme-cleaner'], beat_seconds: 2, log_dir: 'logs' });
   });

@@ -46,6 +46,9 @@ const NOTES: { [S in Section]: { title: string; keys: { [K in keyof AmiqConfig[S
       allow: 'source networks answered; others are dropped and counted',
       span_first_channel: 'first channel number of the E1 span (span 2 starts at 32)',
       counted_states: 'channel states that light a bit',
+      stale_seconds: '+ channel states older than this (AMI down) are reported down',
+      resync_seconds: '+ full channel listing this often, besides the call events',
+      max_datagram_bytes: '+ larger requests are dropped and counted, not answered',
     },
   },
   meetme_cleaner: {

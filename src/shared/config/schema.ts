@@ -54,6 +54,10 @@ export const configSchema = z.strictObject(
       allow: cidrList().default(['127.0.0.0/8']),
       span_first_channel: int(1).default(1),
       counted_states: strList({ nonEmpty: true }).default(['Up']),
+      // Beyond SPEC §10 (heartbeat-owned): staleness, listing period, datagram size limit.
+      stale_seconds: num(0.1).default(15),
+      resync_seconds: num(0.1).default(5),
+      max_datagram_bytes: int(0, 65535).default(512),
     }),
     meetme_cleaner: section({
       schedule: cron().default('*/15 * * * * *'),
