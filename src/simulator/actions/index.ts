@@ -1,0 +1,52 @@
+import type { ActionContext } from '../action-context.js';
+import type { ProfileSpec } from '../profiles.js';
+import { SESSION_ACTIONS } from './session.js';
+import { CALL_ACTIONS } from './calls.js';
+import { CHANNEL_ACTIONS } from './channels.js';
+import { COMMAND_ACTIONS } from './command.js';
+import { CONFERENCE_ACTIONS } from './conference.js';
+
+export interface ActionEntry {
+  handler: (ctx: ActionContext) => void | Promise<void>;
+  /** Needs a write class (call, originate, system, command): refused to read-only users. */
+  write?: boolean;
+  /** Allowed before Login (Login, Challenge, Logoff). */
+  preAuth?: boolean;
+  /** Versions that have the action; others answer it as unknown. */
+  available?: (p: ProfileSpec) => boolean;
+}
+
+export type ActionTable = Record<string, ActionEntry>;
+
+const ACTIONS: ActionTable = Object.fromEntries(
+  Object.entries({ ...SESSION_ACTIONS, ...CALL_ACTIONS, ...CHANNEL_ACTIONS, ...COMMAND_ACTIONS, ...CONFERENCE_ACTIONS }).map(([k, v]) => [
+    k.toLowerCase(),
+    v,
+  ]),
+);
+
+/** Answer one action the way manager.c's process_message does: auth, lookup, permission, handler. */
+export async function dispatch(ctx: ActionContext): Promise<void> {
+  const { session, core } = ctx;
+  if (!ctx.name) {
+    ctx.error('Missing action in request');
+    return;
+  }
+  const entry = ACTIONS[ctx.name.toLowerCase()];
+  if (!session.authed && !entry?.preAuth) {
+    ctx.error(core.spec.notAuthenticated);
+    return;
+  }
+  if (!entry || (entry.available && !entry.available(core.spec))) {
+    const legacy = core.spec.name === 'asterisk-1.4';
+    ctx.error(legacy ? 'Invalid/unknown command' : `Invalid/unknown command: ${ctx.name}. Use Action: ListCommands to show available commands.`);
+    core.securityEvent('RequestBadFormat', session, { RequestType: `Action: ${ctx.name}` });
+    return;
+  }
+  if (entry.write && !session.user?.write) {
+    ctx.error('Permission denied');
+    core.securityEvent('RequestNotAllowed', session, { RequestType: `Action: ${ctx.name}` });
+    return;
+  }
+  await entry.handler(ctx);
+}

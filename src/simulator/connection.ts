@@ -1,0 +1,119 @@
+import type { Socket } from 'node:net';
+import { AmiParser } from '../shared/ami/parser.js';
+import { getHeader, type AmiMessage } from '../shared/ami/message.js';
+import type { BuiltEvent } from './events.js';
+import type { SimCore, SimUser } from './core.js';
+import type { ActionRecord } from './types.js';
+import { ActionContext } from './action-context.js';
+import { dispatch } from './actions/index.js';
+import { frame } from './wire.js';
+
+const ALL_CLASSES = 'all';
+
+/**
+ * One AMI session: banner, then actions answered strictly in order (a sync Originate blocks the
+ * session, as in Asterisk), events filtered by the session's mask.
+ */
+export class Session {
+  authed = false;
+  user: SimUser | undefined;
+  /** Event classes this session takes; ALL_CLASSES, or a set ('off' = empty set). */
+  mask: Set<string> | typeof ALL_CLASSES = ALL_CLASSES;
+  challenge: string | undefined;
+  readonly sessionId: string;
+  private readonly parser: AmiParser;
+  private queue: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    readonly id: number,
+    readonly socket: Socket,
+    private readonly core: SimCore,
+  ) {
+    this.sessionId = `0x${(0x7f4e00000000 + id * 0x1000 + 0xee0).toString(16)}`;
+    this.parser = new AmiParser({ onMessage: (m) => this.onMessage(m) });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.parser.push(chunk));
+    socket.on('error', (err) => core.logger?.debug({ err, connection: id }, 'simulator socket error'));
+    socket.on('close', () => {
+      this.closed = true;
+    });
+    if (!core.faultState.reading) socket.pause();
+    this.write(`${core.spec.banner}\r\n`);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get localAddress(): string {
+    return `IPV4/TCP/${this.socket.localAddress ?? '127.0.0.1'}/${this.socket.localPort ?? 0}`;
+  }
+
+  get remoteAddress(): string {
+    return `IPV4/TCP/${this.socket.remoteAddress ?? '127.0.0.1'}/${this.socket.remotePort ?? 0}`;
+  }
+
+  /** Write unless the peer is gone or the server plays dead. */
+  write(text: string): void {
+    if (this.closed || this.core.faultState.silent) return;
+    this.socket.write(text);
+  }
+
+  /** Raw bytes that bypass every fault gate (garbage, oversized messages). */
+  writeRaw(data: string | Buffer): void {
+    if (!this.closed) this.socket.write(data);
+  }
+
+  wantsEvents(cls: string): boolean {
+    if (!this.authed) return false;
+    return this.mask === ALL_CLASSES || this.mask.has(cls);
+  }
+
+  deliver(ev: BuiltEvent): void {
+    if (this.wantsEvents(ev.cls)) this.write(frame(ev.headers));
+  }
+
+  /** Set the mask from a Login `Events:` or Events `EventMask:` value; returns whether any class is on. */
+  setMask(value: string | undefined): boolean {
+    const v = (value ?? 'on').trim().toLowerCase();
+    if (['on', 'yes', 'true', '1', 'all', ''].includes(v)) this.mask = ALL_CLASSES;
+    else if (['off', 'no', 'false', '0', 'none'].includes(v)) this.mask = new Set();
+    else {
+      const classes = v.split(',').map((c) => c.trim()).filter(Boolean);
+      this.mask = classes.includes('all') ? ALL_CLASSES : new Set(classes);
+    }
+    return this.mask === ALL_CLASSES || this.mask.size > 0;
+  }
+
+  /** Close after what was written has gone out. */
+  end(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.end();
+  }
+
+  destroy(): void {
+    this.closed = true;
+    this.socket.destroy();
+  }
+
+  private onMessage(msg: AmiMessage): void {
+    if (this.closed) return;
+    const name = (getHeader(msg, 'Action') ?? '').trim();
+    const actionId = getHeader(msg, 'ActionID') || undefined;
+    const rec: ActionRecord = { action: name, ...(actionId ? { actionId } : {}), headers: msg.headers, connection: this.id, at: Date.now() };
+    this.core.recordAction(rec);
+    const faults = this.core.faultState;
+    if (faults.silent) return;
+    if (faults.takeDrop(rec)) {
+      this.destroy();
+      return;
+    }
+    const ctx = new ActionContext(this.core, this, msg, name, actionId, faults.suppresses(rec));
+    this.queue = this.queue
+      .then(() => faults.beforeAnswer())
+      .then(() => (this.closed ? undefined : dispatch(ctx)))
+      .catch((err: unknown) => this.core.logger?.error({ err, action: name, actionId, connection: this.id }, 'simulator action failed'));
+  }
+}

@@ -1,0 +1,82 @@
+import type { Logger } from 'pino';
+import type { SimUser } from './core.js';
+import type { SimulatorFaults } from './faults.js';
+import type { AddMemberOptions } from './members.js';
+import { getProfile } from './profiles.js';
+import { SimServer } from './server.js';
+import type { ActionRecord, CallEndedInfo, ChannelInfo, ProfileName } from './types.js';
+
+export type { ActionRecord, CallEndedInfo, ChannelInfo, ProfileName, SimulatorFaults, SimUser, AddMemberOptions };
+export { EXTENSIONS } from './dialplan.js';
+
+export interface SimulatorOptions {
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default 5038; 0 = a free port. */
+  port?: number;
+  /** Default 'asterisk-22'. */
+  profile?: ProfileName;
+  /** Multiplies every dialplan delay and the Originate Timeout (tests use e.g. 0.01); default 1. */
+  timeScale?: number;
+  /** Zap/<c>-1 instead of DAHDI/<c>-1; default: Zap under the legacy profiles. */
+  e1?: { legacyZap?: boolean };
+  logger?: Logger;
+  /** manager.conf `channelvars`; default ['AMIQ_ID'] (captures without it: pass []). */
+  channelVars?: string[];
+  /** manager.conf users; default amiq/amiq (read+write) and readonly/readonly (read only). */
+  users?: SimUser[];
+  /** Pause before `Authentication failed` (Asterisk: 1000 ms); default 200. */
+  authFailDelayMs?: number;
+  /** Most recent actions kept in `actions` (counts stay exact); default 10000. */
+  maxActionLog?: number;
+}
+
+export const DEFAULT_USERS: readonly SimUser[] = [
+  { username: 'amiq', secret: 'amiq', write: true },
+  { username: 'readonly', secret: 'readonly', write: false },
+];
+
+export interface Simulator {
+  readonly host: string;
+  readonly port: number;
+  readonly profile: string;
+  close(): Promise<void>;
+  /** Every action received, in order (all connections; the most recent maxActionLog). */
+  readonly actions: ReadonlyArray<ActionRecord>;
+  /** Actions received, of one name (case-insensitive) or all. */
+  actionCount(name?: string): number;
+  on(event: 'action', fn: (a: ActionRecord) => void): this;
+  on(event: 'connection', fn: (c: { id: number; remoteAddress?: string; remotePort?: number }) => void): this;
+  on(event: 'disconnect', fn: (c: { id: number }) => void): this;
+  on(event: 'call-ended', fn: (c: CallEndedInfo) => void): this;
+  off(event: string, fn: (...args: any[]) => void): this;
+  /** Resolves with the first logged or future action matching; rejects after timeoutMs (default 5000). */
+  waitForAction(pred: (a: ActionRecord) => boolean, timeoutMs?: number): Promise<ActionRecord>;
+  readonly faults: SimulatorFaults;
+  channels(): ChannelInfo[];
+  /** Hang a live channel up (and its Local peer) with this cause (default 16). */
+  hangup(channelName: string, cause?: number): boolean;
+  connectionCount(): number;
+  /** A new answered channel placed straight into a ConfBridge or MeetMe room. */
+  addConferenceMember(opts: AddMemberOptions): ChannelInfo;
+  addMeetmeMember(room: string, channel?: string): ChannelInfo;
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const profile = getProfile(opts.profile);
+  const legacyZap = opts.e1?.legacyZap ?? profile.e1Tech === 'Zap';
+  const server = new SimServer({
+    host: opts.host ?? '127.0.0.1',
+    port: opts.port ?? 5038,
+    profile,
+    timeScale: opts.timeScale ?? 1,
+    channelVars: opts.channelVars ?? ['AMIQ_ID'],
+    e1Tech: legacyZap ? 'Zap' : 'DAHDI',
+    users: opts.users ?? DEFAULT_USERS,
+    authFailDelayMs: opts.authFailDelayMs ?? 200,
+    maxActionLog: opts.maxActionLog ?? 10_000,
+    logger: opts.logger,
+  });
+  await server.listen();
+  return server;
+}

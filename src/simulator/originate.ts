@@ -1,0 +1,185 @@
+import type { OriginateOutcome } from './events.js';
+import type { Pbx } from './pbx.js';
+import type { SimChannel } from './types.js';
+import { STATE } from './wire.js';
+import { extensionExists, runApplication, runDialplan } from './dialplan.js';
+
+export interface OriginateRequest {
+  dial: string;
+  exten?: string;
+  context?: string;
+  priority: number;
+  application?: string;
+  data?: string;
+  callerNum: string;
+  callerName: string;
+  vars: Array<[string, string]>;
+  /** Originate Timeout in ms (scaled by timeScale like every dialplan delay). */
+  timeoutMs: number;
+  actionId?: string;
+}
+
+/** Called once, at the point of the event stream where Asterisk raises OriginateResponse. */
+export type OutcomeCallback = (outcome: OriginateOutcome) => void;
+
+const LOCAL = /^Local\/([^@/]+)(?:@([^/]+?))?(\/n)?$/i;
+const E1 = /^(?:DAHDI|Zap)\/(?:[gGrR]\d+\/)?(\d+)$/i;
+
+/**
+ * Place the call an Originate asks for: Local/<exten>@<context> through the dialplan, or an E1
+ * channel (DAHDI/<c>, Zap/<c>, DAHDI/g1/<c>) that answers at once. Anything else fails like
+ * `Foo/bar` in originate-badchannel (Reason 0, no channel).
+ */
+export function originate(pbx: Pbx, req: OriginateRequest, done: OutcomeCallback): void {
+  const base: Omit<OriginateOutcome, 'response' | 'channel' | 'reason'> = {
+    ...(req.actionId ? { actionId: req.actionId } : {}),
+    ...(req.application ? { application: req.application, data: req.data ?? '' } : { context: req.context ?? '', exten: req.exten ?? '' }),
+    callerNum: req.callerNum,
+    callerName: req.callerName,
+  };
+  const fail = (reason: number) => done({ ...base, response: 'Failure', channel: req.dial, reason });
+  const succeed = (chan: SimChannel) => done({ ...base, response: 'Success', channel: chan.name, reason: 4, chan });
+
+  const local = LOCAL.exec(req.dial);
+  if (local && extensionExists(local[1]!)) {
+    originateLocal(pbx, req, local[1]!, local[2] ?? 'default', succeed, fail);
+    return;
+  }
+  const e1 = E1.exec(req.dial);
+  if (e1) {
+    originateE1(pbx, req, Number(e1[1]), succeed, fail);
+    return;
+  }
+  queueMicrotask(() => fail(0));
+}
+
+/** Local/<exten>@<context>: the ;1/;2 pair, event for event as originate-local/-busy/-timeout. */
+function originateLocal(
+  pbx: Pbx,
+  req: OriginateRequest,
+  exten: string,
+  context: string,
+  succeed: (c: SimChannel) => void,
+  fail: (reason: number) => void,
+): void {
+  const p = pbx.profile;
+  const base = `Local/${exten}@${context}-${pbx.nextLocalId()}`;
+  const device = `Local/${exten}@${context}`;
+  const init = { context, exten, device };
+  const one = pbx.newChannel({ ...init, name: `${base}${p.localHalfSeparator}1`, state: STATE.Down });
+  const two = pbx.newChannel({ ...init, name: `${base}${p.localHalfSeparator}2`, state: STATE.Ring, linkedid: one.uniqueid });
+  one.peer = two;
+  two.peer = one;
+  pbx.emitEvent('Newchannel', { chan: one });
+  pbx.emitEvent('Newchannel', { chan: two });
+  outgoingLine(pbx, one);
+  // Stasis reports ;2's VarSet from its snapshot taken before the caller id and variables arrived.
+  const staleTwo: SimChannel = { ...two, vars: new Map(two.vars) };
+  setVarsAndCallerId(pbx, one, req);
+  for (const [k, v] of req.vars) pbx.setVar(two, k, v, staleTwo);
+  setCallerId(pbx, two, req, true);
+  pbx.emitEvent('LocalBridge', { chan: one, other: two });
+  pbx.emitEvent('DialBegin', { chan: one, dialString: `${exten}@${context}` });
+
+  const timer = pbx.schedule(two, req.timeoutMs / 1000, () => {
+    two.pending = undefined;
+    pbx.emitEvent('HangupRequest', { chan: two, cause: 19 });
+    fail(3);
+    pbx.emitEvent('Hangup', { chan: one, cause: 19 });
+    pbx.destroy(one, 19);
+    pbx.emitEvent('SoftHangupRequest', { chan: two, cause: 16 });
+    pbx.emitEvent('Hangup', { chan: two, cause: 19 });
+    pbx.destroy(two, 19);
+    pbx.deviceState(one, 'NOT_INUSE');
+    pbx.deviceState(two, 'NOT_INUSE');
+  });
+  two.pending = {
+    answered: () => {
+      pbx.cancel(two, timer);
+      pbx.setState(one, STATE.Up);
+      pbx.emitEvent('DialEnd', { chan: one, dialStatus: 'ANSWER' });
+      startTarget(pbx, one, req);
+      pbx.deviceState(one, 'INUSE');
+      pbx.deviceState(two, 'INUSE');
+      succeed(one);
+    },
+    failed: (kind) => {
+      pbx.cancel(two, timer);
+      const cause = kind === 'busy' ? 17 : 34;
+      pbx.deviceState(two, 'INUSE');
+      pbx.emitEvent('DialEnd', { chan: one, dialStatus: kind === 'busy' ? 'BUSY' : 'CONGESTION' });
+      pbx.emitEvent('HangupRequest', { chan: two, cause: 0 });
+      pbx.emitEvent('SoftHangupRequest', { chan: two, cause: 16 });
+      pbx.emitEvent('Hangup', { chan: two, cause });
+      pbx.destroy(two, cause);
+      fail(kind === 'busy' ? 5 : 8);
+      pbx.deviceState(two, 'NOT_INUSE');
+      pbx.emitEvent('Hangup', { chan: one, cause: 0 });
+      pbx.destroy(one, 0);
+      pbx.deviceState(one, 'NOT_INUSE');
+    },
+    hungUp: () => fail(1),
+  };
+  runDialplan(pbx, two);
+}
+
+/** An E1 channel `DAHDI/<c>-1` (`Zap/<c>-1`): answered at once, then on to the Originate's target. */
+function originateE1(pbx: Pbx, req: OriginateRequest, c: number, succeed: (ch: SimChannel) => void, fail: (reason: number) => void): void {
+  const tech = pbx.opts.e1Tech;
+  const name = `${tech}/${c}-1`;
+  if (c < 1 || pbx.find(name)) {
+    // The B-channel is in use: chan_dahdi refuses with a busy cause.
+    queueMicrotask(() => fail(c < 1 ? 0 : 5));
+    return;
+  }
+  const ch = pbx.newChannel({ name, context: 'default', exten: 's', state: STATE.Down, device: `${tech}/${c}` });
+  pbx.emitEvent('Newchannel', { chan: ch });
+  outgoingLine(pbx, ch);
+  setVarsAndCallerId(pbx, ch, req);
+  pbx.emitEvent('DialBegin', { chan: ch, dialString: req.dial.slice(req.dial.indexOf('/') + 1) });
+  pbx.setState(ch, STATE.Ringing);
+  pbx.setState(ch, STATE.Up);
+  pbx.emitEvent('DialEnd', { chan: ch, dialStatus: 'ANSWER' });
+  startTarget(pbx, ch, req);
+  pbx.deviceState(ch, 'INUSE');
+  succeed(ch);
+}
+
+function outgoingLine(pbx: Pbx, ch: SimChannel): void {
+  ch.app = 'AppDial2';
+  ch.appData = '(Outgoing Line)';
+  pbx.emitEvent('OutgoingLine', { chan: ch });
+}
+
+function setVarsAndCallerId(pbx: Pbx, ch: SimChannel, req: OriginateRequest): void {
+  for (const [k, v] of req.vars) pbx.setVar(ch, k, v);
+  setCallerId(pbx, ch, req, false);
+}
+
+/** NewCallerid then NewConnectedLine; the ;2 half already knows its connected line. */
+function setCallerId(pbx: Pbx, ch: SimChannel, req: OriginateRequest, connectedFirst: boolean): void {
+  if (!req.callerNum && !req.callerName) return;
+  if (connectedFirst) setConnected(ch, req);
+  ch.callerNum = req.callerNum;
+  ch.callerName = req.callerName;
+  pbx.emitEvent('NewCallerid', { chan: ch });
+  setConnected(ch, req);
+  pbx.emitEvent('NewConnectedLine', { chan: ch });
+}
+
+function setConnected(ch: SimChannel, req: OriginateRequest): void {
+  ch.connectedNum = req.callerNum;
+  ch.connectedName = req.callerName;
+}
+
+/** The answered channel goes where the Originate said: Exten/Context/Priority or Application. */
+function startTarget(pbx: Pbx, ch: SimChannel, req: OriginateRequest): void {
+  if (req.application) {
+    runApplication(pbx, ch, req.application, req.data ?? '');
+    return;
+  }
+  ch.context = req.context ?? 'default';
+  ch.exten = req.exten ?? 's';
+  ch.priority = req.priority;
+  runDialplan(pbx, ch);
+}

@@ -1,0 +1,206 @@
+import { EventEmitter } from 'node:events';
+import { buildEvent, type BuiltEvent, type EventData, type EventKind } from './events.js';
+import type { ProfileSpec } from './profiles.js';
+import type { CallEndedInfo, ChannelInfo, SimChannel } from './types.js';
+import { STATE, stateDesc } from './wire.js';
+import { Conferences } from './conference.js';
+
+export interface PbxOptions {
+  timeScale: number;
+  channelVars: readonly string[];
+  e1Tech: 'DAHDI' | 'Zap';
+}
+
+export interface NewChannelInit {
+  name: string;
+  context: string;
+  exten: string;
+  state: number;
+  device: string;
+  linkedid?: string;
+}
+
+/**
+ * The call model: live channels, their timers and the hangup sequences. Every event goes out
+ * through the profile's table; ended channels are dropped at once, so memory follows live calls.
+ * Emits 'event' (BuiltEvent) and 'call-ended' (CallEndedInfo).
+ */
+export class Pbx extends EventEmitter {
+  private readonly live = new Map<string, SimChannel>();
+  private seq = 0;
+  private localSeq = 0;
+  callsProcessed = 0;
+  readonly conferences: Conferences;
+
+  constructor(
+    readonly profile: ProfileSpec,
+    readonly opts: PbxOptions,
+  ) {
+    super();
+    this.conferences = new Conferences(this);
+  }
+
+  emitEvent(kind: EventKind, data: EventData): void {
+    const ev: BuiltEvent | null = buildEvent(this.profile.events, kind, data, { channelVars: this.opts.channelVars });
+    if (ev) this.emit('event', ev);
+  }
+
+  nextUniqueid(): string {
+    return `${Math.floor(Date.now() / 1000)}.${this.seq++}`;
+  }
+
+  /** The hex id of a Local pair (`-0000000a`), also used for other internal names. */
+  nextLocalId(): string {
+    const digits = this.profile.localSuffixDigits;
+    return (this.localSeq++ % 16 ** digits).toString(16).padStart(digits, '0');
+  }
+
+  newChannel(init: NewChannelInit): SimChannel {
+    const uniqueid = this.nextUniqueid();
+    const ch: SimChannel = {
+      name: init.name,
+      uniqueid,
+      linkedid: init.linkedid ?? uniqueid,
+      state: init.state,
+      callerNum: '',
+      callerName: '',
+      connectedNum: '',
+      connectedName: '',
+      accountCode: '',
+      language: 'en',
+      context: init.context,
+      exten: init.exten,
+      priority: 1,
+      app: '',
+      appData: '',
+      vars: new Map(),
+      createdAt: Date.now(),
+      device: init.device,
+      bridgeId: '',
+      alive: true,
+      runToken: 0,
+      timers: new Set(),
+    };
+    this.live.set(ch.name.toLowerCase(), ch);
+    this.callsProcessed++;
+    return ch;
+  }
+
+  /** Channel lookup is case-insensitive, as ast_channel_get_by_name. */
+  find(name: string): SimChannel | undefined {
+    return this.live.get(name.toLowerCase());
+  }
+
+  list(): SimChannel[] {
+    return [...this.live.values()];
+  }
+
+  info(ch: SimChannel): ChannelInfo {
+    return {
+      name: ch.name,
+      uniqueid: ch.uniqueid,
+      linkedid: ch.linkedid,
+      state: stateDesc(ch.state),
+      context: ch.context,
+      exten: ch.exten,
+      priority: ch.priority,
+      application: ch.app,
+      appData: ch.appData,
+      callerIdNum: ch.callerNum,
+      callerIdName: ch.callerName,
+      bridgeId: ch.bridgeId,
+      ...(ch.conference ? { conference: { ...ch.conference } } : {}),
+      variables: Object.fromEntries(ch.vars),
+    };
+  }
+
+  setVar(ch: SimChannel, name: string, value: string, snapshot: SimChannel = ch): void {
+    ch.vars.set(name, value);
+    this.emitEvent('VarSet', { chan: snapshot, variable: name, value });
+  }
+
+  /** A dialplan delay: scaled by timeScale, dropped when the channel goes away. */
+  schedule(ch: SimChannel, seconds: number, fn: () => void): NodeJS.Timeout {
+    const t = setTimeout(() => {
+      ch.timers.delete(t);
+      if (ch.alive) fn();
+    }, Math.max(0, seconds * 1000 * this.opts.timeScale));
+    ch.timers.add(t);
+    return t;
+  }
+
+  cancel(ch: SimChannel, t: NodeJS.Timeout): void {
+    clearTimeout(t);
+    ch.timers.delete(t);
+  }
+
+  setState(ch: SimChannel, state: number): void {
+    if (ch.state === state) return;
+    ch.state = state;
+    this.emitEvent('Newstate', { chan: ch });
+  }
+
+  answer(ch: SimChannel): void {
+    if (ch.state === STATE.Up) return;
+    this.setState(ch, STATE.Up);
+    const pending = ch.pending;
+    ch.pending = undefined;
+    pending?.answered();
+  }
+
+  deviceState(ch: SimChannel, state: 'INUSE' | 'NOT_INUSE'): void {
+    this.emitEvent('DeviceStateChange', { device: ch.device, deviceState: state });
+  }
+
+  /**
+   * Hang up a channel and its Local peer, in the order Asterisk 22 reports it (captures
+   * hangup-cause16, redirect, originate-local): the named side's soft request, the peer's request,
+   * the named side's Hangup, then the peer's.
+   */
+  hangup(ch: SimChannel, cause: number, fromDialplan = false): void {
+    if (!ch.alive) return;
+    const peer = ch.peer?.alive ? ch.peer : undefined;
+    this.emitEvent('SoftHangupRequest', { chan: ch, cause: 16 });
+    if (peer) this.emitEvent('HangupRequest', { chan: peer, cause });
+    this.conferences.leave(ch, 'HANGUP');
+    if (peer) this.conferences.leave(peer, 'HANGUP');
+    this.emitEvent('Hangup', { chan: ch, cause });
+    this.destroy(ch, cause);
+    // A dialplan Hangup releases its device before the peer goes (originate-local); AMI's after both.
+    if (fromDialplan) this.deviceState(ch, 'NOT_INUSE');
+    if (peer) {
+      this.emitEvent('SoftHangupRequest', { chan: peer, cause: 16 });
+      this.emitEvent('Hangup', { chan: peer, cause });
+      this.destroy(peer, cause);
+    }
+    if (!fromDialplan) this.deviceState(ch, 'NOT_INUSE');
+    if (peer) this.deviceState(peer, 'NOT_INUSE');
+  }
+
+  /** Forget a channel (its events were already sent): timers, pending Originate, the map. */
+  destroy(ch: SimChannel, cause: number): void {
+    if (!ch.alive) return;
+    ch.alive = false;
+    ch.runToken++;
+    for (const t of ch.timers) clearTimeout(t);
+    ch.timers.clear();
+    this.live.delete(ch.name.toLowerCase());
+    this.conferences.leave(ch, 'HANGUP');
+    const pending = ch.pending;
+    ch.pending = undefined;
+    pending?.hungUp();
+    const info: CallEndedInfo = { channel: ch.name, uniqueid: ch.uniqueid, linkedid: ch.linkedid, cause };
+    this.emit('call-ended', info);
+  }
+
+  /** Drop everything without events (server close). */
+  clear(): void {
+    for (const ch of this.live.values()) {
+      ch.alive = false;
+      for (const t of ch.timers) clearTimeout(t);
+      ch.timers.clear();
+    }
+    this.live.clear();
+    this.conferences.clear();
+  }
+}

@@ -1,0 +1,167 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { Session } from './connection.js';
+import type { CoreOptions, SimCore } from './core.js';
+import { FaultState, type SimulatorFaults } from './faults.js';
+import { addConferenceMember, type AddMemberOptions } from './members.js';
+import { Pbx } from './pbx.js';
+import type { ProfileSpec } from './profiles.js';
+import { securityEventHeaders } from './security-events.js';
+import type { ActionRecord, ChannelInfo } from './types.js';
+import { frame } from './wire.js';
+
+export interface ServerConfig extends CoreOptions {
+  host: string;
+  port: number;
+  profile: ProfileSpec;
+  timeScale: number;
+  channelVars: readonly string[];
+  e1Tech: 'DAHDI' | 'Zap';
+  maxActionLog: number;
+  logger: Logger | undefined;
+}
+
+/**
+ * The simulator: a TCP AMI server, its sessions, the PBX model and the test API. Emits
+ * 'action' (ActionRecord), 'connection' ({ id, remoteAddress, remotePort }), 'disconnect' ({ id })
+ * and 'call-ended' (CallEndedInfo).
+ */
+export class SimServer extends EventEmitter implements SimCore {
+  readonly spec: ProfileSpec;
+  readonly pbx: Pbx;
+  readonly faultState: FaultState;
+  readonly faults: SimulatorFaults;
+  readonly options: CoreOptions;
+  readonly logger: Logger | undefined;
+  readonly startedAt = Date.now();
+  host: string;
+  port = 0;
+  private readonly server: Server;
+  private readonly live = new Map<number, Session>();
+  private readonly log: ActionRecord[] = [];
+  private readonly counts = new Map<string, number>();
+  private total = 0;
+  private nextId = 1;
+
+  constructor(private readonly config: ServerConfig) {
+    super();
+    this.spec = config.profile;
+    this.options = { users: config.users, authFailDelayMs: config.authFailDelayMs };
+    this.logger = config.logger;
+    this.host = config.host;
+    this.pbx = new Pbx(config.profile, { timeScale: config.timeScale, channelVars: config.channelVars, e1Tech: config.e1Tech });
+    this.pbx.on('event', (ev) => {
+      for (const s of this.live.values()) s.deliver(ev);
+    });
+    this.pbx.on('call-ended', (info) => this.emit('call-ended', info));
+    this.faultState = new FaultState(() => this.live.values());
+    this.faults = this.faultState.api();
+    this.server = createServer((socket) => this.accept(socket));
+  }
+
+  /** The profile's name ('asterisk-22' ...). */
+  get profile(): string {
+    return this.spec.name;
+  }
+
+  sessions(): Iterable<Session> {
+    return this.live.values();
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.config.port, this.config.host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = this.server.address();
+    if (addr && typeof addr === 'object') this.port = addr.port;
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const s of this.live.values()) s.destroy();
+    this.live.clear();
+    this.pbx.clear();
+    await closed;
+  }
+
+  get actions(): ReadonlyArray<ActionRecord> {
+    return this.log;
+  }
+
+  recordAction(rec: ActionRecord): void {
+    this.total++;
+    const key = rec.action.toLowerCase();
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    this.log.push(rec);
+    // A long-running simulator keeps only the most recent actions; counts stay exact.
+    if (this.log.length > this.config.maxActionLog) this.log.splice(0, Math.ceil(this.config.maxActionLog / 10));
+    this.emit('action', rec);
+  }
+
+  actionCount(name?: string): number {
+    return name === undefined ? this.total : this.counts.get(name.toLowerCase()) ?? 0;
+  }
+
+  waitForAction(pred: (a: ActionRecord) => boolean, timeoutMs = 5000): Promise<ActionRecord> {
+    const seen = this.log.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const onAction = (a: ActionRecord) => {
+        if (!pred(a)) return;
+        clearTimeout(timer);
+        this.off('action', onAction);
+        resolve(a);
+      };
+      const timer = setTimeout(() => {
+        this.off('action', onAction);
+        reject(new Error(`simulator: no matching action within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.on('action', onAction);
+    });
+  }
+
+  channels(): ChannelInfo[] {
+    return this.pbx.list().map((c) => this.pbx.info(c));
+  }
+
+  hangup(channelName: string, cause = 16): boolean {
+    const ch = this.pbx.find(channelName);
+    if (!ch) return false;
+    this.pbx.hangup(ch, cause);
+    return true;
+  }
+
+  connectionCount(): number {
+    return this.live.size;
+  }
+
+  addConferenceMember(opts: AddMemberOptions): ChannelInfo {
+    return this.pbx.info(addConferenceMember(this.pbx, opts));
+  }
+
+  addMeetmeMember(room: string, channel?: string): ChannelInfo {
+    return this.addConferenceMember({ kind: 'meetme', room, ...(channel ? { channel } : {}) });
+  }
+
+  securityEvent(name: string, session: Session, fields: Record<string, string>): void {
+    if (!this.spec.securityEvents) return;
+    const text = frame(securityEventHeaders(name, session, fields));
+    for (const s of this.live.values()) if (s.wantsEvents('security')) s.write(text);
+  }
+
+  private accept(socket: Socket): void {
+    const id = this.nextId++;
+    const session = new Session(id, socket, this);
+    this.live.set(id, session);
+    socket.on('close', () => {
+      this.live.delete(id);
+      this.emit('disconnect', { id });
+    });
+    this.emit('connection', { id, remoteAddress: socket.remoteAddress, remotePort: socket.remotePort });
+  }
+}

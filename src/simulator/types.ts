@@ -1,0 +1,87 @@
+import type { AmiHeader } from '../shared/ami/message.js';
+
+export type ProfileName = 'asterisk-22' | 'asterisk-11' | 'asterisk-1.4';
+
+/** One action as the simulator received it (the test API's action log). */
+export interface ActionRecord {
+  action: string;
+  actionId?: string;
+  headers: AmiHeader[];
+  connection: number;
+  at: number;
+}
+
+export interface ConferenceRef {
+  kind: 'confbridge' | 'meetme';
+  room: string;
+}
+
+/**
+ * A live channel. Event builders read it as the "snapshot", so its fields are the state Asterisk
+ * would report at the moment an event is built.
+ */
+export interface SimChannel {
+  name: string;
+  uniqueid: string;
+  linkedid: string;
+  state: number;
+  callerNum: string;
+  callerName: string;
+  connectedNum: string;
+  connectedName: string;
+  accountCode: string;
+  language: string;
+  context: string;
+  exten: string;
+  priority: number;
+  app: string;
+  appData: string;
+  vars: Map<string, string>;
+  createdAt: number;
+  /** The other half of a Local channel pair. */
+  peer?: SimChannel;
+  /** Device named in DeviceStateChange events (`Local/100@default`, `DAHDI/5`). */
+  device: string;
+  /** Bridge id while in a conference, '' otherwise. */
+  bridgeId: string;
+  conference?: ConferenceRef;
+  alive: boolean;
+  /** Bumped on redirect and hangup so that pending dialplan steps of the old place are dropped. */
+  runToken: number;
+  timers: Set<NodeJS.Timeout>;
+  /** Set while an Originate waits for this channel to answer or fail. */
+  pending?: PendingDial;
+}
+
+/** Hooks of an Originate waiting on the dialled channel. */
+export interface PendingDial {
+  answered(): void;
+  failed(kind: 'busy' | 'congestion'): void;
+  /** The channel went away (AMI Hangup, simulator close) before answering. */
+  hungUp(): void;
+}
+
+/** What channels() returns: a plain copy, safe to keep. */
+export interface ChannelInfo {
+  name: string;
+  uniqueid: string;
+  linkedid: string;
+  state: string;
+  context: string;
+  exten: string;
+  priority: number;
+  application: string;
+  appData: string;
+  callerIdNum: string;
+  callerIdName: string;
+  bridgeId: string;
+  conference?: ConferenceRef;
+  variables: Record<string, string>;
+}
+
+export interface CallEndedInfo {
+  channel: string;
+  uniqueid: string;
+  linkedid: string;
+  cause: number;
+}

@@ -1,0 +1,308 @@
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/index.js';
+import { eventName, getHeader, getHeaders, type AmiMessage } from '../src/shared/ami/message.js';
+import { parseAll } from '../src/shared/ami/parser.js';
+import { readCapture } from './ami-captures.js';
+import { RawPeer } from './simulator-peer.js';
+
+let sim: Simulator;
+const peers: RawPeer[] = [];
+
+async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
+  sim = await startSimulator({ port: 0, timeScale: 0.01, authFailDelayMs: 5, ...opts });
+  return sim;
+}
+
+async function peer(): Promise<RawPeer> {
+  const p = await RawPeer.connect(sim.port);
+  peers.push(p);
+  return p;
+}
+
+afterEach(async () => {
+  for (const p of peers.splice(0)) p.close();
+  await sim?.close();
+});
+
+const names = (msgs: AmiMessage[]) => msgs.filter((m) => m.kind === 'event').map((m) => eventName(m));
+const chanIs = (suffix: string) => (m: AmiMessage) => (getHeader(m, 'Channel') ?? '').endsWith(suffix);
+
+describe('simulator: login paths', () => {
+  it('sends the 22 banner, accepts amiq/amiq, then FullyBooted and SuccessfulAuth', async () => {
+    await start();
+    const p = await peer();
+    const res = await p.login();
+    expect(p.messages[0]).toEqual({ kind: 'banner', headers: [['Asterisk Call Manager/11.0.0', '']] });
+    expect(res.headers).toEqual([
+      ['Response', 'Success'],
+      ['ActionID', 'login'],
+      ['Message', 'Authentication accepted'],
+    ]);
+    const booted = await p.event('FullyBooted');
+    expect(booted.headers.map(([k]) => k)).toEqual(['Event', 'Privilege', 'Uptime', 'LastReload', 'Status']);
+    expect(getHeader(await p.event('SuccessfulAuth'), 'AccountID')).toBe('amiq');
+  });
+
+  it('answers a bad secret with Authentication failed, then closes', async () => {
+    await start();
+    const p = await peer();
+    p.send('Login', { Username: 'amiq', Secret: 'wrong', ActionID: 'l1' });
+    const res = await p.response('l1');
+    expect(getHeader(res, 'Response')).toBe('Error');
+    expect(getHeader(res, 'Message')).toBe('Authentication failed');
+    await p.closedByPeer();
+  });
+
+  it('logs in with MD5 Challenge/Key', async () => {
+    await start();
+    const p = await peer();
+    p.send('Challenge', { AuthType: 'MD5', ActionID: 'c' });
+    const challenge = getHeader(await p.response('c'), 'Challenge')!;
+    expect(challenge).toMatch(/^\d+$/);
+    const key = createHash('md5').update(challenge + 'amiq').digest('hex');
+    p.send('Login', { AuthType: 'MD5', Username: 'amiq', Key: key, ActionID: 'l' });
+    expect(getHeader(await p.response('l'), 'Message')).toBe('Authentication accepted');
+  });
+
+  it('refuses everything but Login/Challenge/Logoff before auth', async () => {
+    await start();
+    const p = await peer();
+    p.send('Ping', { ActionID: 'p' });
+    expect(getHeader(await p.response('p'), 'Message')).toBe('Permission denied');
+    p.send('Logoff', { ActionID: 'bye' });
+    expect(getHeader(await p.response('bye'), 'Response')).toBe('Goodbye');
+    await p.closedByPeer();
+  });
+
+  it('denies write actions to the read-only user', async () => {
+    await start();
+    const p = await peer();
+    await p.login('readonly', 'readonly');
+    for (const action of ['Originate', 'Redirect', 'Hangup', 'Command']) {
+      p.send(action, { Channel: 'Local/100@default', ActionID: action });
+      expect(getHeader(await p.response(action), 'Message')).toBe('Permission denied');
+    }
+    expect(getHeader(await p.event('RequestNotAllowed'), 'RequestType')).toBe('Action: Originate');
+    p.send('Ping', { ActionID: 'p' });
+    expect(getHeader(await p.response('p'), 'Ping')).toBe('Pong');
+  });
+
+  it('answers Ping with Pong and a Timestamp, echoing the ActionID only when given', async () => {
+    await start();
+    const p = await peer();
+    await p.login();
+    p.send('Ping', { ActionID: 'p1' });
+    const pong = await p.response('p1');
+    expect(pong.headers.map(([k]) => k)).toEqual(['Response', 'ActionID', 'Ping', 'Timestamp']);
+    expect(getHeader(pong, 'Timestamp')).toMatch(/^\d+\.\d{6}$/);
+    p.send('Ping');
+    const bare = await p.waitFor((m) => m.kind === 'response' && getHeader(m, 'Ping') === 'Pong' && !getHeader(m, 'ActionID'));
+    expect(bare.headers.map(([k]) => k)).toEqual(['Response', 'Ping', 'Timestamp']);
+  });
+
+  it('answers an unknown action as captured, with RequestBadFormat', async () => {
+    await start();
+    const p = await peer();
+    await p.login();
+    p.send('FooBarBaz', { ActionID: 'u1' });
+    expect(getHeader(await p.response('u1'), 'Message')).toBe('Invalid/unknown command: FooBarBaz. Use Action: ListCommands to show available commands.');
+    expect(getHeader(await p.event('RequestBadFormat'), 'RequestType')).toBe('Action: FooBarBaz');
+  });
+
+  it('Logoff says Goodbye and closes', async () => {
+    await start();
+    const p = await peer();
+    await p.login();
+    p.send('Logoff', { ActionID: 'bye' });
+    expect((await p.response('bye')).headers).toEqual([
+      ['Response', 'Goodbye'],
+      ['ActionID', 'bye'],
+      ['Message', 'Thanks for all the fish.'],
+    ]);
+    await p.closedByPeer();
+  });
+
+  it('sends no events to an Events: off session, and honours a class mask and the Events action', async () => {
+    await start();
+    const off = await peer();
+    await off.login('amiq', 'amiq', 'off');
+    const system = await peer();
+    await system.login('amiq', 'amiq', 'system');
+    const watcher = await peer();
+    await watcher.login();
+    off.send('Originate', { Channel: 'Local/300@default', Exten: '300', Context: 'default', Priority: '1', Async: 'true', ActionID: 'o' });
+    await off.response('o');
+    await watcher.event('OriginateResponse');
+    system.send('Ping', { ActionID: 'sp' });
+    await system.response('sp');
+    off.send('Ping', { ActionID: 'op' });
+    await off.response('op');
+    expect(off.messages.filter((m) => m.kind === 'event')).toEqual([]);
+    expect(names(system.messages)).toEqual(['FullyBooted']);
+    off.send('Events', { EventMask: 'on', ActionID: 'ev' });
+    expect(getHeader(await off.response('ev'), 'Events')).toBe('On');
+    sim.hangup(sim.channels()[0]!.name);
+    await off.event('Hangup');
+  });
+});
+
+describe('simulator: Originate', () => {
+  it('replays originate-local: the captured event sequence, in order, with its key fields', async () => {
+    await start({ channelVars: [] });
+    const p = await peer();
+    await p.login();
+    p.send('CoreShowChannels', { ActionID: 'c1' });
+    await p.event('CoreShowChannelsComplete');
+    const from = p.messages.length;
+    p.send('Originate', { Channel: 'Local/100@amq-test', Exten: '300', Context: 'amq-test', Priority: '1', Async: 'true', CallerID: '"AMQ" <M2611221200000000001>', ActionID: 't1' });
+    await p.event('Hangup', chanIs(';1'));
+    await p.waitFor((m) => p.messages.indexOf(m) > p.messages.findIndex((x) => eventName(x) === 'Hangup' && chanIs(';1')(x)) && eventName(m) === 'DeviceStateChange');
+    const got = p.messages.slice(from);
+
+    const captured = parseAll(readCapture('asterisk-22/originate-local.received.txt'));
+    const start0 = captured.findIndex((m) => getHeader(m, 'ActionID') === 't1');
+    const want = captured.slice(start0, captured.findIndex((m) => getHeader(m, 'Response') === 'Goodbye'));
+    expect(names(got)).toEqual(names(want));
+    expect(got[0]!.headers).toEqual(want[0]!.headers);
+
+    // Field for field, apart from the values that depend on time and counters.
+    const volatile = /^(?:(?:Dest|LocalOne|LocalTwo)?(?:Uniqueid|Linkedid)|Channel|DestChannel|LocalOneChannel|LocalTwoChannel)$/;
+    const shape = (m: AmiMessage) => m.headers.map(([k, v]) => [k, volatile.test(k) ? v.replace(/-[0-9a-f]{8};/, '-X;').replace(/^\d+\.\d+$/, 'U') : v]);
+    expect(got.map(shape)).toEqual(want.map(shape));
+  });
+
+  it('names Local halves with an 8-hex suffix and links ;2 to ;1', async () => {
+    await start();
+    const p = await peer();
+    await p.login();
+    p.send('Originate', { Channel: 'Local/600@default', Exten: '600', Context: 'default', Priority: '1', Async: 'true', ActionID: 'o' });
+    const one = await p.event('Newchannel', chanIs(';1'));
+    const two = await p.event('Newchannel', chanIs(';2'));
+    expect(getHeader(one, 'Channel')).toMatch(/^Local\/600@default-[0-9a-f]{8};1$/);
+    expect(getHeader(one, 'Uniqueid')).toMatch(/^\d+\.\d+$/);
+    expect(getHeader(two, 'Linkedid')).toBe(getHeader(one, 'Uniqueid'));
+    expect(getHeader(one, 'CallerIDNum')).toBe('<unknown>');
+  });
+
+  it('reports a busy extension as Reason 5 and Cause 17', async () => {
+    await start();
+    const p = await peer();
+    await p.login();
+    p.send('Originate', { Channel: 'Local/400@default', Exten: '100', Context: 'default', Priority: '1', Async: 'true', CallerID: '"AMQ" <M1>', ActionID: 'b' });
+    const resp = await p.event('OriginateResponse');
+    expect(resp.headers).toEqual([
+      ['Event', 'OriginateResponse'],
+      ['Privilege', 'call,all'],
+      ['ActionID', 'b'],
+      ['Response', 'Failure'],
+      ['Channel', 'Local/400@default'],
+      ['Context', 'default'],
+      ['Exten', '100'],
+      ['Reason', '5'],
+      ['Uniqueid', '<unknown>'],
+      ['CallerIDNum', 'M1'],
+      ['CallerIDName', 'AMQ'],
+    ]);
+    const hangup2 = await p.event('Hangup', chanIs(';2'));
+    expect([getHeader(hangup2, 'Cause'), getHeader(hangup2, 'Cause-txt')]).toEqual(['17', 'User busy']);
+    expect(getHeader(await p.event('DialEnd'), 'DialStatus')).toBe('BUSY');
+  });
+
+  it('reports congestion as Reason 8 and Cause 34', async () => {
+    await start();
+    const p = await peer();
+    await p.login();
+    p.send('Originate', { Channel: 'Local/401@default', Exten: '100', Context: 'default', Priority: '1', Async: 'true', ActionID: 'c' });
+    expect(getHeader(await p.event('OriginateResponse'), 'Reason')).toBe('8');
+    expect(getHeader(await p.event('Hangup', chanIs(';2')), 'Cause')).toBe('34');
+  });
+
+  it('gives up on exten 500 after a shorter Timeout: Reason 3, Cause 19', async () => {
+    await start();
+    const p = await peer();
+    await p.login();
+    p.send('Originate', { Channel: 'Local/500@default', Exten: '100', Context: 'default', Priority: '1', Async: 'true', Timeout: '3000', ActionID: 't6' });
+    const resp = await p.event('OriginateResponse');
+    expect([getHeader(resp, 'Response'), getHeader(resp, 'Reason'), getHeader(resp, 'Uniqueid')]).toEqual(['Failure', '3', '<unknown>']);
+    const h1 = await p.event('Hangup', chanIs(';1'));
+    expect([getHeader(h1, 'Cause'), getHeader(h1, 'Cause-txt')]).toEqual(['19', 'User alerting, no answer']);
+    expect(sim.channels()).toEqual([]);
+  });
+
+  it('answers exten 500 once it has rung 30 s when the Timeout is longer', async () => {
+    await start();
+    const p = await peer();
+    await p.login();
+    p.send('Originate', { Channel: 'Local/500@default', Exten: '600', Context: 'default', Priority: '1', Async: 'true', Timeout: '60000', ActionID: 'a' });
+    const resp = await p.event('OriginateResponse');
+    expect(getHeader(resp, 'Reason')).toBe('4');
+  });
+
+  it('fails Foo/bar like originate-badchannel: async Reason 0, sync Originate failed, no slash Invalid channel', async () => {
+    await start();
+    const p = await peer();
+    await p.login();
+    const base = { Exten: '100', Context: 'default', Priority: '1', CallerID: '"AMQ" <M1>' };
+    p.send('Originate', { ...base, Channel: 'Foo/bar', Async: 'true', ActionID: 't4' });
+    expect(getHeader(await p.response('t4'), 'Message')).toBe('Originate successfully queued');
+    const resp = await p.event('OriginateResponse');
+    expect([getHeader(resp, 'Channel'), getHeader(resp, 'Reason'), getHeader(resp, 'Uniqueid')]).toEqual(['Foo/bar', '0', '<unknown>']);
+    p.send('Originate', { ...base, Channel: 'Foo/bar', ActionID: 't5' });
+    expect(getHeader(await p.response('t5'), 'Message')).toBe('Originate failed');
+    p.send('Originate', { ...base, Channel: 'nonsense-without-slash', Async: 'true', ActionID: 't5b' });
+    expect(getHeader(await p.response('t5b'), 'Message')).toBe('Invalid channel');
+  });
+
+  it('answers a sync Originate only once the call is up, without OriginateResponse', async () => {
+    await start();
+    const p = await peer();
+    await p.login();
+    p.send('Originate', { Channel: 'Local/600@default', Exten: '600', Context: 'default', Priority: '1', ActionID: 's' });
+    const res = await p.response('s');
+    expect(getHeader(res, 'Message')).toBe('Originate successfully queued');
+    const idx = p.messages.indexOf(res);
+    expect(names(p.messages.slice(0, idx))).toContain('DialEnd');
+    expect(names(p.messages)).not.toContain('OriginateResponse');
+  });
+
+  it('sets Variable headers as channel variables: VarSet, ChanVariable, OriginateResponse ChanVariable(<chan>)', async () => {
+    await start();
+    const p = await peer();
+    await p.login();
+    p.send('Originate', {
+      Channel: 'Local/100@default',
+      Exten: '300',
+      Context: 'default',
+      Priority: '1',
+      Async: 'true',
+      CallerID: '"M42" <M42>',
+      Variable: ['AMIQ_ID=42', 'X=1,Y=2'],
+      ActionID: 'amiq-42',
+    });
+    const first = await p.event('Newchannel');
+    expect(getHeaders(first, 'ChanVariable')).toEqual(['AMIQ_ID=']);
+    const varset = await p.event('VarSet', (m) => getHeader(m, 'Variable') === 'AMIQ_ID');
+    expect(getHeader(varset, 'Value')).toBe('42');
+    const dial = await p.event('DialBegin');
+    expect(getHeader(dial, 'DestChanVariable')).toBe('AMIQ_ID=42');
+    const resp = await p.event('OriginateResponse');
+    const chan = getHeader(resp, 'Channel')!;
+    expect(getHeader(resp, 'ActionID')).toBe('amiq-42');
+    expect(getHeader(resp, `ChanVariable(${chan})`)).toBe('AMIQ_ID=42');
+    expect(sim.channels().find((c) => c.name === chan)?.variables).toMatchObject({ AMIQ_ID: '42', X: '1', Y: '2' });
+  });
+
+  it('hangs exten 100 up after 5 s (scaled) with cause 16, and forgets the call', async () => {
+    await start();
+    const p = await peer();
+    await p.login();
+    const ended: string[] = [];
+    sim.on('call-ended', (c) => ended.push(c.channel));
+    p.send('Originate', { Channel: 'Local/100@default', Exten: '300', Context: 'default', Priority: '1', Async: 'true', ActionID: 'o' });
+    const h = await p.event('Hangup', chanIs(';1'));
+    expect(getHeader(h, 'Cause')).toBe('16');
+    expect(sim.channels()).toEqual([]);
+    expect(ended).toHaveLength(2);
+  });
+});
