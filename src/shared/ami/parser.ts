@@ -110,24 +110,26 @@ export class AmiParser {
       this.atStreamStart = false;
       return;
     }
-    const text = buf.slice(start, end);
     this.size += next - start;
-    if (this.size > this.max) return this.overflow(this.size, text);
+    if (this.size > this.max) return this.overflow(this.size, buf.slice(start, end));
     if (this.headers.length === 0) {
-      this.startMessage(text);
+      this.startMessage(buf.slice(start, end));
       return;
     }
-    if (this.follows && this.followsHeaders) {
-      if (FOLLOWS_HEADER.test(text)) {
-        this.headers.push(splitHeader(text));
-        return;
-      }
-      this.followsHeaders = false;
-      this.mode = Mode.FollowsBody;
-      this.followsLine(buf, start, end, next);
+    // The hot path: one header of an ordinary message, split straight out of the chunk.
+    if (!this.followsHeaders) {
+      this.headers.push(splitRange(buf, start, end));
       return;
     }
-    this.headers.push(splitHeader(text));
+    const text = buf.slice(start, end);
+    if (FOLLOWS_HEADER.test(text)) {
+      this.headers.push(splitHeader(text));
+      return;
+    }
+    // The first line that is not a Follows header starts the raw CLI body.
+    this.followsHeaders = false;
+    this.mode = Mode.FollowsBody;
+    this.followsLine(buf, start, end, next);
   }
 
   private startMessage(text: string): void {
@@ -208,7 +210,7 @@ export class AmiParser {
     this.size = 0;
     this.follows = false;
     this.followsHeaders = false;
-    this.body = [];
+    if (this.body.length > 0) this.body = [];
     this.pendingBlank = null;
     this.firstLine = '';
   }
@@ -216,10 +218,15 @@ export class AmiParser {
 
 /** `Key: value` split on the first colon; one space after it is the separator, the rest is value. */
 export function splitHeader(text: string): AmiHeader {
-  const colon = text.indexOf(':');
-  if (colon === -1) return [text, ''];
-  const valueStart = text.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1;
-  return [text.slice(0, colon), text.slice(valueStart)];
+  return splitRange(text, 0, text.length);
+}
+
+/** splitHeader of `buf[start, end)` without first copying the line out. */
+function splitRange(buf: string, start: number, end: number): AmiHeader {
+  const colon = buf.indexOf(':', start);
+  if (colon === -1 || colon >= end) return [buf.slice(start, end), ''];
+  const valueStart = colon + 1 < end && buf.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1;
+  return [buf.slice(start, colon), buf.slice(valueStart, end)];
 }
 
 /** Parse a whole byte string (a capture file, a test fixture) into its messages. */
