@@ -1,0 +1,145 @@
+/**
+ * Parser benchmark: events/s and MB/s for our AmiParser on a raw socket and for the npm AMI
+ * clients asterisk-manager and asterisk-ami-client, on the same loopback stream of real
+ * Asterisk 13+ call events (built from the shared captures). Each run must deliver every event
+ * and the last event's Uniqueid intact, or the bench fails.
+ *   node dist/bench/parser.js        (or `npm run bench parser`)
+ *   BENCH_PARSER_SCALE=0.2 ...       fewer events for a quick look
+ *   BENCH_PARSER_ONLY=amiq ...       only the clients whose name contains this
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { cpus, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { once } from 'node:events';
+import { parseAll } from '../src/shared/ami/parser.js';
+import { getHeader, getHeaders, type AmiMessage } from '../src/shared/ami/message.js';
+import { PEERS, type Peer, type PeerResult } from './parser-peers.js';
+import type { BenchServerData } from './parser-server.js';
+
+/** Events per run, per peer: the slow libraries get fewer so the bench stays well under a minute. */
+const EVENTS: Record<string, number> = {
+  'amiq AmiParser (net.Socket)': 1_500_000,
+  'asterisk-manager 0.2': 150_000,
+  'asterisk-ami-client 1.1': 30_000,
+};
+const RUNS: Record<string, number> = { 'amiq AmiParser (net.Socket)': 3 };
+const TIMEOUT_MS = 25_000;
+
+const MIX_SOURCES = [
+  'asterisk-22/originate-local.received.txt',
+  'asterisk-22/confbridge-events.received.txt',
+  'asterisk-22/hangup-cause16.received.txt',
+  'public/14-call-chanvariable-dialbegin-bridge-hangup-ast13plus-crlf.txt',
+  'public/17-wazo-call-event-stream-ast15-chanvariable.txt',
+];
+
+const FINAL_EVENT =
+  'Event: Hangup\r\nPrivilege: call,all\r\nChannel: Local/100@default-00000000;1\r\nChannelState: 6\r\n' +
+  'ChannelStateDesc: Up\r\nUniqueid: bench-final-{N}\r\nLinkedid: bench-final-{N}\r\nCause: 16\r\n' +
+  'Cause-txt: Normal Clearing\r\n\r\n';
+
+function capturesRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  const found = [resolve(dir, '../shared/ami/captures'), '/work/shared/ami/captures'].find((p) => existsSync(p));
+  if (!found) throw new Error('AMI captures not found next to the repo (../shared/ami/captures)');
+  return found;
+}
+
+/** Call and dialplan events of the captures, re-framed with CRLF as Asterisk sends them. */
+function buildMix(): Buffer[] {
+  const root = capturesRoot();
+  const out: Buffer[] = [];
+  for (const name of MIX_SOURCES) {
+    let data = readFileSync(join(root, name));
+    if (name.startsWith('public/')) data = data.subarray(data.indexOf(0x0a) + 1);
+    const events = parseAll(data).filter(
+      (m: AmiMessage) => m.kind === 'event' && getHeaders(m, 'Event').length === 1 && /^(call|dialplan)/.test(getHeader(m, 'Privilege') ?? ''),
+    );
+    for (const m of events) out.push(Buffer.from(m.headers.map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n'));
+  }
+  return out;
+}
+
+interface Row extends Measured {
+  peer: Peer;
+  runs: number;
+}
+
+async function startServer(events: Buffer[]): Promise<{ worker: Worker; port: number }> {
+  const data: BenchServerData = { events, finalEvent: FINAL_EVENT };
+  const worker = new Worker(new URL('./parser-server.js', import.meta.url), { workerData: data });
+  const [msg] = (await once(worker, 'message')) as [{ port: number }];
+  return { worker, port: msg.port };
+}
+
+interface Measured {
+  result: PeerResult;
+  bytes: number;
+  /** CPU seconds of the whole process (client, plus the server thread's small share). */
+  cpu: number;
+}
+
+async function measure(worker: Worker, port: number, peer: Peer, n: number): Promise<Measured> {
+  worker.postMessage({ events: n });
+  await once(worker, 'message');
+  const streamed = once(worker, 'message') as Promise<[{ streamed: number }]>;
+  const cpu0 = process.cpuUsage();
+  const result = await peer.run(port, n, TIMEOUT_MS);
+  const used = process.cpuUsage(cpu0);
+  const [{ streamed: bytes }] = await streamed;
+  const want = `bench-final-${n}`;
+  if (result.events !== n || result.lastUniqueid !== want) {
+    throw new Error(`${peer.name}: got ${result.events}/${n} events, last Uniqueid ${result.lastUniqueid} (want ${want})`);
+  }
+  return { result, bytes, cpu: (used.user + used.system) / 1e6 };
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+export async function run(): Promise<void> {
+  const scale = Number(process.env['BENCH_PARSER_SCALE'] ?? '1');
+  const mix = buildMix();
+  const mixBytes = mix.reduce((s, b) => s + b.length, 0);
+  console.log(
+    `mix: ${mix.length} real call/dialplan events (avg ${fmt(mixBytes / mix.length)} bytes) from ${MIX_SOURCES.length} captures; ` +
+      `node ${process.version}, ${cpus().length} cpus (${cpus()[0]?.model ?? '?'})`,
+  );
+  const { worker, port } = await startServer(mix);
+  const rows: Row[] = [];
+  try {
+    const only = process.env['BENCH_PARSER_ONLY'];
+    for (const peer of PEERS.filter((p) => !only || p.name.includes(only))) {
+      const n = Math.max(1000, Math.round((EVENTS[peer.name] ?? 50_000) * scale));
+      const runs = RUNS[peer.name] ?? 1;
+      let best: Measured | undefined;
+      for (let i = 0; i < runs; i++) {
+        const m = await measure(worker, port, peer, n);
+        if (!best || m.result.seconds < best.result.seconds) best = m;
+      }
+      rows.push({ peer, runs, ...best! });
+    }
+  } finally {
+    worker.postMessage({ close: true });
+    await once(worker, 'exit');
+  }
+  const ref = rows.find((r) => r.peer.name.startsWith('asterisk-manager'));
+  const refRate = ref ? ref.result.events / ref.result.seconds : NaN;
+  console.log(`\nload average before the table: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (the machine may be shared)`);
+  console.log('| client | events | runs | best s | events/s | MB/s | events/CPU-s | vs asterisk-manager | last Uniqueid |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+  for (const r of rows) {
+    const { events, seconds, lastUniqueid } = r.result;
+    const rate = events / seconds;
+    console.log(
+      `| ${r.peer.name} | ${fmt(events)} | ${r.runs} | ${fmt(seconds, 3)} | ${fmt(rate)} | ` +
+        `${fmt(r.bytes / seconds / 1e6, 1)} | ${fmt(events / r.cpu)} | ${fmt(rate / refRate, 1)}× | ${lastUniqueid} ✓ |`,
+    );
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();
