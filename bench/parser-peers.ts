@@ -36,11 +36,15 @@ function tally(n: number, timeoutMs: number, resolve: (r: PeerResult) => void, r
     clearTimeout(timer);
   };
   function fail(why: string): void {
+    error(new Error(`${why}: ${events} of ${n} events`));
+  }
+  function error(err: Error): void {
     if (settled) return;
     settle();
-    reject(new Error(`${why}: ${events} of ${n} events`));
+    reject(err);
   }
   return {
+    error,
     go(): void {
       start = performance.now();
     },
@@ -61,11 +65,20 @@ function tally(n: number, timeoutMs: number, resolve: (r: PeerResult) => void, r
   };
 }
 
+type Tally = ReturnType<typeof tally>;
+
+/** Run one client against the stream: `start` connects it and feeds the tally. */
+function counted(n: number, timeoutMs: number, start: (t: Tally, fail: (e: Error) => void) => void): Promise<PeerResult> {
+  return new Promise((resolve, reject) => {
+    const t = tally(n, timeoutMs, resolve, reject);
+    start(t, t.error);
+  });
+}
+
 const amiq: Peer = {
   name: 'amiq AmiParser (net.Socket)',
   run: (port, n, timeoutMs) =>
-    new Promise((resolve, reject) => {
-      const t = tally(n, timeoutMs, resolve, reject);
+    counted(n, timeoutMs, (t, fail) => {
       const socket = connect(port, '127.0.0.1');
       let loggedIn = false;
       const parser = new AmiParser({
@@ -82,7 +95,7 @@ const amiq: Peer = {
       socket.on('connect', () => socket.write(serializeAction('Login', { Username: 'bench', Secret: 'bench', Events: 'on' })));
       socket.on('data', (d: Buffer) => parser.push(d));
       socket.on('close', () => t.closed());
-      socket.on('error', (err) => reject(err));
+      socket.on('error', fail);
     }),
 };
 
@@ -99,8 +112,7 @@ interface ManagerLike {
 const asteriskManager: Peer = {
   name: 'asterisk-manager 0.2',
   run: (port, n, timeoutMs) =>
-    new Promise((resolve, reject) => {
-      const t = tally(n, timeoutMs, resolve, reject);
+    counted(n, timeoutMs, (t, fail) => {
       const Manager = require('asterisk-manager') as (p: number, h: string, u: string, s: string, ev: boolean) => ManagerLike;
       // Port 0: set the options but do not connect yet, so the login callback is ours.
       const ami = Manager(0, '127.0.0.1', 'bench', 'bench', true);
@@ -108,7 +120,7 @@ const asteriskManager: Peer = {
       ami.on('close', () => t.closed());
       ami.connect(port, '127.0.0.1', () =>
         ami.login((err) => {
-          if (err) return reject(new Error(`asterisk-manager login failed: ${JSON.stringify(err)}`));
+          if (err) return fail(new Error(`asterisk-manager login failed: ${JSON.stringify(err)}`));
           t.go();
           ami.action({ action: 'ping' });
         }),
@@ -126,8 +138,7 @@ interface AmiClientLike {
 const asteriskAmiClient: Peer = {
   name: 'asterisk-ami-client 1.1',
   run: (port, n, timeoutMs) =>
-    new Promise((resolve, reject) => {
-      const t = tally(n, timeoutMs, resolve, reject);
+    counted(n, timeoutMs, (t, fail) => {
       const AmiClient = require('asterisk-ami-client') as new (opts?: Loose) => AmiClientLike;
       const client = new AmiClient({ reconnect: false, keepAlive: false, emitEventsByTypes: false });
       client.on('event', (e) => t.event(() => e['Uniqueid'] as string | undefined, () => client.disconnect()));
@@ -135,7 +146,7 @@ const asteriskAmiClient: Peer = {
       client.connect('bench', 'bench', { host: '127.0.0.1', port }).then(() => {
         t.go();
         client.action({ Action: 'Ping' });
-      }, reject);
+      }, fail);
     }),
 };
 
