@@ -76,7 +76,7 @@ describe('decideKicks', () => {
     const lone = run('confbridge', [[0, room('4000', 'SIP/operator-0001')]]);
     expect(decideKicks(lone, { ...settings, exempt_rooms: ['4000'] }, s(1000))).toEqual([]);
     expect(decideKicks(lone, { ...settings, exempt_channels: ['SIP/operator-*'] }, s(1000))).toEqual([]);
-    expect(decideKicks(lone, { ...settings, exempt_rooms: ['40000', '400'], exempt_channels: ['SIP/op'] }, s(1000))).toHaveLength(1);
+    expect(decideKicks(lone, { ...settings, exempt_rooms: ['40000', '400'], exempt_channels: ['SIP/operator-2', 'IAX2/'] }, s(1000))).toHaveLength(1);
   });
 
   it('never decides a member twice; a dry-run mark blocks only further dry runs', () => {
@@ -95,9 +95,11 @@ describe('decideKicks', () => {
 });
 
 describe('globs and kick rows', () => {
-  it('globToRegExp: * and ? only, anchored, case-insensitive, other characters literal', () => {
+  it('exempt channel patterns: prefixes with * and ?, case-insensitive, other characters literal', () => {
     expect(globToRegExp('Local/*@moh;?').test('local/200@moh;2')).toBe(true);
     expect(globToRegExp('SIP/a.b').test('SIP/aXb')).toBe(false);
+    expect(isExemptChannel('SIP/operator-00000001', ['SIP/operator'])).toBe(true);
+    expect(isExemptChannel('PJSIP/operator-1', ['SIP/operator'])).toBe(false);
     expect(isExemptChannel('SIP/100-0001', ['DAHDI/*', 'SIP/1??-*'])).toBe(true);
     expect(isExemptChannel('SIP/1000-0001', ['SIP/1??-*'])).toBe(false);
   });

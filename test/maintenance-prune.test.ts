@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../src/shared/config/index.js';
 import { DEFAULT_MAINTENANCE, runMaintenance, scheduleMaintenance, type MaintenanceSettings } from '../src/shared/maintenance/index.js';
 import { pruneArchive } from '../src/shared/maintenance/prune-archive.js';
 import { pruneConferences } from '../src/shared/maintenance/prune-conferences.js';
@@ -79,7 +80,8 @@ describe('prune', () => {
   it('only the tasks given run; prune_after_days = 0 keeps everything', async () => {
     await seed();
     const { logger } = capturingLogger();
-    const r1 = await runMaintenance({ db: t.db, server: 'default', tasks: ['prune-events'], settings, logger, now: NOW });
+    // config.maintenance as loaded (30 days by default), the other keys defaulted.
+    const r1 = await runMaintenance({ db: t.db, server: 'default', tasks: ['prune-events'], settings: defaultConfig().maintenance, logger, now: NOW });
     expect(r1).toEqual({ 'prune-events': 4 });
     expect(await count(t, 'manager_queue_archive')).toBe(5);
     const r2 = await runMaintenance({ db: t.db, server: 'default', tasks: ['prune-archive', 'prune-conferences'], settings: { ...settings, prune_after_days: 0 }, logger, now: NOW });

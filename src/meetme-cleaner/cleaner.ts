@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../shared/db/schema.js';
-import { immediateTransaction } from '../shared/maintenance/immediate.js';
+import { immediateTransactionAsync } from '../shared/db/index.js';
 import { enqueue } from '../shared/queue/enqueue.js';
 import { isoNow } from '../shared/time.js';
 import { closeRooms } from './db/close-rooms.js';
@@ -24,8 +24,10 @@ export interface CleanerOptions {
   dryRun?: boolean;
   /** Injectable clock (ms): tests drive the grace period without waiting. */
   now?: () => number;
-  /** Worker counters (rooms, kicks, errors). */
+  /** Worker counters (ticks, kicks, list_errors). */
   count?: (name: string, n?: number) => void;
+  /** A listing failed (the worker records it as its last error). */
+  onError?: (err: unknown) => void;
 }
 
 export interface Kick {
@@ -59,7 +61,7 @@ export function createCleaner(o: CleanerOptions): { tick(): Promise<TickReport> 
     const state = mergeRoom(kind, row ? rowToState(row) : undefined, listed, at);
     const decisions = decideKicks(state, o.settings, at, o.dryRun);
     // The kick rows and the marks that stop a second kick commit together or not at all.
-    return immediateTransaction(o.db, async (trx) => {
+    return immediateTransactionAsync(o.db, async (trx) => {
       const kicks: Kick[] = [];
       for (const { member, reason } of decisions) {
         const kick: Kick = { kind, room: listed.room, channel: member.channel, ...(member.user ? { user: member.user } : {}), reason };
@@ -102,6 +104,7 @@ export function createCleaner(o: CleanerOptions): { tick(): Promise<TickReport> 
       } catch (err) {
         report.kinds[kind] = 'failed';
         count('list_errors');
+        o.onError?.(err);
         o.logger.warn({ err, kind }, 'conference listing failed; rooms left as they were');
         continue;
       }

@@ -5,10 +5,14 @@ export interface KickDecision {
   reason: KickReason;
 }
 
-/** A glob (`*` any run, `?` one character) as an anchored, case-insensitive RegExp (channel names compare so in Asterisk). */
+/**
+ * An exempt_channels pattern as a RegExp: a prefix of the channel name (`SIP/operator` covers
+ * `SIP/operator-00000001`), where `*` is any run and `?` one character; case-insensitive, as
+ * Asterisk compares channel names.
+ */
 export function globToRegExp(glob: string): RegExp {
   const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
+  return new RegExp(`^${body}`, 'i');
 }
 
 export function isExemptChannel(channel: string, patterns: readonly string[]): boolean {

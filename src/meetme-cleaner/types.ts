@@ -47,7 +47,7 @@ export interface CleanerSettings {
   /** 0 = no limit. */
   max_member_seconds: number;
   exempt_rooms: readonly string[];
-  /** Globs (`*`, `?`) on channel names; a matching member is never kicked. */
+  /** Channel name prefixes, `*` and `?` allowed; a matching member is never kicked. */
   exempt_channels: readonly string[];
 }
 

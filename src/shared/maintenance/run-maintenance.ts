@@ -4,17 +4,17 @@ import type { Database } from '../db/schema.js';
 import { isoNow } from '../time.js';
 import { copyToArchive } from './copy-to-archive.js';
 import { deleteQueueRows } from './delete-queue-rows.js';
-import { immediateTransaction } from './immediate.js';
+import { immediateTransactionAsync } from '../db/index.js';
 import { pruneArchive } from './prune-archive.js';
 import { pruneConferences } from './prune-conferences.js';
 import { pruneEvents } from './prune-events.js';
-import type { MaintenanceSettings, MaintenanceTask } from './settings.js';
+import { resolveMaintenance, type MaintenanceConfig, type MaintenanceTask } from './settings.js';
 
 export interface MaintenanceOptions {
   db: Kysely<Database>;
   server: string;
   tasks: readonly MaintenanceTask[];
-  settings: MaintenanceSettings;
+  settings: MaintenanceConfig;
   logger: Logger;
   /** Injectable clock (ms) for tests. */
   now?: number;
@@ -28,15 +28,16 @@ const HOUR = 3_600_000;
 /** Move terminal rows to the archive, batch by batch, each batch one short BEGIN IMMEDIATE transaction. */
 export async function archiveTerminalRows(o: Omit<MaintenanceOptions, 'tasks' | 'logger'>): Promise<number> {
   const now = o.now ?? Date.now();
+  const s = resolveMaintenance(o.settings);
   const batch = {
     server: o.server,
-    before: isoNow(now - o.settings.archive_after_hours * HOUR),
-    liveBefore: isoNow(now - Math.max(o.settings.archive_after_hours, o.settings.stale_call_hours) * HOUR),
-    limit: o.settings.batch_size,
+    before: isoNow(now - s.archive_after_hours * HOUR),
+    liveBefore: isoNow(now - Math.max(s.archive_after_hours, s.stale_call_hours) * HOUR),
+    limit: s.batch_size,
   };
   let moved = 0;
   for (;;) {
-    const n = await immediateTransaction(o.db, async (trx) => deleteQueueRows(trx, await copyToArchive(trx, batch)));
+    const n = await immediateTransactionAsync(o.db, async (trx) => deleteQueueRows(trx, await copyToArchive(trx, batch)));
     moved += n;
     if (n < batch.limit) return moved;
   }
@@ -50,13 +51,14 @@ const PRUNES: Record<Exclude<MaintenanceTask, 'archive'>, Prune> = {
 };
 
 async function pruneAll(o: MaintenanceOptions, prune: Prune): Promise<number> {
-  if (o.settings.prune_after_days <= 0) return 0;
-  const before = isoNow((o.now ?? Date.now()) - o.settings.prune_after_days * 24 * HOUR);
+  const s = resolveMaintenance(o.settings);
+  if (s.prune_after_days <= 0) return 0;
+  const before = isoNow((o.now ?? Date.now()) - s.prune_after_days * 24 * HOUR);
   let deleted = 0;
   for (;;) {
-    const n = await prune(o.db, o.server, before, o.settings.batch_size);
+    const n = await prune(o.db, o.server, before, s.batch_size);
     deleted += n;
-    if (n < o.settings.batch_size) return deleted;
+    if (n < s.batch_size) return deleted;
   }
 }
 

@@ -1,4 +1,7 @@
-/** `[maintenance]` in amiq.toml: when terminal rows move to the archive and when old rows go. */
+/**
+ * `[maintenance]` in amiq.toml (schedule, archive_after_hours, prune_after_days); the other keys
+ * take these defaults unless the config gives them.
+ */
 export interface MaintenanceSettings {
   /** node-cron, with seconds. */
   schedule: string;
@@ -16,12 +19,19 @@ export interface MaintenanceSettings {
 }
 
 export const DEFAULT_MAINTENANCE: MaintenanceSettings = {
-  schedule: '0 */10 * * * *',
+  schedule: '0 17 * * * *',
   archive_after_hours: 24,
   stale_call_hours: 24,
   prune_after_days: 30,
   batch_size: 500,
 };
+
+/** What callers pass: `config.maintenance` as it is; missing keys take the defaults. */
+export type MaintenanceConfig = Partial<MaintenanceSettings>;
+
+export function resolveMaintenance(c: MaintenanceConfig): MaintenanceSettings {
+  return { ...DEFAULT_MAINTENANCE, ...c };
+}
 
 /** Which maintenance each worker does: the owner of a table keeps it (SPEC §2, each writes its own). */
 export type MaintenanceTask = 'archive' | 'prune-archive' | 'prune-events' | 'prune-conferences';

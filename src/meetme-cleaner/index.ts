@@ -1,0 +1,111 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { AmiClient } from '../shared/ami/client.js';
+import type { AmiqConfig } from '../shared/config/index.js';
+import type { Database } from '../shared/db/schema.js';
+import { scheduleJob } from '../shared/maintenance/schedule-job.js';
+import { scheduleMaintenance } from '../shared/maintenance/schedule-maintenance.js';
+import { createCleaner } from './cleaner.js';
+import { ConferenceLister } from './lister.js';
+import type { ListingAmi } from './types.js';
+
+export { createCleaner, type CleanerOptions, type Kick, type TickReport } from './cleaner.js';
+export { ConferenceLister } from './lister.js';
+
+/** The worker context runWorker hands in (core's interface, the part used here). */
+export interface CleanerWorkerContext {
+  setAmiState(state: string): void;
+  count(name: string, n?: number): void;
+  setError(err: unknown): void;
+}
+
+/** The AMI client the cleaner needs: lists, plus lifecycle (AmiClient; tests may pass another). */
+export type CleanerClient = ListingAmi & {
+  readonly connected: boolean;
+  start(): void;
+  stop(): Promise<void>;
+  on(event: 'connected', fn: () => void): unknown;
+  on(event: 'state', fn: (state: string) => void): unknown;
+  on(event: 'error', fn: (err: Error) => void): unknown;
+};
+
+export interface RunMeetmeCleanerOptions {
+  config: AmiqConfig;
+  db: Kysely<Database>;
+  logger: Logger;
+  signal: AbortSignal;
+  ctx: CleanerWorkerContext;
+  /** `amiq run meetme-cleaner --dry-run`: log what would be kicked, enqueue nothing. */
+  dryRun?: boolean;
+  client?: CleanerClient;
+}
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+/**
+ * The meetme-cleaner worker (SPEC §7): its own AMI connection with events off, a tick on the
+ * configured node-cron schedule, kicks enqueued for the action-sender, and the pruning of the
+ * conferences it closed. Returns once stopped (signal), after a tick in progress finishes.
+ */
+export async function runMeetmeCleaner(opts: RunMeetmeCleanerOptions): Promise<void> {
+  const { config, logger, ctx } = opts;
+  const client: CleanerClient =
+    opts.client ??
+    new AmiClient({
+      host: config.ami.host,
+      port: config.ami.port,
+      username: config.ami.username,
+      secret: config.ami.secret,
+      authType: config.ami.auth_type,
+      events: 'off',
+      logger: logger.child({ component: 'ami' }),
+      connectTimeoutMs: config.ami.connect_timeout_ms,
+      pingIntervalMs: config.ami.ping_interval_ms,
+      pingTimeoutMs: config.ami.ping_timeout_ms,
+      reconnect: { minDelayMs: config.ami.reconnect_min_ms, maxDelayMs: config.ami.reconnect_max_ms },
+      actionIdPrefix: `amiq-cleaner-${process.pid}-`,
+    });
+  const lister = new ConferenceLister(client);
+  // A reconnect may be a restarted PBX with other modules loaded: ask again what it supports.
+  client.on('connected', () => lister.forget());
+  client.on('state', (state) => ctx.setAmiState(state));
+  client.on('error', (err) => ctx.setError(err));
+
+  const server = config.server.name;
+  const cleaner = createCleaner({
+    db: opts.db,
+    lister,
+    server,
+    settings: config.meetme_cleaner,
+    logger,
+    dryRun: opts.dryRun ?? false,
+    count: (name, n) => ctx.count(name, n),
+    onError: (err) => ctx.setError(err),
+  });
+  const tick = async (): Promise<void> => {
+    // Listing over a dead connection would only log failures; the clocks live in the database.
+    if (!client.connected) return;
+    try {
+      await cleaner.tick();
+    } catch (err) {
+      ctx.setError(err);
+      throw err;
+    }
+  };
+  if (opts.dryRun) logger.info('dry run: kicks are logged, never enqueued');
+
+  client.start();
+  const job = scheduleJob(config.meetme_cleaner.schedule, 'meetme-cleaner', tick, logger);
+  const maintenance = scheduleMaintenance({ db: opts.db, server, tasks: ['prune-conferences'], settings: config.maintenance, logger });
+  try {
+    await untilAborted(opts.signal);
+  } finally {
+    await Promise.all([job.stop(), maintenance.stop()]);
+    await client.stop();
+  }
+}
