@@ -1,0 +1,381 @@
+import type { CallState } from '../shared/db/schema.js';
+import { isoNow } from '../shared/time.js';
+import { isFinal, mergeUpdate, STATE_RANK, type CallUpdate, type RowSnapshot } from './call-update.js';
+import { firstHalfOf, isMasqueradeName, isRealUniqueid, isSecondHalf, isUnknownCid, readEvent, type ChannelRef, type EventFields } from './event-fields.js';
+import { LookupCache, type LookupKey } from './lookup-cache.js';
+
+/** Strength of the key a row was bound by (SPEC §4): a stronger key may rebind, a weaker never. */
+const BY_ACTION_ID = 4;
+const BY_AMIQ_ID = 3;
+const BY_UNIQUEID = 2;
+const BY_CALLERID = 1;
+
+export interface TrackerOptions {
+  /** Calls held in memory at most; beyond, the oldest is forgotten (its row stays, a later event finds it by Uniqueid). */
+  maxCalls?: number;
+  /** A call silent this long is forgotten (memory only). */
+  maxAgeMs?: number;
+  missTtlMs?: number;
+  maxMisses?: number;
+}
+
+interface Call {
+  rowId: number;
+  strength: number;
+  uniqueid: string | undefined;
+  channel: string | undefined;
+  linkedid: string | undefined;
+  state: CallState | null;
+  answered: boolean;
+  reasonKnown: boolean;
+  /** Cause of the Local `;2` half: the `;1` often hangs up with 0 when the callee was busy. */
+  peerCause: [number, string] | undefined;
+  peerUid: string | undefined;
+  /** The name this channel gave up in a ≤11 masquerade, while the move is pending. */
+  masqName: string | undefined;
+  boundAt: number;
+  touched: number;
+}
+
+/** A call the tracker holds, as resync sees it. */
+export interface LiveCall {
+  rowId: number;
+  uniqueid: string;
+  channel: string | undefined;
+  boundAt: number;
+}
+
+/**
+ * Pure call tracker: fed AMI events (and the rows the worker looked up for it), it keeps each
+ * tracked call's channel, Uniqueid and state and queues forward-only row updates. No I/O.
+ * Per event: `read` → `lookups` (keys to ask the DB, usually none) → `learn` each → `handle`.
+ */
+export class CallTracker {
+  private readonly byRow = new Map<number, Call>();
+  private readonly byUid = new Map<string, Call>();
+  private readonly peers = new Map<string, Call>();
+  private readonly byName = new Map<string, Call>();
+  /** ≤11 masquerade: the name a tracked channel gave up, waiting for the Uniqueid that takes it. */
+  private readonly masq = new Map<string, Call>();
+  /** Rows whose call ended here: a stale lookup must not bind them again before the write lands. */
+  private readonly finished = new Map<number, number>();
+  private readonly cache: LookupCache;
+  private pending = new Map<number, CallUpdate>();
+  private readonly maxCalls: number;
+  private readonly maxAgeMs: number;
+
+  constructor(opts: TrackerOptions = {}) {
+    this.maxCalls = opts.maxCalls ?? 100_000;
+    this.maxAgeMs = opts.maxAgeMs ?? 2 * 3600_000;
+    this.cache = new LookupCache(opts.missTtlMs ?? 30_000, opts.maxMisses ?? 100_000);
+  }
+
+  read = readEvent;
+
+  /** Keys to look up before `handle` can correlate this event; empty for tracked or known-foreign channels. */
+  lookups(ev: EventFields, now: number): LookupKey[] {
+    const keys: LookupKey[] = [];
+    const want = (k: LookupKey): void => {
+      if (!keys.includes(k) && this.cache.needs(k, now)) keys.push(k);
+    };
+    if (ev.name === 'originateresponse') {
+      const id = ev.get('actionid');
+      if (id) want(`a:${id}`);
+      return keys;
+    }
+    if (ev.name === 'rename') return keys;
+    for (const r of ev.refs) {
+      if (!this.untracked(r)) continue;
+      if (r.amiqId) want(`i:${r.amiqId}`);
+      want(`u:${r.uniqueid!}`);
+      if (!isUnknownCid(r.cidName)) want(`c:${r.cidName!}`);
+      if (!isUnknownCid(r.cidNum)) want(`c:${r.cidNum!}`);
+    }
+    return keys;
+  }
+
+  learn(key: LookupKey, row: RowSnapshot | undefined, now: number): void {
+    this.cache.learn(key, row, now);
+  }
+
+  /** Apply one event; returns the row id it concerns (for the event log), if any. */
+  handle(ev: EventFields, now: number): number | undefined {
+    try {
+      if (ev.name === 'originateresponse') return this.onOriginateResponse(ev, now);
+      if (ev.name === 'rename') return this.onRename(ev, now);
+      let matched: number | undefined;
+      for (const r of ev.refs) {
+        const hit = this.resolve(r, now);
+        if (!hit) continue;
+        matched ??= hit.call.rowId;
+        hit.call.touched = now;
+        if (hit.peer) {
+          if (ev.name === 'hangup' && r.prefix === '') this.onPeerHangup(hit.call, r.uniqueid!, ev);
+        } else this.onMainEvent(hit.call, r, ev, now);
+      }
+      return matched;
+    } finally {
+      this.cache.endEvent();
+    }
+  }
+
+  /** Updates queued since the last drain, one merged update per row. */
+  drain(): CallUpdate[] {
+    if (this.pending.size === 0) return [];
+    const out = [...this.pending.values()];
+    this.pending = new Map();
+    return out;
+  }
+
+  get size(): number {
+    return this.byRow.size;
+  }
+
+  /** Forget calls silent longer than maxAgeMs and old bookkeeping (memory only; rows stay as they are). */
+  sweep(now: number): void {
+    for (const call of this.byRow.values()) if (now - call.touched > this.maxAgeMs) this.release(call, false, now);
+    for (const [id, at] of this.finished) {
+      if (now - at <= 60_000) break;
+      this.finished.delete(id);
+    }
+  }
+
+  liveCalls(): LiveCall[] {
+    const out: LiveCall[] = [];
+    for (const c of this.byRow.values()) if (c.uniqueid !== undefined && !isFinal(c.state)) out.push({ rowId: c.rowId, uniqueid: c.uniqueid, channel: c.channel, boundAt: c.boundAt });
+    return out;
+  }
+
+  /** Track a live row found in the database (after a restart) without writing anything. */
+  seed(row: RowSnapshot, now: number): void {
+    if (this.byRow.has(row.id) || !isRealUniqueid(row.uniqueid ?? undefined) || isFinal(row.call_state)) return;
+    if (this.byUid.has(row.uniqueid!)) return;
+    const call = this.newCall(row, BY_UNIQUEID, now);
+    this.mapMain(call, row.uniqueid!, row.call_channel ?? undefined);
+  }
+
+  /** The call's channel is gone (resync): ENDED with the cause unknown. */
+  settleGone(rowId: number, now: number): void {
+    const call = this.byRow.get(rowId) ?? this.newCall({ id: rowId, uniqueid: null, call_channel: null, linkedid: null, call_state: 'DIALING', answered_at: null, call_reason: null }, 0, now);
+    this.setState(call, 'ENDED', now);
+    this.push(call.rowId, { hangup_cause_txt: 'Unknown (channel gone at resync)' });
+    this.release(call, true, now);
+  }
+
+  private untracked(r: ChannelRef): boolean {
+    const uid = r.uniqueid;
+    if (!isRealUniqueid(uid) || this.byUid.has(uid) || this.peers.has(uid)) return false;
+    return !isSecondHalf(r.channel) && !isMasqueradeName(r.channel);
+  }
+
+  private resolve(r: ChannelRef, now: number): { call: Call; peer: boolean } | undefined {
+    const uid = r.uniqueid;
+    if (!isRealUniqueid(uid)) return undefined;
+    const main = this.byUid.get(uid);
+    if (main) return { call: main, peer: false };
+    const peer = this.peers.get(uid);
+    if (peer) return { call: peer, peer: true };
+    if (isSecondHalf(r.channel)) {
+      // The row tracks `;1`; its `;2` only lends its hangup cause.
+      const owner = this.byName.get(firstHalfOf(r.channel!));
+      if (!owner) return undefined;
+      if (owner.peerUid !== undefined) this.peers.delete(owner.peerUid);
+      owner.peerUid = uid;
+      this.peers.set(uid, owner);
+      return { call: owner, peer: true };
+    }
+    if (isMasqueradeName(r.channel)) return undefined;
+    const tries: Array<[LookupKey | undefined, number]> = [
+      [r.amiqId ? `i:${r.amiqId}` : undefined, BY_AMIQ_ID],
+      [`u:${uid}`, BY_UNIQUEID],
+      [isUnknownCid(r.cidName) ? undefined : `c:${r.cidName!}`, BY_CALLERID],
+      [isUnknownCid(r.cidNum) ? undefined : `c:${r.cidNum!}`, BY_CALLERID],
+    ];
+    for (const [key, strength] of tries) {
+      const row = key && this.cache.row(key);
+      if (!row) continue;
+      const call = this.bind(row, strength, uid, r.channel, r.linkedid, now);
+      if (call) return { call, peer: false };
+      // Refused (row taken by another channel, or over): ask no more for this key for a while.
+      this.cache.learn(key, undefined, now);
+    }
+    return undefined;
+  }
+
+  private bind(row: RowSnapshot, strength: number, uid: string, channel: string | undefined, linkedid: string | undefined, now: number): Call | undefined {
+    if (this.finished.has(row.id)) return undefined;
+    let call = this.byRow.get(row.id);
+    if (call) {
+      if (call.uniqueid === uid) return call;
+      if (call.uniqueid !== undefined && call.strength >= strength) return undefined;
+      this.unmapMain(call);
+    } else {
+      if (isFinal(row.call_state)) return undefined;
+      // Bound in an earlier run to another channel: only a strong key may move it.
+      if (row.uniqueid !== null && row.uniqueid !== uid && strength < BY_AMIQ_ID) return undefined;
+      call = this.newCall(row, strength, now);
+    }
+    const other = this.byUid.get(uid);
+    if (other && other !== call) this.unmapMain(other);
+    call.strength = strength;
+    call.boundAt = now;
+    if (linkedid !== undefined) call.linkedid = linkedid;
+    this.mapMain(call, uid, channel);
+    this.push(call.rowId, { uniqueid: uid, ...(channel !== undefined ? { call_channel: channel } : {}), ...(call.linkedid !== undefined ? { linkedid: call.linkedid } : {}) });
+    this.setState(call, 'DIALING', now);
+    return call;
+  }
+
+  private onMainEvent(call: Call, r: ChannelRef, ev: EventFields, now: number): void {
+    if (r.linkedid !== undefined && call.linkedid === undefined) {
+      call.linkedid = r.linkedid;
+      this.push(call.rowId, { linkedid: r.linkedid });
+    }
+    const st = r.state;
+    if (st === '5' || st === 'Ringing') this.setState(call, 'RINGING', now);
+    else if (st === '6' || st === 'Up') this.setState(call, 'UP', now);
+    if (r.prefix === '' && ev.name === 'hangup') return this.onHangup(call, ev, now);
+    if (r.prefix === 'dest') {
+      const status = ev.get('dialstatus');
+      if (ev.name === 'dialstate' && status === 'RINGING') this.setState(call, 'RINGING', now);
+      else if (ev.name === 'dialend' && status === 'ANSWER') this.setState(call, 'UP', now);
+    }
+  }
+
+  private onHangup(call: Call, ev: EventFields, now: number): void {
+    let cause = Number.parseInt(ev.get('cause') ?? '', 10);
+    let txt = ev.get('cause-txt') ?? '';
+    if ((!(cause > 0)) && call.peerCause) [cause, txt] = call.peerCause;
+    this.setState(call, 'ENDED', now);
+    this.push(call.rowId, { ended_at: isoNow(now), ...(Number.isFinite(cause) ? { hangup_cause: cause, hangup_cause_txt: txt } : {}) });
+    this.release(call, true, now);
+  }
+
+  private onPeerHangup(call: Call, uid: string, ev: EventFields): void {
+    const cause = Number.parseInt(ev.get('cause') ?? '', 10);
+    if (cause > 0) call.peerCause = [cause, ev.get('cause-txt') ?? ''];
+    this.peers.delete(uid);
+    call.peerUid = undefined;
+  }
+
+  private onOriginateResponse(ev: EventFields, now: number): number | undefined {
+    const row = this.cache.row(`a:${ev.get('actionid') ?? ''}`);
+    if (!row) return undefined;
+    const reason = Number.parseInt(ev.get('reason') ?? '', 10);
+    const success = (ev.get('response') ?? '').toLowerCase() === 'success';
+    const uid = ev.get('uniqueid');
+    let call = this.byRow.get(row.id);
+    if (success && isRealUniqueid(uid)) call = this.bind(row, BY_ACTION_ID, uid, ev.get('channel'), undefined, now) ?? call;
+    if (!call && !isFinal(row.call_state) && !this.finished.has(row.id)) call = this.newCall(row, 0, now);
+    if (Number.isFinite(reason) && !(call?.reasonKnown ?? row.call_reason !== null)) {
+      if (call) call.reasonKnown = true;
+      this.push(row.id, { call_reason: reason });
+    }
+    if (!call) return row.id;
+    call.touched = now;
+    if (success) this.setState(call, 'UP', now);
+    else {
+      this.setState(call, 'FAILED', now);
+      // No channel to wait for: nothing more will come for this row.
+      if (call.uniqueid === undefined) this.release(call, true, now);
+    }
+    return row.id;
+  }
+
+  private onRename(ev: EventFields, now: number): number | undefined {
+    const oldName = ev.get('channel') ?? ev.get('oldname');
+    const newName = ev.get('newname');
+    const uid = ev.get('uniqueid');
+    if (newName === undefined || !isRealUniqueid(uid)) return undefined;
+    const call = this.byUid.get(uid);
+    if (isMasqueradeName(newName)) {
+      // ≤11: this channel is the clone; its name passes to the Uniqueid renamed next.
+      if (!call || oldName === undefined) return undefined;
+      this.unmapMain(call);
+      call.masqName = oldName;
+      this.masq.set(oldName, call);
+      return call.rowId;
+    }
+    const moved = call ?? this.masq.get(newName);
+    if (!moved) return undefined;
+    if (moved.masqName !== undefined) this.masq.delete(moved.masqName);
+    moved.masqName = undefined;
+    this.unmapMain(moved);
+    this.mapMain(moved, uid, newName);
+    moved.touched = now;
+    this.push(moved.rowId, { uniqueid: uid, call_channel: newName });
+    return moved.rowId;
+  }
+
+  private setState(call: Call, state: CallState, now: number): void {
+    if (call.state !== null && STATE_RANK[call.state] >= STATE_RANK[state]) return;
+    if (state === 'FAILED' && call.answered) return;
+    call.state = state;
+    const u: Omit<CallUpdate, 'id'> = { call_state: state };
+    if (state === 'UP' && !call.answered) {
+      call.answered = true;
+      u.answered_at = isoNow(now);
+    }
+    if (state === 'ENDED' || state === 'FAILED') u.ended_at = isoNow(now);
+    this.push(call.rowId, u);
+  }
+
+  private newCall(row: RowSnapshot, strength: number, now: number): Call {
+    const call: Call = {
+      rowId: row.id,
+      strength,
+      uniqueid: undefined,
+      channel: undefined,
+      linkedid: row.linkedid ?? undefined,
+      state: row.call_state,
+      answered: row.answered_at !== null,
+      reasonKnown: row.call_reason !== null,
+      peerCause: undefined,
+      peerUid: undefined,
+      masqName: undefined,
+      boundAt: now,
+      touched: now,
+    };
+    this.byRow.set(row.id, call);
+    if (this.byRow.size > this.maxCalls) {
+      const oldest = this.byRow.values().next().value;
+      if (oldest && oldest !== call) this.release(oldest, false, now);
+    }
+    return call;
+  }
+
+  private mapMain(call: Call, uid: string, channel: string | undefined): void {
+    call.uniqueid = uid;
+    this.byUid.set(uid, call);
+    if (channel !== undefined) {
+      call.channel = channel;
+      this.byName.set(channel, call);
+    }
+  }
+
+  private unmapMain(call: Call): void {
+    if (call.uniqueid !== undefined && this.byUid.get(call.uniqueid) === call) this.byUid.delete(call.uniqueid);
+    if (call.channel !== undefined && this.byName.get(call.channel) === call) this.byName.delete(call.channel);
+  }
+
+  private release(call: Call, finished: boolean, now: number): void {
+    this.unmapMain(call);
+    if (call.peerUid !== undefined) this.peers.delete(call.peerUid);
+    if (call.masqName !== undefined && this.masq.get(call.masqName) === call) this.masq.delete(call.masqName);
+    this.byRow.delete(call.rowId);
+    if (finished) {
+      this.finished.delete(call.rowId);
+      this.finished.set(call.rowId, now);
+      if (this.finished.size > this.maxCalls) {
+        const oldest = this.finished.keys().next().value;
+        if (oldest !== undefined) this.finished.delete(oldest);
+      }
+    }
+  }
+
+  private push(id: number, u: Omit<CallUpdate, 'id'>): void {
+    const cur = this.pending.get(id);
+    if (cur) mergeUpdate(cur, { id, ...u });
+    else this.pending.set(id, { id, ...u });
+  }
+}

@@ -1,0 +1,103 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { AmiClient } from '../shared/ami/client.js';
+import type { Database } from '../shared/db/schema.js';
+import { Listener, type EventLogMode } from './listener.js';
+import type { TrackerOptions } from './call-tracker.js';
+
+export { Listener, type EventLogMode, type ListenerOptions } from './listener.js';
+export { CallTracker } from './call-tracker.js';
+
+/**
+ * Login `Events:` classes. `call`: Newchannel/Newstate/NewCallerid/Hangup/Rename/Masquerade/Dial*
+ * and OriginateResponse. `dialplan`: VarSet, the only place AMIQ_ID shows when manager.conf has no
+ * `channelvars = AMIQ_ID` (VarSet and Newexten are class dialplan in ≤11 and 16+). Nothing else:
+ * cdr, cel, agent, system, ... would only cost parsing.
+ */
+export const LISTENER_EVENT_CLASSES = 'call,dialplan';
+
+/** The parts of the amiq config the listener reads (SPEC §10). */
+export interface ListenerRunConfig {
+  server: { name: string };
+  ami: { host: string; port: number; username: string; secret: string; auth_type?: 'plain' | 'md5' };
+  manager_listener: { event_log: EventLogMode };
+}
+
+/** What the listener uses of core's worker context. */
+export interface ListenerWorkerContext {
+  count(name: string, n?: number): void;
+  setAmiState(state: string): void;
+  setError?(err: unknown): void;
+}
+
+export interface RunManagerListenerOptions {
+  config: ListenerRunConfig;
+  db: Kysely<Database>;
+  logger: Logger;
+  signal: AbortSignal;
+  ctx: ListenerWorkerContext;
+  tracker?: TrackerOptions;
+  /** Called once the engine exists (tests and the demo read its stats). */
+  onStarted?: (listener: Listener, client: AmiClient) => void;
+}
+
+/**
+ * `amiq run manager-listener`: one AMI connection with events on; every call's progress on its
+ * row until `signal` aborts. After each (re)connect it resyncs, so no row stays UP forever.
+ */
+export async function runManagerListener(opts: RunManagerListenerOptions): Promise<void> {
+  const { config, logger, ctx, signal } = opts;
+  const listener = new Listener({
+    db: opts.db,
+    server: config.server.name,
+    eventLog: config.manager_listener.event_log,
+    logger,
+    count: (n, k) => ctx.count(n, k),
+    ...(opts.tracker ? { tracker: opts.tracker } : {}),
+  });
+  const client = new AmiClient({
+    host: config.ami.host,
+    port: config.ami.port,
+    username: config.ami.username,
+    secret: config.ami.secret,
+    authType: config.ami.auth_type ?? 'plain',
+    events: LISTENER_EVENT_CLASSES,
+    logger,
+    // A burst (a campaign's calls ending together) must not drop events: rows would stay UP until resync.
+    maxEventBacklog: 200_000,
+    actionIdPrefix: `amiq-listener-${process.pid}-`,
+  });
+  client.on('state', (s: string) => ctx.setAmiState(s));
+  client.on('error', (err: Error) => logger.warn({ err }, 'manager-listener: AMI error'));
+  const events = client.events();
+  // Resync runs beside the event loop; its list items never reach `events`.
+  client.on('connected', () => {
+    listener.resync(() => client.sendList('CoreShowChannels')).catch((err: unknown) => {
+      logger.warn({ err }, 'manager-listener: resync failed; it runs again on the next connect');
+      ctx.setError?.(err);
+    });
+  });
+  opts.onStarted?.(listener, client);
+  client.start();
+  const stopped = new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  void stopped.then(() => client.stop());
+  try {
+    for await (const msg of events) {
+      try {
+        await listener.onEvent(msg);
+        ctx.count('events');
+      } catch (err) {
+        logger.error({ err }, 'manager-listener: event not applied');
+        ctx.setError?.(err);
+      }
+      if (signal.aborted) break;
+    }
+  } finally {
+    await client.stop();
+    await listener.close();
+    logger.info({ stats: listener.stats, tracked: listener.tracker.size }, 'manager-listener: stopped');
+  }
+}

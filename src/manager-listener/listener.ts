@@ -1,0 +1,197 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { getHeader, type AmiMessage } from '../shared/ami/message.js';
+import type { Database } from '../shared/db/schema.js';
+import { immediateTransactionAsync } from '../shared/db/index.js';
+import { isoNow } from '../shared/time.js';
+import type { RowSnapshot } from './call-update.js';
+import { CallTracker, type TrackerOptions } from './call-tracker.js';
+import type { LookupKey } from './lookup-cache.js';
+import { applyCallUpdate } from './sql/apply-call-update.js';
+import { findRowByActionId } from './sql/find-row-by-action-id.js';
+import { findRowByCallerid } from './sql/find-row-by-callerid.js';
+import { findRowById } from './sql/find-row-by-id.js';
+import { findRowByUniqueid } from './sql/find-row-by-uniqueid.js';
+import { insertEvents, type EventLogRow } from './sql/insert-events.js';
+import { listLiveCalls } from './sql/list-live-calls.js';
+
+export type EventLogMode = 'all' | 'matched' | 'none';
+
+export interface ListenerOptions {
+  db: Kysely<Database>;
+  server: string;
+  eventLog: EventLogMode;
+  logger: Logger;
+  /** A flush runs this long after the first unwritten change ... */
+  flushMs?: number;
+  /** ... or as soon as this many changes wait. */
+  maxBatch?: number;
+  tracker?: TrackerOptions;
+  count?: (name: string, n?: number) => void;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+/** List of live channels (CoreShowChannels), as the AMI client's sendList gives it. */
+export type ListChannels = () => Promise<{ response: AmiMessage; events: AmiMessage[] }>;
+
+/**
+ * The listener's engine, AMI-agnostic: events in (in order), row updates and event log rows out,
+ * written in short BEGIN IMMEDIATE transactions every few ms or every maxBatch changes.
+ */
+export class Listener {
+  readonly tracker: CallTracker;
+  readonly stats = { events: 0, matched: 0, lookups: 0, rowsWritten: 0, flushes: 0 };
+  private log: EventLogRow[] = [];
+  private queued = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private lastSweep = 0;
+  private readonly flushMs: number;
+  private readonly maxBatch: number;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: ListenerOptions) {
+    this.tracker = new CallTracker(opts.tracker);
+    this.flushMs = opts.flushMs ?? 5;
+    this.maxBatch = opts.maxBatch ?? 500;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Handle one event. Call in arrival order, awaiting each: correlation may read the database. */
+  async onEvent(msg: AmiMessage): Promise<void> {
+    const now = this.now();
+    const ev = this.tracker.read(msg);
+    const keys = this.tracker.lookups(ev, now);
+    for (const key of keys) {
+      const row = await this.lookup(key);
+      this.tracker.learn(key, row, now);
+      if (row) break;
+    }
+    const rowId = this.tracker.handle(ev, now);
+    this.stats.events++;
+    if (rowId !== undefined) this.stats.matched++;
+    if (this.opts.eventLog === 'all' || (this.opts.eventLog === 'matched' && rowId !== undefined)) {
+      this.log.push({
+        server: this.opts.server,
+        time: isoNow(now),
+        event: getHeader(msg, 'Event') ?? '',
+        uniqueid: getHeader(msg, 'Uniqueid') ?? null,
+        channel: getHeader(msg, 'Channel') ?? null,
+        queue_id: rowId ?? null,
+        headers: JSON.stringify(msg.headers),
+      });
+      this.queued++;
+    }
+    if (rowId !== undefined) this.queued++;
+    if (now - this.lastSweep > 60_000) {
+      this.lastSweep = now;
+      this.tracker.sweep(now);
+    }
+    if (this.queued >= this.maxBatch) await this.flush();
+    else if (this.queued > 0) this.timer ??= setTimeout(() => void this.flush().catch((err: unknown) => this.opts.logger.error({ err }, 'manager-listener: flush failed')), this.flushMs);
+  }
+
+  /** Write everything pending now (one transaction). Flushes never overlap. */
+  flush(): Promise<void> {
+    const run = this.flushing.then(() => this.writePending());
+    this.flushing = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * After a (re)connect: every call this listener or the database thinks is live but whose
+   * channel no longer exists ended while nobody listened → ENDED, cause unknown. Calls bound
+   * after the listing was asked for are left alone (their channel may postdate the list).
+   */
+  async resync(listChannels: ListChannels): Promise<{ ended: number; kept: number }> {
+    const started = this.now();
+    await this.flush();
+    const dbLive = await listLiveCalls(this.opts.db, this.opts.server);
+    const { response, events } = await listChannels();
+    if ((getHeader(response, 'Response') ?? '').toLowerCase() !== 'success') {
+      this.opts.logger.warn({ message: getHeader(response, 'Message') }, 'manager-listener: CoreShowChannels refused; live calls not checked');
+      return { ended: 0, kept: 0 };
+    }
+    const uids = new Set<string>();
+    const names = new Set<string>();
+    for (const item of events) {
+      const uid = getHeader(item, 'Uniqueid');
+      const name = getHeader(item, 'Channel');
+      if (uid) uids.add(uid);
+      if (name) names.add(name);
+    }
+    const exists = (uid: string | null, name: string | null | undefined): boolean => (uid !== null && uids.has(uid)) || (name != null && names.has(name));
+    const now = this.now();
+    let ended = 0;
+    let kept = 0;
+    const tracked = new Set<number>();
+    for (const call of this.tracker.liveCalls()) {
+      tracked.add(call.rowId);
+      if (call.boundAt >= started) continue;
+      if (exists(call.uniqueid, call.channel)) kept++;
+      else {
+        this.tracker.settleGone(call.rowId, now);
+        ended++;
+      }
+    }
+    for (const row of dbLive) {
+      if (tracked.has(row.id)) continue;
+      if (exists(row.uniqueid, row.call_channel)) {
+        this.tracker.seed(row, now);
+        kept++;
+      } else {
+        this.tracker.settleGone(row.id, now);
+        ended++;
+      }
+    }
+    this.queued += ended;
+    await this.flush();
+    this.opts.logger.info({ ended, kept, channels: events.length }, 'manager-listener: resynced live calls');
+    return { ended, kept };
+  }
+
+  /** Stop the timer and write what is left. */
+  async close(): Promise<void> {
+    await this.flush();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private async writePending(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const updates = this.tracker.drain();
+    const log = this.log;
+    this.log = [];
+    this.queued = 0;
+    if (updates.length === 0 && log.length === 0) return;
+    const written = await immediateTransactionAsync(this.opts.db, async (trx) => {
+      let n = 0;
+      for (const u of updates) n += await applyCallUpdate(trx, u);
+      if (log.length > 0) await insertEvents(trx, log);
+      return n;
+    });
+    this.stats.flushes++;
+    this.stats.rowsWritten += written;
+    this.opts.count?.('rows_written', written);
+  }
+
+  private async lookup(key: LookupKey): Promise<RowSnapshot | undefined> {
+    this.stats.lookups++;
+    const { db, server } = this.opts;
+    const value = key.slice(2);
+    switch (key[0]) {
+      case 'a':
+        return findRowByActionId(db, server, value);
+      case 'i': {
+        const id = Number(value);
+        return Number.isSafeInteger(id) && id > 0 ? findRowById(db, server, id) : undefined;
+      }
+      case 'u':
+        return findRowByUniqueid(db, server, value);
+      default:
+        return findRowByCallerid(db, server, value);
+    }
+  }
+}
