@@ -15,11 +15,11 @@ const T0 = Date.parse('2026-11-22T12:00:00.000Z');
 const settings: CleanerSettings = { alone_grace_seconds: 60, max_member_seconds: 0, exempt_rooms: [], exempt_channels: [] };
 
 /** Poll DB or simulator state (nothing to await) until true, within a bound. */
-async function until<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 10_000): Promise<T> {
+async function until<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
-    if (v) return v;
+    if (v) return v as NonNullable<T>;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
