@@ -1,0 +1,198 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/index.js';
+import { eventName, getHeader, getHeaders, type AmiMessage } from '../src/shared/ami/message.js';
+import { parseAll } from '../src/shared/ami/parser.js';
+import { readCapture } from './ami-captures.js';
+import { RawPeer } from './simulator-peer.js';
+
+let sim: Simulator;
+const peers: RawPeer[] = [];
+
+async function loggedIn(opts: SimulatorOptions = {}, events = 'on'): Promise<RawPeer> {
+  sim = await startSimulator({ port: 0, timeScale: 0.01, authFailDelayMs: 5, ...opts });
+  const p = await RawPeer.connect(sim.port);
+  peers.push(p);
+  await p.login('amiq', 'amiq', events);
+  return p;
+}
+
+afterEach(async () => {
+  for (const p of peers.splice(0)) p.close();
+  await sim?.close();
+});
+
+const chanIs = (suffix: string) => (m: AmiMessage) => (getHeader(m, 'Channel') ?? '').endsWith(suffix);
+
+/** An async Originate that stays up (exten 600 both ways); resolves with the ;1 channel name. */
+async function liveCall(p: RawPeer, id: string, dial = 'Local/600@default', exten = '600'): Promise<string> {
+  p.send('Originate', { Channel: dial, Exten: exten, Context: 'default', Priority: '1', Async: 'true', CallerID: '"AMQ" <M1>', ActionID: id });
+  const resp = await p.event('OriginateResponse', (m) => getHeader(m, 'ActionID') === id);
+  expect(getHeader(resp, 'Response')).toBe('Success');
+  return getHeader(resp, 'Channel')!;
+}
+
+describe('simulator: Redirect and Hangup', () => {
+  it('redirects a live channel and answers a missing one as captured', async () => {
+    const p = await loggedIn();
+    const one = await liveCall(p, 'r0');
+    p.send('Redirect', { Channel: one, Context: 'amq-park', Exten: '700', Priority: '1', ActionID: 'r1' });
+    const r1 = await p.response('r1');
+    expect(getHeader(r1, 'Message')).toBe('Redirect successful');
+    p.cursor = p.messages.indexOf(r1);
+    const ne = await p.event('Newexten', (m) => chanIs(';1')(m) && getHeader(m, 'Application') === 'Wait');
+    expect([getHeader(ne, 'Context'), getHeader(ne, 'Exten'), getHeader(ne, 'AppData')]).toEqual(['amq-park', '700', '600']);
+    expect(sim.channels().find((c) => c.name === one)).toMatchObject({ context: 'amq-park', exten: '700', state: 'Up' });
+    p.send('Redirect', { Channel: 'Local/does-not-exist;1', Context: 'amq-park', Exten: '700', Priority: '1', ActionID: 'r3' });
+    expect(getHeader(await p.response('r3'), 'Message')).toBe('Channel does not exist: Local/does-not-exist;1');
+    p.send('Redirect', { Channel: one, Exten: '700', Priority: '1', ActionID: 'r4' });
+    expect(getHeader(await p.response('r4'), 'Message')).toBe('Context not specified');
+  });
+
+  it('hangs up with the given Cause; a missing channel is No such channel', async () => {
+    const p = await loggedIn();
+    const one = await liveCall(p, 'h0');
+    const two = one.replace(/;1$/, ';2');
+    p.send('Hangup', { Channel: two, Cause: '16', ActionID: 'h1' });
+    expect(getHeader(await p.response('h1'), 'Message')).toBe('Channel Hungup');
+    const order: string[] = [];
+    const h1 = await p.event('Hangup', chanIs(';1'));
+    for (const m of p.messages.slice(p.messages.findIndex((m) => getHeader(m, 'ActionID') === 'h1'))) {
+      if (m.kind === 'event') order.push(`${eventName(m)} ${getHeader(m, 'Channel')?.slice(-2)} ${getHeader(m, 'Cause')}`);
+    }
+    expect(order.slice(0, 5)).toEqual(['SoftHangupRequest ;2 16', 'HangupRequest ;1 16', 'Hangup ;2 16', 'SoftHangupRequest ;1 16', 'Hangup ;1 16']);
+    expect(getHeader(h1, 'Cause-txt')).toBe('Normal Clearing');
+    p.send('Hangup', { Channel: 'Local/does-not-exist;1', Cause: '16', ActionID: 'h2' });
+    expect(getHeader(await p.response('h2'), 'Message')).toBe('No such channel');
+    p.send('Hangup', { ActionID: 'h3' });
+    expect(getHeader(await p.response('h3'), 'Message')).toBe('No channel specified');
+  });
+
+  it('answers a /regex/ Hangup as a list of the channels it hangs up', async () => {
+    const p = await loggedIn();
+    await liveCall(p, 'a');
+    await liveCall(p, 'b');
+    await liveCall(p, 'c', 'Local/300@default', '300');
+    p.send('Hangup', { Channel: '/^Local\\/600@default-.*;2$/', Cause: '16', ActionID: 'h5' });
+    const start = await p.response('h5');
+    expect(start.headers).toEqual([
+      ['Response', 'Success'],
+      ['ActionID', 'h5'],
+      ['EventList', 'start'],
+      ['Message', 'Channels hung up will follow'],
+    ]);
+    const items = [await p.event('ChannelHungup'), await p.waitFor((m) => eventName(m) === 'ChannelHungup' && m !== p.messages.find((x) => eventName(x) === 'ChannelHungup'))];
+    expect(items.map((m) => m.headers.map(([k]) => k))).toEqual([
+      ['Event', 'Channel', 'ActionID'],
+      ['Event', 'Channel', 'ActionID'],
+    ]);
+    const done = await p.event('ChannelsHungupListComplete');
+    expect(done.headers).toEqual([
+      ['Event', 'ChannelsHungupListComplete'],
+      ['ActionID', 'h5'],
+      ['EventList', 'Complete'],
+      ['ListItems', '2'],
+    ]);
+    await p.waitFor(() => sim.channels().length === 2);
+    expect(sim.channels().map((c) => c.name)).toEqual([expect.stringMatching(/^Local\/300@default-.*;1$/), expect.stringMatching(/;2$/)]);
+  });
+
+  it('the test API hangs a channel up and reports call-ended', async () => {
+    const p = await loggedIn();
+    const one = await liveCall(p, 'x');
+    const ended: number[] = [];
+    sim.on('call-ended', (c) => ended.push(c.cause));
+    expect(sim.hangup(one, 17)).toBe(true);
+    expect(sim.hangup('Local/none;1')).toBe(false);
+    expect(getHeader(await p.event('Hangup', chanIs(';1')), 'Cause')).toBe('17');
+    expect(ended).toEqual([17, 17]);
+    expect(sim.channels()).toEqual([]);
+  });
+});
+
+describe('simulator: channel listings', () => {
+  it('CoreShowChannels: empty, then two live channels as in coreshowchannels-active', async () => {
+    const p = await loggedIn({ channelVars: [] });
+    p.send('CoreShowChannels', { ActionID: 'c1' });
+    expect((await p.event('CoreShowChannelsComplete')).headers).toEqual([
+      ['Event', 'CoreShowChannelsComplete'],
+      ['ActionID', 'c1'],
+      ['EventList', 'Complete'],
+      ['ListItems', '0'],
+    ]);
+    const one = await liveCall(p, 'o');
+    p.send('CoreShowChannels', { ActionID: 'c2' });
+    expect(getHeader(await p.response('c2'), 'Message')).toBe('Channels will follow');
+    const item = await p.event('CoreShowChannel', (m) => getHeader(m, 'ActionID') === 'c2');
+    expect(item.headers.map(([k]) => k)).toEqual([
+      'Event', 'ActionID', 'Channel', 'ChannelState', 'ChannelStateDesc', 'CallerIDNum', 'CallerIDName', 'ConnectedLineNum', 'ConnectedLineName',
+      'Language', 'AccountCode', 'Context', 'Exten', 'Priority', 'Uniqueid', 'Linkedid', 'Application', 'ApplicationData', 'Duration', 'BridgeId',
+    ]);
+    expect([getHeader(item, 'Channel'), getHeader(item, 'ChannelStateDesc'), getHeader(item, 'Application'), getHeader(item, 'ApplicationData')]).toEqual([one, 'Up', 'Wait', '3600']);
+    expect(getHeader(item, 'Duration')).toMatch(/^\d\d:\d\d:\d\d$/);
+    expect(getHeader(await p.event('CoreShowChannelsComplete', (m) => getHeader(m, 'ActionID') === 'c2'), 'ListItems')).toBe('2');
+  });
+
+  it('lists a DAHDI channel (DAHDI/g1/<c>) as Up, connected to the Originate target', async () => {
+    const p = await loggedIn();
+    const chan = await liveCall(p, 'd', 'DAHDI/g1/15', '600');
+    expect(chan).toBe('DAHDI/15-1');
+    p.send('CoreShowChannels', { ActionID: 'l' });
+    const item = await p.event('CoreShowChannel', (m) => getHeader(m, 'Channel') === 'DAHDI/15-1');
+    expect([getHeader(item, 'ChannelStateDesc'), getHeader(item, 'Exten'), getHeader(item, 'Application')]).toEqual(['Up', '600', 'Wait']);
+    p.send('Originate', { Channel: 'DAHDI/15', Exten: '600', Context: 'default', Priority: '1', Async: 'true', ActionID: 'busy' });
+    expect(getHeader(await p.event('OriginateResponse', (m) => getHeader(m, 'ActionID') === 'busy'), 'Reason')).toBe('5');
+    expect(await liveCall(p, 'z', 'Zap/3', '600')).toBe('DAHDI/3-1');
+  });
+
+  it('Command core show channels concise: 14 fields in Output lines (22)', async () => {
+    const p = await loggedIn({}, 'off');
+    const one = await (async () => {
+      p.send('Originate', { Channel: 'Local/600@default', Exten: '600', Context: 'default', Priority: '1', CallerID: '<M1>', ActionID: 's' });
+      await p.response('s');
+      return sim.channels()[0]!;
+    })();
+    p.send('Command', { Command: 'core show channels concise', ActionID: 'cmd1' });
+    const res = await p.response('cmd1');
+    expect(getHeader(res, 'Message')).toBe('Command output follows');
+    const lines = getHeaders(res, 'Output');
+    expect(lines).toHaveLength(2);
+    const f = lines[0]!.split('!');
+    expect(f).toHaveLength(14);
+    expect(f.slice(0, 9)).toEqual([one.name, 'default', '600', '2', 'Up', 'Wait', '3600', 'M1', '']);
+    expect([f[10], f[12], f[13]]).toEqual(['3', '', one.uniqueid]);
+    p.send('Command', { Command: 'core show nosuchthing', ActionID: 'cmd3' });
+    const bad = await p.response('cmd3');
+    expect(bad.headers).toEqual([
+      ['Response', 'Error'],
+      ['ActionID', 'cmd3'],
+      ['Message', 'Command output follows'],
+      ['Output', "No such command 'core show nosuchthing' (type 'core show help core show nosuchthing' for other possible commands)"],
+    ]);
+    p.send('Command', { Command: 'core show channels', ActionID: 'cmd2' });
+    const table = getHeaders(await p.response('cmd2'), 'Output');
+    const captured = parseAll(readCapture('asterisk-22/command-core-show-channels.received.txt'));
+    expect(table[0]).toBe(getHeaders(captured.find((m) => getHeader(m, 'ActionID') === 'cmd2')!, 'Output')[0]);
+    expect(table.slice(-3, -1)).toEqual(['2 active channels', '2 active calls']);
+  });
+
+  it('Command concise under asterisk-11: Response: Follows body, BridgedTo (None), --END COMMAND--', async () => {
+    const p = await loggedIn({ profile: 'asterisk-11' }, 'off');
+    expect(p.messages[0]!.headers[0]![0]).toBe('Asterisk Call Manager/1.3');
+    p.send('Originate', { Channel: 'Local/600@default', Exten: '600', Context: 'default', Priority: '1', ActionID: 's' });
+    await p.response('s');
+    p.send('Command', { Command: 'core show channels concise', ActionID: 'cmd' });
+    const res = await p.response('cmd');
+    expect(res.headers).toEqual([
+      ['Response', 'Follows'],
+      ['Privilege', 'Command'],
+      ['ActionID', 'cmd'],
+    ]);
+    const lines = res.body!.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    const f = lines[0]!.split('!');
+    expect(f).toHaveLength(14);
+    expect([f[4], f[12], f[13]]).toEqual(['Up', '(None)', sim.channels()[0]!.uniqueid]);
+    p.send('Command', { Command: 'core show nosuchthing', ActionID: 'bad' });
+    expect((await p.response('bad')).body).toBe("No such command 'core show nosuchthing' (type 'core show help core show nosuchthing' for other possible commands)\n");
+  });
+});

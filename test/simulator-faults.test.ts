@@ -1,0 +1,141 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../src/simulator/index.js';
+import { eventName, getHeader } from '../src/shared/ami/message.js';
+import { RawPeer } from './simulator-peer.js';
+
+let sim: Simulator;
+const peers: RawPeer[] = [];
+
+beforeEach(async () => {
+  sim = await startSimulator({ port: 0, timeScale: 0.01, authFailDelayMs: 5 });
+});
+
+afterEach(async () => {
+  for (const p of peers.splice(0)) p.close();
+  await sim.close();
+});
+
+async function loggedIn(): Promise<RawPeer> {
+  const p = await RawPeer.connect(sim.port);
+  peers.push(p);
+  await p.login();
+  return p;
+}
+
+/** A marker sent past every fault gate: whatever the server wrote before it has arrived once it has. */
+async function marker(p: RawPeer, n: number): Promise<void> {
+  sim.faults.sendGarbage(`Event: Marker${n}\r\n\r\n`);
+  await p.event(`Marker${n}`);
+}
+
+const responded = (p: RawPeer, actionId: string) => p.messages.some((m) => m.kind === 'response' && getHeader(m, 'ActionID') === actionId);
+
+describe('simulator: test API', () => {
+  it('logs actions with name, ActionID and connection; counts them; waits for them', async () => {
+    const seen: string[] = [];
+    sim.on('action', (a) => seen.push(a.action));
+    const a = await loggedIn();
+    const b = await loggedIn();
+    expect(sim.connectionCount()).toBe(2);
+    b.send('Ping', { ActionID: 'x' });
+    const rec = await sim.waitForAction((r) => r.actionId === 'x');
+    expect(rec).toMatchObject({ action: 'Ping', actionId: 'x', connection: sim.actions[1]!.connection });
+    expect(rec.connection).not.toBe(sim.actions[0]!.connection);
+    expect(sim.actionCount()).toBe(3);
+    expect(sim.actionCount('login')).toBe(2);
+    expect(seen).toEqual(['Login', 'Login', 'Ping']);
+    await expect(sim.waitForAction((r) => r.action === 'Never', 20)).rejects.toThrow(/no matching action/);
+    a.close();
+    await new Promise<void>((resolve) => sim.on('disconnect', () => resolve()));
+    expect(sim.connectionCount()).toBe(1);
+  });
+});
+
+describe('simulator: faults', () => {
+  it('dropAfterActions closes the connection on the n-th action without answering it', async () => {
+    const p = await loggedIn();
+    sim.faults.dropAfterActions(2);
+    p.send('Ping', { ActionID: 'p1' });
+    await p.response('p1');
+    p.send('Ping', { ActionID: 'p2' });
+    await p.closedByPeer();
+    expect(responded(p, 'p2')).toBe(false);
+    const q = await loggedIn();
+    q.send('Ping', { ActionID: 'p3' });
+    await q.response('p3');
+  });
+
+  it('dropAfterActions can count one action name only', async () => {
+    const p = await loggedIn();
+    sim.faults.dropAfterActions(1, { action: 'Originate' });
+    p.send('Ping', { ActionID: 'p1' });
+    await p.response('p1');
+    p.send('Originate', { Channel: 'Local/600@default', Exten: '600', Context: 'default', Priority: '1', Async: 'true', ActionID: 'o' });
+    await p.closedByPeer();
+    expect(responded(p, 'o')).toBe(false);
+  });
+
+  it('delayResponses holds answers back until the delay has passed', async () => {
+    const p = await loggedIn();
+    sim.faults.delayResponses(300);
+    p.send('Ping', { ActionID: 'slow' });
+    await sim.waitForAction((a) => a.actionId === 'slow');
+    await marker(p, 1);
+    expect(responded(p, 'slow')).toBe(false);
+    await p.response('slow');
+    sim.faults.delayResponses(null);
+  });
+
+  it('dropResponses never answers matching actions, which still take effect', async () => {
+    const p = await loggedIn();
+    sim.faults.dropResponses((a) => a.action === 'Originate');
+    p.send('Originate', { Channel: 'Local/600@default', Exten: '600', Context: 'default', Priority: '1', Async: 'true', ActionID: 'o' });
+    p.send('Ping', { ActionID: 'p' });
+    await p.response('p');
+    expect(responded(p, 'o')).toBe(false);
+    expect(getHeader(await p.event('OriginateResponse'), 'ActionID')).toBe('o');
+    sim.faults.dropResponses(null);
+    p.send('Ping', { ActionID: 'p2' });
+    await p.response('p2');
+  });
+
+  it('sendGarbage and sendOversized reach every connection', async () => {
+    const a = await loggedIn();
+    const b = await loggedIn();
+    sim.faults.sendGarbage('this is not AMI\r\n\r\n');
+    for (const p of [a, b]) expect((await p.waitFor((m) => m.kind === 'other')).headers).toEqual([['this is not AMI', '']]);
+    sim.faults.sendOversized(200_000);
+    const big = await a.event('Oversized');
+    expect(big.headers.reduce((n, [k, v]) => n + k.length + v.length + 4, 0)).toBeGreaterThanOrEqual(200_000);
+  });
+
+  it('silence keeps the connection but answers nothing and sends no events', async () => {
+    const p = await loggedIn();
+    const other = await loggedIn();
+    sim.faults.silence(true);
+    p.send('Ping', { ActionID: 'lost' });
+    await sim.waitForAction((a) => a.actionId === 'lost');
+    other.send('Originate', { Channel: 'Local/600@default', Exten: '600', Context: 'default', Priority: '1', Async: 'true', ActionID: 'o' });
+    await sim.waitForAction((a) => a.actionId === 'o');
+    await marker(p, 1);
+    expect(responded(p, 'lost')).toBe(false);
+    expect(p.messages.some((m) => eventName(m) === 'Newchannel')).toBe(false);
+    expect(p.closed).toBe(false);
+    sim.faults.silence(false);
+    p.send('Ping', { ActionID: 'back' });
+    await p.response('back');
+    expect(responded(p, 'lost')).toBe(false);
+  });
+
+  it('stopReading stops reading and answering until turned off', async () => {
+    const p = await loggedIn();
+    sim.faults.stopReading(true);
+    p.send('Ping', { ActionID: 'held' });
+    // Nothing can be awaited for "not read"; a short bounded pause shows the action was not taken.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sim.actionCount('Ping')).toBe(0);
+    sim.faults.stopReading(false);
+    await p.response('held');
+    expect(sim.actionCount('Ping')).toBe(1);
+  });
+});
