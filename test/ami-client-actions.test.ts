@@ -1,52 +1,43 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventName, getHeader, type AmiMessage } from '../src/shared/ami/message.js';
 import { serializeAction } from '../src/shared/ami/serializer.js';
 import { AmiFrameError, AmiSerializeError, AmiTimeoutError } from '../src/shared/ami/errors.js';
-import { ScriptedAmiServer, type ScriptedAction } from './helpers/scripted-ami-server.js';
-import { captureLogger, connectedClient, rejectionOf, stopClients } from './helpers/ami-client-fixtures.js';
+import { scriptedPeerPerTest, type ScriptedAction } from './helpers/scripted-ami-server.js';
+import { captureLogger, connectedClient, rejectionOf } from './helpers/ami-client-fixtures.js';
 import { readCapture } from './ami-captures.js';
 
-let server: ScriptedAmiServer;
-
-beforeEach(async () => {
-  server = await ScriptedAmiServer.start();
-});
-
-afterEach(async () => {
-  await stopClients();
-  await server.close();
-});
+const peer = scriptedPeerPerTest();
 
 describe('AmiClient actions (scripted peer)', () => {
   it('gives every action its own ActionID and resolves Success and Error replies alike', async () => {
-    const client = await connectedClient(server.port);
+    const client = await connectedClient(peer.server.port);
     const [pong, unknown] = await Promise.all([client.send('Ping'), client.send('NoSuchAction')]);
     expect(getHeader(pong, 'Ping')).toBe('Pong');
     expect(getHeader(unknown, 'Response')).toBe('Error');
-    const ids = server.actions.map((a) => a.actionId);
+    const ids = peer.server.actions.map((a) => a.actionId);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.every((id) => id?.startsWith(`amiq-${process.pid}-`))).toBe(true);
-    expect(getHeader(pong, 'ActionID')).toBe(server.actions[1]!.actionId);
+    expect(getHeader(pong, 'ActionID')).toBe(peer.server.actions[1]!.actionId);
     expect(client.stats.actionsSent).toBe(2);
   });
 
   it('matches replies without ActionID (1.6 Ping and Events) first in, first out', async () => {
-    server.on('Ping', (a) => a.conn.send({ Response: 'Success', Ping: 'Pong', Seq: a.actionId ?? '' }));
-    server.on('Events', (a) => a.conn.send({ Response: 'Success', Events: 'Off', Seq: a.actionId ?? '' }));
-    const client = await connectedClient(server.port);
+    peer.server.on('Ping', (a) => a.conn.send({ Response: 'Success', Ping: 'Pong', Seq: a.actionId ?? '' }));
+    peer.server.on('Events', (a) => a.conn.send({ Response: 'Success', Events: 'Off', Seq: a.actionId ?? '' }));
+    const client = await connectedClient(peer.server.port);
     const replies = await Promise.all([client.send('Ping'), client.send('Events', { EventMask: 'off' }), client.send('Ping')]);
-    const sent = server.actions.slice(1).map((a) => a.actionId);
+    const sent = peer.server.actions.slice(1).map((a) => a.actionId);
     expect(replies.map((r) => getHeader(r, 'Seq'))).toEqual(sent);
     expect(getHeader(replies[1]!, 'Events')).toBe('Off');
   });
 
   it('lets a late reply without ActionID fall on the timed-out action, not on the next one', async () => {
     const held: ScriptedAction[] = [];
-    server.on('Ping', (a) => {
+    peer.server.on('Ping', (a) => {
       held.push(a);
       if (held.length === 2) for (const h of held) h.conn.send({ Response: 'Success', Ping: 'Pong', Seq: h.actionId ?? '' });
     });
-    const client = await connectedClient(server.port);
+    const client = await connectedClient(peer.server.port);
     const err = await rejectionOf(client.send('Ping', [], { timeoutMs: 30 }));
     expect(err).toBeInstanceOf(AmiTimeoutError);
     const second = await client.send('Ping');
@@ -54,11 +45,11 @@ describe('AmiClient actions (scripted peer)', () => {
   });
 
   it('classifies by the first line: an OriginateResponse event with Response and ActionID resolves nothing', async () => {
-    server.on('Originate', (a) => {
+    peer.server.on('Originate', (a) => {
       a.conn.send({ Event: 'OriginateResponse', Privilege: 'call,all', ActionID: a.actionId!, Response: 'Failure', Reason: '0' });
       a.conn.reply(a, 'Success', { Message: 'Originate successfully queued' });
     });
-    const client = await connectedClient(server.port);
+    const client = await connectedClient(peer.server.port);
     const events: AmiMessage[] = [];
     client.on('event', (e: AmiMessage) => events.push(e));
     const reply = await client.send('Originate', { Channel: 'Local/100@default', Exten: '300', Context: 'default', Priority: 1, Async: 'true' });
@@ -68,9 +59,9 @@ describe('AmiClient actions (scripted peer)', () => {
 
   it('times out an unanswered action with context, and ignores its late reply (logged at debug)', async () => {
     const held: ScriptedAction[] = [];
-    server.on('Originate', (a) => held.push(a));
+    peer.server.on('Originate', (a) => held.push(a));
     const log = captureLogger();
-    const client = await connectedClient(server.port, { logger: log.logger });
+    const client = await connectedClient(peer.server.port, { logger: log.logger });
     const err = await rejectionOf(client.send('Originate', { Channel: 'Local/100@default', Application: 'Echo' }, { timeoutMs: 30 }));
     expect(err).toBeInstanceOf(AmiTimeoutError);
     expect((err as AmiTimeoutError).context).toMatchObject({ action: 'Originate', actionId: held[0]!.actionId, written: true });
@@ -82,8 +73,8 @@ describe('AmiClient actions (scripted peer)', () => {
   });
 
   it('refuses injection attempts before a single byte is written', async () => {
-    const client = await connectedClient(server.port);
-    const before = server.bytesReceived;
+    const client = await connectedClient(peer.server.port);
+    const before = peer.server.bytesReceived;
     const attempts = [
       client.send('Originate', { Channel: 'Local/100@default\r\n\r\nAction: Hangup', Exten: '100' }),
       client.send('Originate', { 'Bad Key': 'x' }),
@@ -95,28 +86,28 @@ describe('AmiClient actions (scripted peer)', () => {
     ];
     for (const p of attempts) expect(await rejectionOf(p)).toBeInstanceOf(AmiSerializeError);
     await client.send('Ping', [], { actionId: 'barrier' });
-    expect(server.actions.map((a) => a.name)).toEqual(['Login', 'Ping']);
-    expect(server.bytesReceived - before).toBe(Buffer.byteLength(serializeAction('Ping', [['ActionID', 'barrier']])));
+    expect(peer.server.actions.map((a) => a.name)).toEqual(['Login', 'Ping']);
+    expect(peer.server.bytesReceived - before).toBe(Buffer.byteLength(serializeAction('Ping', [['ActionID', 'barrier']])));
     expect(client.stats.actionsSent).toBe(1);
   });
 
   it('refuses a second action with an ActionID still pending', async () => {
-    server.on('Originate', () => {});
-    const client = await connectedClient(server.port);
+    peer.server.on('Originate', () => {});
+    const client = await connectedClient(peer.server.port);
     const first = client.send('Originate', { Channel: 'Local/1@x' }, { actionId: 'dup', timeoutMs: 200 });
     const err = await rejectionOf(client.send('Originate', { Channel: 'Local/2@x' }, { actionId: 'dup' }));
     expect(err).toBeInstanceOf(AmiSerializeError);
     expect(await rejectionOf(first)).toBeInstanceOf(AmiTimeoutError);
-    expect(server.count('Originate')).toBe(1);
+    expect(peer.server.count('Originate')).toBe(1);
   });
 
   it('logs and skips malformed frames without dropping the connection', async () => {
-    server.on('Command', (a) => {
+    peer.server.on('Command', (a) => {
       a.conn.send({ Event: 'Huge', Data: 'x'.repeat(5_000) });
       a.conn.raw('this is not a header\r\n\r\n');
       a.conn.reply(a, 'Success', { Message: 'Command output follows', Output: 'ok' });
     });
-    const client = await connectedClient(server.port, { maxMessageBytes: 2_000 });
+    const client = await connectedClient(peer.server.port, { maxMessageBytes: 2_000 });
     const errors: Error[] = [];
     client.on('error', (e: Error) => errors.push(e));
     const { output } = await client.command('core show uptime');
@@ -124,7 +115,7 @@ describe('AmiClient actions (scripted peer)', () => {
     expect(errors).toHaveLength(2);
     expect(errors.every((e) => e instanceof AmiFrameError)).toBe(true);
     expect(client.connected).toBe(true);
-    expect(server.connections).toHaveLength(1);
+    expect(peer.server.connections).toHaveLength(1);
   });
 });
 
@@ -133,11 +124,11 @@ describe('AmiClient lists and Command (scripted peer)', () => {
     const captured = readCapture('asterisk-22/hangup-cause16.received.txt').toString('latin1');
     const start = captured.indexOf('Response: Success\r\nActionID: h5');
     const end = captured.indexOf('ListItems: 2\r\n\r\n', start) + 'ListItems: 2\r\n\r\n'.length;
-    server.on('Hangup', (a) => {
+    peer.server.on('Hangup', (a) => {
       a.conn.send({ Event: 'Newchannel', Privilege: 'call,all', Channel: 'Local/1;1' });
       a.conn.raw(captured.slice(start, end));
     });
-    const client = await connectedClient(server.port);
+    const client = await connectedClient(peer.server.port);
     await client.send('Ping'); // FullyBooted is in before its Pong
     const events: AmiMessage[] = [];
     client.on('event', (e: AmiMessage) => events.push(e));
@@ -149,7 +140,7 @@ describe('AmiClient lists and Command (scripted peer)', () => {
   });
 
   it('collects a legacy list without EventList up to <X>Complete carrying the ActionID', async () => {
-    server.on('Status', (a) => {
+    peer.server.on('Status', (a) => {
       const id = a.actionId!;
       a.conn.reply(a, 'Success', { Message: 'Channel status will follow' });
       a.conn.send({ Event: 'Status', Privilege: 'Call', Channel: 'SIP/a-1', State: 'Up', Uniqueid: '1.1', ActionID: id });
@@ -157,7 +148,7 @@ describe('AmiClient lists and Command (scripted peer)', () => {
       a.conn.send({ Event: 'Status', Privilege: 'Call', Channel: 'SIP/b-2', State: 'Ring', Uniqueid: '1.2', ActionID: id });
       a.conn.send({ Event: 'StatusComplete', ActionID: id, Items: '2' });
     });
-    const client = await connectedClient(server.port);
+    const client = await connectedClient(peer.server.port);
     await client.send('Ping');
     const others: AmiMessage[] = [];
     client.on('event', (e: AmiMessage) => others.push(e));
@@ -168,29 +159,29 @@ describe('AmiClient lists and Command (scripted peer)', () => {
   });
 
   it('resolves an Error instead of a list with no events', async () => {
-    server.on('ConfbridgeListRooms', (a) => a.conn.reply(a, 'Error', { Message: 'No active conferences.' }));
-    const client = await connectedClient(server.port);
+    peer.server.on('ConfbridgeListRooms', (a) => a.conn.reply(a, 'Error', { Message: 'No active conferences.' }));
+    const client = await connectedClient(peer.server.port);
     const result = await client.sendList('ConfbridgeListRooms');
     expect(getHeader(result.response, 'Message')).toBe('No active conferences.');
     expect(result.events).toEqual([]);
   });
 
   it('reads Command output from a legacy Response: Follows body', async () => {
-    server.on('Command', (a) =>
+    peer.server.on('Command', (a) =>
       a.conn.raw(
         `Response: Follows\r\nPrivilege: Command\r\nActionID: ${a.actionId}\r\n` +
           'SIP/100-0001!default!200!1!Up!Dial!SIP/200!100!!!3!7!SIP/200-0002\n' +
           'Zap/15-1!default!s!1!Up!MeetMe!4000!!!3!12!(None)\n--END COMMAND--\r\n\r\n',
       ),
     );
-    const client = await connectedClient(server.port);
+    const client = await connectedClient(peer.server.port);
     const { response, output } = await client.command('core show channels concise');
     expect(getHeader(response, 'Response')).toBe('Follows');
     expect(output).toEqual(['SIP/100-0001!default!200!1!Up!Dial!SIP/200!100!!!3!7!SIP/200-0002', 'Zap/15-1!default!s!1!Up!MeetMe!4000!!!3!12!(None)']);
   });
 
   it('reads Command output from 14+ Output headers, keeping leading blanks', async () => {
-    server.on('Command', (a) =>
+    peer.server.on('Command', (a) =>
       a.conn.send([
         ['Response', 'Success'],
         ['ActionID', a.actionId!],
@@ -200,21 +191,21 @@ describe('AmiClient lists and Command (scripted peer)', () => {
         ['Output', '0 active channels'],
       ]),
     );
-    const client = await connectedClient(server.port);
+    const client = await connectedClient(peer.server.port);
     const { output } = await client.command('core show channels');
     expect(output).toEqual(['Channel              Location', '  indented', '0 active channels']);
-    expect(server.actions[1]!.headers).toContainEqual(['Command', 'core show channels']);
+    expect(peer.server.actions[1]!.headers).toContainEqual(['Command', 'core show channels']);
   });
 });
 
 describe('AmiClient events and backlog (scripted peer)', () => {
   it('delivers every event to listeners and bounds what a slow events() consumer holds', async () => {
-    server.on('UserEvent', (a) => {
+    peer.server.on('UserEvent', (a) => {
       for (let i = 1; i <= 20; i++) a.conn.send({ Event: 'UserEvent', UserEvent: 'burst', N: String(i) });
       a.conn.reply(a, 'Success', { Message: 'Event Sent' });
     });
     const log = captureLogger();
-    const client = await connectedClient(server.port, { maxEventBacklog: 5, logger: log.logger });
+    const client = await connectedClient(peer.server.port, { maxEventBacklog: 5, logger: log.logger });
     await client.send('Ping');
     const seen: string[] = [];
     client.on('event', (e: AmiMessage) => seen.push(getHeader(e, 'N') ?? ''));
@@ -233,11 +224,11 @@ describe('AmiClient events and backlog (scripted peer)', () => {
   });
 
   it('keeps reading when an event listener throws', async () => {
-    server.on('UserEvent', (a) => {
+    peer.server.on('UserEvent', (a) => {
       a.conn.send({ Event: 'UserEvent', UserEvent: 'boom' });
       a.conn.reply(a, 'Success', { Message: 'Event Sent' });
     });
-    const client = await connectedClient(server.port);
+    const client = await connectedClient(peer.server.port);
     client.on('event', () => {
       throw new Error('listener bug');
     });

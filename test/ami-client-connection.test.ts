@@ -1,22 +1,13 @@
 import { once } from 'node:events';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getHeader } from '../src/shared/ami/message.js';
 import { md5Key } from '../src/shared/ami/client-login.js';
 import type { AmiClientState } from '../src/shared/ami/client.js';
 import { AmiAuthError, AmiConnectionLostError, AmiNotConnectedError, AmiTimeoutError } from '../src/shared/ami/errors.js';
-import { getHeaderOf, ScriptedAmiServer } from './helpers/scripted-ami-server.js';
-import { captureLogger, connectedClient, makeClient, rejectionOf, stopClients } from './helpers/ami-client-fixtures.js';
+import { getHeaderOf, scriptedPeerPerTest } from './helpers/scripted-ami-server.js';
+import { captureLogger, connectedClient, makeClient, rejectionOf } from './helpers/ami-client-fixtures.js';
 
-let server: ScriptedAmiServer;
-
-beforeEach(async () => {
-  server = await ScriptedAmiServer.start();
-});
-
-afterEach(async () => {
-  await stopClients();
-  await server.close();
-});
+const peer = scriptedPeerPerTest();
 
 /** Resolves with the error of the next 'disconnected' event. */
 function nextDisconnect(client: ReturnType<typeof makeClient>): Promise<Error | undefined> {
@@ -25,7 +16,7 @@ function nextDisconnect(client: ReturnType<typeof makeClient>): Promise<Error | 
 
 describe('AmiClient login (scripted peer)', () => {
   it('reads the banner, logs in with the plain secret and reports its states', async () => {
-    const client = makeClient(server.port, { events: 'off' });
+    const client = makeClient(peer.server.port, { events: 'off' });
     const states: AmiClientState[] = [];
     client.on('state', (s: AmiClientState) => states.push(s));
     client.start();
@@ -34,7 +25,7 @@ describe('AmiClient login (scripted peer)', () => {
     expect(client.banner).toBe('Asterisk Call Manager/11.0.0');
     expect(states).toEqual(['connecting', 'connected']);
     expect(client.connected).toBe(true);
-    const loginAction = server.actions[0]!;
+    const loginAction = peer.server.actions[0]!;
     expect(loginAction.name).toBe('Login');
     expect(getHeaderOf(loginAction, 'Username')).toBe('amiq');
     expect(getHeaderOf(loginAction, 'Secret')).toBe('amiq');
@@ -43,10 +34,10 @@ describe('AmiClient login (scripted peer)', () => {
   });
 
   it('logs in with MD5: Challenge, then Key = md5(challenge + secret), the secret never sent', async () => {
-    const client = await connectedClient(server.port, { authType: 'md5', events: 'call,system' });
-    expect(server.actions.map((a) => a.name)).toEqual(['Challenge', 'Login']);
-    expect(getHeaderOf(server.actions[0]!, 'AuthType')).toBe('MD5');
-    const loginAction = server.actions[1]!;
+    const client = await connectedClient(peer.server.port, { authType: 'md5', events: 'call,system' });
+    expect(peer.server.actions.map((a) => a.name)).toEqual(['Challenge', 'Login']);
+    expect(getHeaderOf(peer.server.actions[0]!, 'AuthType')).toBe('MD5');
+    const loginAction = peer.server.actions[1]!;
     expect(getHeaderOf(loginAction, 'Key')).toBe(md5Key(loginAction.conn.challenge!, 'amiq'));
     expect(getHeaderOf(loginAction, 'Key')).toMatch(/^[0-9a-f]{32}$/);
     expect(getHeaderOf(loginAction, 'Secret')).toBeUndefined();
@@ -56,7 +47,7 @@ describe('AmiClient login (scripted peer)', () => {
 
   it('reports a bad secret as AmiAuthError, logged once per attempt without the secret, and keeps retrying', async () => {
     const log = captureLogger();
-    const client = makeClient(server.port, { secret: 'wrong-secret-xyz', logger: log.logger });
+    const client = makeClient(peer.server.port, { secret: 'wrong-secret-xyz', logger: log.logger });
     const errors: Error[] = [];
     client.on('error', (e: Error) => errors.push(e));
     client.start();
@@ -65,7 +56,7 @@ describe('AmiClient login (scripted peer)', () => {
     await client.stop();
     expect(errors.every((e) => e instanceof AmiAuthError)).toBe(true);
     expect(errors[0]!.message).toContain('Authentication failed');
-    expect(server.count('Login')).toBe(errors.length);
+    expect(peer.server.count('Login')).toBe(errors.length);
     const authLines = log.lines.filter((l) => String(l.msg).includes('Authentication failed'));
     expect(authLines).toHaveLength(errors.length);
     expect(authLines.every((l) => l.level === 50)).toBe(true);
@@ -74,19 +65,18 @@ describe('AmiClient login (scripted peer)', () => {
   });
 
   it('gives up on a peer that sends no banner within the connect timeout, then retries', async () => {
-    await server.close();
-    server = await ScriptedAmiServer.start({ banner: null });
-    const client = makeClient(server.port, { connectTimeoutMs: 50 });
+    await peer.restart({ banner: null });
+    const client = makeClient(peer.server.port, { connectTimeoutMs: 50 });
     client.start();
     const err = await nextDisconnect(client);
     expect(err).toBeInstanceOf(AmiTimeoutError);
-    await server.waitForConnection(2);
+    await peer.server.waitForConnection(2);
     expect(client.connected).toBe(false);
   });
 
   it('retries a refused connection with backoff until it is stopped', async () => {
-    const port = server.port;
-    await server.close();
+    const port = peer.server.port;
+    await peer.server.close();
     const client = makeClient(port);
     client.start();
     const first = await nextDisconnect(client);
@@ -100,70 +90,70 @@ describe('AmiClient login (scripted peer)', () => {
 
 describe('AmiClient connection loss (scripted peer)', () => {
   it('rejects a pending action with AmiConnectionLostError, never re-sends it, and reconnects', async () => {
-    server.on('Originate', (a) => a.conn.close());
-    const client = await connectedClient(server.port);
+    peer.server.on('Originate', (a) => a.conn.close());
+    const client = await connectedClient(peer.server.port);
     const err = await rejectionOf(client.send('Originate', { Channel: 'Local/100@default', Exten: '300' }, { actionId: 'orig-1' }));
     expect(err).toBeInstanceOf(AmiConnectionLostError);
     expect((err as AmiConnectionLostError).context).toMatchObject({ actionId: 'orig-1', action: 'Originate' });
     await once(client, 'connected');
     expect(getHeader(await client.send('Ping'), 'Ping')).toBe('Pong');
-    expect(server.count('Originate')).toBe(1);
-    expect(server.connections[1]!.actions.map((a) => a.name)).toEqual(['Login', 'Ping']);
+    expect(peer.server.count('Originate')).toBe(1);
+    expect(peer.server.connections[1]!.actions.map((a) => a.name)).toEqual(['Login', 'Ping']);
     expect(client.stats.reconnects).toBe(1);
   });
 
   it('refuses to send while not connected, writing nothing', async () => {
-    const client = makeClient(server.port, { reconnect: { minDelayMs: 60_000, maxDelayMs: 60_000 } });
+    const client = makeClient(peer.server.port, { reconnect: { minDelayMs: 60_000, maxDelayMs: 60_000 } });
     expect(await rejectionOf(client.send('Ping'))).toBeInstanceOf(AmiNotConnectedError);
     client.start();
     await client.waitConnected();
     const lost = nextDisconnect(client);
-    server.connections[0]!.close();
+    peer.server.connections[0]!.close();
     await lost;
     expect(client.state).toBe('disconnected');
     const err = await rejectionOf(client.send('Originate', { Channel: 'Local/100@default' }));
     expect(err).toBeInstanceOf(AmiNotConnectedError);
-    expect(server.actions.map((a) => a.name)).toEqual(['Login']);
+    expect(peer.server.actions.map((a) => a.name)).toEqual(['Login']);
     expect(client.stats.actionsSent).toBe(0);
   });
 
   it('detects a silent peer with Ping within interval + timeout, drops it and reconnects', async () => {
-    server.on('Ping', (a) => {
+    peer.server.on('Ping', (a) => {
       if (a.conn.index > 1) a.conn.reply(a, 'Success', { Ping: 'Pong' });
     });
-    const client = await connectedClient(server.port, { pingIntervalMs: 20, pingTimeoutMs: 50 });
+    const client = await connectedClient(peer.server.port, { pingIntervalMs: 20, pingTimeoutMs: 50 });
     const err = await nextDisconnect(client);
     expect(err).toBeInstanceOf(AmiTimeoutError);
     expect(err!.message).toContain('keepalive');
-    const silent = server.connections[0]!;
+    const silent = peer.server.connections[0]!;
     if (!silent.socket.closed) await once(silent.socket, 'close');
     await once(client, 'connected');
-    await server.waitForAction((a) => a.conn.index === 2 && a.name === 'Ping');
+    await peer.server.waitForAction((a) => a.conn.index === 2 && a.name === 'Ping');
     expect(client.connected).toBe(true);
   });
 
   it('stop(): Logoff, pending actions rejected as lost, no reconnect, then refuses to send', async () => {
-    server.on('Originate', () => {});
-    const client = await connectedClient(server.port);
+    peer.server.on('Originate', () => {});
+    const client = await connectedClient(peer.server.port);
     const pending = rejectionOf(client.send('Originate', { Channel: 'Local/100@default' }));
-    await server.waitForAction((a) => a.name === 'Originate');
+    await peer.server.waitForAction((a) => a.name === 'Originate');
     const states: AmiClientState[] = [];
     client.on('state', (s: AmiClientState) => states.push(s));
     await client.stop();
     expect(await pending).toBeInstanceOf(AmiConnectionLostError);
-    expect(server.count('Logoff')).toBe(1);
+    expect(peer.server.count('Logoff')).toBe(1);
     expect(client.state).toBe('stopped');
     expect(states).toEqual(['stopped']);
-    expect(server.connections).toHaveLength(1);
+    expect(peer.server.connections).toHaveLength(1);
     expect(await rejectionOf(client.send('Ping'))).toBeInstanceOf(AmiNotConnectedError);
     expect(await rejectionOf(client.waitConnected())).toBeInstanceOf(AmiNotConnectedError);
   });
 
   it('holds actions back while the socket is full: those never written fail as not sent, the rest as lost', async () => {
-    server.on('Originate', () => {});
-    const client = await connectedClient(server.port, { actionTimeoutMs: 60_000 });
-    const peer = server.connections[0]!;
-    peer.socket.pause();
+    peer.server.on('Originate', () => {});
+    const client = await connectedClient(peer.server.port, { actionTimeoutMs: 60_000 });
+    const conn = peer.server.connections[0]!;
+    conn.socket.pause();
     const results: Array<Promise<Error>> = [];
     const variable = `PAD=${'x'.repeat(900)}`;
     for (let batch = 0; batch < 100 && client.stats.actionsSent === results.length; batch++) {
@@ -172,7 +162,7 @@ describe('AmiClient connection loss (scripted peer)', () => {
     }
     const written = client.stats.actionsSent;
     expect(written).toBeLessThan(results.length);
-    peer.close();
+    conn.close();
     const errors = await Promise.all(results);
     expect(errors.filter((e) => e instanceof AmiConnectionLostError)).toHaveLength(written);
     expect(errors.filter((e) => e instanceof AmiNotConnectedError)).toHaveLength(results.length - written);

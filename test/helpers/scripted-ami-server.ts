@@ -1,8 +1,10 @@
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
+import { afterEach, beforeEach } from 'vitest';
 import { AmiParser } from '../../src/shared/ami/parser.js';
 import { getHeader, type AmiHeader } from '../../src/shared/ami/message.js';
 import { md5Key } from '../../src/shared/ami/client-login.js';
+import { stopClients } from './ami-client-fixtures.js';
 
 /**
  * A tiny scripted AMI peer for the client tests: it logs users in (plain or MD5), answers Ping
@@ -188,4 +190,26 @@ export class ScriptedAmiServer {
 
 export function getHeaderOf(a: ScriptedAction, key: string): string | undefined {
   return a.headers.find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
+}
+
+/**
+ * A fresh scripted peer for each test of the calling file; clients made with the fixtures are
+ * stopped and the peer closed after each test. `restart` swaps in a peer with other options.
+ */
+export function scriptedPeerPerTest(): { server: ScriptedAmiServer; restart(opts: ScriptedServerOptions): Promise<void> } {
+  const peer = {
+    server: undefined as unknown as ScriptedAmiServer,
+    async restart(opts: ScriptedServerOptions): Promise<void> {
+      await peer.server.close();
+      peer.server = await ScriptedAmiServer.start(opts);
+    },
+  };
+  beforeEach(async () => {
+    peer.server = await ScriptedAmiServer.start();
+  });
+  afterEach(async () => {
+    await stopClients();
+    await peer.server.close();
+  });
+  return peer;
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { pino, type Logger } from 'pino';
 import type { AmiMessage } from './message.js';
 import { serializeAction, toHeaderList, type ActionHeaders } from './serializer.js';
-import { AmiAuthError, AmiFrameError, AmiNotConnectedError, AmiSerializeError, AmiTimeoutError } from './errors.js';
+import { AmiAuthError, AmiError, AmiFrameError, AmiNotConnectedError, AmiSerializeError, AmiTimeoutError } from './errors.js';
 import { ActionTracker, type ActionResult } from './action-tracker.js';
 import { AmiConnection } from './client-connection.js';
 import { login } from './client-login.js';
@@ -56,8 +56,9 @@ let actionCounter = 0;
 /**
  * One logged-in AMI session that stays up: reconnects with capped, jittered backoff, detects a
  * silent peer with Ping, and never re-sends an action (a second Originate is a second call).
- * Events: 'connected' ({banner}), 'disconnected' (error?), 'event' (AmiMessage), 'state', and
- * 'error' (non-fatal; only emitted when someone listens, so an unwatched client cannot crash).
+ * Events: 'connected' ({banner}), 'disconnected' (error?; also after each failed attempt),
+ * 'event' (AmiMessage), 'state', and 'error' (non-fatal; only emitted when someone listens, so
+ * an unwatched client cannot crash).
  * 'event' listeners run synchronously in the read loop and see every event; consumers that await
  * use `events()`, which is bounded (see EventBacklog). Items of a list being collected by
  * `sendList` go to its result only.
@@ -83,6 +84,9 @@ export class AmiClient extends EventEmitter {
 
   constructor(private readonly opts: AmiClientOptions) {
     super();
+    if (!Number.isInteger(opts.port) || opts.port < 1 || opts.port > 65_535) {
+      throw new AmiError(`AMI port must be an integer 1..65535, got ${opts.port}`, { port: opts.port });
+    }
     this.log = opts.logger ?? pino({ level: 'silent' });
     this.tracker = new ActionTracker(this.log);
     this.prefix = opts.actionIdPrefix ?? `amiq-${process.pid}-`;
