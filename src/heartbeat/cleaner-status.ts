@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database, WorkerRow } from '../shared/db/schema.js';
-import { readWorkerRow } from './read-worker-row.js';
+import { readWorker } from '../shared/worker/read-worker.js';
 
 export const CLEANER_WORKER = 'meetme-cleaner';
 
@@ -55,7 +55,7 @@ export class CleanerStatus {
 
   private async readOnce(): Promise<void> {
     try {
-      this.row = await readWorkerRow(this.opts.db, this.opts.server, CLEANER_WORKER);
+      this.row = await readWorker(this.opts.db, this.opts.server, CLEANER_WORKER);
       if (this.failing) this.opts.logger.info('heartbeat: workers table readable again');
       this.failing = false;
     } catch (err) {

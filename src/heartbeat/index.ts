@@ -9,7 +9,7 @@ import { countedStates } from './channel-states.js';
 import { ChannelTracker } from './channel-tracker.js';
 import { CleanerStatus } from './cleaner-status.js';
 import { e1Mask, liveFrames, loopFrames, randomFrames, type FrameSource } from './frame-source.js';
-import { heartbeatSettings, type HeartbeatConfigSection, type HeartbeatSettings } from './settings.js';
+import { checkHeartbeatSettings, heartbeatSettings, type HeartbeatConfigSection, type HeartbeatSettings } from './settings.js';
 import { startHeartbeatServer } from './udp-server.js';
 
 export interface HeartbeatModes {
@@ -24,7 +24,18 @@ export interface HeartbeatModes {
 /** The parts of the amiq config the heartbeat reads (SPEC §10). */
 export interface HeartbeatRunConfig {
   server: { name: string };
-  ami: { host: string; port: number; username: string; secret: string; auth_type?: 'plain' | 'md5' };
+  ami: {
+    host: string;
+    port: number;
+    username: string;
+    secret: string;
+    auth_type?: 'plain' | 'md5';
+    connect_timeout_ms?: number;
+    ping_interval_ms?: number;
+    ping_timeout_ms?: number;
+    reconnect_min_ms?: number;
+    reconnect_max_ms?: number;
+  };
   heartbeat?: HeartbeatConfigSection;
   workers: { beat_seconds: number };
 }
@@ -56,7 +67,7 @@ export interface RunHeartbeatOptions {
  */
 export async function runHeartbeat(opts: RunHeartbeatOptions): Promise<void> {
   const { config, logger, ctx, modes = {} } = opts;
-  const settings = { ...heartbeatSettings(config.heartbeat), ...opts.settings };
+  const settings = checkHeartbeatSettings({ ...heartbeatSettings(config.heartbeat), ...opts.settings });
   const allow = createAllowList(settings.allow);
   const stops: Array<() => Promise<void> | void> = [];
   try {
@@ -91,7 +102,14 @@ export async function runHeartbeat(opts: RunHeartbeatOptions): Promise<void> {
 
 async function startLive(opts: RunHeartbeatOptions, settings: HeartbeatSettings, stops: Array<() => Promise<void> | void>): Promise<FrameSource> {
   const { config, logger, ctx } = opts;
-  const cleaner = new CleanerStatus({ db: opts.db, server: config.server.name, beatSeconds: config.workers.beat_seconds, isAlive: opts.isAlive, logger });
+  const cleaner = new CleanerStatus({
+    db: opts.db,
+    server: config.server.name,
+    beatSeconds: config.workers.beat_seconds,
+    isAlive: opts.isAlive,
+    logger,
+    refreshMs: settings.cleanerRefreshMs,
+  });
   await cleaner.start();
   stops.push(() => cleaner.stop());
   const client = new AmiClient({
@@ -100,6 +118,14 @@ async function startLive(opts: RunHeartbeatOptions, settings: HeartbeatSettings,
     username: config.ami.username,
     secret: config.ami.secret,
     authType: config.ami.auth_type ?? 'plain',
+    connectTimeoutMs: config.ami.connect_timeout_ms,
+    pingIntervalMs: config.ami.ping_interval_ms,
+    pingTimeoutMs: config.ami.ping_timeout_ms,
+    // The client spreads this over its defaults: pass only the bounds that are set.
+    reconnect: {
+      ...(config.ami.reconnect_min_ms !== undefined ? { minDelayMs: config.ami.reconnect_min_ms } : {}),
+      ...(config.ami.reconnect_max_ms !== undefined ? { maxDelayMs: config.ami.reconnect_max_ms } : {}),
+    },
     // Only the call class: Newchannel/Newstate/Hangup/Rename, not every other event Asterisk has.
     events: 'call',
     logger,

@@ -1,3 +1,4 @@
+import { HeartbeatError } from './errors.js';
 import { DEFAULT_MAX_DATAGRAM_BYTES } from './udp-server.js';
 
 /** `[heartbeat]` as written in amiq.toml (SPEC §10 keys plus the heartbeat's own). */
@@ -26,6 +27,8 @@ export interface HeartbeatSettings {
   staleMs: number;
   resyncMs: number;
   maxDatagramBytes: number;
+  /** How often bit 63 is re-read from the workers table (not a config key: ~1 s is the contract). */
+  cleanerRefreshMs: number;
 }
 
 export const HEARTBEAT_DEFAULTS: Readonly<HeartbeatSettings> = {
@@ -38,6 +41,7 @@ export const HEARTBEAT_DEFAULTS: Readonly<HeartbeatSettings> = {
   staleMs: 15_000,
   resyncMs: 5_000,
   maxDatagramBytes: DEFAULT_MAX_DATAGRAM_BYTES,
+  cleanerRefreshMs: 1000,
 };
 
 export function heartbeatSettings(section: HeartbeatConfigSection = {}): HeartbeatSettings {
@@ -52,5 +56,17 @@ export function heartbeatSettings(section: HeartbeatConfigSection = {}): Heartbe
     staleMs: section.stale_seconds !== undefined ? section.stale_seconds * 1000 : d.staleMs,
     resyncMs: section.resync_seconds !== undefined ? section.resync_seconds * 1000 : d.resyncMs,
     maxDatagramBytes: section.max_datagram_bytes ?? d.maxDatagramBytes,
+    cleanerRefreshMs: d.cleanerRefreshMs,
   };
+}
+
+/**
+ * Between two listings the map is confirmed only by events, which an idle PBX does not send:
+ * a staleness limit not above the listing period would report idle-but-up channels down.
+ */
+export function checkHeartbeatSettings(s: HeartbeatSettings): HeartbeatSettings {
+  if (s.staleMs <= s.resyncMs) {
+    throw new HeartbeatError('heartbeat.stale_seconds: must be greater than heartbeat.resync_seconds', { staleMs: s.staleMs, resyncMs: s.resyncMs });
+  }
+  return s;
 }
