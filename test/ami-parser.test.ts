@@ -171,6 +171,15 @@ describe('AmiParser legacy Follows bodies', () => {
     expect(eventName(msgs[1]!)).toBe('Next');
   });
 
+  it('keeps a blank first line of the body', () => {
+    const wire = 'Response: Follows\r\nPrivilege: Command\r\n\nContext default\n--END COMMAND--\r\n\r\nEvent: Next\r\n\r\n';
+    const msgs = parseAll(wire);
+    expect(msgs.map((m) => [m.kind, m.body])).toEqual([
+      ['response', '\nContext default\n'],
+      ['event', undefined],
+    ]);
+  });
+
   it('ends a body without the marker when a blank line is followed by a new message', () => {
     const msgs = parseAll('Response: Follows\nPrivilege: Command\nNo such command\n\nResponse: Success\n\n');
     expect(msgs.map((m) => [m.kind, m.body])).toEqual([

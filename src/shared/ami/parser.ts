@@ -106,6 +106,13 @@ export class AmiParser {
       return;
     }
     if (end === start) {
+      if (this.followsHeaders) {
+        // CLI output may open with a blank line: body or end of message, the next line tells.
+        this.followsHeaders = false;
+        this.mode = Mode.FollowsBody;
+        this.followsLine(buf, start, end, next);
+        return;
+      }
       if (this.headers.length > 0) this.emit();
       this.atStreamStart = false;
       return;
