@@ -19,7 +19,18 @@ export const LISTENER_EVENT_CLASSES = 'call,dialplan';
 /** The parts of the amiq config the listener reads (SPEC §10). */
 export interface ListenerRunConfig {
   server: { name: string };
-  ami: { host: string; port: number; username: string; secret: string; auth_type?: 'plain' | 'md5' };
+  ami: {
+    host: string;
+    port: number;
+    username: string;
+    secret: string;
+    auth_type?: 'plain' | 'md5';
+    connect_timeout_ms?: number;
+    ping_interval_ms?: number;
+    ping_timeout_ms?: number;
+    reconnect_min_ms?: number;
+    reconnect_max_ms?: number;
+  };
   manager_listener: { event_log: EventLogMode };
 }
 
@@ -62,7 +73,11 @@ export async function runManagerListener(opts: RunManagerListenerOptions): Promi
     secret: config.ami.secret,
     authType: config.ami.auth_type ?? 'plain',
     events: LISTENER_EVENT_CLASSES,
-    logger,
+    logger: logger.child({ component: 'ami' }),
+    ...(config.ami.connect_timeout_ms !== undefined ? { connectTimeoutMs: config.ami.connect_timeout_ms } : {}),
+    ...(config.ami.ping_interval_ms !== undefined ? { pingIntervalMs: config.ami.ping_interval_ms } : {}),
+    ...(config.ami.ping_timeout_ms !== undefined ? { pingTimeoutMs: config.ami.ping_timeout_ms } : {}),
+    reconnect: { minDelayMs: config.ami.reconnect_min_ms ?? 500, maxDelayMs: config.ami.reconnect_max_ms ?? 30_000 },
     // A burst (a campaign's calls ending together) must not drop events: rows would stay UP until resync.
     maxEventBacklog: 200_000,
     actionIdPrefix: `amiq-listener-${process.pid}-`,
