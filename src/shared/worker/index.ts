@@ -1,0 +1,11 @@
+export { runWorker, type RunWorkerOptions, type WorkerContext, type WorkerOutcome } from './run-worker.js';
+export { isAlive, MISSED_BEATS } from './is-alive.js';
+export { pidAlive } from './pid-alive.js';
+export { WorkerAlreadyRunningError, WorkerDisplacedError, WorkerDrainTimeoutError } from './errors.js';
+export { registerWorker, takeoverReason } from './register-worker.js';
+export { readWorker } from './read-worker.js';
+export { listWorkers } from './list-workers.js';
+export { beatWorker } from './beat-worker.js';
+export { markWorkerStopped } from './mark-worker-stopped.js';
+export type { WorkerIdentity } from './identity.js';
+export { reserveWorker, type Reservation } from './reserve-worker.js';

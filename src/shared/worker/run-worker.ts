@@ -1,0 +1,223 @@
+import { hostname } from 'node:os';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database } from '../db/schema.js';
+import { isoNow } from '../time.js';
+import { WorkerDisplacedError, WorkerDrainTimeoutError } from './errors.js';
+import type { WorkerIdentity } from './identity.js';
+import { beatWorker } from './beat-worker.js';
+import { markWorkerStopped, markWorkerStoppedQuery, type StopValues } from './mark-worker-stopped.js';
+import { registerWorker } from './register-worker.js';
+
+export interface WorkerContext {
+  /** Aborted on SIGTERM/SIGINT (or the caller's stop signal): claim nothing new, finish in-flight work, return. */
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+  readonly server: string;
+  readonly name: string;
+  /** 'connecting' | 'connected' | 'disconnected' | 'n/a'; written with the next beat. */
+  setAmiState(state: string): void;
+  /** Adds n to a counter (sent, failed, events, ...). */
+  count(name: string, n?: number): void;
+  /** Sets a gauge (backlog, rooms, ...). */
+  setCounter(name: string, value: number): void;
+  /** Records the latest error for `amiq status`; null clears it. */
+  setError(err: unknown): void;
+  /** Writes a beat now (e.g. right after connecting) instead of waiting for the interval. */
+  beat(): Promise<void>;
+}
+
+export interface RunWorkerOptions {
+  name: string;
+  server: string;
+  db: Kysely<Database>;
+  /** Lets a crash be recorded synchronously from an uncaughtException handler. */
+  sqlite?: BetterSqlite3.Database;
+  logger: Logger;
+  beatSeconds: number;
+  /** Longest wait for `run` to return after the stop request; default 10 s. */
+  drainSeconds?: number;
+  run: (ctx: WorkerContext) => Promise<void>;
+  /** An extra stop request (amiq start stops every worker through one signal). */
+  signal?: AbortSignal;
+  /** Install SIGTERM/SIGINT/uncaught-failure handlers on the process; default true. */
+  handleProcessEvents?: boolean;
+  /** For tests: whether a pid is alive (takeover of a dead instance's row). */
+  pidAlive?: (pid: number) => boolean;
+  /** The row keepalive reserved for this process (its started_at), if any. */
+  reservation?: string;
+}
+
+export interface WorkerOutcome {
+  state: 'stopped';
+  counters: Record<string, number>;
+}
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+// Workers running in this process; one set of process handlers serves them all (amiq start).
+const active = new Set<{ stop(reason: string): void; crashSync(err: unknown): void }>();
+let handlersInstalled = false;
+
+function onSignal(sig: NodeJS.Signals): void {
+  for (const w of active) w.stop(sig);
+}
+
+function onFatal(err: unknown): void {
+  for (const w of active) w.crashSync(err);
+  process.stderr.write(`amiq: fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+}
+
+function installHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('uncaughtException', onFatal);
+  process.on('unhandledRejection', onFatal);
+}
+
+function removeHandlersIfIdle(): void {
+  if (!handlersInstalled || active.size > 0) return;
+  handlersInstalled = false;
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
+  process.off('uncaughtException', onFatal);
+  process.off('unhandledRejection', onFatal);
+}
+
+/**
+ * Runs one worker under supervision (SPEC §8): registers it (refusing a second live instance
+ * with WorkerAlreadyRunningError), beats every beatSeconds, turns SIGTERM/SIGINT into
+ * ctx.signal, waits a bounded time for `run` to drain, and leaves the row 'stopped' or
+ * 'crashed' (with last_error). Rejects with run's error after marking the crash.
+ */
+export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> {
+  const { db, logger } = opts;
+  const id: WorkerIdentity = { server: opts.server, name: opts.name, pid: process.pid, host: hostname(), started_at: isoNow() };
+  const replaced = await registerWorker(db, id, { nowMs: Date.now(), beatSeconds: opts.beatSeconds, pidAlive: opts.pidAlive, reservation: opts.reservation });
+  const log = logger.child({ worker: opts.name, server: opts.server });
+  log.info({ pid: id.pid, host: id.host, replaced: replaced && { pid: replaced.pid, host: replaced.host, state: replaced.state } }, 'worker registered');
+
+  const controller = new AbortController();
+  const counters: Record<string, number> = {};
+  let amiState = 'n/a';
+  let lastError: string | null = null;
+  let lastErrorAt: string | null = null;
+  let displaced = false;
+
+  const stop = (reason: string) => {
+    if (controller.signal.aborted) return;
+    log.info({ reason }, 'stop requested; draining');
+    controller.abort(reason);
+    void beat(); // show 'stopping' now
+  };
+  const stopValues = (state: StopValues['state']): StopValues => ({ state, at: isoNow(), counters, last_error: lastError, last_error_at: lastErrorAt });
+  const setError = (err: unknown) => {
+    lastError = err === null || err === undefined ? null : errorText(err);
+    lastErrorAt = lastError === null ? null : isoNow();
+  };
+
+  const beat = async () => {
+    if (displaced) return;
+    try {
+      const ours = await beatWorker(db, id, {
+        beat_at: isoNow(),
+        state: controller.signal.aborted ? 'stopping' : 'running',
+        ami_state: amiState,
+        counters,
+        last_error: lastError,
+        last_error_at: lastErrorAt,
+      });
+      if (!ours) {
+        displaced = true;
+        const err = new WorkerDisplacedError(id.server, id.name);
+        log.error({ err }, err.message);
+        controller.abort(err.message);
+      }
+    } catch (err) {
+      // A busy database must not kill the worker; the next beat tries again.
+      log.warn({ err }, 'beat failed');
+    }
+  };
+
+  const member = {
+    stop,
+    crashSync: (err: unknown) => {
+      setError(err);
+      if (opts.sqlite === undefined || displaced) return;
+      try {
+        const q = markWorkerStoppedQuery(db, id, stopValues('crashed')).compile();
+        opts.sqlite.prepare(q.sql).run(...(q.parameters as unknown[]));
+      } catch {
+        // Already dying; the stale beat will tell keepalive anyway.
+      }
+    },
+  };
+  const handleProcess = opts.handleProcessEvents ?? true;
+  active.add(member);
+  if (handleProcess) installHandlers();
+  const onExternalStop = () => stop(String(opts.signal?.reason ?? 'stop'));
+  if (opts.signal?.aborted) onExternalStop();
+  opts.signal?.addEventListener('abort', onExternalStop, { once: true });
+  const timer = setInterval(() => void beat(), opts.beatSeconds * 1000);
+
+  const ctx: WorkerContext = {
+    signal: controller.signal,
+    logger: log,
+    server: id.server,
+    name: id.name,
+    setAmiState: (s) => {
+      amiState = s;
+    },
+    count: (name, n = 1) => {
+      counters[name] = (counters[name] ?? 0) + n;
+    },
+    setCounter: (name, value) => {
+      counters[name] = value;
+    },
+    setError,
+    beat,
+  };
+
+  const drainMs = (opts.drainSeconds ?? 10) * 1000;
+  let drainTimer: NodeJS.Timeout | undefined;
+  const drainExpired = new Promise<'timeout'>((resolve) => {
+    const arm = () => {
+      drainTimer = setTimeout(() => resolve('timeout'), drainMs);
+    };
+    if (controller.signal.aborted) arm();
+    else controller.signal.addEventListener('abort', arm, { once: true });
+  });
+
+  try {
+    const result = await Promise.race([opts.run(ctx).then(() => 'done' as const), drainExpired]);
+    if (result === 'timeout') throw new WorkerDrainTimeoutError(id.name, drainMs);
+    if (displaced) throw new WorkerDisplacedError(id.server, id.name);
+    await markWorkerStopped(db, id, stopValues('stopped'));
+    log.info({ counters }, 'worker stopped');
+    return { state: 'stopped', counters };
+  } catch (err) {
+    // A worker that gives up its in-flight work with an AbortError after the stop request stopped cleanly.
+    const aborted = controller.signal.aborted && err instanceof Error && err.name === 'AbortError' && !displaced;
+    if (aborted) {
+      await markWorkerStopped(db, id, stopValues('stopped'));
+      log.info({ counters }, 'worker stopped');
+      return { state: 'stopped', counters };
+    }
+    setError(err);
+    // Drain timeout: the stop was asked for, so 'stopped', with last_error saying what was abandoned.
+    const state = err instanceof WorkerDrainTimeoutError ? 'stopped' : 'crashed';
+    if (!displaced) await markWorkerStopped(db, id, stopValues(state)).catch(() => undefined);
+    log.error({ err }, 'worker failed');
+    throw err;
+  } finally {
+    clearInterval(timer);
+    if (drainTimer) clearTimeout(drainTimer);
+    opts.signal?.removeEventListener('abort', onExternalStop);
+    active.delete(member);
+    removeHandlersIfIdle();
+  }
+}

@@ -1,0 +1,187 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/shared/log.js';
+import { isoNow } from '../src/shared/time.js';
+import {
+  beatWorker,
+  isAlive,
+  listWorkers,
+  markWorkerStopped,
+  readWorker,
+  registerWorker,
+  reserveWorker,
+  runWorker,
+  WorkerAlreadyRunningError,
+  WorkerDrainTimeoutError,
+  type WorkerIdentity,
+} from '../src/shared/worker/index.js';
+import { exitOf, spawnFixture, tempDb, waitForLine, type TempDb } from './core-helpers.js';
+
+const logger = createLogger({ level: 'silent' });
+let t: TempDb;
+beforeEach(async () => {
+  t = await tempDb();
+});
+afterEach(async () => {
+  await t.cleanup();
+});
+
+const ident = (over: Partial<WorkerIdentity> = {}): WorkerIdentity => ({
+  server: 'default', name: 'action-sender', pid: 111, host: hostname(), started_at: isoNow(), ...over,
+});
+const opts = (over = {}) => ({ nowMs: Date.now(), beatSeconds: 2, pidAlive: () => true, ...over });
+
+describe('isAlive', () => {
+  const now = Date.parse('2026-01-01T00:00:10.000Z');
+  it.each([
+    ['2026-01-01T00:00:09.000Z', 'running', true],
+    ['2026-01-01T00:00:04.000Z', 'running', true], // exactly 3 beats old
+    ['2026-01-01T00:00:03.999Z', 'running', false],
+    ['2026-01-01T00:00:09.000Z', 'starting', true],
+    ['2026-01-01T00:00:09.000Z', 'stopped', false],
+    ['2026-01-01T00:00:09.000Z', 'crashed', false],
+    ['garbage', 'running', false],
+  ])('beat %s state %s → %s', (beat_at, state, alive) => {
+    expect(isAlive({ beat_at, state }, now, 2)).toBe(alive);
+  });
+});
+
+describe('registerWorker', () => {
+  it('refuses a second live instance, naming the holder', async () => {
+    await registerWorker(t.db, ident({ pid: 111 }), opts());
+    const err = await registerWorker(t.db, ident({ pid: 222 }), opts()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkerAlreadyRunningError);
+    expect((err as Error).message).toContain('pid 111');
+    expect((await readWorker(t.db, 'default', 'action-sender'))?.pid).toBe(111);
+  });
+
+  it('other servers and other names are independent', async () => {
+    await registerWorker(t.db, ident(), opts());
+    await registerWorker(t.db, ident({ server: 'pbx2' }), opts());
+    await registerWorker(t.db, ident({ name: 'heartbeat' }), opts());
+    expect((await listWorkers(t.db)).map((r) => `${r.server}/${r.name}`)).toEqual(['default/action-sender', 'default/heartbeat', 'pbx2/action-sender']);
+    expect(await listWorkers(t.db, 'pbx2')).toHaveLength(1);
+  });
+
+  it('takes over a row whose pid is dead on this host', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    await registerWorker(t.db, ident({ pid: dead }), opts({ pidAlive: undefined }));
+    const replaced = await registerWorker(t.db, ident({ pid: process.pid }), opts({ pidAlive: undefined }));
+    expect(replaced?.pid).toBe(dead);
+    expect(await readWorker(t.db, 'default', 'action-sender')).toMatchObject({ pid: process.pid, state: 'running', counters: '{}' });
+  });
+
+  it('does not judge pids of another host; takes over stale, stopped and crashed rows', async () => {
+    await registerWorker(t.db, ident({ host: 'elsewhere' }), opts({ pidAlive: () => false }));
+    await expect(registerWorker(t.db, ident({ pid: 2 }), opts({ pidAlive: () => false }))).rejects.toBeInstanceOf(WorkerAlreadyRunningError);
+    // 6.001 s later with 2 s beats the row is stale.
+    await registerWorker(t.db, ident({ pid: 3 }), opts({ nowMs: Date.now() + 6_001 }));
+    const id = ident({ pid: 4 });
+    await registerWorker(t.db, ident({ pid: 4, started_at: id.started_at }), opts({ nowMs: Date.now() + 12_002 }));
+    await markWorkerStopped(t.db, id, { state: 'crashed', at: isoNow(), counters: {}, last_error: 'x', last_error_at: isoNow() });
+    expect((await registerWorker(t.db, ident({ pid: 5 }), opts()))?.state).toBe('crashed');
+  });
+
+  it('a keepalive reservation is taken only by the process that presents it', async () => {
+    const at = isoNow();
+    expect(await reserveWorker(t.db, { server: 'default', name: 'action-sender', pid: 50, host: hostname(), at }, undefined)).toBe(true);
+    await expect(registerWorker(t.db, ident({ pid: 51 }), opts())).rejects.toBeInstanceOf(WorkerAlreadyRunningError);
+    await registerWorker(t.db, ident({ pid: 51 }), opts({ reservation: at }));
+    expect((await readWorker(t.db, 'default', 'action-sender'))?.state).toBe('running');
+  });
+});
+
+describe('reserveWorker (compare-and-swap)', () => {
+  it('only one of two reservations of the same dead row wins', async () => {
+    const id = ident({ pid: 7 });
+    await registerWorker(t.db, id, opts());
+    await markWorkerStopped(t.db, id, { state: 'stopped', at: isoNow(), counters: {}, last_error: null, last_error_at: null });
+    const seen = await readWorker(t.db, 'default', 'action-sender');
+    const r = (pid: number) => reserveWorker(t.db, { server: 'default', name: 'action-sender', pid, host: 'h', at: isoNow() }, seen);
+    const results = await Promise.all([r(8), r(9)]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await reserveWorker(t.db, { server: 'default', name: 'action-sender', pid: 10, host: 'h', at: isoNow() }, undefined)).toBe(false);
+  });
+});
+
+describe('beatWorker', () => {
+  it('updates only its own registration', async () => {
+    const id = ident();
+    await registerWorker(t.db, id, opts());
+    const beat = { beat_at: isoNow(), state: 'running', ami_state: 'connected', counters: { sent: 3 }, last_error: 'oops', last_error_at: isoNow() };
+    expect(await beatWorker(t.db, id, beat)).toBe(true);
+    expect(await readWorker(t.db, 'default', 'action-sender')).toMatchObject({ ami_state: 'connected', counters: '{"sent":3}', last_error: 'oops' });
+    expect(await beatWorker(t.db, { ...id, pid: 999 }, beat)).toBe(false);
+  });
+});
+
+describe('runWorker (in process)', () => {
+  it('beats counters and AMI state, stops on the stop signal, refuses a twin meanwhile', async () => {
+    const stop = new AbortController();
+    let ready!: () => void;
+    const started = new Promise<void>((r) => (ready = r));
+    const done = runWorker({
+      name: 'heartbeat', server: 'default', db: t.db, logger, beatSeconds: 60, signal: stop.signal, handleProcessEvents: false,
+      run: async (ctx) => {
+        ctx.setAmiState('connected');
+        ctx.count('sent');
+        ctx.count('sent', 2);
+        ctx.setCounter('backlog', 7);
+        ctx.setError(new Error('transient'));
+        await ctx.beat();
+        ready();
+        await new Promise((r) => ctx.signal.addEventListener('abort', r, { once: true }));
+      },
+    });
+    await started;
+    expect(await readWorker(t.db, 'default', 'heartbeat')).toMatchObject({ state: 'running', ami_state: 'connected', counters: '{"sent":3,"backlog":7}', last_error: 'transient' });
+    await expect(
+      runWorker({ name: 'heartbeat', server: 'default', db: t.db, logger, beatSeconds: 60, handleProcessEvents: false, run: async () => {} }),
+    ).rejects.toBeInstanceOf(WorkerAlreadyRunningError);
+    stop.abort();
+    expect((await done).counters).toEqual({ sent: 3, backlog: 7 });
+    expect((await readWorker(t.db, 'default', 'heartbeat'))?.state).toBe('stopped');
+  });
+
+  it('a failing run marks the row crashed with last_error and rejects', async () => {
+    const run = async () => {
+      throw new Error('AMI exploded');
+    };
+    await expect(runWorker({ name: 'heartbeat', server: 'default', db: t.db, logger, beatSeconds: 60, handleProcessEvents: false, run })).rejects.toThrow('AMI exploded');
+    expect(await readWorker(t.db, 'default', 'heartbeat')).toMatchObject({ state: 'crashed', last_error: 'AMI exploded' });
+  });
+
+  it('a drain that takes too long is cut short: stopped, with last_error saying so', async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const run = () => new Promise<void>(() => {}); // never finishes its in-flight work
+    await expect(
+      runWorker({ name: 'heartbeat', server: 'default', db: t.db, logger, beatSeconds: 60, drainSeconds: 0.05, signal: stop.signal, handleProcessEvents: false, run }),
+    ).rejects.toBeInstanceOf(WorkerDrainTimeoutError);
+    expect(await readWorker(t.db, 'default', 'heartbeat')).toMatchObject({ state: 'stopped', last_error: expect.stringContaining('did not stop within 50 ms') });
+  });
+});
+
+describe('runWorker (real processes; needs npm run build)', () => {
+  it('SIGTERM drains and leaves the row stopped; a second process is refused meanwhile; a crash exits non-zero', async () => {
+    const child = spawnFixture(t.path, 'fixture');
+    const line = await waitForLine(child, /^ready \d+$/);
+    expect(line).toBe(`ready ${child.pid}`);
+    expect(await readWorker(t.db, 'default', 'fixture')).toMatchObject({ pid: child.pid, state: 'running', ami_state: 'connected' });
+
+    const twin = spawnFixture(t.path, 'fixture');
+    let twinErr = '';
+    twin.stderr!.on('data', (d: Buffer) => (twinErr += d.toString()));
+    expect(await exitOf(twin)).toBe(1);
+    expect(twinErr).toContain('WorkerAlreadyRunningError');
+
+    child.kill('SIGTERM');
+    expect(await exitOf(child)).toBe(0);
+    expect(await readWorker(t.db, 'default', 'fixture')).toMatchObject({ state: 'stopped', counters: '{"drained":1}' });
+
+    const crasher = spawnFixture(t.path, 'fixture', { FIXTURE_CRASH: '1' });
+    expect(await exitOf(crasher)).toBe(1);
+    expect(await readWorker(t.db, 'default', 'fixture')).toMatchObject({ state: 'crashed', last_error: 'fixture crash' });
+  });
+});
