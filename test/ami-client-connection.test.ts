@@ -56,7 +56,8 @@ describe('AmiClient login (scripted peer)', () => {
     await client.stop();
     expect(errors.every((e) => e instanceof AmiAuthError)).toBe(true);
     expect(errors[0]!.message).toContain('Authentication failed');
-    expect(peer.server.count('Login')).toBe(errors.length);
+    // A further attempt may be in flight when stop() lands: at least one Login per error.
+    expect(peer.server.count('Login')).toBeGreaterThanOrEqual(errors.length);
     const authLines = log.lines.filter((l) => String(l.msg).includes('Authentication failed'));
     expect(authLines).toHaveLength(errors.length);
     expect(authLines.every((l) => l.level === 50)).toBe(true);

@@ -107,4 +107,18 @@ describe('ActionTracker', () => {
     expect(result.events.map((e) => getHeader(e, 'Channel'))).toEqual(['a']);
     expect(t.handleEvent(reply('Event: CoreShowChannel\nActionID: l1\nChannel: late'))).toBe(false);
   });
+
+  it('resolves a list action at once when the Success opens no list', async () => {
+    const t = new ActionTracker(silent);
+    const plain = t.register('h1', 'Hangup', true, 10_000);
+    t.markWritten('h1');
+    t.handleResponse(reply('Response: Success\nActionID: h1\nMessage: Channel Hungup'));
+    expect(await plain).toMatchObject({ events: [] });
+    const legacy = t.register('s1', 'Status', true, 10_000);
+    t.markWritten('s1');
+    t.handleResponse(reply('Response: Success\nActionID: s1\nMessage: Channel status will follow'));
+    expect(t.handleEvent(reply('Event: Status\nChannel: SIP/a-1\nActionID: s1'))).toBe(true);
+    expect(t.handleEvent(reply('Event: StatusComplete\nActionID: s1\nItems: 1'))).toBe(true);
+    expect((await legacy).events).toHaveLength(1);
+  });
 });

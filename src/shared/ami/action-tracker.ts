@@ -33,6 +33,16 @@ interface Awaiting {
 const MAX_TOMBSTONES = 256;
 
 /**
+ * A Success that opens a list: `EventList: start` (1.6+), or a legacy list's `... will follow`
+ * (1.4 Status, QueueStatus, Agents). Anything else (an Error, a plain-name Hangup's
+ * `Channel Hungup`) carries no list and resolves with no events.
+ */
+function announcesList(msg: AmiMessage): boolean {
+  if (getHeader(msg, 'Response')?.toLowerCase() !== 'success') return false;
+  return getHeader(msg, 'EventList')?.toLowerCase() === 'start' || /will follow/i.test(getHeader(msg, 'Message') ?? '');
+}
+
+/**
  * The actions of one client: one promise per action with its own timeout, replies matched by
  * ActionID. Asterisk answers the actions of a session in order, so a reply without ActionID
  * (1.6 Ping and Events) belongs to the oldest written action still awaiting one. A timed-out
@@ -86,7 +96,7 @@ export class ActionTracker {
     const p = actionId === undefined ? this.takeOldest() : this.take(actionId);
     if (!p) return;
     if (!p.list) return this.settle(p, { response: msg, events: [] });
-    if (getHeader(msg, 'Response')?.toLowerCase() !== 'success') return this.settle(p, { response: msg, events: [] });
+    if (!announcesList(msg)) return this.settle(p, { response: msg, events: [] });
     // From here the timeout guards progress: it restarts with each item of a long list.
     p.response = msg;
     this.restartTimer(p);

@@ -155,7 +155,11 @@ export class AmiClient extends EventEmitter {
     return this.request(action, headers, opts, false, false).then((r) => r.response);
   }
 
-  /** A list action's Response with its items; an Error response resolves with no events. */
+  /**
+   * A list action's Response with its items (EventList lists, or legacy ones announced by
+   * `... will follow` and closed by `<X>Complete`). A Response that opens no list (an Error, a
+   * Hangup of one named channel) resolves with no events, so a Hangup may always go through here.
+   */
   sendList(action: string, headers: ActionHeaders = [], opts: SendOptions = {}): Promise<ActionResult> {
     return this.request(action, headers, opts, true, false);
   }
