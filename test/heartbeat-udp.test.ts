@@ -55,6 +55,16 @@ describe('allow-list', () => {
     expect(createAllowList([]).allows('127.0.0.1')).toBe(false);
   });
 
+  it('answers the same from its bounded memory of sources, past its size', () => {
+    const allow = createAllowList(['10.0.0.0/16']);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 5000; i++) {
+        const addr = `10.${i % 2}.${(i >> 8) & 255}.${i & 255}`;
+        expect(allow.allows(addr)).toBe(i % 2 === 0);
+      }
+    }
+  });
+
   it('refuses malformed entries with an error naming the entry', () => {
     for (const bad of ['10.0.0.0/33', '::/129', 'localhost', '10.0.0.0/8/1', '10.0.0.0/x', '']) {
       expect(() => createAllowList([bad]), bad).toThrow(AllowListError);

@@ -1,6 +1,8 @@
 import { BlockList, isIP } from 'node:net';
 import { AllowListError } from './errors.js';
 
+const MAX_REMEMBERED = 4096;
+
 export interface AllowList {
   /** True when `address` (IPv4, IPv6 or IPv4-mapped IPv6 as dgram reports it) is in a listed network. */
   allows(address: string): boolean;
@@ -27,12 +29,19 @@ export function createAllowList(entries: readonly string[]): AllowList {
     }
     list.addSubnet(addr, prefix, family === 4 ? 'ipv4' : 'ipv6');
   }
+  // BlockList.check costs microseconds (it parses the address each time) and a monitor asks
+  // from the same few addresses: remember answers. Bounded, so spoofed sources cannot grow it.
+  const seen = new Map<string, boolean>();
   return {
     entries: [...entries],
     allows(address) {
+      const known = seen.get(address);
+      if (known !== undefined) return known;
       const family = isIP(address);
-      if (family === 0) return false;
-      return list.check(address, family === 4 ? 'ipv4' : 'ipv6');
+      const allowed = family !== 0 && list.check(address, family === 4 ? 'ipv4' : 'ipv6');
+      if (seen.size >= MAX_REMEMBERED) seen.clear();
+      seen.set(address, allowed);
+      return allowed;
     },
   };
 }
