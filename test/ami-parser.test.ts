@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AmiParser, parseAll, splitHeader } from '../src/shared/ami/parser.js';
 import { AmiFrameError } from '../src/shared/ami/errors.js';
-import { eventName, getHeader, type AmiMessage } from '../src/shared/ami/message.js';
+import { eventName, getHeader, getHeaders, type AmiMessage } from '../src/shared/ami/message.js';
 
 function collect(opts: { maxMessageBytes?: number } = {}) {
   const messages: AmiMessage[] = [];
@@ -266,5 +266,29 @@ describe('AmiParser limits', () => {
     }
     expect(most).toBeLessThanOrEqual(max);
     expect(errors).toHaveLength(1);
+  });
+});
+
+describe('message helpers', () => {
+  const msg: AmiMessage = {
+    kind: 'event',
+    headers: [
+      ['Event', 'Newchannel'],
+      ['chanvariable', 'A=1'],
+      ['ChanVariable', 'B=2'],
+      ['Uniqueid', '1.1'],
+    ],
+  };
+
+  it('getHeader returns the first value, matching the key in any case', () => {
+    expect(getHeader(msg, 'ChanVariable')).toBe('A=1');
+    expect(getHeader(msg, 'UNIQUEID')).toBe('1.1');
+    expect(getHeader(msg, 'Uniqueid2')).toBeUndefined();
+  });
+
+  it('getHeaders returns every value in order; eventName only for events', () => {
+    expect(getHeaders(msg, 'chanVariable')).toEqual(['A=1', 'B=2']);
+    expect(eventName(msg)).toBe('Newchannel');
+    expect(eventName({ kind: 'response', headers: [['Response', 'Success']] })).toBeUndefined();
   });
 });

@@ -17,9 +17,11 @@ export interface AmiMessage {
 /** First value of `key` (case-insensitive, as Asterisk looks headers up), or undefined. */
 export function getHeader(msg: AmiMessage, key: string): string | undefined {
   const headers = msg.headers;
+  const lower = key.toLowerCase();
   for (let i = 0; i < headers.length; i++) {
     const h = headers[i]!;
-    if (h[0].length === key.length && h[0].toLowerCase() === key.toLowerCase()) return h[1];
+    // Exact case first: the usual hit, and no lower-casing of every key on a busy event stream.
+    if (h[0] === key || (h[0].length === key.length && h[0].toLowerCase() === lower)) return h[1];
   }
   return undefined;
 }
