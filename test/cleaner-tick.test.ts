@@ -151,4 +151,17 @@ describe('cleaner tick against the database', () => {
     expect((await make().tick()).kicks).toHaveLength(1);
     expect(await queue()).toHaveLength(1);
   });
+
+  it('logs which conference applications the PBX has, once, and again when that changes', async () => {
+    const { logger, lines } = capturingLogger();
+    const cleaner = createCleaner({ db: t.db, lister, server: 'default', settings, logger, now: () => clock });
+    await cleaner.tick();
+    await cleaner.tick();
+    lister.fail = true;
+    await cleaner.tick();
+    lister.fail = false;
+    lister.rooms.meetme = [];
+    await cleaner.tick();
+    expect(lines.filter((l) => String(l.msg).includes('on this PBX')).map((l) => l.present)).toEqual([['confbridge'], ['confbridge', 'meetme']]);
+  });
 });

@@ -56,6 +56,8 @@ export interface TickReport {
 export function createCleaner(o: CleanerOptions): { tick(): Promise<TickReport> } {
   const now = o.now ?? Date.now;
   const count = o.count ?? (() => undefined);
+  /** What the PBX was last found to have, logged when it changes (start-up, a PBX restart). */
+  let knownKinds = '';
 
   async function saveRoom(kind: ConferenceKind, row: ConferenceRow | undefined, listed: ListedRoom, at: number): Promise<Kick[]> {
     const state = mergeRoom(kind, row ? rowToState(row) : undefined, listed, at);
@@ -110,6 +112,12 @@ export function createCleaner(o: CleanerOptions): { tick(): Promise<TickReport> 
       }
       report.kinds[kind] = listing.present ? 'listed' : 'absent';
       await syncKind(kind, listing, now(), report);
+    }
+    const present = CONFERENCE_KINDS.filter((k) => report.kinds[k] === 'listed');
+    const allAnswered = CONFERENCE_KINDS.every((k) => report.kinds[k] !== 'failed');
+    if (allAnswered && present.join() !== knownKinds) {
+      knownKinds = present.join();
+      o.logger.info({ present }, present.length ? 'conference applications on this PBX' : 'no ConfBridge or MeetMe on this PBX');
     }
     for (const k of report.kicks) {
       const fields = { kind: k.kind, room: k.room, channel: k.channel, user: k.user, reason: k.reason, queueId: k.queueId };
