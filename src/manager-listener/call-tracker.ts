@@ -271,7 +271,12 @@ export class CallTracker {
       if (call) call.reasonKnown = true;
       this.push(row.id, { call_reason: reason });
     }
-    if (!call) return row.id;
+    if (!call) {
+      // The call already ended here (Hangup came first): FAILED still applies if it was never
+      // answered, which only the row knows (the SQL guard checks answered_at).
+      if (!success) this.push(row.id, { call_state: 'FAILED' });
+      return row.id;
+    }
     call.touched = now;
     if (success) this.setState(call, 'UP', now);
     else {

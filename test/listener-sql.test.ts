@@ -1,0 +1,83 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { applyCallUpdate } from '../src/manager-listener/sql/apply-call-update.js';
+import { findRowByActionId } from '../src/manager-listener/sql/find-row-by-action-id.js';
+import { findRowByCallerid } from '../src/manager-listener/sql/find-row-by-callerid.js';
+import { findRowById } from '../src/manager-listener/sql/find-row-by-id.js';
+import { findRowByUniqueid } from '../src/manager-listener/sql/find-row-by-uniqueid.js';
+import { insertEvents } from '../src/manager-listener/sql/insert-events.js';
+import { listLiveCalls } from '../src/manager-listener/sql/list-live-calls.js';
+import { row, seedSent } from './listener-helpers.js';
+import { openTestDb, type TestDb } from './queue-db.js';
+
+let t: TestDb;
+beforeEach(async () => {
+  t = await openTestDb();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+describe('lookups', () => {
+  it('find by action_id / id: only sent Originate rows of the server', async () => {
+    const id = await seedSent(t.db, { action_id: 'amiq-1-abc' });
+    await seedSent(t.db, { action_id: 'amiq-9-zzz', server: 'other' });
+    expect((await findRowByActionId(t.db, 'default', 'amiq-1-abc'))?.id).toBe(id);
+    expect(await findRowByActionId(t.db, 'default', 'amiq-9-zzz')).toBeUndefined();
+    expect((await findRowById(t.db, 'default', id))?.id).toBe(id);
+    const fresh = await t.db.insertInto('manager_queue').values({ action: 'Originate', channel: 'Local/1@d' }).returning('id').executeTakeFirstOrThrow();
+    expect(await findRowById(t.db, 'default', fresh.id)).toBeUndefined(); // NEW: never written to Asterisk
+    const redirect = await t.db.insertInto('manager_queue').values({ action: 'Redirect', channel: 'SIP/a', status: 'SUCCESS' }).returning('id').executeTakeFirstOrThrow();
+    expect(await findRowById(t.db, 'default', redirect.id)).toBeUndefined();
+  });
+
+  it('find by callerid: the newest live call with it; ended calls never again', async () => {
+    const older = await seedSent(t.db, { callerid: 'M1' });
+    const newer = await seedSent(t.db, { callerid: 'M1' });
+    expect((await findRowByCallerid(t.db, 'default', 'M1'))?.id).toBe(newer);
+    await t.db.updateTable('manager_queue').set({ call_state: 'ENDED' }).where('id', '=', newer).execute();
+    expect((await findRowByCallerid(t.db, 'default', 'M1'))?.id).toBe(older);
+    await t.db.updateTable('manager_queue').set({ call_state: 'FAILED' }).where('id', '=', older).execute();
+    expect(await findRowByCallerid(t.db, 'default', 'M1')).toBeUndefined();
+  });
+
+  it('find by uniqueid and list live calls', async () => {
+    const id = await seedSent(t.db, {});
+    await applyCallUpdate(t.db, { id, uniqueid: 'u1', call_channel: 'SIP/a-1', call_state: 'DIALING' });
+    expect(await findRowByUniqueid(t.db, 'default', 'u1')).toMatchObject({ id, uniqueid: 'u1', call_channel: 'SIP/a-1', call_state: 'DIALING' });
+    expect(await findRowByUniqueid(t.db, 'other', 'u1')).toBeUndefined();
+    expect((await listLiveCalls(t.db, 'default')).map((r) => r.id)).toEqual([id]);
+    await applyCallUpdate(t.db, { id, call_state: 'ENDED' });
+    expect(await listLiveCalls(t.db, 'default')).toEqual([]);
+  });
+});
+
+describe('applyCallUpdate: forward-only in SQL', () => {
+  it('state only rises; identity and answered_at only while live; reason, ended_at and cause are written once', async () => {
+    const id = await seedSent(t.db, {});
+    expect(await applyCallUpdate(t.db, { id, uniqueid: 'u1', call_channel: 'L;1', linkedid: 'u1', call_state: 'DIALING' })).toBe(1);
+    expect(await applyCallUpdate(t.db, { id, call_state: 'UP', answered_at: 'T1', call_reason: 4 })).toBe(1);
+    expect(await applyCallUpdate(t.db, { id, call_state: 'RINGING' })).toBe(0);
+    expect(await applyCallUpdate(t.db, { id, call_state: 'UP', answered_at: 'T1', call_reason: 4 })).toBe(0); // replay
+    expect(await applyCallUpdate(t.db, { id, call_state: 'FAILED', call_reason: 3 })).toBe(0); // answered: never FAILED
+    expect(await applyCallUpdate(t.db, { id, call_state: 'ENDED', ended_at: 'T2', hangup_cause: 16, hangup_cause_txt: 'Normal Clearing' })).toBe(1);
+    expect(await applyCallUpdate(t.db, { id, uniqueid: 'u9', call_channel: 'X', answered_at: 'T9', hangup_cause: 17, hangup_cause_txt: 'User busy', ended_at: 'T9' })).toBe(0);
+    expect(await row(t.db, id)).toMatchObject({ uniqueid: 'u1', call_channel: 'L;1', linkedid: 'u1', call_state: 'ENDED', call_reason: 4, answered_at: 'T1', ended_at: 'T2', hangup_cause: 16, hangup_cause_txt: 'Normal Clearing' });
+  });
+
+  it('an unanswered call that ENDED may still become FAILED (its OriginateResponse came late); a cause arrives after FAILED', async () => {
+    const id = await seedSent(t.db, {});
+    await applyCallUpdate(t.db, { id, uniqueid: 'u1', call_state: 'ENDED', ended_at: 'T1' });
+    expect(await applyCallUpdate(t.db, { id, call_state: 'FAILED', call_reason: 5, ended_at: 'T2' })).toBe(1);
+    expect(await applyCallUpdate(t.db, { id, hangup_cause: 17, hangup_cause_txt: 'User busy' })).toBe(1);
+    expect(await row(t.db, id)).toMatchObject({ call_state: 'FAILED', call_reason: 5, ended_at: 'T1', hangup_cause: 17, hangup_cause_txt: 'User busy' });
+  });
+});
+
+describe('insertEvents', () => {
+  it('writes every row, beyond one statement’s chunk', async () => {
+    const rows = Array.from({ length: 450 }, (_, i) => ({ server: 'default', time: 'T', event: 'Newstate', uniqueid: `u${i}`, channel: null, queue_id: i % 2 ? 1 : null, headers: '[]' }));
+    await insertEvents(t.db, rows);
+    const n = await t.db.selectFrom('manager_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(450);
+  });
+});

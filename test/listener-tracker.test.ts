@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { CallTracker } from '../src/manager-listener/call-tracker.js';
+import type { CallUpdate, RowSnapshot } from '../src/manager-listener/call-update.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
+
+// The pure tracker with hand-written events for what the captures do not show.
+const ev = (name: string, headers: Record<string, string> | Array<[string, string]>): AmiMessage => ({
+  kind: 'event',
+  headers: [['Event', name], ...(Array.isArray(headers) ? headers : Object.entries(headers))],
+});
+
+const rowOf = (id: number, over: Partial<RowSnapshot> = {}): RowSnapshot => ({ id, uniqueid: null, call_channel: null, linkedid: null, call_state: null, answered_at: null, call_reason: null, ...over });
+
+/** Feed events as the worker does, answering lookups from `rows` (key → row). Returns the merged updates. */
+function feed(tracker: CallTracker, events: AmiMessage[], rows: Record<string, RowSnapshot> = {}, now = 1_000): CallUpdate[] {
+  for (const msg of events) {
+    const e = tracker.read(msg);
+    for (const key of tracker.lookups(e, now)) tracker.learn(key, rows[key], now);
+    tracker.handle(e, now);
+  }
+  return tracker.drain();
+}
+
+describe('CallTracker', () => {
+  it('≤11 masquerade of the tracked channel (it is the clone): the call moves to the Uniqueid that takes its name; the <ZOMBIE> hangup is not its end', () => {
+    const t = new CallTracker();
+    const bound = feed(t, [ev('Newchannel', [['Channel', 'SIP/100-00000001'], ['ChannelState', '0'], ['Uniqueid', '1.1'], ['ChanVariable(SIP/100-00000001)', 'AMIQ_ID=7']])], { 'i:7': rowOf(7) });
+    expect(bound).toEqual([{ id: 7, uniqueid: '1.1', call_channel: 'SIP/100-00000001', call_state: 'DIALING' }]);
+    const moved = feed(t, [
+      ev('Masquerade', { Clone: 'SIP/100-00000001', CloneState: 'Up', Original: 'Local/9@x-00000001;1', OriginalState: 'Up' }),
+      ev('Rename', { Channel: 'SIP/100-00000001', Newname: 'SIP/100-00000001<MASQ>', Uniqueid: '1.1' }),
+      ev('Rename', { Channel: 'Local/9@x-00000001;1', Newname: 'SIP/100-00000001', Uniqueid: '1.5' }),
+      ev('Rename', { Channel: 'SIP/100-00000001<MASQ>', Newname: 'Local/9@x-00000001;1<ZOMBIE>', Uniqueid: '1.1' }),
+      ev('Hangup', { Channel: 'Local/9@x-00000001;1<ZOMBIE>', Uniqueid: '1.1', Cause: '16', 'Cause-txt': 'Normal Clearing' }),
+      ev('Newstate', { Channel: 'SIP/100-00000001', ChannelState: '6', ChannelStateDesc: 'Up', Uniqueid: '1.5' }),
+    ]);
+    expect(moved).toEqual([{ id: 7, uniqueid: '1.5', call_channel: 'SIP/100-00000001', call_state: 'UP', answered_at: expect.any(String) }]);
+    const ended = feed(t, [ev('Hangup', { Channel: 'SIP/100-00000001', Uniqueid: '1.5', Cause: '16', 'Cause-txt': 'Normal Clearing' })]);
+    expect(ended).toEqual([{ id: 7, call_state: 'ENDED', ended_at: expect.any(String), hangup_cause: 16, hangup_cause_txt: 'Normal Clearing' }]);
+    expect(t.size).toBe(0);
+  });
+
+  it('1.4 spellings: Newcallerid with CallerID, State text, `,1`/`,2` Local halves', () => {
+    const t = new CallTracker();
+    const rows = { 'c:M1': rowOf(3) };
+    const out = feed(
+      t,
+      [
+        ev('Newchannel', { Channel: 'Local/100@default-a1b2,1', State: 'Down', CallerIDNum: '<unknown>', CallerIDName: '<unknown>', Uniqueid: '9.1' }),
+        ev('Newcallerid', { Channel: 'Local/100@default-a1b2,1', CallerID: 'M1', CallerIDName: '<Unknown>', Uniqueid: '9.1' }),
+        ev('Newcallerid', { Channel: 'Local/100@default-a1b2,2', CallerID: 'M1', CallerIDName: '<Unknown>', Uniqueid: '9.2' }),
+        ev('Newstate', { Channel: 'Local/100@default-a1b2,1', State: 'Ringing', CallerID: 'M1', Uniqueid: '9.1' }),
+        ev('Hangup', { Channel: 'Local/100@default-a1b2,2', Uniqueid: '9.2', Cause: '21', 'Cause-txt': 'Call Rejected' }),
+        ev('Hangup', { Channel: 'Local/100@default-a1b2,1', Uniqueid: '9.1', Cause: '0', 'Cause-txt': 'Unknown' }),
+      ],
+      rows,
+    );
+    expect(out).toEqual([
+      { id: 3, uniqueid: '9.1', call_channel: 'Local/100@default-a1b2,1', call_state: 'ENDED', ended_at: expect.any(String), hangup_cause: 21, hangup_cause_txt: 'Call Rejected' },
+    ]);
+  });
+
+  it('AMIQ_ID in DestChanVariable (DialBegin) and LocalOneChanVariable (LocalBridge) binds the dialled ;1, never the ;2', () => {
+    const t = new CallTracker();
+    const out = feed(
+      t,
+      [
+        ev('LocalBridge', [
+          ['LocalOneChannel', 'Local/1@d-00000009;1'],
+          ['LocalOneUniqueid', '5.0'],
+          ['LocalOneLinkedid', '5.0'],
+          ['LocalOneChanVariable', 'AMIQ_ID=11'],
+          ['LocalTwoChannel', 'Local/1@d-00000009;2'],
+          ['LocalTwoUniqueid', '5.1'],
+          ['LocalTwoChanVariable', 'AMIQ_ID=11'],
+        ]),
+        ev('DialState', [['DestChannel', 'Local/1@d-00000009;1'], ['DestUniqueid', '5.0'], ['DestChanVariable', 'AMIQ_ID=11'], ['DialStatus', 'RINGING']]),
+      ],
+      { 'i:11': rowOf(11) },
+    );
+    expect(out).toEqual([{ id: 11, uniqueid: '5.0', call_channel: 'Local/1@d-00000009;1', linkedid: '5.0', call_state: 'RINGING' }]);
+  });
+
+  it('late and out-of-order events never move a call back; an unanswered call that hung up before its OriginateResponse Failure ends FAILED', () => {
+    const t = new CallTracker();
+    const rows = { 'c:M2': rowOf(4, { call_state: null }), 'a:amiq-4-x': rowOf(4) };
+    feed(t, [ev('NewCallerid', { Channel: 'SIP/a-1', ChannelState: '5', CallerIDNum: 'M2', Uniqueid: '2.0' })], rows);
+    const ended = feed(t, [ev('Hangup', { Channel: 'SIP/a-1', ChannelState: '5', Uniqueid: '2.0', Cause: '19', 'Cause-txt': 'No answer' })], rows);
+    expect(ended[0]).toMatchObject({ call_state: 'ENDED', hangup_cause: 19 });
+    // Late events of the ended channel: nothing (the row is finished here).
+    expect(feed(t, [ev('Newstate', { Channel: 'SIP/a-1', ChannelState: '6', CallerIDNum: 'M2', Uniqueid: '2.0' })], { ...rows, 'u:2.0': rowOf(4, { uniqueid: '2.0', call_state: 'UP' }) })).toEqual([]);
+    const failed = feed(t, [ev('OriginateResponse', { ActionID: 'amiq-4-x', Response: 'Failure', Channel: 'SIP/a', Reason: '3', Uniqueid: '<null>' })], { 'a:amiq-4-x': rowOf(4, { uniqueid: '2.0', call_state: 'ENDED' }) });
+    expect(failed).toEqual([{ id: 4, call_reason: 3, call_state: 'FAILED' }]);
+  });
+
+  it('OriginateResponse (ActionID) takes the row from a channel it was bound to by callerid only', () => {
+    const t = new CallTracker();
+    feed(t, [ev('Newchannel', { Channel: 'SIP/b-2', ChannelState: '0', CallerIDNum: 'M5', Uniqueid: '3.9' })], { 'c:M5': rowOf(5) });
+    const out = feed(t, [ev('OriginateResponse', { ActionID: 'amiq-5-y', Response: 'Success', Channel: 'SIP/a-1', Reason: '4', Uniqueid: '3.1' })], { 'a:amiq-5-y': rowOf(5, { uniqueid: '3.9', call_state: 'DIALING' }) });
+    expect(out).toEqual([{ id: 5, uniqueid: '3.1', call_channel: 'SIP/a-1', call_reason: 4, call_state: 'UP', answered_at: expect.any(String) }]);
+    expect(feed(t, [ev('Hangup', { Channel: 'SIP/b-2', Uniqueid: '3.9', Cause: '16' })])).toEqual([]);
+  });
+
+  it('events of unknown channels are looked up once per key, then cost nothing', () => {
+    const t = new CallTracker();
+    const e = t.read(ev('Newstate', { Channel: 'SIP/x-1', ChannelState: '6', CallerIDNum: '555', CallerIDName: 'Bob', Uniqueid: '8.8' }));
+    const keys = t.lookups(e, 0);
+    expect(keys).toEqual(['u:8.8', 'c:Bob', 'c:555']);
+    for (const k of keys) t.learn(k, undefined, 0);
+    expect(t.handle(e, 0)).toBeUndefined();
+    expect(t.lookups(t.read(ev('Hangup', { Channel: 'SIP/x-1', Uniqueid: '8.8', CallerIDNum: '555', CallerIDName: 'Bob', Cause: '16' })), 10)).toEqual([]);
+    expect(t.drain()).toEqual([]);
+  });
+
+  it('memory is bounded: ended calls are released, a cap evicts the oldest, silent calls age out', () => {
+    const t = new CallTracker({ maxCalls: 2, maxAgeMs: 1_000 });
+    const rows: Record<string, RowSnapshot> = {};
+    for (let i = 1; i <= 3; i++) rows[`i:${i}`] = rowOf(i);
+    const open = (i: number, now: number): void => void feed(t, [ev('Newchannel', [['Channel', `SIP/n-${i}`], ['ChannelState', '0'], ['Uniqueid', `u.${i}`], ['ChanVariable', `AMIQ_ID=${i}`]])], rows, now);
+    open(1, 0);
+    open(2, 0);
+    open(3, 500);
+    expect(t.size).toBe(2);
+    t.sweep(1_200);
+    expect(t.size).toBe(1);
+    feed(t, [ev('Hangup', { Channel: 'SIP/n-3', Uniqueid: 'u.3', Cause: '16' })], {}, 1_300);
+    expect(t.size).toBe(0);
+  });
+});
