@@ -7,7 +7,6 @@ import pino from 'pino';
 import { AmiClient } from '../src/shared/ami/client.js';
 import { defaultConfig } from '../src/shared/config/index.js';
 import { migrateToLatest, openDatabase, type OpenDatabase } from '../src/shared/db/index.js';
-import { isAlive } from '../src/shared/worker/index.js';
 import { isoNow } from '../src/shared/time.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { decodeFrame, type DecodedFrame } from '../src/heartbeat/frame.js';
@@ -55,7 +54,6 @@ async function start(opts: { profile?: 'asterisk-22' | 'asterisk-1.4'; modes?: H
     logger,
     signal: abort.signal,
     ctx: { count: (name, n = 1) => counters.set(name, (counters.get(name) ?? 0) + n), setAmiState: () => undefined },
-    isAlive,
     modes: opts.modes ?? {},
     settings: { bind: '127.0.0.1', port: 0, replyPort: probe.port, ...opts.settings },
     onListening: listening,

@@ -139,6 +139,22 @@ describe('heartbeat UDP server', () => {
     expect(values.size).toBeGreaterThan(15);
   });
 
+  it('-d: logs every request with its reply', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const debugLogger = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
+    const client = await ProbeSocket.open({ replyPort: 0, bind: '127.0.0.1' });
+    cleanups.push(() => client.close());
+    const server = await startHeartbeatServer({
+      bind: '127.0.0.1', port: 0, replyPort: client.port, allow: createAllowList(['127.0.0.0/8']), frame: loopFrames(), logger: debugLogger, debug: true,
+    });
+    cleanups.push(() => server.close());
+    await ask(client, '127.0.0.1', server);
+    await ask(client, '127.0.0.1', server);
+    const answered = lines.filter((l) => l['msg'] === 'heartbeat: request answered');
+    expect(answered.map((l) => l['reply'])).toEqual(['0000000000000001', '0000000000000002']);
+    expect(answered[0]).toMatchObject({ to: client.port, bytes: 10 });
+  });
+
   it('reports a port in use as a HeartbeatBindError', async () => {
     const { server, host } = await setup({ frame: () => encodeFrame(0, false) });
     await expect(

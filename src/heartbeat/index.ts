@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { AmiClient } from '../shared/ami/client.js';
 import type { Database, WorkerRow } from '../shared/db/schema.js';
+import { isAlive } from '../shared/worker/is-alive.js';
 import { createAllowList } from './allow-list.js';
 import { ChannelMap } from './channel-map.js';
 import { countedStates } from './channel-states.js';
@@ -52,8 +53,8 @@ export interface RunHeartbeatOptions {
   logger: Logger;
   signal: AbortSignal;
   ctx: HeartbeatWorkerContext;
-  /** core's isAlive, so bit 63 agrees with `amiq keepalive`. */
-  isAlive: (row: WorkerRow, now: number, beatSeconds: number) => boolean;
+  /** Default core's isAlive, so bit 63 agrees with `amiq keepalive`. */
+  isAlive?: (row: WorkerRow, now: number, beatSeconds: number) => boolean;
   modes?: HeartbeatModes;
   /** Overrides of `[heartbeat]` (tests bind port 0 and a probe's reply port). */
   settings?: Partial<HeartbeatSettings>;
@@ -106,7 +107,7 @@ async function startLive(opts: RunHeartbeatOptions, settings: HeartbeatSettings,
     db: opts.db,
     server: config.server.name,
     beatSeconds: config.workers.beat_seconds,
-    isAlive: opts.isAlive,
+    isAlive: opts.isAlive ?? isAlive,
     logger,
     refreshMs: settings.cleanerRefreshMs,
   });
