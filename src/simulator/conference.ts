@@ -135,7 +135,7 @@ export class Conferences {
     pbx.emitEvent('ConfbridgeLeave', { conference: room.name, chan: ch, bridge: this.bridge(room, before) });
     pbx.emitEvent('BridgeLeave', { chan: ch, bridge: this.bridge(room, before - 1) });
     this.bridgePeers(room);
-    pbx.setVar(ch, 'CONFBRIDGE_RESULT', reason);
+    if (reason !== 'REDIRECT') pbx.setVar(ch, 'CONFBRIDGE_RESULT', reason);
     if (room.members.length > 0) return;
     this.rooms.confbridge.delete(room.name);
     pbx.emitEvent('DeviceStateChange', { device: `confbridge:${room.name}`, deviceState: 'NOT_INUSE' });

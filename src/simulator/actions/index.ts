@@ -5,6 +5,7 @@ import { CALL_ACTIONS } from './calls.js';
 import { CHANNEL_ACTIONS } from './channels.js';
 import { COMMAND_ACTIONS } from './command.js';
 import { CONFERENCE_ACTIONS } from './conference.js';
+import { STATUS_ACTIONS } from './status.js';
 
 export interface ActionEntry {
   handler: (ctx: ActionContext) => void | Promise<void>;
@@ -18,12 +19,16 @@ export interface ActionEntry {
 
 export type ActionTable = Record<string, ActionEntry>;
 
-const ACTIONS: ActionTable = Object.fromEntries(
-  Object.entries({ ...SESSION_ACTIONS, ...CALL_ACTIONS, ...CHANNEL_ACTIONS, ...COMMAND_ACTIONS, ...CONFERENCE_ACTIONS }).map(([k, v]) => [
-    k.toLowerCase(),
-    v,
-  ]),
-);
+const ALL: ActionTable = { ...SESSION_ACTIONS, ...CALL_ACTIONS, ...CHANNEL_ACTIONS, ...COMMAND_ACTIONS, ...CONFERENCE_ACTIONS, ...STATUS_ACTIONS };
+ALL.ListCommands = { handler: listCommands };
+
+/** Action names are case-insensitive on the wire. */
+const ACTIONS = new Map(Object.entries(ALL).map(([k, v]) => [k.toLowerCase(), v]));
+
+function listCommands(ctx: ActionContext): void {
+  const known = Object.entries(ALL).filter(([, e]) => !e.available || e.available(ctx.core.spec));
+  ctx.respond('Success', known.map(([k, e]): [string, string] => [k, `${k}.  (Priv: ${e.write ? 'call,all' : 'reporting,all'})`]));
+}
 
 /** Answer one action the way manager.c's process_message does: auth, lookup, permission, handler. */
 export async function dispatch(ctx: ActionContext): Promise<void> {
@@ -32,7 +37,7 @@ export async function dispatch(ctx: ActionContext): Promise<void> {
     ctx.error('Missing action in request');
     return;
   }
-  const entry = ACTIONS[ctx.name.toLowerCase()];
+  const entry = ACTIONS.get(ctx.name.toLowerCase());
   if (!session.authed && !entry?.preAuth) {
     ctx.error(core.spec.notAuthenticated);
     return;

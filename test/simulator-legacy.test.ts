@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSimulator, type ProfileName, type Simulator } from '../src/simulator/index.js';
+import { eventName, getHeader, type AmiMessage } from '../src/shared/ami/message.js';
+import { RawPeer } from './simulator-peer.js';
+
+let sim: Simulator;
+const peers: RawPeer[] = [];
+
+async function loggedIn(profile: ProfileName): Promise<RawPeer> {
+  sim = await startSimulator({ port: 0, timeScale: 0.01, authFailDelayMs: 5, profile });
+  const p = await RawPeer.connect(sim.port);
+  peers.push(p);
+  await p.login();
+  return p;
+}
+
+afterEach(async () => {
+  for (const p of peers.splice(0)) p.close();
+  await sim?.close();
+});
+
+const keys = (m: AmiMessage) => m.headers.map(([k]) => k);
+const chanIs = (suffix: string) => (m: AmiMessage) => (getHeader(m, 'Channel') ?? '').endsWith(suffix);
+const originate = (p: RawPeer, dial: string, exten: string, actionId: string, extra: Record<string, string> = {}) =>
+  p.send('Originate', { Channel: dial, Exten: exten, Context: 'default', Priority: '1', Async: 'true', CallerID: '"AMQ" <M1>', ActionID: actionId, ...extra });
+
+describe('simulator: asterisk-11 profile', () => {
+  it('uses the 1.8-11 event field sets and ChanVariable(<channel>)', async () => {
+    const p = await loggedIn('asterisk-11');
+    expect(p.messages[0]!.headers[0]![0]).toBe('Asterisk Call Manager/1.3');
+    expect(keys(await p.event('FullyBooted'))).toEqual(['Event', 'Privilege', 'Status']);
+    originate(p, 'Local/100@default', '300', 'o1', { Variable: 'AMIQ_ID=42' });
+    const nc = await p.event('Newchannel', chanIs(';1'));
+    const one = getHeader(nc, 'Channel')!;
+    expect(keys(nc)).toEqual(['Event', 'Privilege', 'Channel', 'ChannelState', 'ChannelStateDesc', 'CallerIDNum', 'CallerIDName', 'AccountCode', 'Exten', 'Context', 'Uniqueid', `ChanVariable(${one})`]);
+    expect(getHeader(nc, 'CallerIDNum')).toBe('');
+    const up = await p.event('Newstate', (m) => chanIs(';1')(m) && getHeader(m, 'ChannelStateDesc') === 'Up');
+    expect(keys(up)).toEqual(['Event', 'Privilege', 'Channel', 'ChannelState', 'ChannelStateDesc', 'CallerIDNum', 'CallerIDName', 'ConnectedLineNum', 'ConnectedLineName', 'Uniqueid', `ChanVariable(${one})`]);
+    expect(getHeader(up, `ChanVariable(${one})`)).toBe('AMIQ_ID=42');
+    const resp = await p.event('OriginateResponse');
+    expect(getHeader(resp, `ChanVariable(${one})`)).toBe('AMIQ_ID=42');
+    const hangup = await p.event('Hangup', chanIs(';1'));
+    expect(keys(hangup)).toEqual([
+      'Event', 'Privilege', 'Channel', 'Uniqueid', 'CallerIDNum', 'CallerIDName', 'ConnectedLineNum', 'ConnectedLineName', 'AccountCode', 'Cause', 'Cause-txt', `ChanVariable(${one})`,
+    ]);
+    const seen = new Set(p.messages.map((m) => eventName(m)));
+    for (const modern of ['DialBegin', 'DialEnd', 'NewConnectedLine', 'DeviceStateChange', 'BridgeCreate']) expect(seen.has(modern)).toBe(false);
+    expect(getHeader(await p.event('LocalBridge'), 'Channel1')).toBe(one);
+  });
+
+  it('fails with Uniqueid <null>, lists channels the 1.8 way, names E1 channels Zap/<c>-1', async () => {
+    const p = await loggedIn('asterisk-11');
+    originate(p, 'Local/400@default', '100', 'busy');
+    expect(getHeader(await p.event('OriginateResponse', (m) => getHeader(m, 'ActionID') === 'busy'), 'Uniqueid')).toBe('<null>');
+    originate(p, 'DAHDI/g1/2', '600', 'e1');
+    expect(getHeader(await p.event('OriginateResponse', (m) => getHeader(m, 'ActionID') === 'e1'), 'Channel')).toBe('Zap/2-1');
+    p.send('CoreShowChannels', { ActionID: 'c' });
+    const item = await p.event('CoreShowChannel');
+    expect(keys(item).slice(0, 4)).toEqual(['Event', 'ActionID', 'Channel', 'UniqueID']);
+    expect(getHeader(item, 'BridgedChannel')).toBe('');
+    expect(keys(await p.event('CoreShowChannelsComplete'))).toEqual(['Event', 'EventList', 'ListItems', 'ActionID']);
+    p.send('Status', { ActionID: 's' });
+    expect(getHeader(await p.response('s'), 'EventList')).toBeUndefined();
+    const status = await p.event('Status');
+    expect(keys(status).at(-1)).toBe('ActionID');
+    expect(getHeader(status, 'ChannelStateDesc')).toBe('Up');
+  });
+
+  it('raises the 10/11 ConfBridge and MeetMe events', async () => {
+    const p = await loggedIn('asterisk-11');
+    const c = sim.addConferenceMember({ kind: 'confbridge', room: '4000', callerIdNum: '555', callerIdName: 'Bob' });
+    expect((await p.event('ConfbridgeJoin')).headers).toEqual([
+      ['Event', 'ConfbridgeJoin'],
+      ['Privilege', 'call,all'],
+      ['Channel', c.name],
+      ['Uniqueid', c.uniqueid],
+      ['Conference', '4000'],
+      ['CallerIDnum', '555'],
+      ['CallerIDname', 'Bob'],
+    ]);
+    const m = sim.addMeetmeMember('5000');
+    const join = await p.event('MeetmeJoin');
+    expect(keys(join).slice(0, 6)).toEqual(['Event', 'Privilege', 'Channel', 'Uniqueid', 'Meetme', 'Usernum']);
+    expect(getHeader(join, 'Channel')).toBe(m.name);
+    p.send('Command', { Command: 'meetme list 5000 concise', ActionID: 'l' });
+    expect((await p.response('l')).body).toMatch(new RegExp(`^1!<unknown>!<no name>!${m.name.replace('/', '\\/')}!!!!!-1!\\d\\d:\\d\\d:\\d\\d\\n$`));
+  });
+});
+
+describe('simulator: asterisk-1.4 profile', () => {
+  it('speaks AMI 1.0: Pong, comma Local halves, State fields, 12-field concise, no CoreShowChannels', async () => {
+    const p = await loggedIn('asterisk-1.4');
+    expect(p.messages[0]!.headers[0]![0]).toBe('Asterisk Call Manager/1.0');
+    p.send('Ping', { ActionID: 'p' });
+    expect((await p.response('p')).headers).toEqual([
+      ['Response', 'Pong'],
+      ['ActionID', 'p'],
+    ]);
+    originate(p, 'Local/600@default', '600', 'o');
+    const nc = await p.event('Newchannel');
+    expect(getHeader(nc, 'Channel')).toMatch(/^Local\/600@default-[0-9a-f]{4},1$/);
+    expect(keys(nc)).toEqual(['Event', 'Privilege', 'Channel', 'State', 'CallerIDNum', 'CallerIDName', 'Uniqueid']);
+    expect(getHeader(nc, 'CallerIDNum')).toBe('<unknown>');
+    expect(getHeader(await p.event('OriginateResponse'), 'CallerID')).toBe('M1');
+    p.send('Command', { Command: 'show channels concise', ActionID: 'c' });
+    const lines = (await p.response('c')).body!.trimEnd().split('\n');
+    expect(lines.map((l) => l.split('!').length)).toEqual([12, 12]);
+    expect(lines[0]!.split('!')[11]).toBe('(None)');
+    p.send('CoreShowChannels', { ActionID: 'x' });
+    expect(getHeader(await p.response('x'), 'Message')).toBe('Invalid/unknown command');
+  });
+});
