@@ -169,7 +169,12 @@ describe('runMeetmeCleaner (the worker)', () => {
     });
     const states: string[] = [];
     const counts: Record<string, number> = {};
-    const ctx = { setAmiState: (s: string) => states.push(s), count: (k: string, n = 1) => void (counts[k] = (counts[k] ?? 0) + n), setError: () => undefined };
+    const ctx = {
+      setAmiState: (s: string) => states.push(s),
+      count: (k: string, n = 1) => void (counts[k] = (counts[k] ?? 0) + n),
+      setCounter: (k: string, v: number) => void (counts[k] = v),
+      setError: () => undefined,
+    };
     const stop = new AbortController();
     const running = runMeetmeCleaner({ config, db: t.db, logger: silent, signal: stop.signal, ctx });
     const row = await until(() => t.db.selectFrom('manager_queue').selectAll().executeTakeFirst(), 'a kick row');
@@ -178,6 +183,7 @@ describe('runMeetmeCleaner (the worker)', () => {
     expect(row).toMatchObject({ action: 'ConfbridgeKick', channel: m.name, tag: 'meetme-cleaner:alone' });
     expect(states).toContain('connected');
     expect(counts['kicks']).toBe(1);
+    expect(counts['rooms']).toBe(1);
     // Its own connection logged in with events off, and is closed after the stop.
     const login = sim.actions.find((a) => a.action.toLowerCase() === 'login');
     expect(login?.headers).toContainEqual(['Events', 'off']);

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AmiClient } from '../shared/ami/client.js';
 import type { AmiqConfig } from '../shared/config/index.js';
 import type { Database } from '../shared/db/schema.js';
+import type { WorkerContext } from '../shared/worker/index.js';
 import { scheduleJob } from '../shared/maintenance/schedule-job.js';
 import { scheduleMaintenance } from '../shared/maintenance/schedule-maintenance.js';
 import { createCleaner } from './cleaner.js';
@@ -12,12 +13,8 @@ import type { ListingAmi } from './types.js';
 export { createCleaner, type CleanerOptions, type Kick, type TickReport } from './cleaner.js';
 export { ConferenceLister } from './lister.js';
 
-/** The worker context runWorker hands in (core's interface, the part used here). */
-export interface CleanerWorkerContext {
-  setAmiState(state: string): void;
-  count(name: string, n?: number): void;
-  setError(err: unknown): void;
-}
+/** The part of runWorker's context the cleaner uses. */
+export type CleanerWorkerContext = Pick<WorkerContext, 'setAmiState' | 'count' | 'setCounter' | 'setError'>;
 
 /** The AMI client the cleaner needs: lists, plus lifecycle (AmiClient; tests may pass another). */
 export type CleanerClient = ListingAmi & {
@@ -91,7 +88,7 @@ export async function runMeetmeCleaner(opts: RunMeetmeCleanerOptions): Promise<v
     // Listing over a dead connection would only log failures; the clocks live in the database.
     if (!client.connected) return;
     try {
-      await cleaner.tick();
+      ctx.setCounter('rooms', (await cleaner.tick()).rooms);
     } catch (err) {
       ctx.setError(err);
       throw err;
