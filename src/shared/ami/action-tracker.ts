@@ -24,12 +24,6 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-/** A written action whose Response has not come; timed-out ones stay as tombstones (see below). */
-interface Awaiting {
-  actionId: string;
-  timedOut: boolean;
-}
-
 const MAX_TOMBSTONES = 256;
 
 /**
@@ -52,7 +46,12 @@ function announcesList(msg: AmiMessage): boolean {
  */
 export class ActionTracker {
   private readonly pending = new Map<string, Pending>();
-  private awaiting: Awaiting[] = [];
+  /**
+   * Written actions awaiting their Response, in write order (a Map keeps insertion order and
+   * deletes in O(1)); the value says whether the action timed out and stays as a tombstone.
+   */
+  private readonly awaiting = new Map<string, boolean>();
+  private tombstones = 0;
 
   constructor(private readonly log: Logger) {}
 
@@ -87,7 +86,7 @@ export class ActionTracker {
     const p = this.pending.get(actionId);
     if (!p) return false;
     p.written = true;
-    this.awaiting.push({ actionId, timedOut: false });
+    this.awaiting.set(actionId, false);
     return true;
   }
 
@@ -126,7 +125,8 @@ export class ActionTracker {
   failAll(cause: Error | undefined): void {
     const all = [...this.pending.values()];
     this.pending.clear();
-    this.awaiting = [];
+    this.awaiting.clear();
+    this.tombstones = 0;
     for (const p of all) {
       clearTimeout(p.timer);
       const context = { actionId: p.actionId, action: p.action, cause: cause?.message };
@@ -139,10 +139,13 @@ export class ActionTracker {
   }
 
   private take(actionId: string): Pending | undefined {
-    const i = this.awaiting.findIndex((a) => a.actionId === actionId);
-    if (i !== -1) {
-      const ahead = this.awaiting.slice(0, i).filter((a) => !a.timedOut);
-      this.awaiting = [...ahead, ...this.awaiting.slice(i + 1)];
+    if (this.awaiting.has(actionId)) {
+      // Replies come in order, so the tombstones ahead of this one will never be answered.
+      for (const [id, timedOut] of this.awaiting) {
+        if (id === actionId) break;
+        if (timedOut) this.dropAwaiting(id);
+      }
+      this.dropAwaiting(actionId);
     }
     const p = this.pending.get(actionId);
     if (!p || !p.written || p.response) {
@@ -153,10 +156,17 @@ export class ActionTracker {
   }
 
   private takeOldest(): Pending | undefined {
-    const head = this.awaiting.shift();
-    const p = head && !head.timedOut ? this.pending.get(head.actionId) : undefined;
-    if (!p) this.log.debug({ actionId: head?.actionId }, 'AMI reply without ActionID for no pending action; ignored');
+    const head = this.awaiting.entries().next();
+    const [actionId, timedOut] = head.done ? [undefined, true] : head.value;
+    if (actionId !== undefined) this.dropAwaiting(actionId);
+    const p = timedOut || actionId === undefined ? undefined : this.pending.get(actionId);
+    if (!p) this.log.debug({ actionId }, 'AMI reply without ActionID for no pending action; ignored');
     return p;
+  }
+
+  private dropAwaiting(actionId: string): void {
+    if (this.awaiting.get(actionId)) this.tombstones--;
+    this.awaiting.delete(actionId);
   }
 
   private restartTimer(p: Pending): void {
@@ -173,10 +183,17 @@ export class ActionTracker {
   private timeout(p: Pending): void {
     if (this.pending.get(p.actionId) !== p) return;
     this.pending.delete(p.actionId);
-    const entry = this.awaiting.find((a) => a.actionId === p.actionId);
-    if (entry) entry.timedOut = true;
-    const tombstones = this.awaiting.filter((a) => a.timedOut).length;
-    if (tombstones > MAX_TOMBSTONES) this.awaiting.splice(this.awaiting.findIndex((a) => a.timedOut), 1);
+    if (this.awaiting.has(p.actionId)) {
+      this.awaiting.set(p.actionId, true);
+      if (++this.tombstones > MAX_TOMBSTONES) {
+        for (const [id, timedOut] of this.awaiting) {
+          if (timedOut) {
+            this.dropAwaiting(id);
+            break;
+          }
+        }
+      }
+    }
     const stage = p.response ? `list items stalled for ${p.timeoutMs} ms` : `no reply within ${p.timeoutMs} ms`;
     p.reject(
       new AmiTimeoutError(`${p.action} ${p.actionId}: ${stage}`, {
