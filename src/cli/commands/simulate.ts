@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { startSimulator, type Simulator } from '../../simulator/index.js';
+import { startSimulator } from '../../simulator/index.js';
 import { PROFILES } from '../../simulator/profiles.js';
 import type { ProfileName } from '../../simulator/types.js';
 
-interface SimulateFlags {
+export interface SimulateFlags {
   port: string;
   host: string;
   profile: string;
@@ -11,42 +11,63 @@ interface SimulateFlags {
   authFailDelay: string;
 }
 
+export interface SimulateIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Aborted: close the simulator and return. */
+  signal: AbortSignal;
+}
+
+/**
+ * Run the simulator until `io.signal` aborts. Returns the exit code: 0 stopped cleanly,
+ * 1 could not listen, 2 bad flags.
+ */
+export async function runSimulate(flags: SimulateFlags, io: SimulateIo): Promise<number> {
+  const port = Number(flags.port);
+  const timeScale = Number(flags.timeScale);
+  const authFailDelayMs = Number(flags.authFailDelay);
+  const bad = (msg: string) => {
+    io.err(`amiq simulate: ${msg}`);
+    return 2;
+  };
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return bad('--port: expected an integer 0..65535');
+  if (!(timeScale > 0)) return bad('--time-scale: expected a number above 0');
+  if (!Number.isFinite(authFailDelayMs) || authFailDelayMs < 0) return bad('--auth-fail-delay: expected a number of ms, 0 or more');
+  if (!Object.hasOwn(PROFILES, flags.profile)) return bad(`--profile: expected one of ${Object.keys(PROFILES).join(', ')}`);
+  let sim;
+  try {
+    sim = await startSimulator({ host: flags.host, port, profile: flags.profile as ProfileName, timeScale, authFailDelayMs });
+  } catch (err) {
+    io.err(`amiq simulate: cannot listen on ${flags.host}:${port}: ${(err as Error).message}`);
+    return 1;
+  }
+  io.out(`amiq simulator (${sim.profile}) listening on ${sim.host}:${sim.port}`);
+  if (!io.signal.aborted) await new Promise((resolve) => io.signal.addEventListener('abort', resolve, { once: true }));
+  await sim.close();
+  return 0;
+}
+
 /** `amiq simulate`: a simulated PBX on TCP until SIGINT/SIGTERM (SPEC §9, §11). */
 export function register(program: Command): void {
   program
     .command('simulate')
-    .description('run a simulated Asterisk (AMI on TCP) with the default test dialplan')
+    .description('run a simulated Asterisk (AMI on TCP, users amiq/amiq and readonly/readonly) with the default test dialplan')
     .option('--port <n>', 'TCP port (0 = any free port)', '5038')
     .option('--host <addr>', 'bind address', '127.0.0.1')
     .option('--profile <name>', `Asterisk version to behave like: ${Object.keys(PROFILES).join(', ')}`, 'asterisk-22')
     .option('--time-scale <x>', 'multiply every dialplan delay (0.01 = 100 times faster)', '1')
-    .option('--auth-fail-delay <ms>', 'pause before "Authentication failed"', '1000')
+    .option('--auth-fail-delay <ms>', 'pause before "Authentication failed", as Asterisk does', '1000')
     .action(async (flags: SimulateFlags) => {
-      const port = Number(flags.port);
-      const timeScale = Number(flags.timeScale);
-      const authFailDelayMs = Number(flags.authFailDelay);
-      const bad = (msg: string) => {
-        process.stderr.write(`amiq simulate: ${msg}\n`);
-        process.exitCode = 2;
-      };
-      if (!Number.isInteger(port) || port < 0 || port > 65535) return bad('--port: expected an integer 0..65535');
-      if (!(timeScale > 0)) return bad('--time-scale: expected a number above 0');
-      if (!Number.isFinite(authFailDelayMs) || authFailDelayMs < 0) return bad('--auth-fail-delay: expected a number of ms');
-      if (!Object.hasOwn(PROFILES, flags.profile)) return bad(`--profile: expected one of ${Object.keys(PROFILES).join(', ')}`);
-      let sim: Simulator;
-      try {
-        sim = await startSimulator({ host: flags.host, port, profile: flags.profile as ProfileName, timeScale, authFailDelayMs });
-      } catch (err) {
-        process.stderr.write(`amiq simulate: cannot listen on ${flags.host}:${port}: ${(err as Error).message}\n`);
-        process.exitCode = 1;
-        return;
-      }
-      process.stdout.write(`amiq simulator (${sim.profile}) listening on ${sim.host}:${sim.port}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      process.exitCode = await runSimulate(flags, {
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+        signal: stop.signal,
       });
-      await sim.close();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     });
 }

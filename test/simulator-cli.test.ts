@@ -1,0 +1,49 @@
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { register, runSimulate, type SimulateFlags } from '../src/cli/commands/simulate.js';
+import { getHeader } from '../src/shared/ami/message.js';
+import { RawPeer } from './simulator-peer.js';
+
+const flags = (over: Partial<SimulateFlags> = {}): SimulateFlags => ({
+  port: '0',
+  host: '127.0.0.1',
+  profile: 'asterisk-22',
+  timeScale: '0.01',
+  authFailDelay: '0',
+  ...over,
+});
+
+describe('amiq simulate', () => {
+  it('prints the port it bound, serves AMI there, and closes when stopped', async () => {
+    const stop = new AbortController();
+    let printed!: (line: string) => void;
+    const line = new Promise<string>((r) => (printed = r));
+    const run = runSimulate(flags({ profile: 'asterisk-11' }), { out: (l) => printed(l), err: () => undefined, signal: stop.signal });
+    const text = await line;
+    expect(text).toMatch(/^amiq simulator \(asterisk-11\) listening on 127\.0\.0\.1:\d+$/);
+    const port = Number(text.slice(text.lastIndexOf(':') + 1));
+    const p = await RawPeer.connect(port);
+    expect(getHeader(await p.login(), 'Message')).toBe('Authentication accepted');
+    expect(p.messages[0]!.headers[0]![0]).toBe('Asterisk Call Manager/1.3');
+    stop.abort();
+    expect(await run).toBe(0);
+    await p.closedByPeer();
+    await expect(RawPeer.connect(port)).rejects.toThrow();
+  });
+
+  it('refuses bad flags with exit code 2 and a message naming the flag', async () => {
+    const errors: string[] = [];
+    const io = { out: () => undefined, err: (l: string) => errors.push(l), signal: AbortSignal.abort() };
+    expect(await runSimulate(flags({ port: '70000' }), io)).toBe(2);
+    expect(await runSimulate(flags({ profile: 'asterisk-9' }), io)).toBe(2);
+    expect(await runSimulate(flags({ timeScale: '0' }), io)).toBe(2);
+    expect(errors.map((e) => e.split(':')[1]!.trim())).toEqual(['--port', '--profile', '--time-scale']);
+  });
+
+  it('registers the simulate command with its options', () => {
+    const program = new Command('amiq');
+    register(program);
+    const cmd = program.commands.find((c) => c.name() === 'simulate')!;
+    expect(cmd.options.map((o) => o.long)).toEqual(['--port', '--host', '--profile', '--time-scale', '--auth-fail-delay']);
+  });
+});
