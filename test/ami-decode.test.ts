@@ -1,7 +1,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeStream } from '../src/cli/commands/decode.js';
@@ -59,6 +59,26 @@ describe('decodeStream', () => {
     const second = await new Promise<Buffer>((r) => output.once('data', r));
     expect(second.toString()).toBe('{"kind":"event","headers":[["Event","Second"]]}\n');
     expect(await done).toEqual({ messages: 2, dropped: 0 });
+  });
+
+  it('waits for a slow output to drain and loses nothing', async () => {
+    const data = readCapture('asterisk-22/confbridge-events.received.txt');
+    let raw = '';
+    let mostQueued = 0;
+    const output: Writable = new Writable({
+      highWaterMark: 64,
+      write(chunk: Buffer, _enc, done) {
+        raw += chunk.toString('utf8');
+        mostQueued = Math.max(mostQueued, output.writableLength);
+        setImmediate(done);
+      },
+    });
+    const chunks = [];
+    for (let at = 0; at < data.length; at += 4096) chunks.push(data.subarray(at, at + 4096));
+    await decodeStream(Readable.from(chunks), output);
+    // Without waiting for drain the whole decoded capture would pile up in the stream's queue.
+    expect(mostQueued).toBeLessThan(raw.length / 4);
+    expect(raw.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual(expectedLines(data));
   });
 
   it('counts dropped oversized messages and reports them', async () => {
