@@ -2,15 +2,16 @@ import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { AmiClient } from '../shared/ami/client.js';
+import type { AmiqConfig } from '../shared/config/index.js';
 import type { Database, WorkerRow } from '../shared/db/schema.js';
-import { isAlive } from '../shared/worker/is-alive.js';
+import { isAlive, type WorkerContext } from '../shared/worker/index.js';
 import { createAllowList } from './allow-list.js';
 import { ChannelMap } from './channel-map.js';
 import { countedStates } from './channel-states.js';
 import { ChannelTracker } from './channel-tracker.js';
 import { CleanerStatus } from './cleaner-status.js';
 import { e1Mask, liveFrames, loopFrames, randomFrames, type FrameSource } from './frame-source.js';
-import { checkHeartbeatSettings, heartbeatSettings, type HeartbeatConfigSection, type HeartbeatSettings } from './settings.js';
+import { checkHeartbeatSettings, heartbeatSettings, type HeartbeatSettings } from './settings.js';
 import { startHeartbeatServer } from './udp-server.js';
 
 export interface HeartbeatModes {
@@ -23,29 +24,10 @@ export interface HeartbeatModes {
 }
 
 /** The parts of the amiq config the heartbeat reads (SPEC §10). */
-export interface HeartbeatRunConfig {
-  server: { name: string };
-  ami: {
-    host: string;
-    port: number;
-    username: string;
-    secret: string;
-    auth_type?: 'plain' | 'md5';
-    connect_timeout_ms?: number;
-    ping_interval_ms?: number;
-    ping_timeout_ms?: number;
-    reconnect_min_ms?: number;
-    reconnect_max_ms?: number;
-  };
-  heartbeat?: HeartbeatConfigSection;
-  workers: { beat_seconds: number };
-}
+export type HeartbeatRunConfig = Pick<AmiqConfig, 'server' | 'ami' | 'heartbeat' | 'workers'>;
 
 /** What the heartbeat uses of core's worker context. */
-export interface HeartbeatWorkerContext {
-  count(name: string, n?: number): void;
-  setAmiState(state: string): void;
-}
+export type HeartbeatWorkerContext = Pick<WorkerContext, 'count' | 'setAmiState'>;
 
 export interface RunHeartbeatOptions {
   config: HeartbeatRunConfig;
@@ -118,15 +100,11 @@ async function startLive(opts: RunHeartbeatOptions, settings: HeartbeatSettings,
     port: config.ami.port,
     username: config.ami.username,
     secret: config.ami.secret,
-    authType: config.ami.auth_type ?? 'plain',
+    authType: config.ami.auth_type,
     connectTimeoutMs: config.ami.connect_timeout_ms,
     pingIntervalMs: config.ami.ping_interval_ms,
     pingTimeoutMs: config.ami.ping_timeout_ms,
-    // The client spreads this over its defaults: pass only the bounds that are set.
-    reconnect: {
-      ...(config.ami.reconnect_min_ms !== undefined ? { minDelayMs: config.ami.reconnect_min_ms } : {}),
-      ...(config.ami.reconnect_max_ms !== undefined ? { maxDelayMs: config.ami.reconnect_max_ms } : {}),
-    },
+    reconnect: { minDelayMs: config.ami.reconnect_min_ms, maxDelayMs: config.ami.reconnect_max_ms },
     // Only the call class: Newchannel/Newstate/Hangup/Rename, not every other event Asterisk has.
     events: 'call',
     logger,

@@ -1,21 +1,5 @@
+import type { AmiqConfig } from '../shared/config/index.js';
 import { HeartbeatError } from './errors.js';
-import { DEFAULT_MAX_DATAGRAM_BYTES } from './udp-server.js';
-
-/** `[heartbeat]` as written in amiq.toml (SPEC §10 keys plus the heartbeat's own). */
-export interface HeartbeatConfigSection {
-  bind?: string;
-  port?: number;
-  reply_port?: number;
-  allow?: readonly string[];
-  span_first_channel?: number;
-  counted_states?: readonly string[];
-  /** Channel states older than this are reported down (AMI unreachable or listing failing). */
-  stale_seconds?: number;
-  /** Full channel listing period (CoreShowChannels or the concise CLI listing). */
-  resync_seconds?: number;
-  /** Larger datagrams are dropped and counted, not answered. */
-  max_datagram_bytes?: number;
-}
 
 export interface HeartbeatSettings {
   bind: string;
@@ -24,39 +8,29 @@ export interface HeartbeatSettings {
   allow: string[];
   spanFirstChannel: number;
   countedStates: string[];
+  /** Channel states older than this (AMI unreachable, listings failing) are reported down. */
   staleMs: number;
+  /** Full channel listing period (CoreShowChannels or the concise CLI listing). */
   resyncMs: number;
+  /** Larger datagrams are dropped and counted, not answered. */
   maxDatagramBytes: number;
   /** How often bit 63 is re-read from the workers table (not a config key: ~1 s is the contract). */
   cleanerRefreshMs: number;
 }
 
-export const HEARTBEAT_DEFAULTS: Readonly<HeartbeatSettings> = {
-  bind: '0.0.0.0',
-  port: 5050,
-  replyPort: 5049,
-  allow: ['127.0.0.0/8'],
-  spanFirstChannel: 1,
-  countedStates: ['Up'],
-  staleMs: 15_000,
-  resyncMs: 5_000,
-  maxDatagramBytes: DEFAULT_MAX_DATAGRAM_BYTES,
-  cleanerRefreshMs: 1000,
-};
-
-export function heartbeatSettings(section: HeartbeatConfigSection = {}): HeartbeatSettings {
-  const d = HEARTBEAT_DEFAULTS;
+/** `[heartbeat]` (defaults already applied by core's config) in the units the code uses. */
+export function heartbeatSettings(section: AmiqConfig['heartbeat']): HeartbeatSettings {
   return {
-    bind: section.bind ?? d.bind,
-    port: section.port ?? d.port,
-    replyPort: section.reply_port ?? d.replyPort,
-    allow: [...(section.allow ?? d.allow)],
-    spanFirstChannel: section.span_first_channel ?? d.spanFirstChannel,
-    countedStates: [...(section.counted_states ?? d.countedStates)],
-    staleMs: section.stale_seconds !== undefined ? section.stale_seconds * 1000 : d.staleMs,
-    resyncMs: section.resync_seconds !== undefined ? section.resync_seconds * 1000 : d.resyncMs,
-    maxDatagramBytes: section.max_datagram_bytes ?? d.maxDatagramBytes,
-    cleanerRefreshMs: d.cleanerRefreshMs,
+    bind: section.bind,
+    port: section.port,
+    replyPort: section.reply_port,
+    allow: [...section.allow],
+    spanFirstChannel: section.span_first_channel,
+    countedStates: [...section.counted_states],
+    staleMs: section.stale_seconds * 1000,
+    resyncMs: section.resync_seconds * 1000,
+    maxDatagramBytes: section.max_datagram_bytes,
+    cleanerRefreshMs: 1000,
   };
 }
 
