@@ -55,7 +55,7 @@ describe('archive of terminal rows', () => {
     expect(await queueIds()).toHaveLength(1);
   });
 
-  it('copyToArchive copies one batch in id order; deleteQueueRows deletes exactly those ids', async () => {
+  it('copyToArchive copies one batch of at most limit rows; deleteQueueRows deletes exactly those ids', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 3; i++) ids.push(await addRow(t, { status: 'FAILED', created_at: hoursAgo(30) }));
     const copied = await copyToArchive(t.db, { server: 'default', before: hoursAgo(24), liveBefore: hoursAgo(72), limit: 2 });

@@ -38,7 +38,8 @@ export async function copyToArchive(db: Kysely<Database>, b: ArchiveBatch): Prom
             eb('created_at', '<', b.liveBefore),
           ]),
         )
-        .orderBy('id')
+        // No ORDER BY: the claim index (server, status, priority, id) finds old rows first and
+        // LIMIT stops there; sorting by id would read every terminal row for each batch.
         .limit(b.limit),
     )
     .returning('id')
