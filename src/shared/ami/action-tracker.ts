@@ -86,6 +86,8 @@ export class ActionTracker {
     const p = this.pending.get(actionId);
     if (!p) return false;
     p.written = true;
+    // A reused ActionID goes to the back of the FIFO, not to its old tombstone's place.
+    this.dropAwaiting(actionId);
     this.awaiting.set(actionId, false);
     return true;
   }

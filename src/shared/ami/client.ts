@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { pino, type Logger } from 'pino';
+import type { AmiClientOptions, AmiClientState, AmiClientStats, SendOptions } from './client-types.js';
 import type { AmiMessage } from './message.js';
 import { serializeAction, toHeaderList, type ActionHeaders } from './serializer.js';
 import { AmiAuthError, AmiError, AmiFrameError, AmiNotConnectedError, AmiSerializeError, AmiTimeoutError } from './errors.js';
@@ -9,44 +10,9 @@ import { login } from './client-login.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { commandOutput } from './command-output.js';
 import { DEFAULT_MAX_EVENT_BACKLOG, EventBacklog } from './event-backlog.js';
+import { Keepalive } from './client-keepalive.js';
 
-export interface AmiClientOptions {
-  host: string;
-  port: number;
-  username: string;
-  secret: string;
-  /** 'md5': Challenge, then Login with Key = md5(challenge + secret); the secret never crosses the wire. */
-  authType?: 'plain' | 'md5';
-  /** Login `Events:`: 'on', 'off' or a class list such as 'call,system'. */
-  events: 'on' | 'off' | string;
-  logger?: Logger;
-  actionTimeoutMs?: number;
-  connectTimeoutMs?: number;
-  /** 0 = no keepalive; a silent peer is detected within pingIntervalMs + pingTimeoutMs. */
-  pingIntervalMs?: number;
-  pingTimeoutMs?: number;
-  reconnect?: { minDelayMs?: number; maxDelayMs?: number } | false;
-  maxMessageBytes?: number;
-  /** Per `events()` consumer: events it has not taken yet; beyond this they are dropped and counted. */
-  maxEventBacklog?: number;
-  actionIdPrefix?: string;
-}
-
-export type AmiClientState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'stopped';
-
-export interface SendOptions {
-  timeoutMs?: number;
-  /** Overrides the generated ActionID (an `ActionID` header in `headers` does too). */
-  actionId?: string;
-}
-
-export interface AmiClientStats {
-  eventsReceived: number;
-  eventsDropped: number;
-  reconnects: number;
-  /** Actions written for callers (login and keepalive Pings not counted). */
-  actionsSent: number;
-}
+export type { AmiClientOptions, AmiClientState, AmiClientStats, SendOptions } from './client-types.js';
 
 const LOGOFF_TIMEOUT_MS = 1_000;
 
@@ -80,7 +46,7 @@ export class AmiClient extends EventEmitter {
   private generation = 0;
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
-  private pingTimer: NodeJS.Timeout | undefined;
+  private keepalive: Keepalive | undefined;
 
   constructor(private readonly opts: AmiClientOptions) {
     super();
@@ -232,13 +198,19 @@ export class AmiClient extends EventEmitter {
       conn.destroy(err as Error);
       return;
     }
-    if (gen !== this.generation || this.stopping) return;
+    if (gen !== this.generation || this.stopping || this.conn !== conn) return;
     this.loggedIn = true;
     this.attempt = 0;
     this.log.info({ host: this.opts.host, port: this.opts.port, banner: this._banner }, 'AMI connected');
     this.setState('connected');
     this.emit('connected', { banner: this._banner });
-    this.schedulePing(gen);
+    this.keepalive = new Keepalive(
+      this.opts.pingIntervalMs ?? 5_000,
+      this.opts.pingTimeoutMs ?? 3_000,
+      (timeoutMs) => this.request('Ping', [], { timeoutMs }, false, true),
+      (err) => conn.destroy(err),
+    );
+    this.keepalive.start();
   }
 
   private connectionClosed(gen: number, err: Error | undefined): void {
@@ -246,7 +218,7 @@ export class AmiClient extends EventEmitter {
     const wasConnected = this.loggedIn;
     this.conn = undefined;
     this.loggedIn = false;
-    clearTimeout(this.pingTimer);
+    this.keepalive?.stop();
     this.tracker.failAll(err);
     if (this.stopping) return;
     if (!(err instanceof AmiAuthError)) {
@@ -268,27 +240,6 @@ export class AmiClient extends EventEmitter {
       this.stats.reconnects++;
       void this.connectOnce();
     }, delayMs);
-  }
-
-  private schedulePing(gen: number): void {
-    const interval = this.opts.pingIntervalMs ?? 5_000;
-    if (interval <= 0) return;
-    this.pingTimer = setTimeout(() => this.ping(gen), interval);
-  }
-
-  private ping(gen: number): void {
-    const conn = this.conn;
-    if (!conn || gen !== this.generation || !this.loggedIn) return;
-    const timeoutMs = this.opts.pingTimeoutMs ?? 3_000;
-    this.request('Ping', [], { timeoutMs }, false, true).then(
-      () => {
-        if (gen === this.generation && this.loggedIn) this.schedulePing(gen);
-      },
-      (err: unknown) => {
-        if (!(err instanceof AmiTimeoutError) || gen !== this.generation) return;
-        conn.destroy(new AmiTimeoutError(`AMI peer silent: no reply to keepalive Ping within ${timeoutMs} ms`, err.context));
-      },
-    );
   }
 
   private dispatch(msg: AmiMessage): void {
@@ -326,7 +277,7 @@ export class AmiClient extends EventEmitter {
 
   private async shutdown(): Promise<void> {
     clearTimeout(this.reconnectTimer);
-    clearTimeout(this.pingTimer);
+    this.keepalive?.stop();
     const conn = this.conn;
     const wasConnected = this.loggedIn;
     if (conn && wasConnected) {
