@@ -231,7 +231,7 @@ describe('simulator: Originate', () => {
   });
 
   it('answers exten 500 once it has rung 30 s when the Timeout is longer', async () => {
-    await start();
+    await start({ timeScale: 0.001 });
     const p = await peer();
     await p.login();
     p.send('Originate', { Channel: 'Local/500@default', Exten: '600', Context: 'default', Priority: '1', Async: 'true', Timeout: '60000', ActionID: 'a' });

@@ -9,6 +9,11 @@ import { dispatch } from './actions/index.js';
 import { frame } from './wire.js';
 
 const ALL_CLASSES = 'all';
+/**
+ * Bytes queued to a peer that does not read before the session is dropped: Asterisk gives up on
+ * a session whose writes time out; without this a stuck client would grow our memory forever.
+ */
+const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 
 /**
  * One AMI session: banner, then actions answered strictly in order (a sync Originate blocks the
@@ -58,6 +63,10 @@ export class Session {
   write(text: string): void {
     if (this.closed || this.core.faultState.silent) return;
     this.socket.write(text);
+    if (this.socket.writableLength > MAX_QUEUED_BYTES) {
+      this.core.logger?.warn({ connection: this.id, queued: this.socket.writableLength }, 'simulator: peer not reading, session dropped');
+      this.destroy();
+    }
   }
 
   /** Raw bytes that bypass every fault gate (garbage, oversized messages). */
