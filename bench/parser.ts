@@ -13,7 +13,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { once } from 'node:events';
-import { parseAll } from '../src/shared/ami/parser.js';
+import { performance } from 'node:perf_hooks';
+import { AmiParser, parseAll } from '../src/shared/ami/parser.js';
 import { getHeader, getHeaders, type AmiMessage } from '../src/shared/ami/message.js';
 import { PEERS, type Peer, type PeerResult } from './parser-peers.js';
 import type { BenchServerData } from './parser-server.js';
@@ -97,6 +98,21 @@ async function measure(worker: Worker, port: number, peer: Peer, n: number): Pro
   return { result, bytes, cpu: (used.user + used.system) / 1e6 };
 }
 
+/** The parser alone on the same mix in 64 KB chunks, no socket: the ceiling the socket figure approaches. */
+function inMemory(mix: Buffer[], n: number): { rate: number; mbps: number } {
+  const block = Buffer.concat(mix);
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < block.length; at += 65_536) chunks.push(block.subarray(at, at + 65_536));
+  let events = 0;
+  const parser = new AmiParser({ onMessage: () => events++ });
+  const rounds = Math.max(1, Math.round(n / mix.length));
+  const t0 = performance.now();
+  for (let r = 0; r < rounds; r++) for (const c of chunks) parser.push(c);
+  const seconds = (performance.now() - t0) / 1000;
+  if (events !== rounds * mix.length) throw new Error(`in-memory parse: ${events} of ${rounds * mix.length} events`);
+  return { rate: events / seconds, mbps: (rounds * block.length) / seconds / 1e6 };
+}
+
 function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
@@ -109,6 +125,8 @@ export async function run(): Promise<void> {
     `mix: ${mix.length} real call/dialplan events (avg ${fmt(mixBytes / mix.length)} bytes) from ${MIX_SOURCES.length} captures; ` +
       `node ${process.version}, ${cpus().length} cpus (${cpus()[0]?.model ?? '?'})`,
   );
+  const mem = inMemory(mix, Math.round(1_000_000 * scale));
+  console.log(`parser alone, in memory: ${fmt(mem.rate)} events/s, ${fmt(mem.mbps, 1)} MB/s`);
   const { worker, port } = await startServer(mix);
   const rows: Row[] = [];
   try {
