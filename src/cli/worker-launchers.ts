@@ -1,0 +1,86 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { AmiqConfig, WorkerName } from '../shared/config/index.js';
+import { createChangeSignal, type Database } from '../shared/db/index.js';
+import { isAlive, type WorkerContext } from '../shared/worker/index.js';
+import { CliError } from './context.js';
+
+/** Per-worker flags of `amiq run` (heartbeat -d -t -l, meetme-cleaner --dry-run). */
+export interface WorkerFlags {
+  debug?: boolean;
+  test?: boolean;
+  loop?: boolean;
+  dryRun?: boolean;
+}
+
+export interface LaunchOptions {
+  config: AmiqConfig;
+  db: Kysely<Database>;
+  sqlite: BetterSqlite3.Database;
+  ctx: WorkerContext;
+  flags: WorkerFlags;
+}
+
+type Launcher = (o: LaunchOptions) => Promise<void>;
+
+/**
+ * Worker modules are imported only when launched: one broken or missing worker must not take
+ * the whole CLI down (`amiq status` still works), and `amiq run heartbeat` loads no sender code.
+ */
+async function load<T>(name: WorkerName, importer: () => Promise<T>): Promise<T> {
+  try {
+    return await importer();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND') throw new CliError(`worker ${name} is not available in this build: ${(err as Error).message}`, 1);
+    throw err;
+  }
+}
+
+const LAUNCHERS: Record<WorkerName, Launcher> = {
+  'action-sender': async ({ config, db, sqlite, ctx }) => {
+    const { runActionSender } = await load('action-sender', () => import('../action-sender/index.js'));
+    const changes = sqlite.name === ':memory:' ? undefined : createChangeSignal(sqlite);
+    try {
+      await runActionSender({ config, db, logger: ctx.logger, signal: ctx.signal, ctx, changes });
+    } finally {
+      changes?.close();
+    }
+  },
+  'manager-listener': async ({ config, db, ctx }) => {
+    const { runManagerListener } = await load('manager-listener', () => import('../manager-listener/index.js'));
+    await runManagerListener({ config, db, logger: ctx.logger, signal: ctx.signal, ctx });
+  },
+  heartbeat: async ({ config, db, ctx, flags }) => {
+    const { runHeartbeat } = await load('heartbeat', () => import('../heartbeat/index.js'));
+    const modes = { debug: flags.debug, test: flags.test, loop: flags.loop };
+    await runHeartbeat({ config, db, logger: ctx.logger, signal: ctx.signal, ctx, isAlive, modes });
+  },
+  'meetme-cleaner': async ({ config, db, ctx, flags }) => {
+    const { runMeetmeCleaner } = await load('meetme-cleaner', () => import('../meetme-cleaner/index.js'));
+    await runMeetmeCleaner({ config, db, logger: ctx.logger, signal: ctx.signal, ctx, dryRun: flags.dryRun });
+  },
+};
+
+/** Which flags each worker understands; others are bad input (exit 2). */
+const FLAGS_OF: Record<WorkerName, (keyof WorkerFlags)[]> = {
+  'action-sender': [],
+  'manager-listener': [],
+  heartbeat: ['debug', 'test', 'loop'],
+  'meetme-cleaner': ['dryRun'],
+};
+
+const FLAG_NAMES: Record<keyof WorkerFlags, string> = { debug: '-d', test: '-t', loop: '-l', dryRun: '--dry-run' };
+
+export function checkWorkerFlags(name: WorkerName, flags: WorkerFlags): void {
+  for (const key of Object.keys(FLAG_NAMES) as (keyof WorkerFlags)[]) {
+    if (flags[key] && !FLAGS_OF[name].includes(key)) {
+      throw new CliError(`${FLAG_NAMES[key]}: not an option of ${name}`, 2);
+    }
+  }
+  if (flags.test && flags.loop) throw new CliError('-t and -l: choose one', 2);
+}
+
+export function launchWorker(name: WorkerName, o: LaunchOptions): Promise<void> {
+  return LAUNCHERS[name](o);
+}
