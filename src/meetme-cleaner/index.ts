@@ -4,7 +4,7 @@ import { AmiClient } from '../shared/ami/client.js';
 import type { AmiqConfig } from '../shared/config/index.js';
 import type { Database } from '../shared/db/schema.js';
 import type { WorkerContext } from '../shared/worker/index.js';
-import { scheduleJob } from '../shared/maintenance/schedule-job.js';
+import { scheduleJob, type Job } from '../shared/maintenance/schedule-job.js';
 import { scheduleMaintenance } from '../shared/maintenance/schedule-maintenance.js';
 import { createCleaner } from './cleaner.js';
 import { ConferenceLister } from './lister.js';
@@ -96,13 +96,15 @@ export async function runMeetmeCleaner(opts: RunMeetmeCleanerOptions): Promise<v
   };
   if (opts.dryRun) logger.info('dry run: kicks are logged, never enqueued');
 
-  client.start();
-  const job = scheduleJob(config.meetme_cleaner.schedule, 'meetme-cleaner', tick, logger);
-  const maintenance = scheduleMaintenance({ db: opts.db, server, tasks: ['prune-conferences'], settings: config.maintenance, logger });
+  const jobs: Job[] = [];
   try {
+    jobs.push(scheduleJob(config.meetme_cleaner.schedule, 'meetme-cleaner', tick, logger));
+    jobs.push(scheduleMaintenance({ db: opts.db, server, tasks: ['prune-conferences'], settings: config.maintenance, logger }));
+    client.start();
     await untilAborted(opts.signal);
   } finally {
-    await Promise.all([job.stop(), maintenance.stop()]);
+    // A tick in progress finishes (it still has the connection), then the connection closes.
+    await Promise.all(jobs.map((j) => j.stop()));
     await client.stop();
   }
 }
