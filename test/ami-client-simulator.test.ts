@@ -160,3 +160,34 @@ describe('AmiClient against the simulator: connection faults', () => {
     expect(seen.some((e) => eventName(e) === 'Newchannel')).toBe(true);
   });
 });
+
+describe.each(['asterisk-11', 'asterisk-1.4'] as const)('AmiClient against the simulator: %s profile', (profile) => {
+  beforeEach(async () => {
+    await sim.close();
+    sim = await startSimulator({ port: 0, timeScale: 0.01, authFailDelayMs: 5, profile });
+  });
+
+  it('logs in with MD5 and answers Ping', async () => {
+    const client = await connectedClient(sim.port, { authType: 'md5' });
+    expect(client.banner).toBe(profile === 'asterisk-11' ? 'Asterisk Call Manager/1.3' : 'Asterisk Call Manager/1.0');
+    const pong = await client.send('Ping');
+    expect(getHeader(pong, 'Response')).toMatch(/^(Success|Pong)$/);
+  });
+
+  it('reads Command output from the Response: Follows body', async () => {
+    const client = await connectedClient(sim.port);
+    await liveCall(client);
+    const { response, output } = await client.command('core show channels concise');
+    expect(getHeader(response, 'Response')).toBe('Follows');
+    expect(output).toHaveLength(sim.channels().length);
+    expect(output.map((line) => line.split('!')[0])).toEqual(expect.arrayContaining(sim.channels().map((c) => c.name)));
+  });
+
+  it('collects the Status list up to StatusComplete', async () => {
+    const client = await connectedClient(sim.port);
+    await liveCall(client);
+    const result = await client.sendList('Status');
+    expect(result.events.map((e) => getHeader(e, 'Channel')).sort()).toEqual(sim.channels().map((c) => c.name).sort());
+    expect(result.complete && eventName(result.complete)).toBe('StatusComplete');
+  });
+});
