@@ -116,7 +116,11 @@ export class AmiClient extends EventEmitter {
     return `${this.prefix}${++actionCounter}`;
   }
 
-  /** Resolves with the Response (Success and Error alike); see AmiClientOptions for the rejections. */
+  /**
+   * Resolves with the Response (Success and Error alike). Rejects with AmiNotConnectedError or
+   * AmiSerializeError (nothing written), AmiTimeoutError (`context.written` says whether it was),
+   * or AmiConnectionLostError (written, then the connection dropped). Never re-sends.
+   */
   send(action: string, headers: ActionHeaders = [], opts: SendOptions = {}): Promise<AmiMessage> {
     return this.request(action, headers, opts, false, false).then((r) => r.response);
   }
