@@ -40,6 +40,15 @@ async function serverThread(): Promise<void> {
     recvBufferBytes: 1 << 22,
   });
   port.postMessage({ port: server.address().port });
+  // Between 'mark' and 'measure': the server thread's busy time per request (event-loop utilisation),
+  // a figure that depends less on what else the machine runs than wall-clock rates do.
+  await once(port, 'message');
+  const elu0 = performance.eventLoopUtilization();
+  const requests0 = server.stats.requests;
+  await once(port, 'message');
+  const elu = performance.eventLoopUtilization(elu0);
+  const busyUsPerRequest = (elu.active * 1000) / (server.stats.requests - requests0);
+  port.postMessage({ busyUsPerRequest });
   await once(port, 'message');
   port.postMessage({ stats: server.stats });
   await server.close();
@@ -108,7 +117,10 @@ export async function run(): Promise<void> {
     worker.postMessage({ replyPort: client.port });
     const [{ port }] = (await once(worker, 'message')) as [{ port: number }];
     await fullSpeed(client, port, 5_000); // warm-up
+    worker.postMessage('mark');
     const full = await fullSpeed(client, port, FULL_SPEED_REQUESTS);
+    worker.postMessage('measure');
+    const [{ busyUsPerRequest }] = (await once(worker, 'message')) as [{ busyUsPerRequest: number }];
     const paced = await pacedLatency(client, port);
     worker.postMessage('stop');
     const [{ stats }] = (await once(worker, 'message')) as [{ stats: Record<string, number> }];
@@ -116,7 +128,7 @@ export async function run(): Promise<void> {
     console.log(
       `heartbeat at ${RATE}/s for ${RATE_SECONDS}s: p50 ${paced.p50.toFixed(3)} ms, p99 ${paced.p99.toFixed(3)} ms (target < 2), max ${paced.max.toFixed(3)} ms, ${paced.samples} samples, lost ${paced.lost}`,
     );
-    console.log(`server counters: ${JSON.stringify(stats)}`);
+    console.log(`server thread busy ${busyUsPerRequest.toFixed(1)} µs per request (≈ ${Math.round(1e6 / busyUsPerRequest)} replies/s on one free core); counters ${JSON.stringify(stats)}`);
   } finally {
     await worker.terminate();
     await client.close();
