@@ -1,25 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { eventName, getHeader, getHeaders, type AmiMessage } from '../src/shared/ami/message.js';
 import { parseAll } from '../src/shared/ami/parser.js';
 import { readCapture } from './ami-captures.js';
-import { RawPeer } from './simulator-peer.js';
+import { simulatorHarness, type RawPeer } from './simulator-peer.js';
 
-let sim: Simulator;
-const peers: RawPeer[] = [];
-
-async function loggedIn(opts: SimulatorOptions = {}, events = 'on'): Promise<RawPeer> {
-  sim = await startSimulator({ port: 0, timeScale: 0.01, authFailDelayMs: 5, ...opts });
-  const p = await RawPeer.connect(sim.port);
-  peers.push(p);
-  await p.login('amiq', 'amiq', events);
-  return p;
-}
-
-afterEach(async () => {
-  for (const p of peers.splice(0)) p.close();
-  await sim?.close();
-});
+const h = simulatorHarness();
+const { loggedIn } = h;
 
 const chanIs = (suffix: string) => (m: AmiMessage) => (getHeader(m, 'Channel') ?? '').endsWith(suffix);
 
@@ -41,7 +27,7 @@ describe('simulator: Redirect and Hangup', () => {
     p.cursor = p.messages.indexOf(r1);
     const ne = await p.event('Newexten', (m) => chanIs(';1')(m) && getHeader(m, 'Application') === 'Wait');
     expect([getHeader(ne, 'Context'), getHeader(ne, 'Exten'), getHeader(ne, 'AppData')]).toEqual(['amq-park', '700', '600']);
-    expect(sim.channels().find((c) => c.name === one)).toMatchObject({ context: 'amq-park', exten: '700', state: 'Up' });
+    expect(h.sim.channels().find((c) => c.name === one)).toMatchObject({ context: 'amq-park', exten: '700', state: 'Up' });
     p.send('Redirect', { Channel: 'Local/does-not-exist;1', Context: 'amq-park', Exten: '700', Priority: '1', ActionID: 'r3' });
     expect(getHeader(await p.response('r3'), 'Message')).toBe('Channel does not exist: Local/does-not-exist;1');
     p.send('Redirect', { Channel: one, Exten: '700', Priority: '1', ActionID: 'r4' });
@@ -92,20 +78,20 @@ describe('simulator: Redirect and Hangup', () => {
       ['EventList', 'Complete'],
       ['ListItems', '2'],
     ]);
-    await p.waitFor(() => sim.channels().length === 2);
-    expect(sim.channels().map((c) => c.name)).toEqual([expect.stringMatching(/^Local\/300@default-.*;1$/), expect.stringMatching(/;2$/)]);
+    await p.waitFor(() => h.sim.channels().length === 2);
+    expect(h.sim.channels().map((c) => c.name)).toEqual([expect.stringMatching(/^Local\/300@default-.*;1$/), expect.stringMatching(/;2$/)]);
   });
 
   it('the test API hangs a channel up and reports call-ended', async () => {
     const p = await loggedIn();
     const one = await liveCall(p, 'x');
     const ended: number[] = [];
-    sim.on('call-ended', (c) => ended.push(c.cause));
-    expect(sim.hangup(one, 17)).toBe(true);
-    expect(sim.hangup('Local/none;1')).toBe(false);
+    h.sim.on('call-ended', (c) => ended.push(c.cause));
+    expect(h.sim.hangup(one, 17)).toBe(true);
+    expect(h.sim.hangup('Local/none;1')).toBe(false);
     expect(getHeader(await p.event('Hangup', chanIs(';1')), 'Cause')).toBe('17');
     expect(ended).toEqual([17, 17]);
-    expect(sim.channels()).toEqual([]);
+    expect(h.sim.channels()).toEqual([]);
   });
 });
 
@@ -149,7 +135,7 @@ describe('simulator: channel listings', () => {
     const one = await (async () => {
       p.send('Originate', { Channel: 'Local/600@default', Exten: '600', Context: 'default', Priority: '1', CallerID: '<M1>', ActionID: 's' });
       await p.response('s');
-      return sim.channels()[0]!;
+      return h.sim.channels()[0]!;
     })();
     p.send('Command', { Command: 'core show channels concise', ActionID: 'cmd1' });
     const res = await p.response('cmd1');
@@ -191,8 +177,27 @@ describe('simulator: channel listings', () => {
     expect(lines).toHaveLength(2);
     const f = lines[0]!.split('!');
     expect(f).toHaveLength(14);
-    expect([f[4], f[12], f[13]]).toEqual(['Up', '(None)', sim.channels()[0]!.uniqueid]);
+    expect([f[4], f[12], f[13]]).toEqual(['Up', '(None)', h.sim.channels()[0]!.uniqueid]);
     p.send('Command', { Command: 'core show nosuchthing', ActionID: 'bad' });
     expect((await p.response('bad')).body).toBe("No such command 'core show nosuchthing' (type 'core show help core show nosuchthing' for other possible commands)\n");
+  });
+
+  it('Status lists live channels (13+ layout, ActionID last); Setvar/Getvar reach channel variables', async () => {
+    const p = await loggedIn();
+    const one = await liveCall(p, 'o');
+    p.send('Status', { Channel: one, Variables: 'AMIQ_ID', ActionID: 's' });
+    expect(getHeader(await p.response('s'), 'EventList')).toBe('start');
+    const item = await p.event('Status');
+    expect([getHeader(item, 'Privilege'), getHeader(item, 'Channel'), getHeader(item, 'Variable')]).toEqual(['Call', one, 'AMIQ_ID=']);
+    expect(item.headers.at(-1)).toEqual(['ActionID', 's']);
+    const done = await p.event('StatusComplete');
+    expect([getHeader(done, 'ListItems'), getHeader(done, 'Items')]).toEqual(['1', '1']);
+    p.send('Status', { Channel: 'SIP/none-1', ActionID: 'x' });
+    expect(getHeader(await p.response('x'), 'Message')).toBe('No such channel');
+    p.send('Setvar', { Channel: one, Variable: 'AMIQ_ID', Value: '7', ActionID: 'sv' });
+    expect(getHeader(await p.response('sv'), 'Message')).toBe('Variable Set');
+    expect(getHeader(await p.event('VarSet', (m) => getHeader(m, 'Value') === '7'), 'ChanVariable')).toBe('AMIQ_ID=7');
+    p.send('Getvar', { Channel: one, Variable: 'AMIQ_ID', ActionID: 'gv' });
+    expect(getHeader(await p.response('gv'), 'Value')).toBe('7');
   });
 });

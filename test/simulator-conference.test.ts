@@ -1,23 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { eventName, getHeader, getHeaders, type AmiMessage } from '../src/shared/ami/message.js';
-import { RawPeer } from './simulator-peer.js';
+import { simulatorHarness, type RawPeer } from './simulator-peer.js';
 
-let sim: Simulator;
-const peers: RawPeer[] = [];
-
-async function loggedIn(opts: SimulatorOptions = {}): Promise<RawPeer> {
-  sim = await startSimulator({ port: 0, timeScale: 0.01, authFailDelayMs: 5, ...opts });
-  const p = await RawPeer.connect(sim.port);
-  peers.push(p);
-  await p.login();
-  return p;
-}
-
-afterEach(async () => {
-  for (const p of peers.splice(0)) p.close();
-  await sim?.close();
-});
+const h = simulatorHarness();
+const { loggedIn } = h;
 
 const id = (m: AmiMessage) => getHeader(m, 'ActionID');
 const names = (msgs: AmiMessage[]) => msgs.filter((m) => m.kind === 'event').map((m) => eventName(m));
@@ -83,9 +69,9 @@ describe('simulator: ConfBridge (exten 200, room 4000)', () => {
     expect(getHeader(join, 'BridgeName')).toBe('4000');
     expect(getHeader(join, 'BridgeNumChannels')).toBe('2');
     expect([getHeader(join, 'Admin'), getHeader(join, 'Muted')]).toEqual(['No', 'No']);
-    expect(sim.channels().find((c) => c.name === a)).toMatchObject({ conference: { kind: 'confbridge', room: '4000' }, bridgeId: getHeader(join, 'BridgeUniqueid') });
+    expect(h.sim.channels().find((c) => c.name === a)).toMatchObject({ conference: { kind: 'confbridge', room: '4000' }, bridgeId: getHeader(join, 'BridgeUniqueid') });
 
-    expect(sim.hangup(a.replace(/;2$/, ';1'))).toBe(true);
+    expect(h.sim.hangup(a.replace(/;2$/, ';1'))).toBe(true);
     await p.event('BridgeDestroy');
     const tail = names(p.messages.slice(p.messages.findIndex((m) => eventName(m) === 'SoftHangupRequest')));
     expect(tail.filter((n) => /^(Bridge|Confbridge)/.test(n!))).toEqual(['ConfbridgeLeave', 'BridgeLeave', 'ConfbridgeEnd', 'BridgeDestroy']);
@@ -95,13 +81,13 @@ describe('simulator: ConfBridge (exten 200, room 4000)', () => {
 
   it('adds members directly for the cleaner tests', async () => {
     const p = await loggedIn();
-    const m = sim.addConferenceMember({ kind: 'confbridge', room: '4100', callerIdNum: '555' });
+    const m = h.sim.addConferenceMember({ kind: 'confbridge', room: '4100', callerIdNum: '555' });
     expect(m).toMatchObject({ state: 'Up', conference: { kind: 'confbridge', room: '4100' }, callerIdNum: '555' });
     expect(getHeader(await p.event('ConfbridgeJoin'), 'Channel')).toBe(m.name);
     p.send('ConfbridgeKick', { Conference: '4100', Channel: 'all', ActionID: 'k' });
     expect(getHeader(await p.response('k'), 'Message')).toBe('All participants kicked');
     await p.event('Hangup', (e) => getHeader(e, 'Channel') === m.name);
-    expect(sim.channels()).toEqual([]);
+    expect(h.sim.channels()).toEqual([]);
   });
 });
 
@@ -111,7 +97,7 @@ describe('simulator: MeetMe (exten 201, room 5000)', () => {
     const a = await joinVia(p, '201', 'm0', 'MeetmeJoin');
     const join = await p.event('MeetmeJoin');
     expect([getHeader(join, 'Meetme'), getHeader(join, 'User')]).toEqual(['5000', '1']);
-    const b = sim.addMeetmeMember('5000');
+    const b = h.sim.addMeetmeMember('5000');
 
     p.send('MeetmeListRooms', { ActionID: 'r' });
     const room = await p.event('MeetmeListRooms');
@@ -144,7 +130,7 @@ describe('simulator: MeetMe (exten 201, room 5000)', () => {
     expect([getHeader(leave, 'Channel'), getHeader(leave, 'User')]).toEqual([a, '1']);
     expect(getHeader(leave, 'Duration')).toMatch(/^\d+$/);
     await p.event('Hangup', (m) => getHeader(m, 'Channel') === a);
-    expect(sim.channels().map((c) => c.name)).toEqual([b.name]);
+    expect(h.sim.channels().map((c) => c.name)).toEqual([b.name]);
 
     p.send('Command', { Command: 'meetme kick 5000 all', ActionID: 'k2' });
     await p.event('MeetmeEnd');

@@ -1,30 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../src/simulator/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { eventName, getHeader } from '../src/shared/ami/message.js';
-import { RawPeer } from './simulator-peer.js';
+import { simulatorHarness, type RawPeer } from './simulator-peer.js';
 
-let sim: Simulator;
-const peers: RawPeer[] = [];
+const h = simulatorHarness();
 
 beforeEach(async () => {
-  sim = await startSimulator({ port: 0, timeScale: 0.01, authFailDelayMs: 5 });
-});
-
-afterEach(async () => {
-  for (const p of peers.splice(0)) p.close();
-  await sim.close();
+  await h.start();
 });
 
 async function loggedIn(): Promise<RawPeer> {
-  const p = await RawPeer.connect(sim.port);
-  peers.push(p);
+  const p = await h.peer();
   await p.login();
   return p;
 }
 
 /** A marker sent past every fault gate: whatever the server wrote before it has arrived once it has. */
 async function marker(p: RawPeer, n: number): Promise<void> {
-  sim.faults.sendGarbage(`Event: Marker${n}\r\n\r\n`);
+  h.sim.faults.sendGarbage(`Event: Marker${n}\r\n\r\n`);
   await p.event(`Marker${n}`);
 }
 
@@ -33,28 +25,28 @@ const responded = (p: RawPeer, actionId: string) => p.messages.some((m) => m.kin
 describe('simulator: test API', () => {
   it('logs actions with name, ActionID and connection; counts them; waits for them', async () => {
     const seen: string[] = [];
-    sim.on('action', (a) => seen.push(a.action));
+    h.sim.on('action', (a) => seen.push(a.action));
     const a = await loggedIn();
     const b = await loggedIn();
-    expect(sim.connectionCount()).toBe(2);
+    expect(h.sim.connectionCount()).toBe(2);
     b.send('Ping', { ActionID: 'x' });
-    const rec = await sim.waitForAction((r) => r.actionId === 'x');
-    expect(rec).toMatchObject({ action: 'Ping', actionId: 'x', connection: sim.actions[1]!.connection });
-    expect(rec.connection).not.toBe(sim.actions[0]!.connection);
-    expect(sim.actionCount()).toBe(3);
-    expect(sim.actionCount('login')).toBe(2);
+    const rec = await h.sim.waitForAction((r) => r.actionId === 'x');
+    expect(rec).toMatchObject({ action: 'Ping', actionId: 'x', connection: h.sim.actions[1]!.connection });
+    expect(rec.connection).not.toBe(h.sim.actions[0]!.connection);
+    expect(h.sim.actionCount()).toBe(3);
+    expect(h.sim.actionCount('login')).toBe(2);
     expect(seen).toEqual(['Login', 'Login', 'Ping']);
-    await expect(sim.waitForAction((r) => r.action === 'Never', 20)).rejects.toThrow(/no matching action/);
+    await expect(h.sim.waitForAction((r) => r.action === 'Never', 20)).rejects.toThrow(/no matching action/);
     a.close();
-    await new Promise<void>((resolve) => sim.on('disconnect', () => resolve()));
-    expect(sim.connectionCount()).toBe(1);
+    await new Promise<void>((resolve) => h.sim.on('disconnect', () => resolve()));
+    expect(h.sim.connectionCount()).toBe(1);
   });
 });
 
 describe('simulator: faults', () => {
   it('dropAfterActions closes the connection on the n-th action without answering it', async () => {
     const p = await loggedIn();
-    sim.faults.dropAfterActions(2);
+    h.sim.faults.dropAfterActions(2);
     p.send('Ping', { ActionID: 'p1' });
     await p.response('p1');
     p.send('Ping', { ActionID: 'p2' });
@@ -67,7 +59,7 @@ describe('simulator: faults', () => {
 
   it('dropAfterActions can count one action name only', async () => {
     const p = await loggedIn();
-    sim.faults.dropAfterActions(1, { action: 'Originate' });
+    h.sim.faults.dropAfterActions(1, { action: 'Originate' });
     p.send('Ping', { ActionID: 'p1' });
     await p.response('p1');
     p.send('Originate', { Channel: 'Local/600@default', Exten: '600', Context: 'default', Priority: '1', Async: 'true', ActionID: 'o' });
@@ -77,24 +69,24 @@ describe('simulator: faults', () => {
 
   it('delayResponses holds answers back until the delay has passed', async () => {
     const p = await loggedIn();
-    sim.faults.delayResponses(300);
+    h.sim.faults.delayResponses(300);
     p.send('Ping', { ActionID: 'slow' });
-    await sim.waitForAction((a) => a.actionId === 'slow');
+    await h.sim.waitForAction((a) => a.actionId === 'slow');
     await marker(p, 1);
     expect(responded(p, 'slow')).toBe(false);
     await p.response('slow');
-    sim.faults.delayResponses(null);
+    h.sim.faults.delayResponses(null);
   });
 
   it('dropResponses never answers matching actions, which still take effect', async () => {
     const p = await loggedIn();
-    sim.faults.dropResponses((a) => a.action === 'Originate');
+    h.sim.faults.dropResponses((a) => a.action === 'Originate');
     p.send('Originate', { Channel: 'Local/600@default', Exten: '600', Context: 'default', Priority: '1', Async: 'true', ActionID: 'o' });
     p.send('Ping', { ActionID: 'p' });
     await p.response('p');
     expect(responded(p, 'o')).toBe(false);
     expect(getHeader(await p.event('OriginateResponse'), 'ActionID')).toBe('o');
-    sim.faults.dropResponses(null);
+    h.sim.faults.dropResponses(null);
     p.send('Ping', { ActionID: 'p2' });
     await p.response('p2');
   });
@@ -102,9 +94,9 @@ describe('simulator: faults', () => {
   it('sendGarbage and sendOversized reach every connection', async () => {
     const a = await loggedIn();
     const b = await loggedIn();
-    sim.faults.sendGarbage('this is not AMI\r\n\r\n');
+    h.sim.faults.sendGarbage('this is not AMI\r\n\r\n');
     for (const p of [a, b]) expect((await p.waitFor((m) => m.kind === 'other')).headers).toEqual([['this is not AMI', '']]);
-    sim.faults.sendOversized(200_000);
+    h.sim.faults.sendOversized(200_000);
     const big = await a.event('Oversized');
     expect(big.headers.reduce((n, [k, v]) => n + k.length + v.length + 4, 0)).toBeGreaterThanOrEqual(200_000);
   });
@@ -112,16 +104,16 @@ describe('simulator: faults', () => {
   it('silence keeps the connection but answers nothing and sends no events', async () => {
     const p = await loggedIn();
     const other = await loggedIn();
-    sim.faults.silence(true);
+    h.sim.faults.silence(true);
     p.send('Ping', { ActionID: 'lost' });
-    await sim.waitForAction((a) => a.actionId === 'lost');
+    await h.sim.waitForAction((a) => a.actionId === 'lost');
     other.send('Originate', { Channel: 'Local/600@default', Exten: '600', Context: 'default', Priority: '1', Async: 'true', ActionID: 'o' });
-    await sim.waitForAction((a) => a.actionId === 'o');
+    await h.sim.waitForAction((a) => a.actionId === 'o');
     await marker(p, 1);
     expect(responded(p, 'lost')).toBe(false);
     expect(p.messages.some((m) => eventName(m) === 'Newchannel')).toBe(false);
     expect(p.closed).toBe(false);
-    sim.faults.silence(false);
+    h.sim.faults.silence(false);
     p.send('Ping', { ActionID: 'back' });
     await p.response('back');
     expect(responded(p, 'lost')).toBe(false);
@@ -129,13 +121,13 @@ describe('simulator: faults', () => {
 
   it('stopReading stops reading and answering until turned off', async () => {
     const p = await loggedIn();
-    sim.faults.stopReading(true);
+    h.sim.faults.stopReading(true);
     p.send('Ping', { ActionID: 'held' });
     // Nothing can be awaited for "not read"; a short bounded pause shows the action was not taken.
     await new Promise((r) => setTimeout(r, 50));
-    expect(sim.actionCount('Ping')).toBe(0);
-    sim.faults.stopReading(false);
+    expect(h.sim.actionCount('Ping')).toBe(0);
+    h.sim.faults.stopReading(false);
     await p.response('held');
-    expect(sim.actionCount('Ping')).toBe(1);
+    expect(h.sim.actionCount('Ping')).toBe(1);
   });
 });

@@ -1,23 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type ProfileName, type Simulator } from '../src/simulator/index.js';
+import { describe, expect, it } from 'vitest';
+import type { ProfileName } from '../src/simulator/index.js';
 import { eventName, getHeader, type AmiMessage } from '../src/shared/ami/message.js';
-import { RawPeer } from './simulator-peer.js';
+import { simulatorHarness, type RawPeer } from './simulator-peer.js';
 
-let sim: Simulator;
-const peers: RawPeer[] = [];
-
-async function loggedIn(profile: ProfileName): Promise<RawPeer> {
-  sim = await startSimulator({ port: 0, timeScale: 0.01, authFailDelayMs: 5, profile });
-  const p = await RawPeer.connect(sim.port);
-  peers.push(p);
-  await p.login();
-  return p;
-}
-
-afterEach(async () => {
-  for (const p of peers.splice(0)) p.close();
-  await sim?.close();
-});
+const h = simulatorHarness();
+const loggedIn = (profile: ProfileName) => h.loggedIn({ profile });
 
 const keys = (m: AmiMessage) => m.headers.map(([k]) => k);
 const chanIs = (suffix: string) => (m: AmiMessage) => (getHeader(m, 'Channel') ?? '').endsWith(suffix);
@@ -68,7 +55,7 @@ describe('simulator: asterisk-11 profile', () => {
 
   it('raises the 10/11 ConfBridge and MeetMe events', async () => {
     const p = await loggedIn('asterisk-11');
-    const c = sim.addConferenceMember({ kind: 'confbridge', room: '4000', callerIdNum: '555', callerIdName: 'Bob' });
+    const c = h.sim.addConferenceMember({ kind: 'confbridge', room: '4000', callerIdNum: '555', callerIdName: 'Bob' });
     expect((await p.event('ConfbridgeJoin')).headers).toEqual([
       ['Event', 'ConfbridgeJoin'],
       ['Privilege', 'call,all'],
@@ -78,7 +65,7 @@ describe('simulator: asterisk-11 profile', () => {
       ['CallerIDnum', '555'],
       ['CallerIDname', 'Bob'],
     ]);
-    const m = sim.addMeetmeMember('5000');
+    const m = h.sim.addMeetmeMember('5000');
     const join = await p.event('MeetmeJoin');
     expect(keys(join).slice(0, 6)).toEqual(['Event', 'Privilege', 'Channel', 'Uniqueid', 'Meetme', 'Usernum']);
     expect(getHeader(join, 'Channel')).toBe(m.name);

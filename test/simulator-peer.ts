@@ -1,4 +1,6 @@
 import { connect, type Socket } from 'node:net';
+import { afterEach } from 'vitest';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/index.js';
 import { AmiParser } from '../src/shared/ami/parser.js';
 import { getHeader, eventName, type AmiMessage } from '../src/shared/ami/message.js';
 import { serializeAction, type ActionHeaders } from '../src/shared/ami/serializer.js';
@@ -90,4 +92,39 @@ export class RawPeer {
   }
 }
 
-export const h = getHeader;
+
+/**
+ * Per-file simulator harness: `start` a fast simulator (timeScale 0.01, short auth delay), open
+ * `peer`s or a `loggedIn` one; everything is closed after each test.
+ */
+export function simulatorHarness() {
+  let sim: Simulator | undefined;
+  const peers: RawPeer[] = [];
+  afterEach(async () => {
+    for (const p of peers.splice(0)) p.close();
+    await sim?.close();
+    sim = undefined;
+  });
+  const h = {
+    get sim(): Simulator {
+      if (!sim) throw new Error('simulator not started');
+      return sim;
+    },
+    async start(opts: SimulatorOptions = {}): Promise<Simulator> {
+      sim = await startSimulator({ port: 0, timeScale: 0.01, authFailDelayMs: 5, ...opts });
+      return sim;
+    },
+    async peer(): Promise<RawPeer> {
+      const p = await RawPeer.connect(h.sim.port);
+      peers.push(p);
+      return p;
+    },
+    async loggedIn(opts: SimulatorOptions = {}, events = 'on'): Promise<RawPeer> {
+      await h.start(opts);
+      const p = await h.peer();
+      await p.login('amiq', 'amiq', events);
+      return p;
+    },
+  };
+  return h;
+}

@@ -1,29 +1,12 @@
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { eventName, getHeader, getHeaders, type AmiMessage } from '../src/shared/ami/message.js';
 import { parseAll } from '../src/shared/ami/parser.js';
 import { readCapture } from './ami-captures.js';
-import { RawPeer } from './simulator-peer.js';
+import { simulatorHarness } from './simulator-peer.js';
 
-let sim: Simulator;
-const peers: RawPeer[] = [];
-
-async function start(opts: SimulatorOptions = {}): Promise<Simulator> {
-  sim = await startSimulator({ port: 0, timeScale: 0.01, authFailDelayMs: 5, ...opts });
-  return sim;
-}
-
-async function peer(): Promise<RawPeer> {
-  const p = await RawPeer.connect(sim.port);
-  peers.push(p);
-  return p;
-}
-
-afterEach(async () => {
-  for (const p of peers.splice(0)) p.close();
-  await sim?.close();
-});
+const h = simulatorHarness();
+const { start, peer } = h;
 
 const names = (msgs: AmiMessage[]) => msgs.filter((m) => m.kind === 'event').map((m) => eventName(m));
 const chanIs = (suffix: string) => (m: AmiMessage) => (getHeader(m, 'Channel') ?? '').endsWith(suffix);
@@ -142,7 +125,7 @@ describe('simulator: login paths', () => {
     expect(names(system.messages)).toEqual(['FullyBooted']);
     off.send('Events', { EventMask: 'on', ActionID: 'ev' });
     expect(getHeader(await off.response('ev'), 'Events')).toBe('On');
-    sim.hangup(sim.channels()[0]!.name);
+    h.sim.hangup(h.sim.channels()[0]!.name);
     await off.event('Hangup');
   });
 });
@@ -227,7 +210,7 @@ describe('simulator: Originate', () => {
     expect([getHeader(resp, 'Response'), getHeader(resp, 'Reason'), getHeader(resp, 'Uniqueid')]).toEqual(['Failure', '3', '<unknown>']);
     const h1 = await p.event('Hangup', chanIs(';1'));
     expect([getHeader(h1, 'Cause'), getHeader(h1, 'Cause-txt')]).toEqual(['19', 'User alerting, no answer']);
-    expect(sim.channels()).toEqual([]);
+    expect(h.sim.channels()).toEqual([]);
   });
 
   it('answers exten 500 once it has rung 30 s when the Timeout is longer', async () => {
@@ -290,7 +273,7 @@ describe('simulator: Originate', () => {
     const chan = getHeader(resp, 'Channel')!;
     expect(getHeader(resp, 'ActionID')).toBe('amiq-42');
     expect(getHeader(resp, `ChanVariable(${chan})`)).toBe('AMIQ_ID=42');
-    expect(sim.channels().find((c) => c.name === chan)?.variables).toMatchObject({ AMIQ_ID: '42', X: '1', Y: '2' });
+    expect(h.sim.channels().find((c) => c.name === chan)?.variables).toMatchObject({ AMIQ_ID: '42', X: '1', Y: '2' });
   });
 
   it('hangs exten 100 up after 5 s (scaled) with cause 16, and forgets the call', async () => {
@@ -298,11 +281,11 @@ describe('simulator: Originate', () => {
     const p = await peer();
     await p.login();
     const ended: string[] = [];
-    sim.on('call-ended', (c) => ended.push(c.channel));
+    h.sim.on('call-ended', (c) => ended.push(c.channel));
     p.send('Originate', { Channel: 'Local/100@default', Exten: '300', Context: 'default', Priority: '1', Async: 'true', ActionID: 'o' });
-    const h = await p.event('Hangup', chanIs(';1'));
-    expect(getHeader(h, 'Cause')).toBe('16');
-    expect(sim.channels()).toEqual([]);
+    const hangup = await p.event('Hangup', chanIs(';1'));
+    expect(getHeader(hangup, 'Cause')).toBe('16');
+    expect(h.sim.channels()).toEqual([]);
     expect(ended).toHaveLength(2);
   });
 });

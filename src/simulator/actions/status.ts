@@ -81,26 +81,36 @@ function item11(ch: SimChannel): AmiHeader[] {
   ];
 }
 
-function getvar(ctx: ActionContext): void {
+/** Getvar/Setvar: the Variable header, and the channel when one is named (global otherwise). */
+function varTarget(ctx: ActionContext): { variable: string; ch: SimChannel | undefined } | null {
   const variable = ctx.get('Variable');
-  if (!variable) return ctx.error('No variable specified');
+  if (!variable) {
+    ctx.error('No variable specified');
+    return null;
+  }
   const name = ctx.get('Channel');
   const ch = name ? ctx.core.pbx.find(name) : undefined;
-  if (name && !ch) return ctx.error('No such channel');
+  if (name && !ch) {
+    ctx.error('No such channel');
+    return null;
+  }
+  return { variable, ch };
+}
+
+function getvar(ctx: ActionContext): void {
+  const t = varTarget(ctx);
+  if (!t) return;
   ctx.respond('Success', [
-    ['Variable', variable],
-    ['Value', ch?.vars.get(variable) ?? ''],
+    ['Variable', t.variable],
+    ['Value', t.ch?.vars.get(t.variable) ?? ''],
   ]);
 }
 
 function setvar(ctx: ActionContext): void {
-  const variable = ctx.get('Variable');
-  if (!variable) return ctx.error('No variable specified');
-  const name = ctx.get('Channel');
-  const ch = name ? ctx.core.pbx.find(name) : undefined;
-  if (name && !ch) return ctx.error('No such channel');
+  const t = varTarget(ctx);
+  if (!t) return;
   ctx.success('Variable Set');
-  if (ch) ctx.core.pbx.setVar(ch, variable, ctx.get('Value') ?? '');
+  if (t.ch) ctx.core.pbx.setVar(t.ch, t.variable, ctx.get('Value') ?? '');
 }
 
 function extensionState(ctx: ActionContext): void {
