@@ -37,10 +37,8 @@ export interface HeartbeatStats {
   sendErrors: number;
 }
 
-export type DropReason = 'source' | 'oversized';
-
 /**
- * Emits 'dropped' ({reason, from, bytes}) for each datagram not answered and 'replied'
+ * Emits 'dropped' ({reason: 'source' | 'oversized', from, bytes}) for each datagram not answered and 'replied'
  * ({to, frame}) once each reply has been handed to the kernel, so callers can await outcomes.
  */
 export interface HeartbeatServer extends EventEmitter {
