@@ -16,13 +16,12 @@ describe('state changes of claimed rows', () => {
   it('markSent: SENDING → SENT with sent_at and action_id, writing a generated callerid only where none was', async () => {
     const [a] = await claimed(1);
     const [b] = await claimed(1, 'Originate', 'CLIENT-1');
-    expect(await markSent(t.db, { id: a!, actionId: 'amiq-1-x', callerid: 'M1' }, '2026-01-01T00:00:00.000Z')).toBe(true);
-    expect(await markSent(t.db, { id: b!, actionId: 'amiq-2-x', callerid: 'M2' })).toBe(true);
+    expect(await markSent(t.db, [{ id: a!, actionId: 'amiq-1-x', callerid: 'M1' }, { id: b!, actionId: 'amiq-2-x', callerid: 'M2' }], '2026-01-01T00:00:00.000Z')).toEqual(new Set([a, b]));
     expect(await rowById(t.db, a!)).toMatchObject({ status: 'SENT', action_id: 'amiq-1-x', callerid: 'M1', sent_at: '2026-01-01T00:00:00.000Z' });
     expect(await rowById(t.db, b!)).toMatchObject({ status: 'SENT', callerid: 'CLIENT-1' });
-    expect(await markSent(t.db, { id: a!, actionId: 'again' })).toBe(false);
+    expect(await markSent(t.db, [{ id: a!, actionId: 'again' }])).toEqual(new Set());
     const fresh = await enqueue(t.db, { action: 'Ping' });
-    expect(await markSent(t.db, { id: fresh, actionId: 'no' })).toBe(false);
+    expect(await markSent(t.db, [{ id: fresh, actionId: 'no' }])).toEqual(new Set());
     expect((await rowById(t.db, fresh)).status).toBe('NEW');
   });
 
@@ -40,7 +39,7 @@ describe('state changes of claimed rows', () => {
 
   it('releaseRows: claimed or SENT-but-unwritten rows go back to NEW without sent_at/action_id', async () => {
     const [a, b] = await claimed(2);
-    await markSent(t.db, { id: b!, actionId: 'amiq-b' });
+    await markSent(t.db, [{ id: b!, actionId: 'amiq-b' }]);
     expect(await releaseRows(t.db, [a!, b!])).toBe(2);
     expect(await rowById(t.db, b!)).toMatchObject({ status: 'NEW', sent_at: null, action_id: null });
     expect((await rowById(t.db, a!)).status).toBe('NEW');
@@ -49,7 +48,7 @@ describe('state changes of claimed rows', () => {
 
   it('markLost: only SENT rows become LOST', async () => {
     const [a, b] = await claimed(2);
-    await markSent(t.db, { id: a!, actionId: 'amiq-a' });
+    await markSent(t.db, [{ id: a!, actionId: 'amiq-a' }]);
     expect(await markLost(t.db, [a!, b!], 'no response within 10000 ms')).toBe(1);
     expect(await rowById(t.db, a!)).toMatchObject({ status: 'LOST', message: 'no response within 10000 ms' });
     expect((await rowById(t.db, b!)).status).toBe('SENDING');

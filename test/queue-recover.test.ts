@@ -14,7 +14,7 @@ describe('recoverAfterCrash', () => {
     const otherServer = await enqueue(t.db, { action: 'Ping', server: 'b' });
     await claimRows(t.db, { server: 'default', limit: 2, ttlSeconds: 60 });
     await claimRows(t.db, { server: 'b', limit: 1, ttlSeconds: 60 });
-    await markSent(t.db, { id: sent, actionId: 'x' });
+    await markSent(t.db, [{ id: sent, actionId: 'x' }]);
     expect(await recoverAfterCrash(t.db, 'default')).toEqual({ requeued: 1, lost: 1 });
     expect((await rowById(t.db, sending)).status).toBe('NEW');
     const lost = await rowById(t.db, sent);

@@ -11,7 +11,7 @@ describe('recordResponses', () => {
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push(await enqueue(t.db, { action: 'Ping' }));
     await claimRows(t.db, { server: 'default', limit: 3, ttlSeconds: 60 });
-    for (const id of ids) await markSent(t.db, { id, actionId: `a${id}` });
+    await markSent(t.db, ids.map((id) => ({ id, actionId: `a${id}` })));
     await markLost(t.db, [ids[2]!], 'timeout');
     const n = await recordResponses(t.db, [
       { id: ids[0]!, response: 'Success', message: 'Originate successfully queued', at: '2026-01-01T00:00:00.001Z' },

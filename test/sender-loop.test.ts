@@ -41,7 +41,7 @@ describe('ActionSender with a stand-in client', () => {
     const crashedSending = await enqueue(t.db, { action: 'Ping' });
     const crashedSent = await enqueue(t.db, { action: 'Ping' });
     await claimRows(t.db, { server: 'default', limit: 2, ttlSeconds: 60 });
-    await markSent(t.db, { id: crashedSent, actionId: 'x' });
+    await markSent(t.db, [{ id: crashedSent, actionId: 'x' }]);
     client.autoReply = (a) =>
       a.action === 'Hangup' ? { kind: 'response', headers: [['Response', 'Error'], ['Message', 'No such channel']] } : { kind: 'response', headers: [['Response', 'Success'], ['Message', 'Originate successfully queued']] };
     const orig = await enqueue(t.db, { action: 'Originate', channel: 'Local/100@default', params: { Exten: '300', Context: 'default' } });

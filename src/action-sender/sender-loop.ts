@@ -13,7 +13,6 @@ import {
   markUnsentFailed,
   nextNotBefore,
   recoverAfterCrash,
-  releaseRows,
   type QueueDb,
 } from '../shared/queue/index.js';
 import { buildAction, type BuiltAction } from './build-action.js';
@@ -65,8 +64,6 @@ export class ActionSender {
   private readonly outcomes: OutcomeRecorder;
   /** Rows written and awaiting their response, by id. */
   private readonly inFlight = new Set<number>();
-  /** Claimed rows whose SENT mark failed: never written, to go back to NEW. */
-  private readonly toRelease = new Set<number>();
   private lastExpire = 0;
   private errorDelayMs = 50;
 
@@ -118,10 +115,6 @@ export class ActionSender {
 
   /** One pass: expire, claim what capacity allows, send; or sleep until there may be work. */
   private async turn(): Promise<void> {
-    if (this.toRelease.size > 0) {
-      await releaseRows(this.db, [...this.toRelease]);
-      this.toRelease.clear();
-    }
     if (!this.client.connected) return this.wakeup.wait(IDLE_WAIT_MS);
     const now = Date.now();
     const expireEvery = this.opts.expireEveryMs ?? 1000;
@@ -135,10 +128,10 @@ export class ActionSender {
     const tokens = this.bucket.available(now);
     if (tokens < 1) return this.wakeup.wait(this.bucket.msUntilNext(now));
     const limit = Math.min(free, tokens, this.opts.batchMax ?? 200);
-    const rows = await claimRows(this.db, { server: this.opts.server, limit, ttlSeconds: this.opts.ttlSeconds, now });
-    if (rows.length === 0) return this.wakeup.wait(await this.idleMs(now, expireEvery));
-    this.hooks.count('claimed', rows.length);
-    await this.dispatch(rows);
+    const batch = await this.claimAndMark(limit, now);
+    if (batch === null) return this.wakeup.wait(await this.idleMs(now, expireEvery));
+    this.bucket.take(batch.length);
+    for (const r of batch) this.write(r);
   }
 
   /** Sleep until the next not_before or the next expiry sweep, whichever is first. */
@@ -148,52 +141,52 @@ export class ActionSender {
     return Math.max(1, Math.min(expireEvery, Number.isNaN(untilNext) ? expireEvery : untilNext));
   }
 
-  private async dispatch(rows: QueueRow[]): Promise<void> {
-    const invalid: Array<{ id: number; message: string }> = [];
-    const failed: Array<{ id: number; message: string }> = [];
-    const ready: Ready[] = [];
-    for (const row of rows) {
-      const v = validateRow(row, this.opts.policy);
-      if (!v.ok) {
-        invalid.push({ id: row.id, message: v.message });
-        continue;
-      }
-      let channel = v.plan.channel;
-      if (v.plan.byCallerid !== null) {
-        const originate = await findOriginateByCallerid(this.db, this.opts.server, v.plan.byCallerid);
-        const r = resolveCallChannel(v.plan.byCallerid, originate);
-        if (!r.ok) {
-          failed.push({ id: row.id, message: r.message });
+  /**
+   * The claim and the SENT mark in one short transaction: one commit per batch, and if anything
+   * fails the rows simply stay NEW. Rows breaking a rule become INVALID, Redirect/Hangup of an
+   * ended call FAILED, in the same commit. Returns the rows to write, or null if none was due.
+   */
+  private async claimAndMark(limit: number, now: number): Promise<Ready[] | null> {
+    const result = await this.db.transaction().execute(async (trx) => {
+      const rows = await claimRows(trx, { server: this.opts.server, limit, ttlSeconds: this.opts.ttlSeconds, now });
+      if (rows.length === 0) return null;
+      const invalid: Array<{ id: number; message: string }> = [];
+      const failed: Array<{ id: number; message: string }> = [];
+      const ready: Ready[] = [];
+      for (const row of rows) {
+        const v = validateRow(row, this.opts.policy);
+        if (!v.ok) {
+          invalid.push({ id: row.id, message: v.message });
           continue;
         }
-        channel = r.channel;
-      }
-      const b = buildAction(row, v.plan, channel);
-      if (b.ok) ready.push({ row, built: b.built });
-      else invalid.push({ id: row.id, message: b.message });
-    }
-    let marked: Ready[];
-    try {
-      marked = await this.db.transaction().execute(async (trx) => {
-        for (const i of invalid) await markInvalid(trx, i.id, i.message);
-        for (const f of failed) await markUnsentFailed(trx, f.id, f.message);
-        const ok: Ready[] = [];
-        const sentAt = new Date().toISOString();
-        for (const r of ready) {
-          if (await markSent(trx, { id: r.row.id, actionId: r.built.actionId, callerid: r.built.generatedCallerid }, sentAt)) ok.push(r);
+        let channel = v.plan.channel;
+        if (v.plan.byCallerid !== null) {
+          const r = resolveCallChannel(v.plan.byCallerid, await findOriginateByCallerid(trx, this.opts.server, v.plan.byCallerid));
+          if (!r.ok) {
+            failed.push({ id: row.id, message: r.message });
+            continue;
+          }
+          channel = r.channel;
         }
-        return ok;
-      });
-    } catch (err) {
-      // Nothing was committed, so nothing may be written: the rows go back to NEW.
-      for (const row of rows) this.toRelease.add(row.id);
-      throw err;
-    }
-    if (invalid.length > 0) this.hooks.count('invalid', invalid.length);
-    if (failed.length > 0) this.hooks.count('failed_unsent', failed.length);
-    for (const i of invalid) this.logger.warn({ rowId: i.id, reason: i.message }, 'row INVALID, not sent');
-    this.bucket.take(marked.length);
-    for (const r of marked) this.write(r);
+        const b = buildAction(row, v.plan, channel);
+        if (b.ok) ready.push({ row, built: b.built });
+        else invalid.push({ id: row.id, message: b.message });
+      }
+      for (const i of invalid) await markInvalid(trx, i.id, i.message);
+      for (const f of failed) await markUnsentFailed(trx, f.id, f.message);
+      const sent = await markSent(
+        trx,
+        ready.map((r) => ({ id: r.row.id, actionId: r.built.actionId, callerid: r.built.generatedCallerid })),
+      );
+      return { claimed: rows.length, invalid, failed, ready: ready.filter((r) => sent.has(r.row.id)) };
+    });
+    if (result === null) return null;
+    this.hooks.count('claimed', result.claimed);
+    if (result.invalid.length > 0) this.hooks.count('invalid', result.invalid.length);
+    if (result.failed.length > 0) this.hooks.count('failed_unsent', result.failed.length);
+    for (const i of result.invalid) this.logger.warn({ rowId: i.id, reason: i.message }, 'row INVALID, not sent');
+    for (const f of result.failed) this.logger.warn({ rowId: f.id, reason: f.message }, 'row FAILED, not sent');
+    return result.ready;
   }
 
   private write({ row, built }: Ready): void {
@@ -220,16 +213,8 @@ export class ActionSender {
       this.logger.warn({ rows: this.inFlight.size }, 'stopping with responses outstanding: LOST');
       for (const id of [...this.inFlight]) this.settle(id, { kind: 'lost', id, message: 'sender stopped before the response arrived; not re-sent' });
     }
-    for (let attempt = 0; attempt < 20 && (this.outcomes.pending > 0 || this.toRelease.size > 0); attempt++) {
+    for (let attempt = 0; attempt < 20 && this.outcomes.pending > 0; attempt++) {
       await this.outcomes.flush();
-      if (this.toRelease.size > 0) {
-        try {
-          await releaseRows(this.db, [...this.toRelease]);
-          this.toRelease.clear();
-        } catch (err) {
-          this.hooks.setError(err);
-        }
-      }
       if (this.outcomes.pending > 0) await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { isoNow } from '../time.js';
+import { caseById, chunks } from './case-by-id.js';
 import type { QueueDb } from './types.js';
 
 export interface SentMark {
@@ -9,21 +11,34 @@ export interface SentMark {
 }
 
 /**
- * SENDING → SENT with sent_at and action_id, committed BEFORE the bytes are written: after a
- * crash a SENDING row is certainly unwritten (back to NEW) and a SENT row may have been written
- * (LOST, never re-sent). Returns false when the row was not SENDING (nothing may be sent then).
+ * SENDING → SENT with sent_at and action_id for a batch of rows, committed BEFORE the bytes are
+ * written: after a crash a SENDING row is certainly unwritten (back to NEW) and a SENT row may
+ * have been written (LOST, never re-sent). One statement per 250 rows. Returns the ids marked;
+ * a row missing from it was not SENDING and must not be sent.
  */
-export async function markSent(db: QueueDb, mark: SentMark, now: string = isoNow()): Promise<boolean> {
-  const res = await db
-    .updateTable('manager_queue')
-    .set((eb) => ({
-      status: 'SENT',
-      sent_at: now,
-      action_id: mark.actionId,
-      ...(mark.callerid ? { callerid: eb.fn.coalesce('callerid', eb.val(mark.callerid)) } : {}),
-    }))
-    .where('id', '=', mark.id)
-    .where('status', '=', 'SENDING')
-    .executeTakeFirst();
-  return res.numUpdatedRows > 0n;
+export async function markSent(db: QueueDb, marks: readonly SentMark[], now: string = isoNow()): Promise<Set<number>> {
+  const done = new Set<number>();
+  for (const batch of chunks(marks)) {
+    const withCallerid = batch.filter((m) => m.callerid);
+    const rows = await db
+      .updateTable('manager_queue')
+      .set({
+        status: 'SENT',
+        sent_at: now,
+        action_id: caseById(batch.map((m) => [m.id, m.actionId] as const)),
+        ...(withCallerid.length > 0
+          ? { callerid: sql<string>`COALESCE(${sql.ref('callerid')}, ${caseById(withCallerid.map((m) => [m.id, m.callerid!] as const))})` }
+          : {}),
+      })
+      .where(
+        'id',
+        'in',
+        batch.map((m) => m.id),
+      )
+      .where('status', '=', 'SENDING')
+      .returning('id')
+      .execute();
+    for (const r of rows) done.add(r.id);
+  }
+  return done;
 }
