@@ -40,7 +40,8 @@ async function load<T>(name: WorkerName, importer: () => Promise<T>): Promise<T>
 const LAUNCHERS: Record<WorkerName, Launcher> = {
   'action-sender': async ({ config, db, sqlite, ctx }) => {
     const { runActionSender } = await load('action-sender', () => import('../action-sender/index.js'));
-    const changes = sqlite.name === ':memory:' ? undefined : createChangeSignal(sqlite);
+    // The sender's insert-to-sent latency is bounded by this interval: look every 2 ms (one pragma read).
+    const changes = sqlite.name === ':memory:' ? undefined : createChangeSignal(sqlite, { intervalMs: 2 });
     try {
       await runActionSender({ config, db, logger: ctx.logger, signal: ctx.signal, ctx, changes });
     } finally {
