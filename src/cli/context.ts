@@ -28,7 +28,7 @@ export interface CliContext {
 export interface OpenContextOptions extends GlobalOptions {
   /** Apply pending migrations (default true: every command works on a fresh path). */
   migrate?: boolean;
-  /** Overrides config log.level (short commands log only warnings). */
+  /** Overrides LOG_LEVEL and config log.level (short commands log only warnings). */
   logLevel?: string;
   logDestination?: string | number;
   env?: NodeJS.ProcessEnv;
@@ -56,7 +56,8 @@ export function loadCliConfig(opts: GlobalOptions & { env?: NodeJS.ProcessEnv })
 /** Config, database (created and migrated) and logger for one command. */
 export async function openContext(opts: OpenContextOptions = {}): Promise<CliContext> {
   const config = loadCliConfig(opts);
-  const logger = createLogger({ name: 'amiq', level: opts.logLevel ?? config.log.level, destination: opts.logDestination });
+  const level = opts.logLevel ?? (process.env['LOG_LEVEL'] || config.log.level);
+  const logger = createLogger({ name: 'amiq', level, destination: opts.logDestination });
   const h = openDatabase(config.database.path);
   let migrated: string[] = [];
   try {

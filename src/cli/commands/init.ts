@@ -6,7 +6,7 @@ import { action, globalOptions, openContext } from '../context.js';
 
 /** `amiq init`: config file (if missing) + database + migrations; says what it did. */
 export async function init(opts: { config?: string; db?: string; server?: string; cwd?: string }, out: (line: string) => void): Promise<void> {
-  const file = resolve(opts.cwd ?? process.cwd(), opts.config ?? process.env['AMIQ_CONFIG'] ?? 'amiq.toml');
+  const file = resolve(opts.cwd ?? process.cwd(), opts.config ?? (process.env['AMIQ_CONFIG'] || 'amiq.toml'));
   if (existsSync(file)) {
     out(`config ${file}: exists, left as it is`);
   } else {

@@ -4,3 +4,5 @@ export { migrateToLatest, pendingMigrations, MigrationError } from './migrate.js
 export { openDatabase, applySqlitePragmas, type OpenDatabase } from './sqlite/open.js';
 export { immediateTransaction, immediateTransactionAsync } from './sqlite/immediate-transaction.js';
 export { createChangeSignal, ChangeSignal, type ChangeSignalOptions } from './sqlite/change-signal.js';
+export { countQueueByStatus, type QueueCount } from './stats/count-queue-by-status.js';
+export { oldestNewRow } from './stats/oldest-new-row.js';

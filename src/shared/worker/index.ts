@@ -9,3 +9,4 @@ export { beatWorker } from './beat-worker.js';
 export { markWorkerStopped } from './mark-worker-stopped.js';
 export type { WorkerIdentity } from './identity.js';
 export { reserveWorker, type Reservation } from './reserve-worker.js';
+export { setReservationPid } from './set-reservation-pid.js';

@@ -99,7 +99,7 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
   const id: WorkerIdentity = { server: opts.server, name: opts.name, pid: process.pid, host: hostname(), started_at: isoNow() };
   const replaced = await registerWorker(db, id, { nowMs: Date.now(), beatSeconds: opts.beatSeconds, pidAlive: opts.pidAlive, reservation: opts.reservation });
   const log = logger.child({ worker: opts.name, server: opts.server });
-  log.info({ pid: id.pid, host: id.host, replaced: replaced && { pid: replaced.pid, host: replaced.host, state: replaced.state } }, 'worker registered');
+  log.info({ replaced: replaced && { pid: replaced.pid, host: replaced.host, state: replaced.state } }, 'worker registered');
 
   const controller = new AbortController();
   const counters: Record<string, number> = {};

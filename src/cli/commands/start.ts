@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+import type { WorkerName } from '../../shared/config/index.js';
+import type { Logger } from '../../shared/log.js';
+import { WorkerAlreadyRunningError } from '../../shared/worker/index.js';
+import type { Simulator } from '../../simulator/index.js';
+import { action, globalOptions, openContext, type CliContext } from '../context.js';
+import { superviseWorker } from './run.js';
+
+/** What the optional demo (src/cli/demo.ts `runDemo(ctx)`) receives under `amiq start --simulate`. */
+export interface StartContext extends CliContext {
+  simulator?: Simulator;
+  /** Aborted on Ctrl-C/SIGTERM. */
+  signal: AbortSignal;
+  out(line: string): void;
+}
+
+type DemoModule = { runDemo?: (ctx: StartContext) => Promise<void> };
+
+/** The demo is someone else's optional module: absent, it is simply not run. */
+async function loadDemo(logger: Logger): Promise<DemoModule['runDemo']> {
+  const spec = '../demo.js'; // computed, so the build does not require the file
+  try {
+    return ((await import(spec)) as DemoModule).runDemo;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') logger.error({ err }, 'demo failed to load');
+    return undefined;
+  }
+}
+
+async function start(c: CliContext, simulate: boolean, out: (line: string) => void): Promise<number> {
+  const stop = new AbortController();
+  const onSignal = () => stop.abort('signal');
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let simulator: Simulator | undefined;
+  try {
+    if (simulate) {
+      const { startSimulator } = await import('../../simulator/index.js');
+      simulator = await startSimulator({ port: 0, logger: c.logger.child({ component: 'simulator' }) });
+      // The simulator's read-write user (SPEC §11).
+      c.config.ami = { ...c.config.ami, host: simulator.host, port: simulator.port, username: 'amiq', secret: 'amiq' };
+      out(`simulated PBX (${simulator.profile}) on ${simulator.host}:${simulator.port}`);
+    }
+    const names = c.config.workers.enabled as WorkerName[];
+    out(`database ${c.dbPath}; server "${c.config.server.name}"; workers: ${names.join(', ') || '(none enabled)'}; Ctrl-C stops`);
+    let failed = 0;
+    const runs = names.map((name) =>
+      superviseWorker(name, c, { signal: stop.signal }).then(
+        () => out(`${name}: stopped`),
+        (err: unknown) => {
+          failed++;
+          const refused = err instanceof WorkerAlreadyRunningError;
+          out(`${name}: ${refused ? 'refused' : 'failed'}: ${(err as Error).message}`);
+        },
+      ),
+    );
+    const runDemo = simulate ? await loadDemo(c.logger) : undefined;
+    const demo = runDemo?.({ ...c, simulator, signal: stop.signal, out }).catch((err: unknown) => {
+      c.logger.error({ err }, 'demo failed');
+      out(`demo failed: ${(err as Error).message}`);
+    });
+    await Promise.all(runs);
+    stop.abort('workers ended');
+    await demo;
+    return failed > 0 ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await simulator?.close();
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('start')
+    .description('every enabled worker in one foreground process')
+    .option('--simulate', 'also run a simulated PBX and point the workers at it')
+    .action(
+      action('start', async (flags: { simulate?: boolean }, cmd: Command) => {
+        const c = await openContext(globalOptions(cmd));
+        const out = (line: string) => process.stdout.write(`amiq: ${line}\n`);
+        try {
+          return await start(c, flags.simulate ?? false, out);
+        } finally {
+          await c.close();
+        }
+      }),
+    );
+}

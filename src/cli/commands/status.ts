@@ -1,0 +1,132 @@
+import type { Command } from 'commander';
+import type { Kysely } from 'kysely';
+import type { AmiqConfig } from '../../shared/config/index.js';
+import { countQueueByStatus, oldestNewRow, type Database } from '../../shared/db/index.js';
+import { isAlive, listWorkers } from '../../shared/worker/index.js';
+import { action, globalOptions, openContext } from '../context.js';
+
+export interface WorkerStatus {
+  server: string;
+  name: string;
+  /** In workers.enabled and serving the configured server. */
+  enabled: boolean;
+  alive: boolean;
+  /** 'never started' when an enabled worker has no row. */
+  state: string;
+  pid: number | null;
+  host: string | null;
+  started_at: string | null;
+  uptime_seconds: number | null;
+  beat_age_seconds: number | null;
+  ami_state: string | null;
+  counters: Record<string, number>;
+  last_error: string | null;
+  last_error_at: string | null;
+}
+
+export interface StatusReport {
+  server: string;
+  database: string;
+  workers: WorkerStatus[];
+  /** server → status → rows */
+  queue: Record<string, Record<string, number>>;
+  oldest_new: { id: number; created_at: string; age_seconds: number } | null;
+}
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+function parseCounters(text: string): Record<string, number> {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, number>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export async function collectStatus(db: Kysely<Database>, config: AmiqConfig, dbPath: string, nowMs = Date.now()): Promise<StatusReport> {
+  const beat = config.workers.beat_seconds;
+  const rows = await listWorkers(db);
+  const workers: WorkerStatus[] = rows.map((r) => {
+    const alive = isAlive(r, nowMs, beat);
+    return {
+      server: r.server,
+      name: r.name,
+      enabled: r.server === config.server.name && (config.workers.enabled as string[]).includes(r.name),
+      alive,
+      state: alive ? r.state : r.state === 'stopped' || r.state === 'crashed' ? r.state : `${r.state} (no beat: dead)`,
+      pid: r.pid,
+      host: r.host,
+      started_at: r.started_at,
+      uptime_seconds: alive ? seconds(nowMs - Date.parse(r.started_at)) : null,
+      beat_age_seconds: seconds(nowMs - Date.parse(r.beat_at)),
+      ami_state: r.ami_state,
+      counters: parseCounters(r.counters),
+      last_error: r.last_error,
+      last_error_at: r.last_error_at,
+    };
+  });
+  for (const name of config.workers.enabled) {
+    if (rows.some((r) => r.server === config.server.name && r.name === name)) continue;
+    workers.push({
+      server: config.server.name, name, enabled: true, alive: false, state: 'never started', pid: null, host: null, started_at: null,
+      uptime_seconds: null, beat_age_seconds: null, ami_state: null, counters: {}, last_error: null, last_error_at: null,
+    });
+  }
+  const queue: StatusReport['queue'] = {};
+  for (const q of await countQueueByStatus(db)) (queue[q.server] ??= {})[q.status] = Number(q.count);
+  const oldest = await oldestNewRow(db);
+  return {
+    server: config.server.name,
+    database: dbPath,
+    workers,
+    queue,
+    oldest_new: oldest ? { id: oldest.id, created_at: oldest.created_at, age_seconds: seconds(nowMs - Date.parse(oldest.created_at)) } : null,
+  };
+}
+
+function duration(s: number): string {
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.floor(s / 60)}m`;
+  return s < 172800 ? `${Math.floor(s / 3600)}h` : `${Math.floor(s / 86400)}d`;
+}
+
+export function formatStatus(r: StatusReport): string {
+  const lines = [`database ${r.database}; this host serves server "${r.server}"`, '', 'workers:'];
+  for (const w of r.workers) {
+    const who = `${w.server === r.server ? '' : `${w.server}/`}${w.name}`;
+    const where = w.pid === null ? '' : ` pid ${w.pid} on ${w.host}`;
+    const up = w.uptime_seconds === null ? '' : `, up ${duration(w.uptime_seconds)}`;
+    const beat = w.beat_age_seconds === null || w.alive ? '' : `, last beat ${duration(w.beat_age_seconds)} ago`;
+    const ami = w.ami_state === null || !w.alive ? '' : `, AMI ${w.ami_state}`;
+    const err = w.last_error === null ? '' : `, last error: ${w.last_error}`;
+    lines.push(`  ${w.alive ? 'ALIVE' : 'DOWN '} ${who}: ${w.state}${where}${up}${beat}${ami}${err}`);
+  }
+  lines.push('', 'queue:');
+  const servers = Object.keys(r.queue);
+  if (servers.length === 0) lines.push('  (empty)');
+  for (const s of servers) {
+    const counts = Object.entries(r.queue[s]!).map(([status, n]) => `${status} ${n}`);
+    lines.push(`  ${s}: ${counts.join(', ')}`);
+  }
+  if (r.oldest_new) lines.push(`  oldest NEW row: #${r.oldest_new.id}, waiting ${duration(r.oldest_new.age_seconds)}`);
+  return lines.join('\n');
+}
+
+export function register(program: Command): void {
+  program
+    .command('status')
+    .description('workers (alive, pid, uptime, AMI state, last error) and queue counts')
+    .option('--json', 'one JSON object')
+    .action(
+      action('status', async (flags: { json?: boolean }, cmd: Command) => {
+        const c = await openContext({ ...globalOptions(cmd), logLevel: 'warn' });
+        try {
+          const report = await collectStatus(c.db, c.config, c.dbPath);
+          process.stdout.write((flags.json ? JSON.stringify(report) : formatStatus(report)) + '\n');
+        } finally {
+          await c.close();
+        }
+      }),
+    );
+}
