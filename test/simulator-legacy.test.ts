@@ -74,6 +74,53 @@ describe('simulator: asterisk-11 profile', () => {
   });
 });
 
+describe('simulator: exten 800 (Dial to a phone)', () => {
+  it('asterisk-11: the Local pair optimises away; the originated Uniqueid lives on under the phone name', async () => {
+    const p = await loggedIn('asterisk-11');
+    originate(p, 'Local/800@default', '600', 'm', { Variable: 'AMIQ_ID=9' });
+    const resp = await p.event('OriginateResponse');
+    const one = getHeader(resp, 'Channel')!;
+    const u1 = getHeader(resp, 'Uniqueid')!;
+    const zombie = await p.event('Hangup', (m) => (getHeader(m, 'Channel') ?? '').endsWith('<ZOMBIE>'));
+    const from = p.messages.findIndex((m) => eventName(m) === 'Masquerade');
+    const seq = p.messages.slice(from, p.messages.indexOf(zombie) + 1).map((m) => [eventName(m), getHeader(m, 'Channel') ?? getHeader(m, 'Bridgestate'), getHeader(m, 'Newname')]);
+    const phone = getHeader(p.messages[from]!, 'Clone')!;
+    expect(phone).toMatch(/^SIP\/phone800-[0-9a-f]{8}$/);
+    expect(seq).toEqual([
+      ['Masquerade', undefined, undefined],
+      ['Rename', phone, `${phone}<MASQ>`],
+      ['Rename', one, phone],
+      ['Rename', `${phone}<MASQ>`, `${one}<ZOMBIE>`],
+      ['NewCallerid', phone, undefined],
+      ['Bridge', 'Unlink', undefined],
+      ['HangupRequest', one.replace(/;1$/, ';2'), undefined],
+      ['Hangup', `${one}<ZOMBIE>`, undefined],
+    ]);
+    const renamed = p.messages.find((m) => eventName(m) === 'Rename' && getHeader(m, 'Newname') === phone)!;
+    expect(getHeader(renamed, 'Uniqueid')).toBe(u1);
+    expect(h.sim.channels().map((c) => [c.name, c.uniqueid, c.variables.AMIQ_ID])).toEqual([[phone, u1, '9']]);
+    expect(h.sim.hangup(phone)).toBe(true);
+    expect(getHeader(await p.event('Hangup', (m) => getHeader(m, 'Channel') === phone), 'Uniqueid')).toBe(u1);
+  });
+
+  it('asterisk-22: the phone is bridged to ;2 (Dial*, Bridge*); hanging the phone up ends the call', async () => {
+    const p = await h.loggedIn();
+    originate(p, 'Local/800@default', '600', 'm');
+    const begin = await p.event('DialBegin', (m) => getHeader(m, 'Channel') !== undefined);
+    const phone = getHeader(begin, 'DestChannel')!;
+    expect(phone).toMatch(/^PJSIP\/phone800-[0-9a-f]{8}$/);
+    expect(getHeader(await p.event('DialState'), 'DialStatus')).toBe('RINGING');
+    expect(getHeader(await p.event('OriginateResponse'), 'Response')).toBe('Success');
+    const enter = await p.event('BridgeEnter', (m) => getHeader(m, 'Channel') === phone);
+    expect([getHeader(enter, 'BridgeType'), getHeader(enter, 'BridgeNumChannels')]).toEqual(['basic', '2']);
+    expect(h.sim.channels().filter((c) => c.bridgeId === getHeader(enter, 'BridgeUniqueid'))).toHaveLength(2);
+    expect(h.sim.hangup(phone)).toBe(true);
+    await p.event('BridgeDestroy');
+    await p.event('Hangup', chanIs(';1'));
+    expect(h.sim.channels()).toEqual([]);
+  });
+});
+
 describe('simulator: asterisk-1.4 profile', () => {
   it('speaks AMI 1.0: Pong, comma Local halves, State fields, 12-field concise, no CoreShowChannels', async () => {
     const p = await loggedIn('asterisk-1.4');

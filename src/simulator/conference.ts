@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { BridgeInfo } from './events.js';
 import type { Pbx } from './pbx.js';
 import type { ConferenceRef, SimChannel } from './types.js';
 
@@ -116,8 +117,8 @@ export class Conferences {
     return member;
   }
 
-  private bridge(room: Room, numChannels: number) {
-    return { id: room.bridgeId, name: room.name, numChannels };
+  private bridge(room: Room, numChannels: number): BridgeInfo {
+    return { id: room.bridgeId, name: room.name, numChannels, type: 'base', technology: 'softmix', creator: 'ConfBridge' };
   }
 
   /** BRIDGEPEER on each member: the announcer and the other members. */

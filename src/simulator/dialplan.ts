@@ -1,6 +1,7 @@
 import type { Pbx } from './pbx.js';
 import type { SimChannel } from './types.js';
 import { STATE } from './wire.js';
+import { dialPhone, unbridge } from './dial.js';
 
 type Step = readonly [app: string, data: string];
 
@@ -18,6 +19,9 @@ export const EXTENSIONS: Readonly<Record<string, readonly Step[]>> = {
   '500': [['Wait', '30'], ['Answer', ''], ['Echo', '']],
   '600': [['Answer', ''], ['Wait', '3600'], ['Hangup', '']],
   '700': [['Answer', ''], ['Wait', '600'], ['Hangup', '']],
+  // Simulator addition: a phone ({phone} = PJSIP, or SIP before 12) answers after 1 s; before 12
+  // the Local pair then optimises away (Masquerade/Rename) as in transcript 11.
+  '800': [['Dial', '{phone}/phone800,30'], ['Hangup', '']],
 };
 
 export function extensionExists(exten: string): boolean {
@@ -33,10 +37,11 @@ export function runDialplan(pbx: Pbx, ch: SimChannel): void {
     return;
   }
   const token = ch.runToken;
+  const data = step[1].replace('{phone}', pbx.profile.phoneTech);
   ch.app = step[0];
-  ch.appData = step[1];
+  ch.appData = data;
   pbx.emitEvent('Newexten', { chan: ch });
-  runApp(pbx, ch, step[0], step[1], () => {
+  runApp(pbx, ch, step[0], data, () => {
     if (!ch.alive || ch.runToken !== token) return;
     ch.priority++;
     runDialplan(pbx, ch);
@@ -88,6 +93,9 @@ function runApp(pbx: Pbx, ch: SimChannel, app: string, data: string, next: () =>
     case 'meetme':
       pbx.conferences.joinMeetme(ch, data.split(',')[0] ?? data, next);
       return;
+    case 'dial':
+      dialPhone(pbx, ch, data, next);
+      return;
     case 'playback':
       pbx.schedule(ch, 1, next);
       return;
@@ -100,10 +108,12 @@ function runApp(pbx: Pbx, ch: SimChannel, app: string, data: string, next: () =>
 /** Redirect: leave whatever the channel was doing (timers, conference) and start over elsewhere. */
 export function redirectChannel(pbx: Pbx, ch: SimChannel, context: string, exten: string, priority: number): void {
   pbx.conferences.leave(ch, 'REDIRECT');
+  const partnerNext = unbridge(pbx, ch);
   ch.runToken++;
   for (const t of ch.timers) pbx.cancel(ch, t);
   ch.context = context;
   ch.exten = exten;
   ch.priority = priority;
   runDialplan(pbx, ch);
+  partnerNext?.();
 }

@@ -37,14 +37,17 @@ const snap =
     return snapshot(ch, prefix, c.channelVars);
   };
 
+/** Dial events: the caller's unprefixed snapshot, when there is a caller (not for an Originate). */
+const callerSnap: Field = (d, c) => (d.caller ? snapshot(d.caller, '', c.channelVars) : []);
+
 const bridgeBlock: Field = (d) => {
   const b = d.bridge;
   if (!b) throw new Error('event needs a bridge');
   return [
     ['BridgeUniqueid', b.id],
-    ['BridgeType', 'base'],
-    ['BridgeTechnology', 'softmix'],
-    ['BridgeCreator', 'ConfBridge'],
+    ['BridgeType', b.type],
+    ['BridgeTechnology', b.technology],
+    ['BridgeCreator', b.creator],
     ['BridgeName', b.name],
     ['BridgeNumChannels', String(b.numChannels)],
     ['BridgeVideoSourceMode', 'none'],
@@ -96,8 +99,9 @@ export const EVENTS_22: EventTable = {
       f('LocalOptimization', () => 'Yes'),
     ],
   },
-  DialBegin: { name: 'DialBegin', cls: 'call', fields: [snap('Dest'), f('DialString', (d) => d.dialString)] },
-  DialEnd: { name: 'DialEnd', cls: 'call', fields: [snap('Dest'), f('DialStatus', (d) => d.dialStatus)] },
+  DialBegin: { name: 'DialBegin', cls: 'call', fields: [callerSnap, snap('Dest'), f('DialString', (d) => d.dialString)] },
+  DialState: { name: 'DialState', cls: 'call', fields: [callerSnap, snap('Dest'), f('DialStatus', (d) => d.dialStatus)] },
+  DialEnd: { name: 'DialEnd', cls: 'call', fields: [callerSnap, snap('Dest'), f('DialStatus', (d) => d.dialStatus)] },
   HangupRequest: { name: 'HangupRequest', cls: 'call', fields: [snap(), cause] },
   SoftHangupRequest: { name: 'SoftHangupRequest', cls: 'call', fields: [snap(), cause] },
   Hangup: { name: 'Hangup', cls: 'call', fields: [snap(), cause, f('Cause-txt', (d) => causeText(d.cause ?? 0))] },

@@ -1,13 +1,14 @@
 import type { AmiHeader } from '../shared/ami/message.js';
 import { stateDesc, causeText } from './wire.js';
-import { chanOf, f, type EventTable, type Field } from './events.js';
+import { chanOf, f, type EventData, type EventTable, type Field } from './events.js';
+import type { SimChannel } from './types.js';
 import { originateFields } from './events-22.js';
 
 /**
  * Event tables of the pre-12 versions (REFERENCE §3.1): hand-written field sets per event, empty
  * caller fields as empty strings, channel variables as `ChanVariable(<channel>): NAME=value`
- * after the fields (append_channel_vars). Dial/Bridge events come from app_dial, which the
- * simulated dialplan never runs, and an Originate raised no Dial events then, so none here.
+ * after the fields (append_channel_vars). Dial and Bridge events come from app_dial (exten 800);
+ * an Originate raised no Dial events then.
  */
 const chanVars: Field = (d, c) => {
   const ch = d.chan;
@@ -44,6 +45,22 @@ const newexten: Field[] = [
   chanVars,
 ];
 
+const caller = (d: EventData): SimChannel => {
+  if (!d.caller) throw new Error('event needs a caller');
+  return d.caller;
+};
+const bridgePair = (state: string): Field[] => [
+  f('Bridgestate', () => state),
+  f('Bridgetype', () => 'core'),
+  f('Channel1', (d) => caller(d).name),
+  f('Channel2', (d) => chanOf(d).name),
+  f('Uniqueid1', (d) => caller(d).uniqueid),
+  f('Uniqueid2', (d) => chanOf(d).uniqueid),
+  f('CallerID1', (d) => caller(d).callerNum),
+  f('CallerID2', (d) => chanOf(d).callerNum),
+];
+const hasCaller = (d: EventData) => d.caller !== undefined;
+
 /** Asterisk 1.8 to 11 (AMI 1.1 to 1.3). */
 export const EVENTS_11: EventTable = {
   Newchannel: {
@@ -72,6 +89,37 @@ export const EVENTS_11: EventTable = {
       f('LocalOptimization', () => 'Yes'),
     ],
   },
+  DialBegin: {
+    name: 'Dial',
+    cls: 'call',
+    when: hasCaller,
+    fields: [
+      f('SubEvent', () => 'Begin'),
+      f('Channel', (d) => caller(d).name),
+      f('Destination', (d) => chanOf(d).name),
+      f('CallerIDNum', (d) => caller(d).callerNum || '<unknown>'),
+      f('CallerIDName', (d) => caller(d).callerName || '<unknown>'),
+      f('ConnectedLineNum', (d) => caller(d).connectedNum || '<unknown>'),
+      f('ConnectedLineName', (d) => caller(d).connectedName || '<unknown>'),
+      f('UniqueID', (d) => caller(d).uniqueid),
+      f('DestUniqueID', (d) => chanOf(d).uniqueid),
+      f('Dialstring', (d) => d.dialString),
+    ],
+  },
+  DialEnd: {
+    name: 'Dial',
+    cls: 'call',
+    when: hasCaller,
+    fields: [f('SubEvent', () => 'End'), f('Channel', (d) => caller(d).name), f('UniqueID', (d) => caller(d).uniqueid), f('DialStatus', (d) => d.dialStatus)],
+  },
+  BridgeLink: { name: 'Bridge', cls: 'call', fields: bridgePair('Link') },
+  BridgeUnlink: { name: 'Bridge', cls: 'call', fields: bridgePair('Unlink') },
+  Masquerade: {
+    name: 'Masquerade',
+    cls: 'call',
+    fields: [f('Clone', (d) => d.clone), f('CloneState', (d) => d.cloneState), f('Original', (d) => d.original), f('OriginalState', (d) => d.originalState)],
+  },
+  Rename: { name: 'Rename', cls: 'call', fields: [f('Channel', (d) => d.clone), f('Newname', (d) => d.newName), uniqueid] },
   HangupRequest: { name: 'HangupRequest', cls: 'call', fields: [channel, uniqueid, chanVars] },
   SoftHangupRequest: { name: 'SoftHangupRequest', cls: 'call', fields: [channel, uniqueid, cause, chanVars] },
   Hangup: {
@@ -112,6 +160,24 @@ export const EVENTS_14: EventTable = {
   },
   VarSet: { name: 'VarSet', cls: 'dialplan', fields: [channel, f('Variable', (d) => d.variable), f('Value', (d) => d.value ?? ''), uniqueid] },
   LocalBridge: undefined,
+  DialBegin: {
+    name: 'Dial',
+    cls: 'call',
+    when: hasCaller,
+    fields: [
+      f('Source', (d) => caller(d).name),
+      f('Destination', (d) => chanOf(d).name),
+      f('CallerID', (d) => caller(d).callerNum || '<unknown>'),
+      f('CallerIDName', (d) => caller(d).callerName || '<unknown>'),
+      f('SrcUniqueID', (d) => caller(d).uniqueid),
+      f('DestUniqueID', (d) => chanOf(d).uniqueid),
+    ],
+  },
+  DialEnd: undefined,
+  BridgeLink: { name: 'Link', cls: 'call', fields: bridgePair('Link').slice(2) },
+  BridgeUnlink: { name: 'Unlink', cls: 'call', fields: bridgePair('Unlink').slice(2) },
+  Masquerade: undefined,
+  Rename: { name: 'Rename', cls: 'call', fields: [f('Oldname', (d) => d.clone), f('Newname', (d) => d.newName), uniqueid] },
   HangupRequest: undefined,
   SoftHangupRequest: undefined,
   Hangup: { name: 'Hangup', cls: 'call', fields: [channel, uniqueid, cause, causeTxt] },

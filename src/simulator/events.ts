@@ -13,7 +13,13 @@ export type EventKind =
   | 'VarSet'
   | 'LocalBridge'
   | 'DialBegin'
+  | 'DialState'
   | 'DialEnd'
+  /** Two-party bridge of a Dial (12+: BridgeCreate/Enter come from the bridge kinds). */
+  | 'BridgeLink'
+  | 'BridgeUnlink'
+  | 'Masquerade'
+  | 'Rename'
   | 'HangupRequest'
   | 'SoftHangupRequest'
   | 'Hangup'
@@ -35,6 +41,10 @@ export interface BridgeInfo {
   id: string;
   name: string;
   numChannels: number;
+  /** ConfBridge: base/softmix/ConfBridge; a Dial's two-party bridge: basic/simple_bridge/''. */
+  type: string;
+  technology: string;
+  creator: string;
 }
 
 export interface OriginateOutcome {
@@ -54,6 +64,14 @@ export interface OriginateOutcome {
 
 export interface EventData {
   chan?: SimChannel;
+  /** Dial events: the dialling channel (absent for an Originate); `chan` is the dialled one. */
+  caller?: SimChannel;
+  /** Masquerade and Rename: names and states as they were at that moment. */
+  clone?: string;
+  cloneState?: string;
+  original?: string;
+  originalState?: string;
+  newName?: string;
   /** LocalBridge's second half. */
   other?: SimChannel;
   cause?: number;
@@ -86,6 +104,8 @@ export interface EventSpec {
   /** Class in `Privilege: <cls>,all`; also what an event mask filters on. */
   cls: string;
   fields: readonly Field[];
+  /** Raised only when this holds (e.g. pre-12 Dial events need a dialling channel). */
+  when?: (d: EventData) => boolean;
 }
 
 /** A profile's event table; a missing kind means this version does not raise that event. */
@@ -98,7 +118,7 @@ export interface BuiltEvent {
 
 export function buildEvent(table: EventTable, kind: EventKind, data: EventData, ctx: BuildContext): BuiltEvent | null {
   const spec = table[kind];
-  if (!spec) return null;
+  if (!spec || (spec.when && !spec.when(data))) return null;
   const headers: AmiHeader[] = [
     ['Event', spec.name],
     ['Privilege', `${spec.cls},all`],

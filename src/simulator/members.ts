@@ -16,8 +16,7 @@ export interface AddMemberOptions {
  * meetme-cleaner's tests). Kicked, it hangs up (cause 16), as exten 200/201 would.
  */
 export function addConferenceMember(pbx: Pbx, opts: AddMemberOptions): SimChannel {
-  const tech = pbx.profile.modern ? 'PJSIP' : 'SIP';
-  const name = opts.channel ?? `${tech}/member-${pbx.nextLocalId()}`;
+  const name = opts.channel ?? `${pbx.profile.phoneTech}/member-${pbx.nextLocalId()}`;
   if (pbx.find(name)) throw new Error(`channel ${name} already exists`);
   const confbridge = opts.kind === 'confbridge';
   const ch = pbx.newChannel({

@@ -4,6 +4,7 @@ import type { ProfileSpec } from './profiles.js';
 import type { CallEndedInfo, ChannelInfo, SimChannel } from './types.js';
 import { STATE, stateDesc } from './wire.js';
 import { Conferences } from './conference.js';
+import { unbridge } from './dial.js';
 
 export interface PbxOptions {
   timeScale: number;
@@ -164,6 +165,7 @@ export class Pbx extends EventEmitter {
     if (peer) this.emitEvent('HangupRequest', { chan: peer, cause });
     this.conferences.leave(ch, 'HANGUP');
     if (peer) this.conferences.leave(peer, 'HANGUP');
+    const partnersNext = [unbridge(this, ch), peer && unbridge(this, peer)];
     this.emitEvent('Hangup', { chan: ch, cause });
     this.destroy(ch, cause);
     // A dialplan Hangup releases its device before the peer goes (originate-local); AMI's after both.
@@ -175,6 +177,16 @@ export class Pbx extends EventEmitter {
     }
     if (!fromDialplan) this.deviceState(ch, 'NOT_INUSE');
     if (peer) this.deviceState(peer, 'NOT_INUSE');
+    for (const next of partnersNext) next?.();
+  }
+
+  /** Rename (pre-12 masquerades): the name moves, the Uniqueid stays with the channel object. */
+  rename(ch: SimChannel, newName: string): void {
+    const old = ch.name;
+    if (this.live.get(old.toLowerCase()) === ch) this.live.delete(old.toLowerCase());
+    ch.name = newName;
+    this.live.set(newName.toLowerCase(), ch);
+    this.emitEvent('Rename', { chan: ch, clone: old, newName });
   }
 
   /** Forget a channel (its events were already sent): timers, pending Originate, the map. */
@@ -184,7 +196,7 @@ export class Pbx extends EventEmitter {
     ch.runToken++;
     for (const t of ch.timers) clearTimeout(t);
     ch.timers.clear();
-    this.live.delete(ch.name.toLowerCase());
+    if (this.live.get(ch.name.toLowerCase()) === ch) this.live.delete(ch.name.toLowerCase());
     this.conferences.leave(ch, 'HANGUP');
     const pending = ch.pending;
     ch.pending = undefined;

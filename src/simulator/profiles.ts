@@ -18,6 +18,8 @@ export interface ProfileSpec {
   localSuffixDigits: number;
   localHalfSeparator: string;
   e1Tech: 'DAHDI' | 'Zap';
+  /** Technology of simulated phones (exten 800, conference members). */
+  phoneTech: 'PJSIP' | 'SIP';
   fullyBootedUptime: boolean;
   securityEvents: boolean;
   /** Separator of several NAME=value pairs inside one Originate `Variable:` header. */
@@ -39,6 +41,7 @@ const ASTERISK_11: ProfileSpec = {
   localSuffixDigits: 8,
   localHalfSeparator: ';',
   e1Tech: 'Zap',
+  phoneTech: 'SIP',
   fullyBootedUptime: false,
   securityEvents: true,
   variableSeparator: ',',
@@ -59,6 +62,7 @@ export const PROFILES: Record<ProfileName, ProfileSpec> = {
     commandStyle: 'output',
     concise: '12+',
     e1Tech: 'DAHDI',
+    phoneTech: 'PJSIP',
     fullyBootedUptime: true,
     version: 'Asterisk 22.10.1 built by amiq-simulator on a x86_64 running Linux',
   },

@@ -1,4 +1,5 @@
 import type { AmiHeader } from '../shared/ami/message.js';
+import type { BridgeInfo } from './events.js';
 
 export type ProfileName = 'asterisk-22' | 'asterisk-11' | 'asterisk-1.4';
 
@@ -51,6 +52,8 @@ export interface SimChannel {
   timers: Set<NodeJS.Timeout>;
   /** Set while an Originate waits for this channel to answer or fail. */
   pending?: PendingDial;
+  /** A Dial's two-party link (exten 800): the other side, and what this side does when it goes. */
+  bridge?: { partner: SimChannel; info?: BridgeInfo; onPartnerGone: () => void };
 }
 
 /** Hooks of an Originate waiting on the dialled channel. */
