@@ -164,6 +164,21 @@ describe('the amiq binary (needs npm run build)', () => {
     expect(report.workers.map((w: { state: string }) => w.state)).toEqual(['never started', 'never started', 'never started', 'never started']);
   });
 
+  it('three processes migrating one fresh database at once: one applies, the others find it done', async () => {
+    const fresh = join(t.dir, 'fresh', 'amiq.db');
+    const runs = [0, 1, 2].map(() => {
+      const child = spawn(process.execPath, [BIN, '--db', fresh, 'migrate'], { cwd: t.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      return exitOf(child).then((code) => ({ code, out }));
+    });
+    const results = await Promise.all(runs);
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(results.filter((r) => r.out.includes('applied 0001-initial'))).toHaveLength(1);
+    expect(results.filter((r) => r.out.includes('already up to date'))).toHaveLength(2);
+  });
+
   it('bad config, bad flags and unknown workers exit 2 naming the key or flag', () => {
     writeFileSync(join(t.dir, 'bad.toml'), '[action_sender]\nrate_per_second = "fast"\n');
     const bad = amiq(['--config', 'bad.toml', 'status']);

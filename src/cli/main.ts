@@ -1,23 +1,5 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor } from './context.js';
-import { register as registerDecode } from './commands/decode.js';
-// Queue commands (sender):
-import { register as registerOriginate } from './commands/originate.js';
-import { register as registerRedirect } from './commands/redirect.js';
-import { register as registerHangup } from './commands/hangup.js';
-import { register as registerAction } from './commands/action.js';
-import { register as registerShow } from './commands/show.js';
-import { register as registerCancel } from './commands/cancel.js';
-import { register as registerWatch } from './commands/watch.js';
-import { register as registerInit } from './commands/init.js';
-import { register as registerKeepalive } from './commands/keepalive.js';
-import { register as registerMigrate } from './commands/migrate.js';
-import { register as registerProbe } from './commands/probe.js';
-import { register as registerRun } from './commands/run.js';
-import { register as registerSimulate } from './commands/simulate.js';
-import { register as registerStart } from './commands/start.js';
-import { register as registerStatus } from './commands/status.js';
-import { register as registerStop } from './commands/stop.js';
 
 const program = new Command('amiq')
   .description('a queue in front of the Asterisk Manager Interface')
@@ -28,26 +10,28 @@ const program = new Command('amiq')
   .exitOverride()
   .showHelpAfterError('(amiq --help for usage)');
 
-for (const register of [
-  registerInit,
-  registerMigrate,
-  registerStart,
-  registerRun,
-  registerKeepalive,
-  registerStop,
-  registerStatus,
-  registerOriginate,
-  registerRedirect,
-  registerHangup,
-  registerAction,
-  registerShow,
-  registerCancel,
-  registerWatch,
-  registerDecode,
-  registerProbe,
-  registerSimulate,
-]) {
-  register(program);
+// One module per command (src/cli/commands/<name>.ts exporting register(program)); add yours here.
+// Each is loaded on its own so one broken module costs only its own command, never the whole CLI.
+const COMMANDS = [
+  'init',
+  'migrate',
+  'start',
+  'run',
+  'keepalive',
+  'stop',
+  'status',
+  'decode',
+  'probe',
+  'simulate',
+];
+
+for (const name of COMMANDS) {
+  try {
+    const mod = (await import(`./commands/${name}.js`)) as { register(program: Command): void };
+    mod.register(program);
+  } catch (err) {
+    process.stderr.write(`amiq: the ${name} command is unavailable: ${(err as Error).message}\n`);
+  }
 }
 
 try {

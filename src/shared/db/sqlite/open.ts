@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, sql, SqliteAdapter, SqliteDialect, type MigrationLockOptions } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../schema.js';
 
 export interface OpenDatabase {
@@ -11,28 +11,6 @@ export interface OpenDatabase {
   /** Absolute path, or ':memory:'. */
   path: string;
   close(): Promise<void>;
-}
-
-/**
- * SQLite's kysely adapter takes no migration lock (one connection per process is assumed).
- * Several amiq processes may start together (keepalive), so the lock is a write to the lock
- * row inside the migration transaction: it takes SQLite's write lock before anything is read,
- * and a second migrator waits (busy_timeout) and then finds the work done.
- */
-class LockingSqliteAdapter extends SqliteAdapter {
-  override async acquireMigrationLock(db: Kysely<unknown>, opt: MigrationLockOptions): Promise<void> {
-    await sql`UPDATE ${sql.table(opt.lockTable)} SET is_locked = 1 WHERE id = ${opt.lockRowId}`.execute(db);
-  }
-
-  override async releaseMigrationLock(db: Kysely<unknown>, opt: MigrationLockOptions): Promise<void> {
-    await sql`UPDATE ${sql.table(opt.lockTable)} SET is_locked = 0 WHERE id = ${opt.lockRowId}`.execute(db);
-  }
-}
-
-class AmiqSqliteDialect extends SqliteDialect {
-  override createAdapter(): SqliteAdapter {
-    return new LockingSqliteAdapter();
-  }
 }
 
 /** The connection settings every amiq process uses (several processes share one file). */
@@ -49,7 +27,7 @@ export function openDatabase(path: string): OpenDatabase {
   if (abs !== ':memory:') mkdirSync(dirname(abs), { recursive: true });
   const sqlite = new BetterSqlite3(abs);
   applySqlitePragmas(sqlite);
-  const db = new Kysely<Database>({ dialect: new AmiqSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   let closed = false;
   return {
     db,
