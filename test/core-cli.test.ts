@@ -10,7 +10,7 @@ import { parseConfig, type AmiqConfig } from '../src/shared/config/index.js';
 import { openDatabase } from '../src/shared/db/index.js';
 import { isoNow } from '../src/shared/time.js';
 import { readWorker, registerWorker } from '../src/shared/worker/index.js';
-import { eventually, exitOf, FIXTURE_WORKER, tempDb, type TempDb } from './core-helpers.js';
+import { eventually, exitOf, FIXTURE_WORKER, tempDb, waitForLine, type TempDb } from './core-helpers.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'amiq.js');
 let t: TempDb;
@@ -177,6 +177,27 @@ describe('the amiq binary (needs npm run build)', () => {
     expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
     expect(results.filter((r) => r.out.includes('applied 0001-initial'))).toHaveLength(1);
     expect(results.filter((r) => r.out.includes('already up to date'))).toHaveLength(2);
+  });
+
+  it('start --simulate creates the database, connects every enabled worker to the simulator, stops on SIGINT', async () => {
+    writeFileSync(join(t.dir, 'start.toml'), '[workers]\nenabled = ["action-sender", "manager-listener", "meetme-cleaner"]\nbeat_seconds = 0.2\n');
+    const dbPath = join(t.dir, 'new', 'start.db');
+    const child = spawn(process.execPath, [BIN, '--config', 'start.toml', '--db', dbPath, 'start', '--simulate'], {
+      cwd: t.dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' },
+    });
+    children.push(child);
+    expect(await waitForLine(child, /^amiq: simulated PBX/)).toMatch(/on 127\.0\.0\.1:\d+$/);
+    const h = await eventually(() => (existsSync(dbPath) ? openDatabase(dbPath) : undefined));
+    try {
+      const connected = () => h.db.selectFrom('workers').selectAll().where('ami_state', '=', 'connected').execute();
+      await eventually(async () => ((await connected()).length === 3 ? true : undefined));
+      child.kill('SIGINT');
+      expect(await exitOf(child)).toBe(0);
+      const rows = await h.db.selectFrom('workers').select(['name', 'state']).orderBy('name').execute();
+      expect(rows).toEqual(['action-sender', 'manager-listener', 'meetme-cleaner'].map((name) => ({ name, state: 'stopped' })));
+    } finally {
+      await h.close();
+    }
   });
 
   it('bad config, bad flags and unknown workers exit 2 naming the key or flag', () => {

@@ -1,7 +1,8 @@
 // A trivial supervised worker for core tests (spawned as a real process):
 //   node test/core-fixture-worker.mjs <db> <name> [server]
 // Prints "ready <pid>" once registered; on SIGTERM it "drains" (counts drained) and stops.
-// AMIQ_RESERVATION is honoured as `amiq run` does; FIXTURE_CRASH=1 throws after ready.
+// AMIQ_RESERVATION is honoured as `amiq run` does; FIXTURE_CRASH=1 throws from run after ready,
+// FIXTURE_CRASH=uncaught throws outside any promise (the process-level handler must record it).
 import { openDatabase } from '../dist/src/shared/db/index.js';
 import { createLogger } from '../dist/src/shared/log.js';
 import { runWorker } from '../dist/src/shared/worker/index.js';
@@ -23,6 +24,9 @@ try {
       await ctx.beat();
       process.stdout.write(`ready ${process.pid}\n`);
       if (process.env.FIXTURE_CRASH === '1') throw new Error('fixture crash');
+      if (process.env.FIXTURE_CRASH === 'uncaught') setImmediate(() => {
+        throw new Error('uncaught fixture crash');
+      });
       await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
       await new Promise((resolve) => setTimeout(resolve, 50)); // in-flight work finishing
       ctx.count('drained');

@@ -38,6 +38,7 @@ export function waitForLine(child: ChildProcess, re: RegExp): Promise<string> {
       if (!re.test(line)) return;
       child.off('exit', onExit);
       rl.close();
+      child.stdout!.resume(); // keep draining: a full pipe would stall the child
       resolve(line);
     });
     child.once('exit', onExit);

@@ -13,10 +13,11 @@ import {
   reserveWorker,
   runWorker,
   WorkerAlreadyRunningError,
+  WorkerDisplacedError,
   WorkerDrainTimeoutError,
   type WorkerIdentity,
 } from '../src/shared/worker/index.js';
-import { exitOf, spawnFixture, tempDb, waitForLine, type TempDb } from './core-helpers.js';
+import { eventually, exitOf, spawnFixture, tempDb, waitForLine, type TempDb } from './core-helpers.js';
 
 const logger = createLogger({ level: 'silent' });
 let t: TempDb;
@@ -152,6 +153,16 @@ describe('runWorker (in process)', () => {
     expect(await readWorker(t.db, 'default', 'heartbeat')).toMatchObject({ state: 'crashed', last_error: 'AMI exploded' });
   });
 
+  it('a worker whose row was taken over stops instead of running twice', async () => {
+    const run = (ctx: { signal: AbortSignal }) => new Promise<void>((r) => ctx.signal.addEventListener('abort', () => r(), { once: true }));
+    const done = runWorker({ name: 'heartbeat', server: 'default', db: t.db, logger, beatSeconds: 0.05, handleProcessEvents: false, run });
+    const row = await eventually(() => readWorker(t.db, 'default', 'heartbeat'));
+    // Another instance judged us dead and registered over our row.
+    await t.db.updateTable('workers').set({ pid: row.pid + 1, started_at: isoNow() }).execute();
+    await expect(done).rejects.toBeInstanceOf(WorkerDisplacedError);
+    expect((await readWorker(t.db, 'default', 'heartbeat'))?.pid).toBe(row.pid + 1);
+  });
+
   it('a drain that takes too long is cut short: stopped, with last_error saying so', async () => {
     const stop = new AbortController();
     stop.abort();
@@ -183,5 +194,9 @@ describe('runWorker (real processes; needs npm run build)', () => {
     const crasher = spawnFixture(t.path, 'fixture', { FIXTURE_CRASH: '1' });
     expect(await exitOf(crasher)).toBe(1);
     expect(await readWorker(t.db, 'default', 'fixture')).toMatchObject({ state: 'crashed', last_error: 'fixture crash' });
+
+    const uncaught = spawnFixture(t.path, 'fixture', { FIXTURE_CRASH: 'uncaught' });
+    expect(await exitOf(uncaught)).toBe(1);
+    expect(await readWorker(t.db, 'default', 'fixture')).toMatchObject({ state: 'crashed', last_error: 'uncaught fixture crash' });
   });
 });

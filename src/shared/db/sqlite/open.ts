@@ -15,8 +15,9 @@ export interface OpenDatabase {
 
 /** The connection settings every amiq process uses (several processes share one file). */
 export function applySqlitePragmas(sqlite: BetterSqlite3.Database): void {
-  sqlite.pragma('journal_mode = WAL'); // readers never block the writer
+  // First, so the pragmas below wait for another process (starting at the same time) too.
   sqlite.pragma('busy_timeout = 5000'); // wait for another process's write instead of failing
+  sqlite.pragma('journal_mode = WAL'); // readers never block the writer
   sqlite.pragma('synchronous = NORMAL'); // durable at checkpoints; safe with WAL
   sqlite.pragma('foreign_keys = ON');
 }
