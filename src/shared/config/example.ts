@@ -75,7 +75,9 @@ const NOTES: { [S in Section]: { title: string; keys: { [K in keyof AmiqConfig[S
     keys: {
       schedule: 'node-cron, with seconds',
       archive_after_hours: 'terminal rows older than this move to manager_queue_archive',
-      prune_after_days: 'archive rows and events older than this are deleted',
+      stale_call_hours: 'an answered Originate whose call may still run stays this long, so the listener can finish it',
+      prune_after_days: 'archive rows, events and closed conferences older than this are deleted; 0 = keep forever',
+      batch_size: 'rows per statement: keeps each write lock short',
     },
   },
   log: { title: '+ logging', keys: { level: '"fatal" "error" "warn" "info" "debug" "trace" or "silent"' } },

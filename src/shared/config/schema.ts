@@ -78,7 +78,9 @@ export const configSchema = z.strictObject(
     maintenance: section({
       schedule: cron().default('0 17 * * * *'),
       archive_after_hours: num(0).default(24),
+      stale_call_hours: num(0).default(24),
       prune_after_days: num(0).default(30),
+      batch_size: int(1).default(500),
     }),
     // Beyond SPEC §10.
     log: section({
