@@ -1,19 +1,13 @@
 import type { Socket } from 'node:net';
 import { AmiParser } from '../shared/ami/parser.js';
 import { getHeader, type AmiMessage } from '../shared/ami/message.js';
-import type { BuiltEvent } from './events.js';
 import type { SimCore, SimUser } from './core.js';
 import type { ActionRecord } from './types.js';
 import { ActionContext } from './action-context.js';
 import { dispatch } from './actions/index.js';
-import { frame } from './wire.js';
 
 const ALL_CLASSES = 'all';
-/**
- * Bytes queued to a peer that does not read before the session is dropped: Asterisk gives up on
- * a session whose writes time out; without this a stuck client would grow our memory forever.
- */
-const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+
 
 /**
  * One AMI session: banner, then actions answered strictly in order (a sync Originate blocks the
@@ -63,7 +57,9 @@ export class Session {
   write(text: string): void {
     if (this.closed || this.core.faultState.silent) return;
     this.socket.write(text);
-    if (this.socket.writableLength > MAX_QUEUED_BYTES) {
+    // Asterisk gives up on a session whose writes time out; without a cap a stuck client would
+    // grow our memory forever.
+    if (this.socket.writableLength > this.core.options.maxQueuedBytes) {
       this.core.logger?.warn({ connection: this.id, queued: this.socket.writableLength }, 'simulator: peer not reading, session dropped');
       this.destroy();
     }
@@ -77,10 +73,6 @@ export class Session {
   wantsEvents(cls: string): boolean {
     if (!this.authed) return false;
     return this.mask === ALL_CLASSES || this.mask.has(cls);
-  }
-
-  deliver(ev: BuiltEvent): void {
-    if (this.wantsEvents(ev.cls)) this.write(frame(ev.headers));
   }
 
   /** Set the mask from a Login `Events:` or Events `EventMask:` value; returns whether any class is on. */

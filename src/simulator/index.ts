@@ -29,6 +29,8 @@ export interface SimulatorOptions {
   authFailDelayMs?: number;
   /** Most recent actions kept in `actions` (counts stay exact); default 10000. */
   maxActionLog?: number;
+  /** Bytes queued to a peer that stops reading before its session is dropped; default 64 MiB. */
+  maxQueuedBytes?: number;
 }
 
 export const DEFAULT_USERS: readonly SimUser[] = [
@@ -75,6 +77,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     users: opts.users ?? DEFAULT_USERS,
     authFailDelayMs: opts.authFailDelayMs ?? 200,
     maxActionLog: opts.maxActionLog ?? 10_000,
+    maxQueuedBytes: opts.maxQueuedBytes ?? 64 * 1024 * 1024,
     logger: opts.logger,
   });
   await server.listen();

@@ -6,6 +6,7 @@ import type { CoreOptions, SimCore } from './core.js';
 import { FaultState, type SimulatorFaults } from './faults.js';
 import { addConferenceMember, type AddMemberOptions } from './members.js';
 import { Pbx } from './pbx.js';
+import type { BuiltEvent } from './events.js';
 import type { ProfileSpec } from './profiles.js';
 import { securityEventHeaders } from './security-events.js';
 import type { ActionRecord, ChannelInfo } from './types.js';
@@ -47,12 +48,14 @@ export class SimServer extends EventEmitter implements SimCore {
   constructor(private readonly config: ServerConfig) {
     super();
     this.spec = config.profile;
-    this.options = { users: config.users, authFailDelayMs: config.authFailDelayMs };
+    this.options = { users: config.users, authFailDelayMs: config.authFailDelayMs, maxQueuedBytes: config.maxQueuedBytes };
     this.logger = config.logger;
     this.host = config.host;
     this.pbx = new Pbx(config.profile, { timeScale: config.timeScale, channelVars: config.channelVars, e1Tech: config.e1Tech });
-    this.pbx.on('event', (ev) => {
-      for (const s of this.live.values()) s.deliver(ev);
+    this.pbx.on('event', (ev: BuiltEvent) => {
+      // Framed once, and only when some session takes the event's class.
+      let text: string | undefined;
+      for (const s of this.live.values()) if (s.wantsEvents(ev.cls)) s.write((text ??= frame(ev.headers)));
     });
     this.pbx.on('call-ended', (info) => this.emit('call-ended', info));
     this.faultState = new FaultState(() => this.live.values());
