@@ -107,6 +107,8 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
   let lastError: string | null = null;
   let lastErrorAt: string | null = null;
   let displaced = false;
+  // Set before the final write: no beat (interval or a late ctx.beat()) may overwrite 'stopped'.
+  let finished = false;
 
   const stop = (reason: string) => {
     if (controller.signal.aborted) return;
@@ -121,7 +123,7 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
   };
 
   const beat = async () => {
-    if (displaced) return;
+    if (displaced || finished) return;
     try {
       const ours = await beatWorker(db, id, {
         beat_at: isoNow(),
@@ -192,14 +194,20 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
     else controller.signal.addEventListener('abort', arm, { once: true });
   });
 
+  const finish = () => {
+    finished = true;
+    clearInterval(timer);
+  };
   try {
     const result = await Promise.race([opts.run(ctx).then(() => 'done' as const), drainExpired]);
+    finish();
     if (result === 'timeout') throw new WorkerDrainTimeoutError(id.name, drainMs);
     if (displaced) throw new WorkerDisplacedError(id.server, id.name);
     await markWorkerStopped(db, id, stopValues('stopped'));
     log.info({ counters }, 'worker stopped');
     return { state: 'stopped', counters };
   } catch (err) {
+    finish();
     // A worker that gives up its in-flight work with an AbortError after the stop request stopped cleanly.
     const aborted = controller.signal.aborted && err instanceof Error && err.name === 'AbortError' && !displaced;
     if (aborted) {
@@ -214,7 +222,6 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
     log.error({ err }, 'worker failed');
     throw err;
   } finally {
-    clearInterval(timer);
     if (drainTimer) clearTimeout(drainTimer);
     opts.signal?.removeEventListener('abort', onExternalStop);
     active.delete(member);
