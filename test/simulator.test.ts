@@ -288,4 +288,26 @@ describe('simulator: Originate', () => {
     expect(h.sim.channels()).toEqual([]);
     expect(ended).toHaveLength(2);
   });
+
+  it('uses ChannelId/OtherChannelId as Uniqueids, also in a failed OriginateResponse (13+)', async () => {
+    await start();
+    const p = await peer();
+    await p.login();
+    p.send('Originate', { Channel: 'Local/600@default', Exten: '600', Context: 'default', Priority: '1', Async: 'true', ChannelId: 'call-1', OtherChannelId: 'call-1b', ActionID: 'a' });
+    expect(getHeader(await p.event('OriginateResponse'), 'Uniqueid')).toBe('call-1');
+    const two = await p.event('Newchannel', chanIs(';2'));
+    expect([getHeader(two, 'Uniqueid'), getHeader(two, 'Linkedid')]).toEqual(['call-1b', 'call-1']);
+    p.send('Originate', { Channel: 'Foo/bar', Application: 'Echo', Async: 'true', ChannelId: 'call-2', ActionID: 'b' });
+    const failed = await p.event('OriginateResponse', (m) => getHeader(m, 'ActionID') === 'b');
+    expect(failed.headers.slice(3)).toEqual([
+      ['Response', 'Failure'],
+      ['Channel', 'Foo/bar'],
+      ['Application', 'Echo'],
+      ['Data', ''],
+      ['Reason', '0'],
+      ['Uniqueid', 'call-2'],
+      ['CallerIDNum', '<unknown>'],
+      ['CallerIDName', '<unknown>'],
+    ]);
+  });
 });

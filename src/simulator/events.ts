@@ -58,6 +58,8 @@ export interface OriginateOutcome {
   data?: string;
   reason: number;
   chan?: SimChannel;
+  /** The Uniqueid reported without a channel: the ChannelId the Originate gave (13+). */
+  uniqueid?: string;
   callerNum: string;
   callerName: string;
 }

@@ -17,6 +17,9 @@ export interface OriginateRequest {
   /** Originate Timeout in ms (scaled by timeScale like every dialplan delay). */
   timeoutMs: number;
   actionId?: string;
+  /** ChannelId / OtherChannelId (13+): Uniqueids of `;1` (or the E1 channel) and `;2`. */
+  channelId?: string;
+  otherChannelId?: string;
 }
 
 /** Called once, at the point of the event stream where Asterisk raises OriginateResponse. */
@@ -37,7 +40,7 @@ export function originate(pbx: Pbx, req: OriginateRequest, done: OutcomeCallback
     callerNum: req.callerNum,
     callerName: req.callerName,
   };
-  const fail = (reason: number) => done({ ...base, response: 'Failure', channel: req.dial, reason });
+  const fail = (reason: number) => done({ ...base, response: 'Failure', channel: req.dial, reason, ...(req.channelId ? { uniqueid: req.channelId } : {}) });
   const succeed = (chan: SimChannel) => done({ ...base, response: 'Success', channel: chan.name, reason: 4, chan });
 
   const local = LOCAL.exec(req.dial);
@@ -66,8 +69,8 @@ function originateLocal(
   const base = `Local/${exten}@${context}-${pbx.nextLocalId()}`;
   const device = `Local/${exten}@${context}`;
   const init = { context, exten, device };
-  const one = pbx.newChannel({ ...init, name: `${base}${p.localHalfSeparator}1`, state: STATE.Down });
-  const two = pbx.newChannel({ ...init, name: `${base}${p.localHalfSeparator}2`, state: STATE.Ring, linkedid: one.uniqueid });
+  const one = pbx.newChannel({ ...init, name: `${base}${p.localHalfSeparator}1`, state: STATE.Down, uniqueid: req.channelId });
+  const two = pbx.newChannel({ ...init, name: `${base}${p.localHalfSeparator}2`, state: STATE.Ring, linkedid: one.uniqueid, uniqueid: req.otherChannelId });
   one.peer = two;
   two.peer = one;
   pbx.emitEvent('Newchannel', { chan: one });
@@ -132,7 +135,7 @@ function originateE1(pbx: Pbx, req: OriginateRequest, c: number, succeed: (ch: S
     queueMicrotask(() => fail(c < 1 ? 0 : 5));
     return;
   }
-  const ch = pbx.newChannel({ name, context: 'default', exten: 's', state: STATE.Down, device: `${tech}/${c}` });
+  const ch = pbx.newChannel({ name, context: 'default', exten: 's', state: STATE.Down, device: `${tech}/${c}`, uniqueid: req.channelId });
   pbx.emitEvent('Newchannel', { chan: ch });
   outgoingLine(pbx, ch);
   setVarsAndCallerId(pbx, ch, req);

@@ -19,6 +19,8 @@ export interface NewChannelInit {
   state: number;
   device: string;
   linkedid?: string;
+  /** Originate ChannelId/OtherChannelId (13+): the caller picks the Uniqueid. */
+  uniqueid?: string;
 }
 
 /**
@@ -57,7 +59,7 @@ export class Pbx extends EventEmitter {
   }
 
   newChannel(init: NewChannelInit): SimChannel {
-    const uniqueid = this.nextUniqueid();
+    const uniqueid = init.uniqueid ?? this.nextUniqueid();
     const ch: SimChannel = {
       name: init.name,
       uniqueid,

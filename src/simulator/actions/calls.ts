@@ -32,6 +32,9 @@ async function originateAction(ctx: ActionContext): Promise<void> {
   const context = ctx.get('Context') || undefined;
   const application = ctx.get('Application') || undefined;
   const isAsync = TRUE.has((ctx.get('Async') ?? '').toLowerCase());
+  const channelId = ctx.core.spec.modern ? ctx.get('ChannelId') || undefined : undefined;
+  const otherChannelId = ctx.core.spec.modern ? ctx.get('OtherChannelId') || undefined : undefined;
+  if ((channelId?.length ?? 0) > 149 || (otherChannelId?.length ?? 0) > 149) return ctx.error('Uniqueid length exceeds maximum of 149');
   if (exten && !application && !extensionExists(exten)) return ctx.error('Extension does not exist.');
   if (!isAsync && !application && (!exten || !context || !ctx.get('Priority'))) {
     return ctx.error("Originate with 'Exten' requires 'Context' and 'Priority'");
@@ -48,6 +51,8 @@ async function originateAction(ctx: ActionContext): Promise<void> {
     vars: parseVariables(ctx.getAll('Variable'), ctx.core.spec.variableSeparator),
     timeoutMs: Math.max(0, timeoutMs),
     ...(ctx.actionId ? { actionId: ctx.actionId } : {}),
+    ...(channelId ? { channelId } : {}),
+    ...(otherChannelId ? { otherChannelId } : {}),
   };
   const pbx = ctx.core.pbx;
   if (isAsync) {
