@@ -9,7 +9,7 @@ import { stopWorkers } from '../src/cli/commands/stop.js';
 import { parseConfig, type AmiqConfig } from '../src/shared/config/index.js';
 import { openDatabase } from '../src/shared/db/index.js';
 import { isoNow } from '../src/shared/time.js';
-import { readWorker, registerWorker } from '../src/shared/worker/index.js';
+import { pidAlive, readWorker, registerWorker } from '../src/shared/worker/index.js';
 import { eventually, exitOf, FIXTURE_WORKER, tempDb, waitForLine, type TempDb } from './core-helpers.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'amiq.js');
@@ -196,6 +196,34 @@ describe('the amiq binary (needs npm run build)', () => {
       const rows = await h.db.selectFrom('workers').select(['name', 'state']).orderBy('name').execute();
       expect(rows).toEqual(['action-sender', 'manager-listener', 'meetme-cleaner'].map((name) => ({ name, state: 'stopped' })));
     } finally {
+      await h.close();
+    }
+  });
+
+  it('keepalive twice at once starts one detached `amiq run`, with its log; stop ends it', async () => {
+    const cfg = join(t.dir, 'ka.toml');
+    // AMI unreachable (port 9 discards): the worker stays up, reconnecting, and beats.
+    writeFileSync(cfg, `[database]\npath = "ka.db"\n[ami]\nport = 9\n[workers]\nenabled = ["meetme-cleaner"]\nbeat_seconds = 0.5\n`);
+    const both = await Promise.all([0, 1].map(() => new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, [BIN, '--config', cfg, 'keepalive'], { cwd: t.dir, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      child.once('exit', () => resolve(out));
+    })));
+    const started = both.join('').split('\n').filter((l) => l.startsWith('meetme-cleaner: started'));
+    expect(started).toHaveLength(1);
+    const pid = Number(/pid (\d+)/.exec(started[0]!)![1]);
+    const h = openDatabase(join(t.dir, 'ka.db'));
+    try {
+      await eventually(async () => ((await readWorker(h.db, 'default', 'meetme-cleaner'))?.state === 'running' ? true : undefined));
+      expect((await readWorker(h.db, 'default', 'meetme-cleaner'))?.pid).toBe(pid);
+      const stop = amiq(['--config', cfg, 'stop', 'all']);
+      expect(stop.stdout).toBe(`meetme-cleaner: stopped (pid ${pid})\n`);
+      expect(stop.status).toBe(0);
+      expect((await readWorker(h.db, 'default', 'meetme-cleaner'))?.state).toBe('stopped');
+      expect(readFileSync(join(t.dir, 'logs', 'meetme-cleaner.log'), 'utf8')).toContain('worker registered');
+    } finally {
+      if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
       await h.close();
     }
   });
