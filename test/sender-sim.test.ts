@@ -5,7 +5,7 @@ import { runActionSender } from '../src/action-sender/index.js';
 import { getHeader } from '../src/shared/ami/message.js';
 import { defaultConfig } from '../src/shared/config/index.js';
 import type { AmiqConfig } from '../src/shared/config/index.js';
-import { createChangeSignal } from '../src/shared/db/index.js';
+import { createChangeSignal, type ChangeSignal } from '../src/shared/db/index.js';
 import { cancelRow, enqueue } from '../src/shared/queue/index.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { isoNow } from '../src/shared/time.js';
@@ -17,6 +17,7 @@ describe('action-sender against the simulator', () => {
   let t: TestDb;
   let stop: AbortController;
   let running: Promise<void> | undefined;
+  let changes: ChangeSignal | undefined;
   const states: string[] = [];
 
   const config = (over: (c: AmiqConfig) => void = () => {}): AmiqConfig => {
@@ -36,7 +37,7 @@ describe('action-sender against the simulator', () => {
       db: t.db,
       logger: silent,
       signal: stop.signal,
-      changes: createChangeSignal(t.sqlite, { intervalMs: 2 }),
+      changes: (changes = createChangeSignal(t.sqlite, { intervalMs: 2 })),
       ctx: { setAmiState: (s) => states.push(s), count: () => {}, setError: () => {} },
     });
     await until(() => states.includes('connected'), 'sender logged in');
@@ -55,6 +56,8 @@ describe('action-sender against the simulator', () => {
     stop.abort();
     await running;
     running = undefined;
+    changes?.close();
+    changes = undefined;
     await sim.close();
     await t.close();
   });

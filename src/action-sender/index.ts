@@ -12,10 +12,10 @@ export interface SenderWorkerContext {
   setError(err: unknown): void;
 }
 
-/** A cross-process commit signal (core's createChangeSignal over PRAGMA data_version). */
+/** A cross-process commit signal (core's createChangeSignal over PRAGMA data_version); its creator closes it. */
 export interface ChangeSignal {
   on(event: 'change', fn: () => void): unknown;
-  close(): void;
+  off(event: 'change', fn: () => void): unknown;
 }
 
 export interface RunActionSenderOptions {
@@ -75,12 +75,13 @@ export async function runActionSender(opts: RunActionSenderOptions): Promise<voi
     logger,
     ctx,
   );
-  opts.changes?.on('change', () => sender.wake());
+  const wake = (): void => sender.wake();
+  opts.changes?.on('change', wake);
   client.start();
   try {
     await sender.run(opts.signal);
   } finally {
-    opts.changes?.close();
+    opts.changes?.off('change', wake);
     await client.stop();
   }
 }

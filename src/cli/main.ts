@@ -23,6 +23,13 @@ const COMMANDS = [
   'decode',
   'probe',
   'simulate',
+  'originate',
+  'redirect',
+  'hangup',
+  'action',
+  'show',
+  'cancel',
+  'watch',
 ];
 
 for (const name of COMMANDS) {

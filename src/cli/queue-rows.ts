@@ -1,0 +1,121 @@
+import type { QueueRow } from '../shared/db/schema.js';
+import { TERMINAL_STATUSES } from '../shared/db/schema.js';
+import { getRow, type QueueDb } from '../shared/queue/index.js';
+import { CliError } from './context.js';
+
+/** Exit codes of the queue commands (SPEC §9). */
+export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
+
+/** `K=V` pairs from repeated options or arguments; the value may itself contain '='. */
+export function parsePairs(pairs: readonly string[], what: string): Array<[string, string]> {
+  return pairs.map((p) => {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new CliError(`${what} ${JSON.stringify(p)}: expected KEY=VALUE`, 2);
+    return [p.slice(0, eq), p.slice(eq + 1)];
+  });
+}
+
+/** Pairs to a params object; a repeated key becomes an array (a repeated header). */
+export function pairsToParams(pairs: ReadonlyArray<[string, string]>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of pairs) {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+export function parseId(text: string): number {
+  const id = Number(text);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new CliError(`id ${JSON.stringify(text)}: expected a positive integer`, 2);
+  return id;
+}
+
+const isTerminal = (row: QueueRow): boolean => TERMINAL_STATUSES.includes(row.status);
+
+/** A call is settled for `--wait` once it is answered, has ended or failed. */
+const callSettled = (row: QueueRow): boolean => row.call_state === 'UP' || row.call_state === 'ENDED' || row.call_state === 'FAILED';
+
+/**
+ * The exit code a row deserves: 0 sent and accepted (and the call not failed), 1 refused, failed,
+ * lost, expired or cancelled, 2 refused as invalid input.
+ */
+export function exitCodeFor(row: QueueRow): number {
+  if (row.status === 'INVALID') return EXIT.badInput;
+  if (row.status !== 'SUCCESS') return EXIT.failed;
+  return row.call_state === 'FAILED' ? EXIT.failed : EXIT.ok;
+}
+
+export interface WaitOptions {
+  /** Give up on the status after this long (the row may sit NEW while no sender runs). */
+  statusTimeoutMs: number;
+  /** After an Originate's SUCCESS, how long to wait for the call to be answered, end or fail. */
+  callTimeoutMs: number;
+  pollMs?: number;
+}
+
+export interface WaitResult {
+  row: QueueRow;
+  /** Why the wait ended early: the status or the call never settled. */
+  timedOut: 'status' | 'call' | null;
+}
+
+/**
+ * Follow a row until its status is terminal and, for an accepted Originate, its call settles
+ * (both bounded). Polls the row: a CLI process has no change signal worth opening for one row.
+ */
+export async function waitForRow(db: QueueDb, id: number, opts: WaitOptions): Promise<WaitResult> {
+  const poll = opts.pollMs ?? 50;
+  const sleep = (): Promise<void> => new Promise((r) => setTimeout(r, poll));
+  const statusDeadline = Date.now() + opts.statusTimeoutMs;
+  let row = await getRow(db, id);
+  if (!row) throw new CliError(`row ${id} not found`, 2);
+  while (!isTerminal(row)) {
+    if (Date.now() > statusDeadline) return { row, timedOut: 'status' };
+    await sleep();
+    row = (await getRow(db, id)) ?? row;
+  }
+  if (row.action.toLowerCase() !== 'originate' || row.status !== 'SUCCESS') return { row, timedOut: null };
+  const callDeadline = Date.now() + opts.callTimeoutMs;
+  while (!callSettled(row)) {
+    if (Date.now() > callDeadline) return { row, timedOut: 'call' };
+    await sleep();
+    row = (await getRow(db, id)) ?? row;
+  }
+  return { row, timedOut: null };
+}
+
+const DETAIL: Array<keyof QueueRow> = [
+  'id', 'server', 'action', 'channel', 'callerid', 'params', 'priority', 'tag', 'status', 'message',
+  'created_at', 'not_before', 'expires_at', 'sent_at', 'response_at', 'action_id', 'response',
+  'call_state', 'call_reason', 'call_channel', 'uniqueid', 'linkedid', 'answered_at', 'ended_at', 'hangup_cause', 'hangup_cause_txt',
+];
+
+/** One row as `key: value` lines, empty columns left out. */
+export function formatRowDetail(row: QueueRow): string {
+  const width = Math.max(...DETAIL.map((k) => k.length));
+  return DETAIL.filter((k) => row[k] !== null && row[k] !== '')
+    .map((k) => `${k.padEnd(width)}  ${String(row[k])}`)
+    .join('\n');
+}
+
+const COLUMNS: Array<[string, (r: QueueRow) => string, number]> = [
+  ['ID', (r) => String(r.id), 8],
+  ['SERVER', (r) => r.server, 10],
+  ['ACTION', (r) => r.action, 10],
+  ['CHANNEL', (r) => r.channel ?? '', 24],
+  ['CALLERID', (r) => r.callerid ?? '', 21],
+  ['STATUS', (r) => r.status, 9],
+  ['CALL', (r) => r.call_state ?? '', 7],
+  ['CREATED', (r) => r.created_at.slice(11, 23), 12],
+  ['MESSAGE', (r) => r.message ?? '', 40],
+];
+
+const cell = (text: string, width: number): string => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
+
+/** Rows as a fixed-width table (for `watch` and the commands' human output). */
+export function formatRowTable(rows: readonly QueueRow[]): string {
+  const head = COLUMNS.map(([h, , w]) => cell(h, w)).join(' ');
+  const body = rows.map((r) => COLUMNS.map(([, f, w]) => cell(f(r).replace(/[\r\n]+/g, ' '), w)).join(' '));
+  return [head, ...body].map((l) => l.trimEnd()).join('\n');
+}
