@@ -43,6 +43,36 @@ describe('simulator: test API', () => {
   });
 });
 
+describe('simulator: bounded memory', () => {
+  it('keeps the most recent maxActionLog actions while counting all of them', async () => {
+    await h.sim.close();
+    await h.start({ maxActionLog: 10 });
+    const p = await loggedIn();
+    for (let i = 0; i < 25; i++) p.send('Ping', { ActionID: `p${i}` });
+    await p.response('p24');
+    expect(h.sim.actionCount('Ping')).toBe(25);
+    expect(h.sim.actions.length).toBeLessThanOrEqual(10);
+    expect(h.sim.actions.at(-1)?.actionId).toBe('p24');
+  });
+
+  it('drops a session that stops reading once maxQueuedBytes are waiting for it', async () => {
+    await h.sim.close();
+    await h.start({ maxQueuedBytes: 256 * 1024 });
+    const p = await loggedIn();
+    p.socket.pause();
+    const dropped = new Promise<void>((resolve) => h.sim.on('disconnect', () => resolve()));
+    let gone = false;
+    void dropped.then(() => (gone = true));
+    for (let i = 0; i < 50_000 && !gone; i++) {
+      h.sim.hangup(h.sim.addConferenceMember({ kind: 'confbridge', room: '4000' }).name);
+      if (i % 100 === 99) await new Promise((r) => setImmediate(r));
+    }
+    await dropped;
+    expect(h.sim.connectionCount()).toBe(0);
+    expect(h.sim.channels()).toEqual([]);
+  });
+});
+
 describe('simulator: faults', () => {
   it('dropAfterActions closes the connection on the n-th action without answering it', async () => {
     const p = await loggedIn();
