@@ -6,7 +6,7 @@ import { openTestDb, rowById, type TestDb } from './queue-db.js';
 describe('claimRows', () => {
   let t: TestDb;
   beforeEach(async () => (t = await openTestDb()));
-  afterEach(async () => t.close());
+  afterEach(async () => t.cleanup());
   const claim = (limit: number, server = 'default', now?: number) => claimRows(t.db, { server, limit, ttlSeconds: 60, now });
 
   it('takes NEW rows of its server, priority first then id, up to the limit, and marks them SENDING', async () => {

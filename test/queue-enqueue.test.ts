@@ -5,7 +5,7 @@ import { openTestDb, rowById, type TestDb } from './queue-db.js';
 describe('enqueue', () => {
   let t: TestDb;
   beforeEach(async () => (t = await openTestDb()));
-  afterEach(async () => t.close());
+  afterEach(async () => t.cleanup());
 
   it('inserts a NEW row with the client columns, params as JSON, increasing ids', async () => {
     const a = await enqueue(t.db, { action: 'Originate', channel: 'Local/100@default', params: { Exten: '300', Variable: ['A=1', 'B=2'] }, tag: 'camp' });

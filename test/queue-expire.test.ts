@@ -6,7 +6,7 @@ import { openTestDb, rowById, type TestDb } from './queue-db.js';
 describe('expireRows', () => {
   let t: TestDb;
   beforeEach(async () => (t = await openTestDb()));
-  afterEach(async () => t.close());
+  afterEach(async () => t.cleanup());
 
   it('expires NEW rows past expires_at or created_at + ttl, with a message, and nothing else', async () => {
     const now = Date.now();

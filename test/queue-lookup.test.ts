@@ -6,7 +6,7 @@ import { openTestDb, type TestDb } from './queue-db.js';
 describe('queue lookups', () => {
   let t: TestDb;
   beforeEach(async () => (t = await openTestDb()));
-  afterEach(async () => t.close());
+  afterEach(async () => t.cleanup());
 
   it('findOriginateByCallerid: the newest Originate of that server with the callerid', async () => {
     await enqueue(t.db, { action: 'Originate', callerid: 'C1' });

@@ -5,7 +5,7 @@ import { openTestDb, rowById, type TestDb } from './queue-db.js';
 describe('state changes of claimed rows', () => {
   let t: TestDb;
   beforeEach(async () => (t = await openTestDb()));
-  afterEach(async () => t.close());
+  afterEach(async () => t.cleanup());
   const claimed = async (n: number, action = 'Originate', callerid: string | null = null) => {
     const ids: number[] = [];
     for (let i = 0; i < n; i++) ids.push(await enqueue(t.db, { action, callerid }));
@@ -23,6 +23,14 @@ describe('state changes of claimed rows', () => {
     const fresh = await enqueue(t.db, { action: 'Ping' });
     expect(await markSent(t.db, [{ id: fresh, actionId: 'no' }])).toEqual(new Set());
     expect((await rowById(t.db, fresh)).status).toBe('NEW');
+  });
+
+  it('markSent: a batch larger than one statement gives every row its own action_id', async () => {
+    const ids = await claimed(600, 'Ping');
+    const marked = await markSent(t.db, ids.map((id) => ({ id, actionId: `amiq-${id}-s`, callerid: id % 2 ? `C${id}` : null })));
+    expect(marked.size).toBe(600);
+    const rows = await t.db.selectFrom('manager_queue').select(['id', 'status', 'action_id', 'callerid']).execute();
+    for (const r of rows) expect(r).toEqual({ id: r.id, status: 'SENT', action_id: `amiq-${r.id}-s`, callerid: r.id % 2 ? `C${r.id}` : null });
   });
 
   it('markInvalid and markUnsentFailed only touch claimed rows', async () => {

@@ -5,7 +5,7 @@ import { openTestDb, rowById, type TestDb } from './queue-db.js';
 describe('recoverAfterCrash', () => {
   let t: TestDb;
   beforeEach(async () => (t = await openTestDb()));
-  afterEach(async () => t.close());
+  afterEach(async () => t.cleanup());
 
   it('SENDING → NEW (never written), SENT → LOST (maybe written), only for its server', async () => {
     const sending = await enqueue(t.db, { action: 'Ping' });

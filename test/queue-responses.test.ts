@@ -5,7 +5,7 @@ import { openTestDb, rowById, type TestDb } from './queue-db.js';
 describe('recordResponses', () => {
   let t: TestDb;
   beforeEach(async () => (t = await openTestDb()));
-  afterEach(async () => t.close());
+  afterEach(async () => t.cleanup());
 
   it('records a batch: Success → SUCCESS, Error → FAILED, with response, message, response_at; LOST rows stay LOST', async () => {
     const ids = [];

@@ -62,7 +62,7 @@ describe('amiq queue commands', () => {
     await running;
     changes.close();
     await sim.close();
-    await t.close();
+    await t.cleanup();
   });
 
   it('action --wait: prints the row once answered, exit 0', async () => {

@@ -44,7 +44,7 @@ describe('kill -9 of the sender under load', () => {
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await sim?.close();
-    await t?.close();
+    await t?.cleanup();
   });
 
   it('after a restart every row is terminal and Asterisk saw no ActionID twice', async () => {

@@ -34,7 +34,7 @@ describe('ActionSender with a stand-in client', () => {
   afterEach(async () => {
     stop.abort();
     await running;
-    await t.close();
+    await t.cleanup();
   });
 
   it('recovers at start, then sends rows and records SUCCESS / FAILED with the response', async () => {

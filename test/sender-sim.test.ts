@@ -59,7 +59,7 @@ describe('action-sender against the simulator', () => {
     changes?.close();
     changes = undefined;
     await sim.close();
-    await t.close();
+    await t.cleanup();
   });
 
   it('walks every status path of SPEC §3', async () => {
@@ -158,6 +158,22 @@ describe('action-sender against the simulator', () => {
     const ids = sim.actions.map((a) => a.actionId).filter((a) => a?.startsWith('amiq-') && !a.startsWith('amiq-sender-'));
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of [...first, ...later]) expect(seen((await rowById(t.db, id)).action_id)).toBeLessThanOrEqual(1);
+  });
+
+  it('SIGTERM: no new claims, in-flight responses awaited for a bounded time, then LOST', async () => {
+    await start(config((c) => (c.workers.drain_seconds = 0.5)));
+    sim.faults.delayResponses(150);
+    const quick = await enqueue(t.db, { action: 'Ping' });
+    await until(() => sim.actions.some((a) => a.actionId?.startsWith(`amiq-${quick}-`)), 'first Ping written');
+    sim.faults.delayResponses(5000);
+    const slow = await enqueue(t.db, { action: 'Ping' });
+    await until(() => sim.actions.some((a) => a.actionId?.startsWith(`amiq-${slow}-`)), 'second Ping written');
+    const notYet = await enqueue(t.db, { action: 'Ping', not_before: isoNow(Date.now() + 200) });
+    stop.abort();
+    await running;
+    expect((await rowById(t.db, quick)).status).toBe('SUCCESS');
+    expect(await rowById(t.db, slow)).toMatchObject({ status: 'LOST', message: 'sender stopped before the response arrived; not re-sent' });
+    expect((await rowById(t.db, notYet)).status).toBe('NEW');
   });
 
   it('another connection holding the write lock for 3 s: the sender waits and carries on', async () => {
