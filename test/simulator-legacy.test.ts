@@ -143,4 +143,20 @@ describe('simulator: asterisk-1.4 profile', () => {
     p.send('CoreShowChannels', { ActionID: 'x' });
     expect(getHeader(await p.response('x'), 'Message')).toBe('Invalid/unknown command');
   });
+
+  it('lists MeetMe rooms with a bare `meetme`; `meetme list` without a room is its usage', async () => {
+    const p = await loggedIn('asterisk-1.4');
+    const m = h.sim.addMeetmeMember('5000');
+    p.send('Command', { Command: 'meetme list', ActionID: 'u' });
+    expect((await p.response('u')).body).toMatch(/^Usage: meetme /);
+    p.send('Command', { Command: 'meetme', ActionID: 'r' });
+    const rooms = (await p.response('r')).body!.split('\n');
+    expect(rooms[0]).toMatch(/^Conf Num\s+Parties\s+Marked\s+Activity\s+Creation$/);
+    expect(rooms[1]).toMatch(/^5000\s+0001\s/);
+    p.send('Command', { Command: 'meetme list 5000 concise', ActionID: 'c' });
+    expect((await p.response('c')).body!.split('!')).toHaveLength(9);
+    p.send('Command', { Command: 'meetme kick 5000 1', ActionID: 'k' });
+    expect((await p.response('k')).body).toBe('');
+    await p.event('Hangup', (e) => getHeader(e, 'Channel') === m.name);
+  });
 });

@@ -93,6 +93,14 @@ describe('simulator: login paths', () => {
     expect(getHeader(await p.event('RequestBadFormat'), 'RequestType')).toBe('Action: FooBarBaz');
   });
 
+  it('refuses an action of more than 128 lines', async () => {
+    await start();
+    const p = await peer();
+    await p.login();
+    p.socket.write(`Action: Ping\r\nActionID: big\r\n${'X-Pad: 1\r\n'.repeat(130)}\r\n`);
+    expect(getHeader(await p.response('big'), 'Message')).toBe('Too many lines in message or allocation failure');
+  });
+
   it('Logoff says Goodbye and closes', async () => {
     await start();
     const p = await peer();

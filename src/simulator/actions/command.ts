@@ -8,6 +8,9 @@ export const COMMAND_ACTIONS: ActionTable = {
   Command: { handler: command, write: true },
 };
 
+const MEETME_USAGE_14 =
+  'Usage: meetme (un)lock|(un)mute|kick|list [concise] <confno> <usernum>\n       Executes a command for the conference or on a conferee\n';
+
 /** A CLI command's text output, and whether the handler succeeded (an unknown command does not). */
 export interface CliResult {
   text: string;
@@ -30,6 +33,9 @@ function runCli(ctx: ActionContext, words: string[]): CliResult {
   if (line === 'core show version' || (legacy14 && line === 'show version')) return { ok: true, text: `${core.spec.version}\n` };
   if (words[0]?.toLowerCase() === 'meetme') {
     const sub = words[1]?.toLowerCase();
+    // 1.4 lists rooms with a bare `meetme`; its `meetme list` needs a room, else the usage.
+    if (legacy14 && sub === undefined) return { ok: true, text: meetmeList(core.pbx, [], true) };
+    if (legacy14 && sub === 'list' && words.length < 3) return { ok: false, text: MEETME_USAGE_14 };
     if (sub === 'list') return { ok: true, text: meetmeList(core.pbx, words.slice(2), legacy14) };
     if (sub === 'kick' && words.length >= 4) return { ok: true, text: meetmeKick(core.pbx, words[2]!, words[3]!) };
   }

@@ -19,6 +19,8 @@ export interface ActionEntry {
 
 export type ActionTable = Record<string, ActionEntry>;
 
+const MAX_HEADERS = 128;
+
 const ALL: ActionTable = { ...SESSION_ACTIONS, ...CALL_ACTIONS, ...CHANNEL_ACTIONS, ...COMMAND_ACTIONS, ...CONFERENCE_ACTIONS, ...STATUS_ACTIONS };
 ALL.ListCommands = { handler: listCommands };
 
@@ -35,6 +37,11 @@ export async function dispatch(ctx: ActionContext): Promise<void> {
   const { session, core } = ctx;
   if (!ctx.name) {
     ctx.error('Missing action in request');
+    return;
+  }
+  // AST_MAX_MANHEADERS: 1.8.9+ refuses the action; older versions silently kept the first 127.
+  if (ctx.msg.headers.length > MAX_HEADERS && core.spec.name !== 'asterisk-1.4') {
+    ctx.error('Too many lines in message or allocation failure');
     return;
   }
   const entry = ACTIONS.get(ctx.name.toLowerCase());

@@ -15,11 +15,13 @@ export function meetmeList(pbx: Pbx, args: string[], legacy14: boolean): string 
   if (!confno || confno.toLowerCase() === 'concise') {
     if (rooms.length === 0) return concise ? '' : 'No active MeetMe conferences.\n';
     if (concise) return rooms.map((r) => `${r.name}!${r.members.length}!0!${hms(Date.now() - r.createdAt)}!1!0\n`).join('');
-    let out = `${col('Conf Num', 14)} ${col('Parties', 14)} ${col('Marked', 10)} ${col('Activity', 8)}  ${col('Creation', 8)}  ${col('Locked', 6)}\n`;
+    // 1.4 has no Locked column.
+    const locked = (v: string) => (legacy14 ? '' : `  ${col(v, 6)}`);
+    let out = `${col('Conf Num', 14)} ${col('Parties', 14)} ${col('Marked', 10)} ${col('Activity', 8)}  ${col('Creation', 8)}${locked('Locked')}\n`;
     let total = 0;
     for (const r of rooms) {
       total += r.members.length;
-      out += `${col(r.name, 12)}   ${zero4(r.members.length)}\t      N/A        ${hms(Date.now() - r.createdAt)}  ${col('Dynamic', 8)}  ${col('No', 6)}\n`;
+      out += `${col(r.name, 12)}   ${zero4(r.members.length)}\t      N/A        ${hms(Date.now() - r.createdAt)}  ${col('Dynamic', 8)}${locked('No')}\n`;
     }
     return `${out}* Total number of MeetMe users: ${total}\n`;
   }
