@@ -84,6 +84,12 @@ describe('registerWorker', () => {
     expect((await registerWorker(t.db, ident({ pid: 5 }), opts()))?.state).toBe('crashed');
   });
 
+  it('a row with our own pid is a leftover from before a restart unless this process runs the worker', async () => {
+    await registerWorker(t.db, ident({ pid: 77 }), opts());
+    await expect(registerWorker(t.db, ident({ pid: 77 }), opts())).rejects.toBeInstanceOf(WorkerAlreadyRunningError);
+    expect((await registerWorker(t.db, ident({ pid: 77 }), opts({ notRunningHere: true })))?.pid).toBe(77);
+  });
+
   it('a keepalive reservation is taken only by the process that presents it', async () => {
     const at = isoNow();
     expect(await reserveWorker(t.db, { server: 'default', name: 'action-sender', pid: 50, host: hostname(), at }, undefined)).toBe(true);
@@ -143,6 +149,21 @@ describe('runWorker (in process)', () => {
     stop.abort();
     expect((await done).counters).toEqual({ sent: 3, backlog: 7 });
     expect((await readWorker(t.db, 'default', 'heartbeat'))?.state).toBe('stopped');
+  });
+
+  it('two instances started at once in one process: one runs, the other is refused', async () => {
+    const stop = new AbortController();
+    const start = () =>
+      runWorker({
+        name: 'heartbeat', server: 'default', db: t.db, logger, beatSeconds: 60, signal: stop.signal, handleProcessEvents: false,
+        run: (ctx) => new Promise<void>((r) => ctx.signal.addEventListener('abort', () => r(), { once: true })),
+      });
+    const both = [start(), start()];
+    const refused = await Promise.race(both.map((p) => p.catch((e: unknown) => e)));
+    expect(refused).toBeInstanceOf(WorkerAlreadyRunningError);
+    stop.abort();
+    const results = await Promise.allSettled(both);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
   });
 
   it('a failing run marks the row crashed with last_error and rejects', async () => {

@@ -15,13 +15,20 @@ export interface RegisterOptions {
   pidAlive?: (pid: number) => boolean;
   /** started_at of the 'starting' row keepalive reserved for this process (AMIQ_RESERVATION). */
   reservation?: string;
+  /**
+   * No instance of this worker runs in this process, so a row with our own pid and host is a
+   * leftover from before a restart (containers reuse small pids), not a live twin.
+   */
+  notRunningHere?: boolean;
 }
 
 /** Why an existing row may be replaced; undefined = it belongs to a live instance. */
 export function takeoverReason(row: WorkerRow, id: WorkerIdentity, opts: RegisterOptions): string | undefined {
   if (row.state === 'starting' && opts.reservation !== undefined && row.started_at === opts.reservation) return 'reserved for us';
   if (!isAlive(row, opts.nowMs, opts.beatSeconds)) return row.state === 'stopped' || row.state === 'crashed' ? row.state : 'stale';
-  if (row.host === id.host && row.pid !== id.pid && !(opts.pidAlive ?? pidAlive)(row.pid)) return 'pid gone';
+  if (row.host !== id.host) return undefined;
+  if (row.pid === id.pid) return opts.notRunningHere ? 'our pid, left over from before a restart' : undefined;
+  if (!(opts.pidAlive ?? pidAlive)(row.pid)) return 'pid gone';
   return undefined;
 }
 

@@ -58,6 +58,8 @@ const errorText = (err: unknown): string => (err instanceof Error ? err.message 
 
 // Workers running in this process; one set of process handlers serves them all (amiq start).
 const active = new Set<{ stop(reason: string): void; crashSync(err: unknown): void }>();
+// (server, name) of the workers this process runs or is registering.
+const claimedHere = new Set<string>();
 let handlersInstalled = false;
 
 function onSignal(sig: NodeJS.Signals): void {
@@ -97,7 +99,23 @@ function removeHandlersIfIdle(): void {
 export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> {
   const { db, logger } = opts;
   const id: WorkerIdentity = { server: opts.server, name: opts.name, pid: process.pid, host: hostname(), started_at: isoNow() };
-  const replaced = await registerWorker(db, id, { nowMs: Date.now(), beatSeconds: opts.beatSeconds, pidAlive: opts.pidAlive, reservation: opts.reservation });
+  const key = `${id.server}\u0000${id.name}`;
+  // Claimed synchronously, before any await, so two calls in one process cannot both see "free".
+  const notRunningHere = !claimedHere.has(key);
+  if (notRunningHere) claimedHere.add(key);
+  let replaced: Awaited<ReturnType<typeof registerWorker>>;
+  try {
+    replaced = await registerWorker(db, id, {
+      nowMs: Date.now(),
+      beatSeconds: opts.beatSeconds,
+      pidAlive: opts.pidAlive,
+      reservation: opts.reservation,
+      notRunningHere,
+    });
+  } catch (err) {
+    if (notRunningHere) claimedHere.delete(key);
+    throw err;
+  }
   const log = logger.child({ worker: opts.name, server: opts.server });
   log.info({ replaced: replaced && { pid: replaced.pid, host: replaced.host, state: replaced.state } }, 'worker registered');
 
@@ -225,6 +243,7 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
     if (drainTimer) clearTimeout(drainTimer);
     opts.signal?.removeEventListener('abort', onExternalStop);
     active.delete(member);
+    if (notRunningHere) claimedHere.delete(key);
     removeHandlersIfIdle();
   }
 }
