@@ -12,6 +12,7 @@ import {
   registerWorker,
   reserveWorker,
   runWorker,
+  setReservationPid,
   WorkerAlreadyRunningError,
   WorkerDisplacedError,
   WorkerDrainTimeoutError,
@@ -109,6 +110,18 @@ describe('reserveWorker (compare-and-swap)', () => {
     const results = await Promise.all([r(8), r(9)]);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await reserveWorker(t.db, { server: 'default', name: 'action-sender', pid: 10, host: 'h', at: isoNow() }, undefined)).toBe(false);
+  });
+});
+
+describe('setReservationPid', () => {
+  it("hands only a still-'starting' reservation with the same token to the started pid", async () => {
+    const at = isoNow();
+    await reserveWorker(t.db, { server: 'default', name: 'heartbeat', pid: 50, host: 'h', at }, undefined);
+    expect(await setReservationPid(t.db, 'default', 'heartbeat', 'other-token', 61)).toBe(false);
+    expect(await setReservationPid(t.db, 'default', 'heartbeat', at, 60)).toBe(true);
+    expect((await readWorker(t.db, 'default', 'heartbeat'))?.pid).toBe(60);
+    await t.db.updateTable('workers').set({ state: 'running' }).execute();
+    expect(await setReservationPid(t.db, 'default', 'heartbeat', at, 62)).toBe(false);
   });
 });
 
