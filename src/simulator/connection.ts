@@ -8,7 +8,6 @@ import { dispatch } from './actions/index.js';
 
 const ALL_CLASSES = 'all';
 
-
 /**
  * One AMI session: banner, then actions answered strictly in order (a sync Originate blocks the
  * session, as in Asterisk), events filtered by the session's mask.
@@ -39,10 +38,6 @@ export class Session {
     });
     if (!core.faultState.reading) socket.pause();
     this.write(`${core.spec.banner}\r\n`);
-  }
-
-  get isClosed(): boolean {
-    return this.closed;
   }
 
   get localAddress(): string {

@@ -1,7 +1,7 @@
 import type { AmiHeader } from '../shared/ami/message.js';
 import type { SimChannel } from './types.js';
 import { stateDesc, causeText } from './wire.js';
-import { chanOf, f, orUnknown, yesNo, type EventData, type EventTable, type Field } from './events.js';
+import { chanOf, chanVariableLines, f, orUnknown, type EventData, type EventTable, type Field } from './events.js';
 
 /**
  * The Asterisk 12+ channel snapshot block (ast_manager_build_channel_state_string_prefix), in
@@ -58,8 +58,11 @@ const cause = f('Cause', (d) => String(d.cause ?? 0));
 const conference = f('Conference', (d) => d.conference);
 const exten: Field[] = [snap(), f('Extension', (d) => chanOf(d).exten), f('Application', (d) => chanOf(d).app), f('AppData', (d) => chanOf(d).appData)];
 
-/** OriginateResponse is still raised the pre-12 way: ChanVariable(<chan>) lines (transcript + capture). */
-const originateFields = (unknownUniqueid: string, withCallerId: boolean): Field[] => [
+/**
+ * OriginateResponse, still raised the pre-12 way in 22: `ChanVariable(<chan>)` lines (capture
+ * originate-amiq-id). `<null>` Uniqueid before 13, the duplicate `CallerID` and no variables in 1.4.
+ */
+export const originateFields = (opts: { unknownUniqueid: string; callerId: boolean; chanVars: boolean }): Field[] => [
   f('ActionID', (d) => d.originate?.actionId || undefined),
   f('Response', (d) => d.originate?.response),
   f('Channel', (d) => d.originate?.channel),
@@ -68,17 +71,12 @@ const originateFields = (unknownUniqueid: string, withCallerId: boolean): Field[
   f('Application', (d) => d.originate?.application),
   f('Data', (d) => (d.originate?.application ? d.originate.data ?? '' : undefined)),
   f('Reason', (d) => String(d.originate?.reason ?? 0)),
-  f('Uniqueid', (d) => d.originate?.chan?.uniqueid ?? d.originate?.uniqueid ?? unknownUniqueid),
-  f('CallerID', (d) => (withCallerId ? d.originate?.callerNum || '<unknown>' : undefined)),
+  f('Uniqueid', (d) => d.originate?.chan?.uniqueid ?? d.originate?.uniqueid ?? opts.unknownUniqueid),
+  f('CallerID', (d) => (opts.callerId ? d.originate?.callerNum || '<unknown>' : undefined)),
   f('CallerIDNum', (d) => d.originate?.callerNum || '<unknown>'),
   f('CallerIDName', (d) => d.originate?.callerName || '<unknown>'),
-  (d, c) => {
-    const ch = d.originate?.chan;
-    return ch ? c.channelVars.map((v): AmiHeader => [`ChanVariable(${ch.name})`, `${v}=${ch.vars.get(v) ?? ''}`]) : [];
-  },
+  (d, c) => (opts.chanVars ? chanVariableLines(d.originate?.chan, c.channelVars) : []),
 ];
-
-export { originateFields };
 
 export const EVENTS_22: EventTable = {
   Newchannel: { name: 'Newchannel', cls: 'call', fields: [snap()] },
@@ -105,7 +103,7 @@ export const EVENTS_22: EventTable = {
   HangupRequest: { name: 'HangupRequest', cls: 'call', fields: [snap(), cause] },
   SoftHangupRequest: { name: 'SoftHangupRequest', cls: 'call', fields: [snap(), cause] },
   Hangup: { name: 'Hangup', cls: 'call', fields: [snap(), cause, f('Cause-txt', (d) => causeText(d.cause ?? 0))] },
-  OriginateResponse: { name: 'OriginateResponse', cls: 'call', fields: originateFields('<unknown>', false) },
+  OriginateResponse: { name: 'OriginateResponse', cls: 'call', fields: originateFields({ unknownUniqueid: '<unknown>', callerId: false, chanVars: true }) },
   DeviceStateChange: { name: 'DeviceStateChange', cls: 'call', fields: [f('Device', (d) => d.device), f('State', (d) => d.deviceState)] },
   BridgeCreate: { name: 'BridgeCreate', cls: 'call', fields: [bridgeBlock] },
   BridgeEnter: { name: 'BridgeEnter', cls: 'call', fields: [bridgeBlock, snap()] },
@@ -117,7 +115,7 @@ export const EVENTS_22: EventTable = {
     cls: 'call',
     fields: [conference, bridgeBlock, snap(), f('Admin', () => 'No'), f('Muted', () => 'No')],
   },
-  ConfbridgeLeave: { name: 'ConfbridgeLeave', cls: 'call', fields: [conference, bridgeBlock, snap(), f('Admin', () => yesNo(false))] },
+  ConfbridgeLeave: { name: 'ConfbridgeLeave', cls: 'call', fields: [conference, bridgeBlock, snap(), f('Admin', () => 'No')] },
   ConfbridgeEnd: { name: 'ConfbridgeEnd', cls: 'call', fields: [conference, bridgeBlock] },
   MeetmeJoin: { name: 'MeetmeJoin', cls: 'call', fields: [f('Meetme', (d) => d.conference), snap(), f('User', (d) => String(d.user))] },
   MeetmeLeave: {

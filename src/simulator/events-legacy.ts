@@ -1,6 +1,5 @@
-import type { AmiHeader } from '../shared/ami/message.js';
 import { stateDesc, causeText } from './wire.js';
-import { chanOf, f, type EventData, type EventTable, type Field } from './events.js';
+import { chanOf, chanVariableLines, f, type EventData, type EventTable, type Field } from './events.js';
 import type { SimChannel } from './types.js';
 import { originateFields } from './events-22.js';
 
@@ -10,10 +9,7 @@ import { originateFields } from './events-22.js';
  * after the fields (append_channel_vars). Dial and Bridge events come from app_dial (exten 800);
  * an Originate raised no Dial events then.
  */
-const chanVars: Field = (d, c) => {
-  const ch = d.chan;
-  return ch ? c.channelVars.map((v): AmiHeader => [`ChanVariable(${ch.name})`, `${v}=${ch.vars.get(v) ?? ''}`]) : [];
-};
+const chanVars: Field = (d, c) => chanVariableLines(d.chan, c.channelVars);
 
 const channel = f('Channel', (d) => chanOf(d).name);
 const uniqueid = f('Uniqueid', (d) => chanOf(d).uniqueid);
@@ -127,7 +123,7 @@ export const EVENTS_11: EventTable = {
     cls: 'call',
     fields: [channel, uniqueid, ...callerId, ...connected, f('AccountCode', (d) => chanOf(d).accountCode), cause, causeTxt, chanVars],
   },
-  OriginateResponse: { name: 'OriginateResponse', cls: 'call', fields: originateFields('<null>', false) },
+  OriginateResponse: { name: 'OriginateResponse', cls: 'call', fields: originateFields({ unknownUniqueid: '<null>', callerId: false, chanVars: true }) },
   ConfbridgeStart: { name: 'ConfbridgeStart', cls: 'call', fields: [conference] },
   ConfbridgeJoin: { name: 'ConfbridgeJoin', cls: 'call', fields: confMember },
   ConfbridgeLeave: { name: 'ConfbridgeLeave', cls: 'call', fields: confMember },
@@ -181,7 +177,7 @@ export const EVENTS_14: EventTable = {
   HangupRequest: undefined,
   SoftHangupRequest: undefined,
   Hangup: { name: 'Hangup', cls: 'call', fields: [channel, uniqueid, cause, causeTxt] },
-  OriginateResponse: { name: 'OriginateResponse', cls: 'call', fields: originateFields('<null>', true).filter((x) => typeof x !== 'function') },
+  OriginateResponse: { name: 'OriginateResponse', cls: 'call', fields: originateFields({ unknownUniqueid: '<null>', callerId: true, chanVars: false }) },
   ConfbridgeStart: undefined,
   ConfbridgeJoin: undefined,
   ConfbridgeLeave: undefined,

@@ -155,4 +155,7 @@ export function orUnknown(v: string): string {
   return v === '' ? '<unknown>' : v;
 }
 
-export const yesNo = (b: boolean | undefined): string => (b ? 'Yes' : 'No');
+/** Pre-12 channel variables (append_channel_vars), still used by OriginateResponse in 22. */
+export function chanVariableLines(ch: SimChannel | undefined, channelVars: readonly string[]): AmiHeader[] {
+  return ch ? channelVars.map((v): AmiHeader => [`ChanVariable(${ch.name})`, `${v}=${ch.vars.get(v) ?? ''}`]) : [];
+}
