@@ -77,6 +77,8 @@ export class SimServer extends EventEmitter implements SimCore {
       this.server.once('error', reject);
       this.server.listen(this.config.port, this.config.host, () => {
         this.server.off('error', reject);
+        // After listening, accept errors (EMFILE ...) are logged, never fatal.
+        this.server.on('error', (err) => this.logger?.error({ err }, 'simulator: server error'));
         resolve();
       });
     });
