@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../schema.js';
+import { withStatementCache } from './statement-cache.js';
 
 export interface OpenDatabase {
   db: Kysely<Database>;
@@ -28,7 +29,7 @@ export function openDatabase(path: string): OpenDatabase {
   if (abs !== ':memory:') mkdirSync(dirname(abs), { recursive: true });
   const sqlite = new BetterSqlite3(abs);
   applySqlitePragmas(sqlite);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   let closed = false;
   return {
     db,
