@@ -16,6 +16,8 @@ function main(): void {
   }
   const db = new BetterSqlite3(path);
   db.pragma('busy_timeout = 5000');
+  // As amiq opens the database (WAL + NORMAL: no fsync per commit); a client may choose FULL.
+  db.pragma('synchronous = NORMAL');
   const insert = db.prepare(`INSERT INTO manager_queue (action, channel, params) VALUES (?, ?, ?) RETURNING id`);
   const params = action === 'Originate' ? JSON.stringify({ Application: 'Echo' }) : '{}';
   const channel = action === 'Originate' ? 'Local/300@default' : null;
