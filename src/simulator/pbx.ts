@@ -43,7 +43,12 @@ export class Pbx extends EventEmitter {
     this.conferences = new Conferences(this);
   }
 
+  /** Whether any session takes an event class; set by the server so unwanted events are never built. */
+  wants: (cls: string) => boolean = () => true;
+
   emitEvent(kind: EventKind, data: EventData): void {
+    const cls = this.profile.events[kind]?.cls;
+    if (cls === undefined || !this.wants(cls)) return;
     const ev: BuiltEvent | null = buildEvent(this.profile.events, kind, data, { channelVars: this.opts.channelVars });
     if (ev) this.emit('event', ev);
   }

@@ -58,6 +58,10 @@ export class SimServer extends EventEmitter implements SimCore {
       for (const s of this.live.values()) if (s.wantsEvents(ev.cls)) s.write((text ??= frame(ev.headers)));
     });
     this.pbx.on('call-ended', (info) => this.emit('call-ended', info));
+    this.pbx.wants = (cls) => {
+      for (const s of this.live.values()) if (s.wantsEvents(cls)) return true;
+      return false;
+    };
     this.faultState = new FaultState(() => this.live.values());
     this.faults = this.faultState.api();
     this.server = createServer((socket) => this.accept(socket));
