@@ -142,6 +142,14 @@ describe('ActionSender with a stand-in client', () => {
     expect((await rowById(t.db, ids[2]!)).message).toBe('sender stopped before the response arrived; not re-sent');
   });
 
+  it('expires rows even while not logged in', async () => {
+    client.connected = false;
+    const old = await enqueue(t.db, { action: 'Ping', expires_at: new Date(Date.now() - 1000).toISOString() });
+    start();
+    await settled(old, 'EXPIRED');
+    expect(client.sent).toHaveLength(0);
+  });
+
   it('expires rows it could not send in time', async () => {
     const old = await enqueue(t.db, { action: 'Ping', expires_at: new Date(Date.now() - 1000).toISOString() });
     start();

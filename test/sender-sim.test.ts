@@ -9,6 +9,8 @@ import { createChangeSignal, type ChangeSignal } from '../src/shared/db/index.js
 import { cancelRow, enqueue } from '../src/shared/queue/index.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { isoNow } from '../src/shared/time.js';
+import { kickRow } from '../src/meetme-cleaner/kick-row.js';
+import type { StoredMember } from '../src/meetme-cleaner/types.js';
 import { openTestDb, rowById, type TestDb } from './queue-db.js';
 import { silent, until } from './sender-helpers.js';
 
@@ -104,6 +106,16 @@ describe('action-sender against the simulator', () => {
     await status(late, 'FAILED');
     expect(await rowById(t.db, late)).toMatchObject({ sent_at: null, message: expect.stringContaining('has already ended (call_state ENDED)') });
     expect(sim.actionCount('Hangup')).toBe(1);
+  });
+
+  it("sends the meetme-cleaner's kick rows as Command even with Command off, recording the CLI output", async () => {
+    await start(config());
+    const member = sim.addMeetmeMember('5000');
+    const kick = await enqueue(t.db, kickRow('default', 'meetme', '5000', { channel: member.name, user: '1' } as StoredMember, 'alone'));
+    await status(kick, 'SUCCESS');
+    const wire = sim.actions.find((a) => a.action === 'Command')!;
+    expect(wire.headers).toContainEqual(['Command', 'meetme kick 5000 1']);
+    expect((await rowById(t.db, kick)).message).not.toBeNull();
   });
 
   it('sends rows another process inserts (sqlite3 shell), woken by the change signal', async () => {

@@ -115,14 +115,15 @@ export class ActionSender {
 
   /** One pass: expire, claim what capacity allows, send; or sleep until there may be work. */
   private async turn(): Promise<void> {
-    if (!this.client.connected) return this.wakeup.wait(IDLE_WAIT_MS);
     const now = Date.now();
     const expireEvery = this.opts.expireEveryMs ?? 1000;
+    // Rows expire even while Asterisk is unreachable: their clients learn it from the row.
     if (now - this.lastExpire >= expireEvery) {
       this.lastExpire = now;
       const expired = await expireRows(this.db, { server: this.opts.server, ttlSeconds: this.opts.ttlSeconds, now });
       if (expired > 0) this.hooks.count('expired', expired);
     }
+    if (!this.client.connected) return this.wakeup.wait(Math.min(IDLE_WAIT_MS, expireEvery));
     const free = this.opts.maxInFlight > 0 ? this.opts.maxInFlight - this.inFlight.size : Number.POSITIVE_INFINITY;
     if (free <= 0) return this.wakeup.wait(IDLE_WAIT_MS);
     const tokens = this.bucket.available(now);
