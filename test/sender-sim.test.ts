@@ -111,7 +111,7 @@ describe('action-sender against the simulator', () => {
   it("sends the meetme-cleaner's kick rows as Command even with Command off, recording the CLI output", async () => {
     await start(config());
     const member = sim.addMeetmeMember('5000');
-    const kick = await enqueue(t.db, kickRow('default', 'meetme', '5000', { channel: member.name, user: '1' } as StoredMember, 'alone'));
+    const kick = await enqueue(t.db, kickRow('default', 'meetme', '5000', { channel: member.name, user: '1', joined_at: isoNow(), first_seen: isoNow() } satisfies StoredMember, 'alone'));
     await status(kick, 'SUCCESS');
     const wire = sim.actions.find((a) => a.action === 'Command')!;
     expect(wire.headers).toContainEqual(['Command', 'meetme kick 5000 1']);
