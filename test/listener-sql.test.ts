@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyCallUpdate } from '../src/manager-listener/sql/apply-call-update.js';
+import { applyCallUpdates } from '../src/manager-listener/sql/apply-call-updates.js';
+import type { CallUpdate } from '../src/manager-listener/call-update.js';
 import { findRowByActionId } from '../src/manager-listener/sql/find-row-by-action-id.js';
 import { findRowByCallerid } from '../src/manager-listener/sql/find-row-by-callerid.js';
 import { findRowById } from '../src/manager-listener/sql/find-row-by-id.js';
@@ -10,6 +11,7 @@ import { row, seedSent } from './listener-helpers.js';
 import { openTestDb, type TestDb } from './queue-db.js';
 
 let t: TestDb;
+const applyCallUpdate = (db: TestDb['db'], u: CallUpdate): Promise<number> => applyCallUpdates(db, [u]);
 beforeEach(async () => {
   t = await openTestDb();
 });
@@ -73,11 +75,29 @@ describe('applyCallUpdate: forward-only in SQL', () => {
   });
 });
 
+describe('applyCallUpdates: one statement for many rows', () => {
+  it('applies each row its own update, and counts only rows that changed', async () => {
+    const a = await seedSent(t.db, {});
+    const b = await seedSent(t.db, {});
+    await applyCallUpdate(t.db, { id: b, uniqueid: 'ub', call_state: 'ENDED', ended_at: 'T0' });
+    const n = await applyCallUpdates(t.db, [
+      { id: a, uniqueid: 'ua', call_channel: 'SIP/a-1', call_state: 'RINGING' },
+      { id: b, uniqueid: 'uX', call_state: 'UP', answered_at: 'T1' },
+    ]);
+    expect(n).toBe(1);
+    expect(await row(t.db, a)).toMatchObject({ uniqueid: 'ua', call_channel: 'SIP/a-1', call_state: 'RINGING' });
+    expect(await row(t.db, b)).toMatchObject({ uniqueid: 'ub', call_state: 'ENDED', answered_at: null });
+  });
+});
+
 describe('insertEvents', () => {
-  it('writes every row, beyond one statement’s chunk', async () => {
-    const rows = Array.from({ length: 450 }, (_, i) => ({ server: 'default', time: 'T', event: 'Newstate', uniqueid: `u${i}`, channel: null, queue_id: i % 2 ? 1 : null, headers: '[]' }));
-    await insertEvents(t.db, rows);
-    const n = await t.db.selectFrom('manager_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    expect(Number(n.n)).toBe(450);
+  it('writes every row with its headers as a JSON array', async () => {
+    const rows = Array.from({ length: 450 }, (_, i) => ({ time: 'T', event: 'Newstate', uniqueid: `u${i}`, channel: null, queue_id: i % 2 ? 1 : null, headers: [['Event', 'Newstate'], ['Uniqueid', `u${i}`]] as Array<[string, string]> }));
+    await insertEvents(t.db, 'default', rows);
+    const all = await t.db.selectFrom('manager_events').selectAll().orderBy('id').execute();
+    expect(all).toHaveLength(450);
+    expect(all[1]).toMatchObject({ server: 'default', event: 'Newstate', uniqueid: 'u1', channel: null, queue_id: 1 });
+    expect(JSON.parse(all[1]!.headers)).toEqual([['Event', 'Newstate'], ['Uniqueid', 'u1']]);
+    expect(all[0]!.queue_id).toBeNull();
   });
 });

@@ -9,7 +9,7 @@ const ev = (name: string, headers: Record<string, string> | Array<[string, strin
   headers: [['Event', name], ...(Array.isArray(headers) ? headers : Object.entries(headers))],
 });
 
-const rowOf = (id: number, over: Partial<RowSnapshot> = {}): RowSnapshot => ({ id, uniqueid: null, call_channel: null, linkedid: null, call_state: null, answered_at: null, call_reason: null, ...over });
+const rowOf = (id: number, over: Partial<RowSnapshot> = {}): RowSnapshot => ({ id, uniqueid: null, call_channel: null, linkedid: null, call_state: null, answered_at: null, call_reason: null, action_id: null, ...over });
 
 /** Feed events as the worker does, answering lookups from `rows` (key → row). Returns the merged updates. */
 function feed(tracker: CallTracker, events: AmiMessage[], rows: Record<string, RowSnapshot> = {}, now = 1_000): CallUpdate[] {
@@ -105,11 +105,23 @@ describe('CallTracker', () => {
     const t = new CallTracker();
     const e = t.read(ev('Newstate', { Channel: 'SIP/x-1', ChannelState: '6', CallerIDNum: '555', CallerIDName: 'Bob', Uniqueid: '8.8' }));
     const keys = t.lookups(e, 0);
-    expect(keys).toEqual(['u:8.8', 'c:Bob', 'c:555']);
+    // No 'u:' key: a row bound to a Uniqueid is in memory unless the tracker forgot it (below).
+    expect(keys).toEqual(['c:Bob', 'c:555']);
     for (const k of keys) t.learn(k, undefined, 0);
     expect(t.handle(e, 0)).toBeUndefined();
     expect(t.lookups(t.read(ev('Hangup', { Channel: 'SIP/x-1', Uniqueid: '8.8', CallerIDNum: '555', CallerIDName: 'Bob', Cause: '16' })), 10)).toEqual([]);
     expect(t.drain()).toEqual([]);
+  });
+
+  it('a live call evicted by the cap is found again by its Uniqueid', () => {
+    const t = new CallTracker({ maxCalls: 1 });
+    const rows: Record<string, RowSnapshot> = { 'i:1': rowOf(1), 'i:2': rowOf(2) };
+    for (const i of [1, 2]) feed(t, [ev('Newchannel', [['Channel', `SIP/n-${i}`], ['ChannelState', '0'], ['Uniqueid', `u.${i}`], ['ChanVariable', `AMIQ_ID=${i}`]])], rows);
+    expect(t.size).toBe(1);
+    const hangup = t.read(ev('Hangup', { Channel: 'SIP/n-1', Uniqueid: 'u.1', Cause: '16' }));
+    expect(t.lookups(hangup, 10)).toEqual(['u:u.1']);
+    const out = feed(t, [ev('Hangup', { Channel: 'SIP/n-1', Uniqueid: 'u.1', Cause: '16' })], { 'u:u.1': rowOf(1, { uniqueid: 'u.1', call_state: 'DIALING' }) }, 10);
+    expect(out).toEqual([expect.objectContaining({ id: 1, call_state: 'ENDED', hangup_cause: 16 })]);
   });
 
   it('memory is bounded: ended calls are released, a cap evicts the oldest, silent calls age out', () => {

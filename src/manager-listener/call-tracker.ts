@@ -21,6 +21,7 @@ export interface TrackerOptions {
 
 interface Call {
   rowId: number;
+  actionId: string | undefined;
   strength: number;
   uniqueid: string | undefined;
   channel: string | undefined;
@@ -55,6 +56,14 @@ export class CallTracker {
   private readonly byUid = new Map<string, Call>();
   private readonly peers = new Map<string, Call>();
   private readonly byName = new Map<string, Call>();
+  private readonly byActionId = new Map<string, Call>();
+  /**
+   * Uniqueids of calls forgotten while live (cap, age-out): only these need a by-Uniqueid lookup,
+   * since every other bound row is in memory (loaded at start, seeded at resync). Past the cap,
+   * every new channel is looked up.
+   */
+  private readonly forgotten = new Set<string>();
+  private lookupEveryUid = false;
   /** ≤11 masquerade: the name a tracked channel gave up, waiting for the Uniqueid that takes it. */
   private readonly masq = new Map<string, Call>();
   /** Rows whose call ended here: a stale lookup must not bind them again before the write lands. */
@@ -80,14 +89,14 @@ export class CallTracker {
     };
     if (ev.name === 'originateresponse') {
       const id = ev.get('actionid');
-      if (id) want(`a:${id}`);
+      if (id && !this.byActionId.has(id)) want(`a:${id}`);
       return keys;
     }
     if (ev.name === 'rename') return keys;
     for (const r of ev.refs) {
       if (!this.untracked(r)) continue;
       if (r.amiqId) want(`i:${r.amiqId}`);
-      want(`u:${r.uniqueid!}`);
+      if (this.lookupEveryUid || this.forgotten.has(r.uniqueid!)) want(`u:${r.uniqueid!}`);
       if (!isUnknownCid(r.cidName)) want(`c:${r.cidName!}`);
       if (!isUnknownCid(r.cidNum)) want(`c:${r.cidNum!}`);
     }
@@ -156,7 +165,7 @@ export class CallTracker {
 
   /** The call's channel is gone (resync): ENDED with the cause unknown. */
   settleGone(rowId: number, now: number): void {
-    const call = this.byRow.get(rowId) ?? this.newCall({ id: rowId, uniqueid: null, call_channel: null, linkedid: null, call_state: 'DIALING', answered_at: null, call_reason: null }, 0, now);
+    const call = this.byRow.get(rowId) ?? this.newCall({ id: rowId, uniqueid: null, call_channel: null, linkedid: null, call_state: 'DIALING', answered_at: null, call_reason: null, action_id: null }, 0, now);
     this.setState(call, 'ENDED', now);
     this.push(call.rowId, { hangup_cause_txt: 'Unknown (channel gone at resync)' });
     this.release(call, true, now);
@@ -259,7 +268,9 @@ export class CallTracker {
   }
 
   private onOriginateResponse(ev: EventFields, now: number): number | undefined {
-    const row = this.cache.row(`a:${ev.get('actionid') ?? ''}`);
+    const actionId = ev.get('actionid') ?? '';
+    const tracked = this.byActionId.get(actionId);
+    const row = this.cache.row(`a:${actionId}`) ?? (tracked && this.snapshotOf(tracked));
     if (!row) return undefined;
     const reason = Number.parseInt(ev.get('reason') ?? '', 10);
     const success = (ev.get('response') ?? '').toLowerCase() === 'success';
@@ -325,9 +336,15 @@ export class CallTracker {
     this.push(call.rowId, u);
   }
 
+  /** What a lookup would return for a tracked call (the tracker's view is the fresher one). */
+  private snapshotOf(c: Call): RowSnapshot {
+    return { id: c.rowId, uniqueid: c.uniqueid ?? null, call_channel: c.channel ?? null, linkedid: c.linkedid ?? null, call_state: c.state, answered_at: c.answered ? '' : null, call_reason: c.reasonKnown ? 0 : null, action_id: c.actionId ?? null };
+  }
+
   private newCall(row: RowSnapshot, strength: number, now: number): Call {
     const call: Call = {
       rowId: row.id,
+      actionId: row.action_id ?? undefined,
       strength,
       uniqueid: undefined,
       channel: undefined,
@@ -342,6 +359,7 @@ export class CallTracker {
       touched: now,
     };
     this.byRow.set(row.id, call);
+    if (call.actionId !== undefined) this.byActionId.set(call.actionId, call);
     if (this.byRow.size > this.maxCalls) {
       const oldest = this.byRow.values().next().value;
       if (oldest && oldest !== call) this.release(oldest, false, now);
@@ -352,6 +370,7 @@ export class CallTracker {
   private mapMain(call: Call, uid: string, channel: string | undefined): void {
     call.uniqueid = uid;
     this.byUid.set(uid, call);
+    this.forgotten.delete(uid);
     if (channel !== undefined) {
       call.channel = channel;
       this.byName.set(channel, call);
@@ -368,6 +387,14 @@ export class CallTracker {
     if (call.peerUid !== undefined) this.peers.delete(call.peerUid);
     if (call.masqName !== undefined && this.masq.get(call.masqName) === call) this.masq.delete(call.masqName);
     this.byRow.delete(call.rowId);
+    if (call.actionId !== undefined && this.byActionId.get(call.actionId) === call) this.byActionId.delete(call.actionId);
+    if (!finished && call.uniqueid !== undefined && !isFinal(call.state)) {
+      this.forgotten.add(call.uniqueid);
+      if (this.forgotten.size > this.maxCalls) {
+        this.forgotten.clear();
+        this.lookupEveryUid = true;
+      }
+    }
     if (finished) {
       this.finished.delete(call.rowId);
       this.finished.set(call.rowId, now);

@@ -51,4 +51,5 @@ export interface RowSnapshot {
   call_state: CallState | null;
   answered_at: string | null;
   call_reason: number | null;
+  action_id: string | null;
 }

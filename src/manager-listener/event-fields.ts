@@ -42,6 +42,12 @@ const SNAPSHOT_KEYS: Record<string, keyof ChannelRef> = {
   calleridname: 'cidName',
 };
 
+// Event-specific fields the tracker reads; only these are kept (an event has 15-60 headers).
+const WANTED = new Set([
+  'event', 'actionid', 'response', 'reason', 'uniqueid', 'channel', 'oldname', 'newname', 'variable', 'value',
+  'cause', 'cause-txt', 'dialstatus', 'state', 'callerid', 'destination', 'channel1', 'channel2', 'uniqueid1', 'uniqueid2',
+]);
+
 function emptyRef(prefix: string): ChannelRef {
   return { prefix, channel: undefined, uniqueid: undefined, linkedid: undefined, state: undefined, cidNum: undefined, cidName: undefined, amiqId: undefined };
 }
@@ -51,10 +57,12 @@ function amiqValue(assignment: string): string | undefined {
   return assignment.startsWith(AMIQ_VAR + '=') ? assignment.slice(AMIQ_VAR.length + 1) : undefined;
 }
 
-/** The lower-cased key with a known prefix split off, e.g. 'destuniqueid' → ['dest', 'uniqueid']. */
-function splitPrefix(lk: string): [string, string] {
-  for (const p of PREFIXES) if (lk.length > p.length && lk.startsWith(p)) return [p, lk.slice(p.length)];
-  return ['', lk];
+/** The known prefix of a lower-cased key ('' if none), e.g. 'destuniqueid' → 'dest'. */
+function prefixOf(lk: string): string {
+  const c = lk.charCodeAt(0);
+  if (c !== 100 /* d */ && c !== 108 /* l */) return '';
+  for (const p of PREFIXES) if (lk.length > p.length && lk.startsWith(p)) return p;
+  return '';
 }
 
 /**
@@ -64,24 +72,21 @@ function splitPrefix(lk: string): [string, string] {
 export function readEvent(msg: AmiMessage): EventFields {
   const first = new Map<string, string>();
   const refs = new Map<string, ChannelRef>();
-  const ref = (p: string): ChannelRef => {
-    let r = refs.get(p);
-    if (!r) refs.set(p, (r = emptyRef(p)));
-    return r;
-  };
   for (const [key, value] of msg.headers) {
     const lk = key.toLowerCase();
-    if (!first.has(lk)) first.set(lk, value);
-    const [prefix, rest] = splitPrefix(lk);
+    if (WANTED.has(lk) && !first.has(lk)) first.set(lk, value);
+    const prefix = prefixOf(lk);
+    const rest = prefix === '' ? lk : lk.slice(prefix.length);
     const field = SNAPSHOT_KEYS[rest];
+    const isVar = field === undefined && rest.startsWith('chanvariable');
+    if (field === undefined && !isVar) continue;
+    let r = refs.get(prefix);
+    if (!r) refs.set(prefix, (r = emptyRef(prefix)));
     if (field !== undefined) {
-      const r = ref(prefix);
       if (r[field] === undefined) r[field] = value;
-      continue;
-    }
-    if (rest === 'chanvariable' || rest.startsWith('chanvariable(')) {
+    } else {
       const v = amiqValue(value);
-      if (v !== undefined && v !== '') ref(prefix).amiqId = v;
+      if (v !== undefined && v !== '') r.amiqId = v;
     }
   }
   const get = (k: string): string | undefined => first.get(k);
@@ -95,7 +100,11 @@ export function readEvent(msg: AmiMessage): EventFields {
   if (name === 'varset' && base && get('variable') === AMIQ_VAR && get('value')) base.amiqId = get('value');
   // ≤11 Dial names the callee `Destination` (its DestUniqueID was read above).
   const destination = get('destination');
-  if (destination !== undefined) ref('dest').channel ??= destination;
+  if (destination !== undefined) {
+    let d = refs.get('dest');
+    if (!d) refs.set('dest', (d = emptyRef('dest')));
+    d.channel ??= destination;
+  }
   const out: ChannelRef[] = [...refs.values()];
   // ≤11 pairs: Bridge/LocalBridge/Link (Channel1/Uniqueid1, Channel2/Uniqueid2).
   for (const n of ['1', '2']) {

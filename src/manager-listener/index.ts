@@ -92,6 +92,8 @@ export async function runManagerListener(opts: RunManagerListenerOptions): Promi
       ctx.setError?.(err);
     });
   });
+  const loaded = await listener.loadLive();
+  logger.info({ live: loaded }, 'manager-listener: live calls loaded');
   opts.onStarted?.(listener, client);
   client.start();
   const stopped = new Promise<void>((resolve) => {

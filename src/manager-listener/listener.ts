@@ -7,12 +7,12 @@ import { isoNow } from '../shared/time.js';
 import type { RowSnapshot } from './call-update.js';
 import { CallTracker, type TrackerOptions } from './call-tracker.js';
 import type { LookupKey } from './lookup-cache.js';
-import { applyCallUpdate } from './sql/apply-call-update.js';
+import { applyCallUpdates } from './sql/apply-call-updates.js';
 import { findRowByActionId } from './sql/find-row-by-action-id.js';
 import { findRowByCallerid } from './sql/find-row-by-callerid.js';
 import { findRowById } from './sql/find-row-by-id.js';
 import { findRowByUniqueid } from './sql/find-row-by-uniqueid.js';
-import { insertEvents, type EventLogRow } from './sql/insert-events.js';
+import { insertEvents, type EventLogEntry } from './sql/insert-events.js';
 import { listLiveCalls } from './sql/list-live-calls.js';
 
 export type EventLogMode = 'all' | 'matched' | 'none';
@@ -41,8 +41,8 @@ export type ListChannels = () => Promise<{ response: AmiMessage; events: AmiMess
  */
 export class Listener {
   readonly tracker: CallTracker;
-  readonly stats = { events: 0, matched: 0, lookups: 0, rowsWritten: 0, flushes: 0 };
-  private log: EventLogRow[] = [];
+  readonly stats = { events: 0, matched: 0, lookups: 0, lookupMs: 0, rowsWritten: 0, flushes: 0, flushMs: 0 };
+  private log: EventLogEntry[] = [];
   private queued = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -53,8 +53,8 @@ export class Listener {
 
   constructor(private readonly opts: ListenerOptions) {
     this.tracker = new CallTracker(opts.tracker);
-    this.flushMs = opts.flushMs ?? 5;
-    this.maxBatch = opts.maxBatch ?? 500;
+    this.flushMs = opts.flushMs ?? 10;
+    this.maxBatch = opts.maxBatch ?? 2000;
     this.now = opts.now ?? Date.now;
   }
 
@@ -64,7 +64,9 @@ export class Listener {
     const ev = this.tracker.read(msg);
     const keys = this.tracker.lookups(ev, now);
     for (const key of keys) {
+      const t0 = performance.now();
       const row = await this.lookup(key);
+      this.stats.lookupMs += performance.now() - t0;
       this.tracker.learn(key, row, now);
       if (row) break;
     }
@@ -73,13 +75,12 @@ export class Listener {
     if (rowId !== undefined) this.stats.matched++;
     if (this.opts.eventLog === 'all' || (this.opts.eventLog === 'matched' && rowId !== undefined)) {
       this.log.push({
-        server: this.opts.server,
-        time: isoNow(now),
-        event: getHeader(msg, 'Event') ?? '',
-        uniqueid: getHeader(msg, 'Uniqueid') ?? null,
-        channel: getHeader(msg, 'Channel') ?? null,
+        time: this.isoAt(now),
+        event: msg.headers[0]?.[1] ?? '',
+        uniqueid: ev.get('uniqueid') ?? null,
+        channel: ev.get('channel') ?? null,
         queue_id: rowId ?? null,
-        headers: JSON.stringify(msg.headers),
+        headers: msg.headers,
       });
       this.queued++;
     }
@@ -90,6 +91,17 @@ export class Listener {
     }
     if (this.queued >= this.maxBatch) await this.flush();
     else if (this.queued > 0) this.timer ??= setTimeout(() => void this.flush().catch((err: unknown) => this.opts.logger.error({ err }, 'manager-listener: flush failed')), this.flushMs);
+  }
+
+  /**
+   * Before the first event: every row this server's calls left live (an earlier run) goes into
+   * memory, so channels need no by-Uniqueid lookup and their events find their rows.
+   */
+  async loadLive(): Promise<number> {
+    const now = this.now();
+    const rows = await listLiveCalls(this.opts.db, this.opts.server);
+    for (const row of rows) this.tracker.seed(row, now);
+    return rows.length;
   }
 
   /** Write everything pending now (one transaction). Flushes never overlap. */
@@ -166,15 +178,24 @@ export class Listener {
     this.log = [];
     this.queued = 0;
     if (updates.length === 0 && log.length === 0) return;
+    const t0 = performance.now();
     const written = await immediateTransactionAsync(this.opts.db, async (trx) => {
-      let n = 0;
-      for (const u of updates) n += await applyCallUpdate(trx, u);
-      if (log.length > 0) await insertEvents(trx, log);
+      const n = await applyCallUpdates(trx, updates);
+      await insertEvents(trx, this.opts.server, log);
       return n;
     });
     this.stats.flushes++;
+    this.stats.flushMs += performance.now() - t0;
     this.stats.rowsWritten += written;
     this.opts.count?.('rows_written', written);
+  }
+
+  private lastIso: [number, string] = [0, isoNow(0)];
+
+  /** isoNow, computed once per millisecond (a burst logs many events in one). */
+  private isoAt(now: number): string {
+    if (this.lastIso[0] !== now) this.lastIso = [now, isoNow(now)];
+    return this.lastIso[1];
   }
 
   private async lookup(key: LookupKey): Promise<RowSnapshot | undefined> {
