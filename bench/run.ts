@@ -1,8 +1,8 @@
 /**
- * `npm run bench [part...]`: runs each benchmark part in turn (parser, queue, listener, heartbeat),
+ * `npm run bench [part...]`: runs each benchmark part in turn (parser, queue, listener, heartbeat, core),
  * or only the named ones. Each part prints its own figures and peers side by side.
  */
-const PARTS = ['parser', 'queue', 'listener', 'heartbeat'] as const;
+const PARTS = ['parser', 'queue', 'listener', 'heartbeat', 'core'] as const;
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
