@@ -133,7 +133,7 @@ describe('amiq queue commands', () => {
     expect(cancelled.code).toBe(0);
     expect((await rowById(t.db, parked.id)).status).toBe('CANCELLED');
     const watch = await amiq(t.path, 'watch', '--once', '--limit', '3');
-    expect(watch.code).toBe(0);
+    expect(watch.code, watch.stderr).toBe(0);
     const lines = watch.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^ID\s+SERVER\s+ACTION/);
     expect(lines).toHaveLength(4);
