@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { AmiClient } from '../shared/ami/client.js';
-import type { AmiqConfig } from '../shared/config/index.js';
+import { amiClientOptions, type AmiqConfig } from '../shared/config/index.js';
 import type { Database, WorkerRow } from '../shared/db/schema.js';
 import { isAlive, type WorkerContext } from '../shared/worker/index.js';
 import { createAllowList } from './allow-list.js';
@@ -95,21 +95,8 @@ async function startLive(opts: RunHeartbeatOptions, settings: HeartbeatSettings,
   });
   await cleaner.start();
   stops.push(() => cleaner.stop());
-  const client = new AmiClient({
-    host: config.ami.host,
-    port: config.ami.port,
-    username: config.ami.username,
-    secret: config.ami.secret,
-    authType: config.ami.auth_type,
-    connectTimeoutMs: config.ami.connect_timeout_ms,
-    pingIntervalMs: config.ami.ping_interval_ms,
-    pingTimeoutMs: config.ami.ping_timeout_ms,
-    reconnect: { minDelayMs: config.ami.reconnect_min_ms, maxDelayMs: config.ami.reconnect_max_ms },
-    // Only the call class: Newchannel/Newstate/Hangup/Rename, not every other event Asterisk has.
-    events: 'call',
-    logger,
-    actionIdPrefix: `amiq-heartbeat-${process.pid}-`,
-  });
+  // Only the call class: Newchannel/Newstate/Hangup/Rename, not every other event Asterisk has.
+  const client = new AmiClient(amiClientOptions(config.ami, 'heartbeat', logger, { events: 'call' }));
   client.on('state', (state: string) => ctx.setAmiState(state));
   const counted = countedStates(settings.countedStates);
   const map = new ChannelMap((channels) => e1Mask(channels, settings.spanFirstChannel, counted));

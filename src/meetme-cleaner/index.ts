@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { AmiClient } from '../shared/ami/client.js';
-import type { AmiqConfig } from '../shared/config/index.js';
+import { amiClientOptions, type AmiqConfig } from '../shared/config/index.js';
 import type { Database } from '../shared/db/schema.js';
 import type { WorkerContext } from '../shared/worker/index.js';
 import { scheduleJob, type Job } from '../shared/maintenance/schedule-job.js';
@@ -53,20 +53,7 @@ export async function runMeetmeCleaner(opts: RunMeetmeCleanerOptions): Promise<v
   const { config, logger, ctx } = opts;
   const client: CleanerClient =
     opts.client ??
-    new AmiClient({
-      host: config.ami.host,
-      port: config.ami.port,
-      username: config.ami.username,
-      secret: config.ami.secret,
-      authType: config.ami.auth_type,
-      events: 'off',
-      logger: logger.child({ component: 'ami' }),
-      connectTimeoutMs: config.ami.connect_timeout_ms,
-      pingIntervalMs: config.ami.ping_interval_ms,
-      pingTimeoutMs: config.ami.ping_timeout_ms,
-      reconnect: { minDelayMs: config.ami.reconnect_min_ms, maxDelayMs: config.ami.reconnect_max_ms },
-      actionIdPrefix: `amiq-cleaner-${process.pid}-`,
-    });
+    new AmiClient(amiClientOptions(config.ami, 'cleaner', logger, { events: 'off' }));
   const lister = new ConferenceLister(client);
   // A reconnect may be a restarted PBX with other modules loaded: ask again what it supports.
   client.on('connected', () => lister.forget());
