@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { runManagerListener, type Listener } from '../src/manager-listener/index.js';
 import { getHeader } from '../src/shared/ami/message.js';
 import { AmiParser } from '../src/shared/ami/parser.js';
+import { defaultConfig } from '../src/shared/config/index.js';
 import { migrateToLatest, openDatabase } from '../src/shared/db/index.js';
 import { StormGenerator } from './listener-storm.js';
 
@@ -96,11 +97,9 @@ export async function run(): Promise<void> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   const ac = new AbortController();
-  const config = {
-    server: { name: 'default' },
-    ami: { host: '127.0.0.1', port, username: 'amiq', secret: 'amiq', ping_interval_ms: 0 },
-    manager_listener: { event_log: EVENT_LOG },
-  };
+  const config = defaultConfig();
+  config.ami = { ...config.ami, port, username: 'amiq', secret: 'amiq', ping_interval_ms: 0 };
+  config.manager_listener.event_log = EVENT_LOG;
   const ctx = { setAmiState: () => undefined, count: () => undefined };
   const done = runManagerListener({ config, db, logger: pino({ level: 'silent' }), signal: ac.signal, ctx, onStarted: (l) => (listener = l) });
   const sock = await sockReady;

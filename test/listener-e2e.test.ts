@@ -145,4 +145,18 @@ describe('listener end to end (simulator, asterisk-22 profile)', () => {
     expect(sim.hangup(live[2]!.call_channel!, 16)).toBe(true);
     expect(await waitRow(keep, final, 'kept call to end')).toMatchObject({ call_state: 'ENDED', hangup_cause: 16 });
   });
+
+  it('prunes its event log on the maintenance schedule', async () => {
+    const old = new Date(Date.now() - 31 * 86_400_000).toISOString();
+    const fresh = new Date().toISOString();
+    for (const time of [old, fresh]) {
+      await t.db.insertInto('manager_events').values({ server: 'default', time, event: 'Hangup', uniqueid: null, channel: null, queue_id: null, headers: '[]' }).execute();
+    }
+    config.maintenance = { ...config.maintenance, schedule: '* * * * * *', prune_after_days: 30 };
+    await startListener();
+    const times = async (): Promise<string[]> => (await t.db.selectFrom('manager_events').select('time').execute()).map((r) => r.time);
+    const deadline = Date.now() + 5_000;
+    while ((await times()).includes(old) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+    expect(await times()).toEqual([fresh]);
+  });
 });

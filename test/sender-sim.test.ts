@@ -206,4 +206,13 @@ describe('action-sender against the simulator', () => {
     const inserted = await t.db.selectFrom('manager_queue').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow();
     await status(inserted.id, 'SUCCESS');
   });
+
+  it('archives its terminal rows on the maintenance schedule', async () => {
+    await start(config((c) => (c.maintenance = { ...c.maintenance, schedule: '* * * * * *', archive_after_hours: 0 })));
+    const id = await enqueue(t.db, { action: 'Ping' });
+    const parked = await enqueue(t.db, { action: 'Ping', not_before: isoNow(Date.now() + 60_000) });
+    await until(async () => (await t.db.selectFrom('manager_queue_archive').select('id').where('id', '=', id).executeTakeFirst()) !== undefined, 'row archived');
+    expect(await t.db.selectFrom('manager_queue').select('id').where('id', '=', id).executeTakeFirst()).toBeUndefined();
+    expect((await rowById(t.db, parked)).status).toBe('NEW');
+  });
 });

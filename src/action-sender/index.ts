@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { AmiClient } from '../shared/ami/client.js';
-import type { AmiqConfig } from '../shared/config/index.js';
+import { amiClientOptions, type AmiqConfig } from '../shared/config/index.js';
 import type { Database } from '../shared/db/schema.js';
+import { scheduleMaintenance } from '../shared/maintenance/schedule-maintenance.js';
 import { ActionSender, type SenderClient } from './sender-loop.js';
 
 /** The worker context runWorker hands in (core's interface). */
@@ -40,22 +41,7 @@ export async function runActionSender(opts: RunActionSenderOptions): Promise<voi
   const s = config.action_sender;
   const client =
     opts.client ??
-    new AmiClient({
-      host: config.ami.host,
-      port: config.ami.port,
-      username: config.ami.username,
-      secret: config.ami.secret,
-      authType: config.ami.auth_type,
-      events: 'off',
-      logger: logger.child({ component: 'ami' }),
-      actionTimeoutMs: s.response_timeout_ms,
-      connectTimeoutMs: config.ami.connect_timeout_ms,
-      pingIntervalMs: config.ami.ping_interval_ms,
-      pingTimeoutMs: config.ami.ping_timeout_ms,
-      reconnect: { minDelayMs: config.ami.reconnect_min_ms, maxDelayMs: config.ami.reconnect_max_ms },
-      // Row ActionIDs are amiq-<id>-<salt>; the client's own (Ping, Logoff) must never look like one.
-      actionIdPrefix: `amiq-sender-${process.pid}-`,
-    });
+    new AmiClient(amiClientOptions(config.ami, 'sender', logger, { events: 'off', actionTimeoutMs: s.response_timeout_ms }));
   client.on('state', (state: string) => ctx.setAmiState(state));
   client.on('error', (err: Error) => ctx.setError(err));
 
@@ -75,6 +61,8 @@ export async function runActionSender(opts: RunActionSenderOptions): Promise<voi
     logger,
     ctx,
   );
+  // The sender owns the queue's lifecycle, so it also archives terminal rows and prunes the archive.
+  const maintenance = scheduleMaintenance({ db: opts.db, server: config.server.name, tasks: ['archive', 'prune-archive'], settings: config.maintenance, logger });
   const wake = (): void => sender.wake();
   opts.changes?.on('change', wake);
   client.start();
@@ -82,6 +70,7 @@ export async function runActionSender(opts: RunActionSenderOptions): Promise<voi
     await sender.run(opts.signal);
   } finally {
     opts.changes?.off('change', wake);
+    await maintenance.stop();
     await client.stop();
   }
 }

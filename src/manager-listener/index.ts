@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { AmiClient } from '../shared/ami/client.js';
+import { amiClientOptions, type AmiqConfig } from '../shared/config/index.js';
 import type { Database } from '../shared/db/schema.js';
+import { scheduleMaintenance } from '../shared/maintenance/schedule-maintenance.js';
 import { Listener, type EventLogMode } from './listener.js';
 import type { TrackerOptions } from './call-tracker.js';
 
@@ -17,22 +19,7 @@ export { CallTracker } from './call-tracker.js';
 export const LISTENER_EVENT_CLASSES = 'call,dialplan';
 
 /** The parts of the amiq config the listener reads (SPEC §10). */
-export interface ListenerRunConfig {
-  server: { name: string };
-  ami: {
-    host: string;
-    port: number;
-    username: string;
-    secret: string;
-    auth_type?: 'plain' | 'md5';
-    connect_timeout_ms?: number;
-    ping_interval_ms?: number;
-    ping_timeout_ms?: number;
-    reconnect_min_ms?: number;
-    reconnect_max_ms?: number;
-  };
-  manager_listener: { event_log: EventLogMode };
-}
+export type ListenerRunConfig = Pick<AmiqConfig, 'server' | 'ami' | 'manager_listener' | 'maintenance'>;
 
 /** What the listener uses of core's worker context. */
 export interface ListenerWorkerContext {
@@ -66,22 +53,13 @@ export async function runManagerListener(opts: RunManagerListenerOptions): Promi
     count: (n, k) => ctx.count(n, k),
     ...(opts.tracker ? { tracker: opts.tracker } : {}),
   });
-  const client = new AmiClient({
-    host: config.ami.host,
-    port: config.ami.port,
-    username: config.ami.username,
-    secret: config.ami.secret,
-    authType: config.ami.auth_type ?? 'plain',
-    events: LISTENER_EVENT_CLASSES,
-    logger: logger.child({ component: 'ami' }),
-    ...(config.ami.connect_timeout_ms !== undefined ? { connectTimeoutMs: config.ami.connect_timeout_ms } : {}),
-    ...(config.ami.ping_interval_ms !== undefined ? { pingIntervalMs: config.ami.ping_interval_ms } : {}),
-    ...(config.ami.ping_timeout_ms !== undefined ? { pingTimeoutMs: config.ami.ping_timeout_ms } : {}),
-    reconnect: { minDelayMs: config.ami.reconnect_min_ms ?? 500, maxDelayMs: config.ami.reconnect_max_ms ?? 30_000 },
-    // A burst (a campaign's calls ending together) must not drop events: rows would stay UP until resync.
-    maxEventBacklog: 200_000,
-    actionIdPrefix: `amiq-listener-${process.pid}-`,
-  });
+  const client = new AmiClient(
+    amiClientOptions(config.ami, 'listener', logger, {
+      events: LISTENER_EVENT_CLASSES,
+      // A burst (a campaign's calls ending together) must not drop events: rows would stay UP until resync.
+      maxEventBacklog: 200_000,
+    }),
+  );
   client.on('state', (s: string) => ctx.setAmiState(s));
   client.on('error', (err: Error) => logger.warn({ err }, 'manager-listener: AMI error'));
   const events = client.events();
@@ -95,6 +73,8 @@ export async function runManagerListener(opts: RunManagerListenerOptions): Promi
   const loaded = await listener.loadLive();
   logger.info({ live: loaded }, 'manager-listener: live calls loaded');
   opts.onStarted?.(listener, client);
+  // The listener owns the event log, so it prunes it.
+  const maintenance = scheduleMaintenance({ db: opts.db, server: config.server.name, tasks: ['prune-events'], settings: config.maintenance, logger });
   client.start();
   const stopped = new Promise<void>((resolve) => {
     if (signal.aborted) resolve();
@@ -113,6 +93,7 @@ export async function runManagerListener(opts: RunManagerListenerOptions): Promi
       if (signal.aborted) break;
     }
   } finally {
+    await maintenance.stop();
     await client.stop();
     await listener.close();
     logger.info({ stats: listener.stats, tracked: listener.tracker.size }, 'manager-listener: stopped');
