@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import pino from 'pino';
 import type { AmiMessage } from '../src/shared/ami/message.js';
@@ -56,3 +57,15 @@ export function amiError(name: string, message = name): Error {
   e.name = name;
   return e;
 }
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+/**
+ * One INSERT run by another process in plain SQL, as a client's own code or the sqlite3 shell
+ * would, never through amiq's API; returns the new row id. A refused row throws with SQLite's message.
+ */
+export function insertFromAnotherProcess(dbPath: string, insert: string): number {
+  const script = "const D=require('better-sqlite3');const d=new D(process.argv[1]);d.pragma('busy_timeout = 5000');console.log(String(d.prepare(process.argv[2]).run().lastInsertRowid));d.close();";
+  return Number(execFileSync(process.execPath, ['-e', script, dbPath, insert], { cwd: ROOT, stdio: 'pipe' }).toString());
+}
+

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runActionSender } from '../src/action-sender/index.js';
@@ -12,7 +12,7 @@ import { isoNow } from '../src/shared/time.js';
 import { kickRow } from '../src/meetme-cleaner/kick-row.js';
 import type { StoredMember } from '../src/meetme-cleaner/types.js';
 import { openTestDb, rowById, type TestDb } from './queue-db.js';
-import { silent, until } from './sender-helpers.js';
+import { insertFromAnotherProcess, silent, until } from './sender-helpers.js';
 
 describe('action-sender against the simulator', () => {
   let sim: Simulator;
@@ -118,13 +118,12 @@ describe('action-sender against the simulator', () => {
     expect((await rowById(t.db, kick)).message).not.toBeNull();
   });
 
-  it('sends rows another process inserts (sqlite3 shell), woken by the change signal', async () => {
+  it('sends rows another process inserts in plain SQL, woken by the change signal', async () => {
     await start(config());
-    const out = execFileSync('sqlite3', [t.path, `INSERT INTO manager_queue (action) VALUES ('Ping'); SELECT last_insert_rowid();`]).toString().trim();
-    const id = Number(out);
+    const id = insertFromAnotherProcess(t.path, `INSERT INTO manager_queue (action) VALUES ('Ping')`);
     await status(id, 'SUCCESS');
     expect(seen((await rowById(t.db, id)).action_id)).toBe(1);
-    expect(() => execFileSync('sqlite3', [t.path, `INSERT INTO manager_queue (action, params) VALUES ('Ping', '{bad')`], { stdio: 'pipe' })).toThrow(/CHECK constraint failed/);
+    expect(() => insertFromAnotherProcess(t.path, `INSERT INTO manager_queue (action, params) VALUES ('Ping', '{bad')`)).toThrow(/CHECK constraint failed/);
   });
 
   it('bad rows become INVALID with their message and the next good row is still sent', async () => {
@@ -141,9 +140,9 @@ describe('action-sender against the simulator', () => {
     const ids: Array<[number, string]> = [];
     for (const [row, msg] of cases) ids.push([await enqueue(t.db, row), msg]);
     // Shapes a client can only write as raw JSON text: an array, and a non-string value.
-    const arr = Number(execFileSync('sqlite3', [t.path, `INSERT INTO manager_queue (action, channel, params) VALUES ('Hangup', 'SIP/1-1', '["x"]'); SELECT last_insert_rowid();`]).toString());
+    const arr = insertFromAnotherProcess(t.path, `INSERT INTO manager_queue (action, channel, params) VALUES ('Hangup', 'SIP/1-1', '["x"]')`);
     ids.push([arr, 'params: must be a JSON object']);
-    const num = Number(execFileSync('sqlite3', [t.path, `INSERT INTO manager_queue (action, channel, params) VALUES ('Hangup', 'SIP/1-1', '{"Cause":16}'); SELECT last_insert_rowid();`]).toString());
+    const num = insertFromAnotherProcess(t.path, `INSERT INTO manager_queue (action, channel, params) VALUES ('Hangup', 'SIP/1-1', '{"Cause":16}')`);
     ids.push([num, 'params.Cause: must be a string or an array of strings']);
     const good = await enqueue(t.db, { action: 'Ping' });
     await status(good, 'SUCCESS');
