@@ -10,6 +10,7 @@ const flags = (over: Partial<SimulateFlags> = {}): SimulateFlags => ({
   profile: 'asterisk-22',
   timeScale: '0.01',
   authFailDelay: '0',
+  authTimeout: '30000',
   ...over,
 });
 
@@ -31,19 +32,33 @@ describe('amiq simulate', () => {
     await expect(RawPeer.connect(port)).rejects.toThrow();
   });
 
+  it('passes --auth-timeout on: a session that does not log in is closed', async () => {
+    const stop = new AbortController();
+    let printed!: (line: string) => void;
+    const line = new Promise<string>((r) => (printed = r));
+    const run = runSimulate(flags({ authTimeout: '100' }), { out: (l) => printed(l), err: () => undefined, signal: stop.signal });
+    const text = await line;
+    const p = await RawPeer.connect(Number(text.slice(text.lastIndexOf(':') + 1)));
+    await p.closedByPeer();
+    stop.abort();
+    expect(await run).toBe(0);
+  });
+
   it('refuses bad flags with exit code 2 and a message naming the flag', async () => {
     const errors: string[] = [];
     const io = { out: () => undefined, err: (l: string) => errors.push(l), signal: AbortSignal.abort() };
     expect(await runSimulate(flags({ port: '70000' }), io)).toBe(2);
     expect(await runSimulate(flags({ profile: 'asterisk-9' }), io)).toBe(2);
     expect(await runSimulate(flags({ timeScale: '0' }), io)).toBe(2);
-    expect(errors.map((e) => e.split(':')[1]!.trim())).toEqual(['--port', '--profile', '--time-scale']);
+    expect(await runSimulate(flags({ authTimeout: '0' }), io)).toBe(2);
+    expect(await runSimulate(flags({ authTimeout: String(2 ** 31) }), io)).toBe(2);
+    expect(errors.map((e) => e.split(':')[1]!.trim())).toEqual(['--port', '--profile', '--time-scale', '--auth-timeout', '--auth-timeout']);
   });
 
   it('registers the simulate command with its options', () => {
     const program = new Command('amiq');
     register(program);
     const cmd = program.commands.find((c) => c.name() === 'simulate')!;
-    expect(cmd.options.map((o) => o.long)).toEqual(['--port', '--host', '--profile', '--time-scale', '--auth-fail-delay']);
+    expect(cmd.options.map((o) => o.long)).toEqual(['--port', '--host', '--profile', '--time-scale', '--auth-fail-delay', '--auth-timeout']);
   });
 });

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { eventName, getHeader } from '../src/shared/ami/message.js';
 import { simulatorHarness, type RawPeer } from './simulator-peer.js';
@@ -159,5 +160,64 @@ describe('simulator: faults', () => {
     h.sim.faults.stopReading(false);
     await p.response('held');
     expect(h.sim.actionCount('Ping')).toBe(1);
+  });
+});
+
+/** One header line of exactly `bytes` bytes, CRLF included. */
+const padLine = (bytes: number) => `X-Pad: ${'x'.repeat(bytes - 'X-Pad: '.length - 2)}\r\n`;
+
+describe('simulator: line length (manager.c get_input)', () => {
+  it.each(['asterisk-22', 'asterisk-11'] as const)('%s refuses a message with a line over 1024 bytes and keeps the session', async (profile) => {
+    await h.sim.close();
+    const p = await h.loggedIn({ profile });
+    p.socket.write(`Action: Ping\r\nActionID: long\r\n${padLine(1100)}\r\n`);
+    expect((await p.response('long')).headers).toEqual([
+      ['Response', 'Error'],
+      ['ActionID', 'long'],
+      ['Message', 'Failed to parse message: line too long'],
+    ]);
+    expect(h.sim.actionCount('Ping')).toBe(0);
+    p.send('Ping', { ActionID: 'after' });
+    expect(getHeader(await p.response('after'), 'Response')).toBe('Success');
+  });
+
+  it('takes 1024 bytes with the CRLF whole; one more byte and the message is refused', async () => {
+    const p = await loggedIn();
+    p.socket.write(`Action: Ping\r\nActionID: edge\r\n${padLine(1024)}\r\n`);
+    expect(getHeader(await p.response('edge'), 'Response')).toBe('Success');
+    // The cut falls between CR and LF: the lone LF ends the message early, the final CRLF is a stray blank line.
+    p.socket.write(`Action: Ping\r\nActionID: over\r\n${padLine(1025)}\r\n`);
+    expect(getHeader(await p.response('over'), 'Message')).toBe('Failed to parse message: line too long');
+    expect(h.sim.actionCount('Ping')).toBe(1);
+  });
+
+  it('echoes an ActionID read after the long line; none read, none echoed', async () => {
+    const p = await loggedIn();
+    p.socket.write(`Action: Ping\r\n${padLine(3000)}ActionID: late\r\n\r\n`);
+    expect(getHeader(await p.response('late'), 'Message')).toBe('Failed to parse message: line too long');
+    p.socket.write(`Action: Ping\r\n${padLine(2000)}\r\n`);
+    const bare = await p.waitFor((m) => m.kind === 'response' && getHeader(m, 'ActionID') === undefined);
+    expect(bare.headers).toEqual([
+      ['Response', 'Error'],
+      ['Message', 'Failed to parse message: line too long'],
+    ]);
+  });
+});
+
+describe('simulator: authtimeout', () => {
+  it('closes a session not logged in within authTimeoutMs, however active, and leaves a logged-in one', async () => {
+    await h.sim.close();
+    // Logged in first: were its timer still running, it would fire before the idle session's.
+    const authed = await h.loggedIn({ authTimeoutMs: 200 });
+    const idle = await h.peer();
+    const since = Date.now();
+    idle.send('Ping', { ActionID: 'pre' });
+    expect(getHeader(await idle.response('pre'), 'Message')).toBe('Permission denied');
+    await once(idle.socket, 'close');
+    expect(Date.now() - since).toBeGreaterThanOrEqual(150);
+    expect(idle.messages.map((m) => m.kind)).toEqual(['banner', 'response']);
+    expect(authed.closed).toBe(false);
+    authed.send('Ping', { ActionID: 'still' });
+    expect(getHeader(await authed.response('still'), 'Response')).toBe('Success');
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ProfileName } from '../src/simulator/index.js';
 import { eventName, getHeader, type AmiMessage } from '../src/shared/ami/message.js';
 import { simulatorHarness, type RawPeer } from './simulator-peer.js';
@@ -158,5 +158,37 @@ describe('simulator: asterisk-1.4 profile', () => {
     p.send('Command', { Command: 'meetme kick 5000 1', ActionID: 'k' });
     expect((await p.response('k')).body).toBe('');
     await p.event('Hangup', (e) => getHeader(e, 'Channel') === m.name);
+  });
+  it('takes 1023 bytes with the CRLF whole; of a longer line drops the first 1023 without a word and runs the rest', async () => {
+    const p = await loggedIn('asterisk-1.4');
+    const id = 'i'.repeat(1023 - 'ActionID: '.length - 2);
+    p.socket.write(`Action: Ping\r\nActionID: ${id}\r\n\r\n`);
+    expect(getHeader(await p.response(id), 'Response')).toBe('Pong');
+    p.socket.write(`Action: Ping\r\nActionID: long\r\nX-Pad: ${'x'.repeat(1091)}\r\n\r\n`);
+    expect((await p.response('long')).headers).toEqual([
+      ['Response', 'Pong'],
+      ['ActionID', 'long'],
+    ]);
+    // 1100 bytes less the 1023 thrown away: the tail arrives as a line of its own.
+    expect(h.sim.actions.at(-1)!.headers.at(-1)).toEqual(['x'.repeat(75), '']);
+    p.send('Ping', { ActionID: 'after' });
+    expect(getHeader(await p.response('after'), 'Response')).toBe('Pong');
+    expect(p.messages.filter((m) => getHeader(m, 'Response') === 'Error')).toEqual([]);
+  });
+
+  it('has no authtimeout: a session that never logs in stays open', async () => {
+    // Only timers are faked (sockets stay real): ten times authTimeoutMs pass at once.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let p: RawPeer;
+    try {
+      await h.start({ profile: 'asterisk-1.4', authTimeoutMs: 100 });
+      p = await h.peer();
+      await p.waitFor((m) => m.kind === 'banner');
+      vi.advanceTimersByTime(1000);
+    } finally {
+      vi.useRealTimers();
+    }
+    p.send('Ping', { ActionID: 'x' });
+    expect(getHeader(await p.response('x'), 'Message')).toBe('Authentication Required');
   });
 });

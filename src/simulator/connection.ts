@@ -1,16 +1,17 @@
 import type { Socket } from 'node:net';
-import { AmiParser } from '../shared/ami/parser.js';
 import { getHeader, type AmiMessage } from '../shared/ami/message.js';
 import type { SimCore, SimUser } from './core.js';
 import type { ActionRecord } from './types.js';
 import { ActionContext } from './action-context.js';
 import { dispatch } from './actions/index.js';
+import { ClientInput, type ClientMessage } from './input.js';
 
 const ALL_CLASSES = 'all';
 
 /**
  * One AMI session: banner, then actions answered strictly in order (a sync Originate blocks the
- * session, as in Asterisk), events filtered by the session's mask.
+ * session, as in Asterisk), events filtered by the session's mask. Under an `authTimeout` profile
+ * a session not logged in within `authTimeoutMs` of connecting is closed.
  */
 export class Session {
   authed = false;
@@ -19,7 +20,8 @@ export class Session {
   mask: Set<string> | typeof ALL_CLASSES = ALL_CLASSES;
   challenge: string | undefined;
   readonly sessionId: string;
-  private readonly parser: AmiParser;
+  private readonly input: ClientInput;
+  private readonly authTimer: NodeJS.Timeout | undefined;
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
 
@@ -29,12 +31,14 @@ export class Session {
     private readonly core: SimCore,
   ) {
     this.sessionId = `0x${(0x7f4e00000000 + id * 0x1000 + 0xee0).toString(16)}`;
-    this.parser = new AmiParser({ onMessage: (m) => this.onMessage(m) });
+    this.input = new ClientInput(core.spec.maxLineBytes, (m) => this.onMessage(m));
+    if (core.spec.authTimeout) this.authTimer = setTimeout(() => this.authExpired(), core.options.authTimeoutMs);
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.parser.push(chunk));
+    socket.on('data', (chunk: Buffer) => this.input.push(chunk));
     socket.on('error', (err) => core.logger?.debug({ err, connection: id }, 'simulator socket error'));
     socket.on('close', () => {
       this.closed = true;
+      clearTimeout(this.authTimer);
     });
     if (!core.faultState.reading) socket.pause();
     this.write(`${core.spec.banner}\r\n`);
@@ -63,6 +67,13 @@ export class Session {
   /** Raw bytes that bypass every fault gate (garbage, oversized messages). */
   writeRaw(data: string | Buffer): void {
     if (!this.closed) this.socket.write(data);
+  }
+
+  /** Login accepted: from now on the authtimeout no longer applies. */
+  loggedIn(user: SimUser): void {
+    this.authed = true;
+    this.user = user;
+    clearTimeout(this.authTimer);
   }
 
   wantsEvents(cls: string): boolean {
@@ -94,22 +105,44 @@ export class Session {
     this.socket.destroy();
   }
 
-  private onMessage(msg: AmiMessage): void {
+  private authExpired(): void {
+    // A server playing dead runs no timers either.
+    if (this.core.faultState.silent) return;
+    this.core.logger?.debug({ connection: this.id }, 'simulator: not authenticated within authtimeout, session closed');
+    this.end();
+  }
+
+  private onMessage({ headers, lineTooLong }: ClientMessage): void {
     if (this.closed) return;
+    const msg: AmiMessage = { kind: 'other', headers };
     const name = (getHeader(msg, 'Action') ?? '').trim();
     const actionId = getHeader(msg, 'ActionID') || undefined;
-    const rec: ActionRecord = { action: name, ...(actionId ? { actionId } : {}), headers: msg.headers, connection: this.id, at: Date.now() };
-    this.core.recordAction(rec);
     const faults = this.core.faultState;
+    if (lineTooLong && this.core.spec.longLineError) {
+      // Not run, so not logged as an action; the error carries the ActionID if one was read.
+      if (faults.silent) return;
+      const ctx = new ActionContext(this.core, this, msg, name, actionId, false);
+      this.answer(ctx, () => ctx.error('Failed to parse message: line too long'));
+      return;
+    }
+    if (headers.length === 0) return;
+    const rec: ActionRecord = { action: name, ...(actionId ? { actionId } : {}), headers, connection: this.id, at: Date.now() };
+    this.core.recordAction(rec);
     if (faults.silent) return;
     if (faults.takeDrop(rec)) {
       this.destroy();
       return;
     }
     const ctx = new ActionContext(this.core, this, msg, name, actionId, faults.suppresses(rec));
+    this.answer(ctx, () => dispatch(ctx));
+  }
+
+  /** Answers go out strictly in arrival order, each after the fault gates. */
+  private answer(ctx: ActionContext, run: () => void | Promise<void>): void {
+    const faults = this.core.faultState;
     this.queue = this.queue
       .then(() => faults.beforeAnswer())
-      .then(() => (this.closed ? undefined : dispatch(ctx)))
-      .catch((err: unknown) => this.core.logger?.error({ err, action: name, actionId, connection: this.id }, 'simulator action failed'));
+      .then(() => (this.closed ? undefined : run()))
+      .catch((err: unknown) => this.core.logger?.error({ err, action: ctx.name, actionId: ctx.actionId, connection: this.id }, 'simulator action failed'));
   }
 }

@@ -16,6 +16,8 @@ export interface CoreOptions {
   users: readonly SimUser[];
   /** How long a bad login waits before `Authentication failed` (Asterisk sleeps 1 s). */
   authFailDelayMs: number;
+  /** manager.conf `authtimeout`: a session not logged in by then is closed (profiles with `authTimeout`). */
+  authTimeoutMs: number;
   /** Bytes queued to a peer that does not read before its session is dropped. */
   maxQueuedBytes: number;
 }

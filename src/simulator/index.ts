@@ -27,6 +27,11 @@ export interface SimulatorOptions {
   users?: SimUser[];
   /** Pause before `Authentication failed` (Asterisk: 1000 ms); default 200. */
   authFailDelayMs?: number;
+  /**
+   * manager.conf `authtimeout`: a session not logged in this long after connecting is closed
+   * (not under asterisk-1.4, which has no such timer). Real time, not scaled by timeScale. Default 30000.
+   */
+  authTimeoutMs?: number;
   /** Most recent actions kept in `actions` (counts stay exact); default 10000. */
   maxActionLog?: number;
   /** Bytes queued to a peer that stops reading before its session is dropped; default 64 MiB. */
@@ -76,6 +81,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     e1Tech: legacyZap ? 'Zap' : 'DAHDI',
     users: opts.users ?? DEFAULT_USERS,
     authFailDelayMs: opts.authFailDelayMs ?? 200,
+    authTimeoutMs: opts.authTimeoutMs ?? 30_000,
     maxActionLog: opts.maxActionLog ?? 10_000,
     maxQueuedBytes: opts.maxQueuedBytes ?? 64 * 1024 * 1024,
     logger: opts.logger,

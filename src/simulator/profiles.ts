@@ -28,6 +28,15 @@ export interface ProfileSpec {
   hasCoreShowChannels: boolean;
   hasConfbridge: boolean;
   hasMeetmeListRooms: boolean;
+  /** get_input's buffer: the longest line taken whole, CRLF included (1.4: 1023; 1.6+: 1024). */
+  maxLineBytes: number;
+  /**
+   * A message with an over-long line: refused with `Failed to parse message: line too long`
+   * (1.8.19+, 10+), or run with the line's first bytes gone and no word about it (1.4).
+   */
+  longLineError: boolean;
+  /** manager.conf `authtimeout` closes sessions that do not log in within it (1.4 has none). */
+  authTimeout: boolean;
   version: string;
 }
 
@@ -49,6 +58,9 @@ const ASTERISK_11: ProfileSpec = {
   hasCoreShowChannels: true,
   hasConfbridge: true,
   hasMeetmeListRooms: true,
+  maxLineBytes: 1024,
+  longLineError: true,
+  authTimeout: true,
   version: 'Asterisk 11.25.3 built by amiq-simulator on a x86_64 running Linux',
 };
 
@@ -81,6 +93,9 @@ export const PROFILES: Record<ProfileName, ProfileSpec> = {
     hasCoreShowChannels: false,
     hasConfbridge: false,
     hasMeetmeListRooms: false,
+    maxLineBytes: 1023,
+    longLineError: false,
+    authTimeout: false,
     version: 'Asterisk 1.4.44 built by amiq-simulator on a x86_64 running Linux',
   },
 };

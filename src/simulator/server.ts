@@ -48,7 +48,12 @@ export class SimServer extends EventEmitter implements SimCore {
   constructor(private readonly config: ServerConfig) {
     super();
     this.spec = config.profile;
-    this.options = { users: config.users, authFailDelayMs: config.authFailDelayMs, maxQueuedBytes: config.maxQueuedBytes };
+    this.options = {
+      users: config.users,
+      authFailDelayMs: config.authFailDelayMs,
+      authTimeoutMs: config.authTimeoutMs,
+      maxQueuedBytes: config.maxQueuedBytes,
+    };
     this.logger = config.logger;
     this.host = config.host;
     this.pbx = new Pbx(config.profile, { timeScale: config.timeScale, channelVars: config.channelVars, e1Tech: config.e1Tech });

@@ -9,6 +9,7 @@ export interface SimulateFlags {
   profile: string;
   timeScale: string;
   authFailDelay: string;
+  authTimeout: string;
 }
 
 export interface SimulateIo {
@@ -26,6 +27,7 @@ export async function runSimulate(flags: SimulateFlags, io: SimulateIo): Promise
   const port = Number(flags.port);
   const timeScale = Number(flags.timeScale);
   const authFailDelayMs = Number(flags.authFailDelay);
+  const authTimeoutMs = Number(flags.authTimeout);
   const bad = (msg: string) => {
     io.err(`amiq simulate: ${msg}`);
     return 2;
@@ -33,10 +35,12 @@ export async function runSimulate(flags: SimulateFlags, io: SimulateIo): Promise
   if (!Number.isInteger(port) || port < 0 || port > 65535) return bad('--port: expected an integer 0..65535');
   if (!(timeScale > 0)) return bad('--time-scale: expected a number above 0');
   if (!Number.isFinite(authFailDelayMs) || authFailDelayMs < 0) return bad('--auth-fail-delay: expected a number of ms, 0 or more');
+  // setTimeout turns anything above 2^31-1 ms into 1 ms.
+  if (!(authTimeoutMs > 0 && authTimeoutMs <= 2 ** 31 - 1)) return bad('--auth-timeout: expected a number of ms above 0 (at most 2147483647)');
   if (!Object.hasOwn(PROFILES, flags.profile)) return bad(`--profile: expected one of ${Object.keys(PROFILES).join(', ')}`);
   let sim;
   try {
-    sim = await startSimulator({ host: flags.host, port, profile: flags.profile as ProfileName, timeScale, authFailDelayMs });
+    sim = await startSimulator({ host: flags.host, port, profile: flags.profile as ProfileName, timeScale, authFailDelayMs, authTimeoutMs });
   } catch (err) {
     io.err(`amiq simulate: cannot listen on ${flags.host}:${port}: ${(err as Error).message}`);
     return 1;
@@ -57,6 +61,7 @@ export function register(program: Command): void {
     .option('--profile <name>', `Asterisk version to behave like: ${Object.keys(PROFILES).join(', ')}`, 'asterisk-22')
     .option('--time-scale <x>', 'multiply every dialplan delay (0.01 = 100 times faster)', '1')
     .option('--auth-fail-delay <ms>', 'pause before "Authentication failed", as Asterisk does', '1000')
+    .option('--auth-timeout <ms>', 'close a session not logged in within this time (manager.conf authtimeout; not under asterisk-1.4)', '30000')
     .action(async (flags: SimulateFlags) => {
       const stop = new AbortController();
       const onSignal = () => stop.abort();

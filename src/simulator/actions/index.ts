@@ -6,6 +6,7 @@ import { CHANNEL_ACTIONS } from './channels.js';
 import { COMMAND_ACTIONS } from './command.js';
 import { CONFERENCE_ACTIONS } from './conference.js';
 import { STATUS_ACTIONS } from './status.js';
+import { AST_MAX_MANHEADERS } from '../input.js';
 
 export interface ActionEntry {
   handler: (ctx: ActionContext) => void | Promise<void>;
@@ -18,8 +19,6 @@ export interface ActionEntry {
 }
 
 export type ActionTable = Record<string, ActionEntry>;
-
-const MAX_HEADERS = 128;
 
 const ALL: ActionTable = { ...SESSION_ACTIONS, ...CALL_ACTIONS, ...CHANNEL_ACTIONS, ...COMMAND_ACTIONS, ...CONFERENCE_ACTIONS, ...STATUS_ACTIONS };
 ALL.ListCommands = { handler: listCommands };
@@ -40,7 +39,7 @@ export async function dispatch(ctx: ActionContext): Promise<void> {
     return;
   }
   // AST_MAX_MANHEADERS: 1.8.9+ refuses the action; older versions silently kept the first 127.
-  if (ctx.msg.headers.length > MAX_HEADERS && core.spec.name !== 'asterisk-1.4') {
+  if (ctx.msg.headers.length > AST_MAX_MANHEADERS && core.spec.name !== 'asterisk-1.4') {
     ctx.error('Too many lines in message or allocation failure');
     return;
   }

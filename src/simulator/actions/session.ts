@@ -34,8 +34,7 @@ async function login(ctx: ActionContext): Promise<void> {
     session.end();
     return;
   }
-  session.authed = true;
-  session.user = user;
+  session.loggedIn(user);
   const anyEvents = session.setMask(ctx.get('Events'));
   ctx.success('Authentication accepted');
   if (anyEvents && session.wantsEvents('system')) {
