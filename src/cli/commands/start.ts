@@ -1,30 +1,17 @@
 import type { Command } from 'commander';
 import type { WorkerName } from '../../shared/config/index.js';
-import type { Logger } from '../../shared/log.js';
 import { WorkerAlreadyRunningError } from '../../shared/worker/index.js';
 import type { Simulator } from '../../simulator/index.js';
 import { action, globalOptions, openContext, type CliContext } from '../context.js';
+import { runDemo } from '../demo.js';
 import { superviseWorker } from './run.js';
 
-/** What the optional demo (src/cli/demo.ts `runDemo(ctx)`) receives under `amiq start --simulate`. */
+/** What the demo (src/cli/demo.ts `runDemo(ctx)`) receives under `amiq start --simulate`. */
 export interface StartContext extends CliContext {
   simulator?: Simulator;
   /** Aborted on Ctrl-C/SIGTERM. */
   signal: AbortSignal;
   out(line: string): void;
-}
-
-type DemoModule = { runDemo?: (ctx: StartContext) => Promise<void> };
-
-/** The demo is someone else's optional module: absent, it is simply not run. */
-async function loadDemo(logger: Logger): Promise<DemoModule['runDemo']> {
-  const spec = '../demo.js'; // computed, so the build does not require the file
-  try {
-    return ((await import(spec)) as DemoModule).runDemo;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') logger.error({ err }, 'demo failed to load');
-    return undefined;
-  }
 }
 
 async function start(c: CliContext, simulate: boolean, out: (line: string) => void): Promise<number> {
@@ -54,8 +41,7 @@ async function start(c: CliContext, simulate: boolean, out: (line: string) => vo
         },
       ),
     );
-    const runDemo = simulate ? await loadDemo(c.logger) : undefined;
-    const demo = runDemo?.({ ...c, simulator, signal: stop.signal, out }).catch((err: unknown) => {
+    const demo = (simulate ? runDemo({ ...c, simulator, signal: stop.signal, out }) : Promise.resolve()).catch((err: unknown) => {
       c.logger.error({ err }, 'demo failed');
       out(`demo failed: ${(err as Error).message}`);
     });
@@ -77,8 +63,11 @@ export function register(program: Command): void {
     .option('--simulate', 'also run a simulated PBX and point the workers at it')
     .action(
       action('start', async (flags: { simulate?: boolean }, cmd: Command) => {
-        const c = await openContext(globalOptions(cmd));
+        // --simulate is the demo: info logs (JSON on stdout) would bury its lines; LOG_LEVEL still wins.
+        const quiet = flags.simulate === true && !process.env['LOG_LEVEL'];
+        const c = await openContext({ ...globalOptions(cmd), logLevel: quiet ? 'warn' : undefined });
         const out = (line: string) => process.stdout.write(`amiq: ${line}\n`);
+        if (quiet) out('logs: warnings and errors only (LOG_LEVEL=info shows every worker log)');
         try {
           return await start(c, flags.simulate ?? false, out);
         } finally {

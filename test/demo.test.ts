@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/shared/db/index.js';
+import { exitOf } from './core-helpers.js';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'amiq.js');
+let dir: string | undefined;
+let child: ChildProcess | undefined;
+
+afterEach(async () => {
+  if (child && child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGKILL');
+    await exitOf(child);
+  }
+  child = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+/** A UDP port free right now: the heartbeat's default 5050 may be held by another test or a real one. */
+async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
+  const { port } = s.address();
+  await new Promise<void>((resolve) => s.close(resolve));
+  return port;
+}
+
+/** Every stdout line as it arrives; `until(re)` resolves on the first matching line, rejects if the process exits first. */
+function follow(proc: ChildProcess) {
+  const lines: string[] = [];
+  let stderr = '';
+  const waiters: Array<{ re: RegExp; resolve: (line: string) => void }> = [];
+  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  createInterface({ input: proc.stdout! }).on('line', (line) => {
+    lines.push(line);
+    for (const w of waiters.filter((x) => x.re.test(line))) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(line);
+    }
+  });
+  const until = (re: RegExp): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`exited ${code} before ${re}:\n${lines.join('\n')}\n${stderr}`));
+      proc.once('exit', onExit);
+      waiters.push({ re, resolve: (line) => (proc.off('exit', onExit), resolve(line)) });
+    });
+  return { lines, until, stderr: () => stderr };
+}
+
+describe('amiq start --simulate (the demo; needs npm run build)', () => {
+  it('enqueues the sample calls, shows them live, each ends as its extension says; SIGINT exits 0', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'amiq-demo-'));
+    writeFileSync(join(dir, 'demo.toml'), `[heartbeat]\nbind = "127.0.0.1"\nport = ${await freeUdpPort()}\n`);
+    const dbPath = join(dir, 'fresh', 'demo.db');
+    const env = { ...process.env };
+    delete env['AMIQ_CONFIG'];
+    delete env['AMIQ_DB'];
+    delete env['LOG_LEVEL'];
+    child = spawn(process.execPath, [BIN, '--config', 'demo.toml', '--db', dbPath, 'start', '--simulate'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = follow(child);
+
+    // The demo's last line, after the one saying every row settled.
+    await out.until(/^amiq: demo: +or in SQL: /);
+    const text = out.lines.join('\n');
+    expect(text).toMatch(/^amiq: demo: all 8 demo rows settled in [\d.]+ s\. The workers keep running; Ctrl-C stops them\.$/m);
+    expect(text).toContain('workers: action-sender, manager-listener, heartbeat, meetme-cleaner');
+    expect(text).toMatch(/#\d+\s+Originate\s+Local\/400@default\s+SUCCESS\s+call FAILED\s+reason 5 busy/);
+    expect(text).toMatch(/#\d+\s+Redirect\s+callerid M\d{19}\s+SUCCESS/);
+    expect(text).toContain(`npx amiq --db ${dbPath} originate --channel Local/100@default`);
+    // Warnings would be JSON log lines among the demo's; there should be none.
+    expect(out.lines.filter((l) => !l.startsWith('amiq: '))).toEqual([]);
+
+    const h = openDatabase(dbPath);
+    try {
+      const rows = await h.db.selectFrom('manager_queue').selectAll().where('tag', 'like', 'demo:%').orderBy('id').execute();
+      const by = Object.fromEntries(rows.map((r) => [r.tag!.slice('demo:'.length), r]));
+      expect(Object.keys(by).sort()).toEqual(['answered', 'busy', 'congestion', 'hangup', 'hung-up', 'no-answer', 'redirect', 'redirected']);
+      expect(rows.every((r) => r.status === 'SUCCESS')).toBe(true);
+
+      expect(by['answered']).toMatchObject({ channel: 'Local/100@default', call_state: 'ENDED', call_reason: 4, hangup_cause: 16 });
+      expect(by['answered']!.answered_at).not.toBeNull();
+      expect(by['busy']).toMatchObject({ call_state: 'FAILED', call_reason: 5, answered_at: null });
+      expect(by['congestion']).toMatchObject({ call_state: 'FAILED', call_reason: 8, answered_at: null });
+      expect(by['no-answer']).toMatchObject({ call_state: 'FAILED', call_reason: 3, answered_at: null });
+
+      // Redirect and Hangup name their call by the callerid the sender gave the Originate.
+      expect(by['redirect']).toMatchObject({ action: 'Redirect', channel: null, callerid: by['redirected']!.callerid });
+      expect(by['redirected']).toMatchObject({ call_state: 'ENDED', hangup_cause: 16 });
+      expect(by['redirected']!.answered_at).not.toBeNull();
+      expect(by['hangup']).toMatchObject({ action: 'Hangup', channel: null, callerid: by['hung-up']!.callerid });
+      expect(by['hung-up']).toMatchObject({ call_state: 'ENDED', hangup_cause: 16 });
+      expect(by['hung-up']!.answered_at).not.toBeNull();
+      // The call ended because of the Hangup row (its own dialplan would have kept it up an hour).
+      expect(by['hung-up']!.ended_at! >= by['hangup']!.sent_at!).toBe(true);
+    } finally {
+      await h.close();
+    }
+
+    child.kill('SIGINT');
+    expect(await exitOf(child)).toBe(0);
+    expect(out.stderr()).toBe('');
+  }, 60_000);
+});
