@@ -164,6 +164,20 @@ describe('runWorker (in process)', () => {
     expect((await readWorker(t.db, 'default', 'heartbeat'))?.state).toBe('stopped');
   });
 
+  it('an AMI state change is written at once, not at the next beat', async () => {
+    const stop = new AbortController();
+    const done = runWorker({
+      name: 'heartbeat', server: 'default', db: t.db, logger, beatSeconds: 3600, signal: stop.signal, handleProcessEvents: false,
+      run: async (ctx) => {
+        ctx.setAmiState('connected');
+        await new Promise((r) => ctx.signal.addEventListener('abort', r, { once: true }));
+      },
+    });
+    expect(await eventually(async () => (await readWorker(t.db, 'default', 'heartbeat'))?.ami_state === 'connected' || undefined)).toBe(true);
+    stop.abort();
+    await done;
+  });
+
   it('two instances started at once in one process: one runs, the other is refused', async () => {
     const stop = new AbortController();
     const start = () =>

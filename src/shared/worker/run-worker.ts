@@ -190,7 +190,10 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
     server: id.server,
     name: id.name,
     setAmiState: (s) => {
+      if (s === amiState) return;
       amiState = s;
+      // `amiq status` (and whoever waits for a worker to connect) sees it now, not a beat later.
+      void beat();
     },
     count: (name, n = 1) => {
       counters[name] = (counters[name] ?? 0) + n;
