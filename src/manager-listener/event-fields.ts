@@ -65,6 +65,31 @@ function prefixOf(lk: string): string {
   return '';
 }
 
+/** What readEvent does with one header key, worked out once per spelling. */
+interface KeyRole {
+  lk: string;
+  wanted: boolean;
+  prefix: string;
+  field: keyof ChannelRef | undefined;
+  isVar: boolean;
+}
+
+const roles = new Map<string, KeyRole>();
+// Asterisk sends a few dozen key spellings; a peer inventing keys must not grow the cache forever.
+const MAX_ROLES = 4096;
+
+function roleOf(key: string): KeyRole {
+  let role = roles.get(key);
+  if (role !== undefined) return role;
+  const lk = key.toLowerCase();
+  const prefix = prefixOf(lk);
+  const rest = prefix === '' ? lk : lk.slice(prefix.length);
+  const field = SNAPSHOT_KEYS[rest];
+  role = { lk, wanted: WANTED.has(lk), prefix, field, isVar: field === undefined && rest.startsWith('chanvariable') };
+  if (roles.size < MAX_ROLES) roles.set(key, role);
+  return role;
+}
+
 /**
  * Read an event once: every channel it names with the correlation keys it carries. Key lookup
  * is case-insensitive, as Asterisk's is. Values are kept as sent.
@@ -73,12 +98,8 @@ export function readEvent(msg: AmiMessage): EventFields {
   const first = new Map<string, string>();
   const refs = new Map<string, ChannelRef>();
   for (const [key, value] of msg.headers) {
-    const lk = key.toLowerCase();
-    if (WANTED.has(lk) && !first.has(lk)) first.set(lk, value);
-    const prefix = prefixOf(lk);
-    const rest = prefix === '' ? lk : lk.slice(prefix.length);
-    const field = SNAPSHOT_KEYS[rest];
-    const isVar = field === undefined && rest.startsWith('chanvariable');
+    const { lk, wanted, prefix, field, isVar } = roleOf(key);
+    if (wanted && !first.has(lk)) first.set(lk, value);
     if (field === undefined && !isVar) continue;
     let r = refs.get(prefix);
     if (!r) refs.set(prefix, (r = emptyRef(prefix)));
