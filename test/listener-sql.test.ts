@@ -93,7 +93,7 @@ describe('applyCallUpdates: one statement for many rows', () => {
 describe('insertEvents', () => {
   it('writes every row with its headers as a JSON array', async () => {
     const rows = Array.from({ length: 450 }, (_, i) => ({ time: 'T', event: 'Newstate', uniqueid: `u${i}`, channel: null, queue_id: i % 2 ? 1 : null, headers: [['Event', 'Newstate'], ['Uniqueid', `u${i}`]] as Array<[string, string]> }));
-    await insertEvents(t.db, 'default', rows);
+    await insertEvents(t.db, 'default', rows.map((r) => ({ ...r, headers: JSON.stringify(r.headers) })));
     const all = await t.db.selectFrom('manager_events').selectAll().orderBy('id').execute();
     expect(all).toHaveLength(450);
     expect(all[1]).toMatchObject({ server: 'default', event: 'Newstate', uniqueid: 'u1', channel: null, queue_id: 1 });

@@ -80,7 +80,7 @@ export class Listener {
         uniqueid: ev.get('uniqueid') ?? null,
         channel: ev.get('channel') ?? null,
         queue_id: rowId ?? null,
-        headers: msg.headers,
+        headers: JSON.stringify(msg.headers),
       });
       this.queued++;
     }
