@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runActionSender } from '../src/action-sender/index.js';
@@ -37,8 +37,8 @@ describe('amiq queue commands', () => {
   let running: Promise<void>;
 
   beforeAll(async () => {
-    spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
-    expect(existsSync(`${ROOT}dist/src/cli/commands/originate.js`)).toBe(true);
+    // `npm test` builds first; rebuilding here would rewrite dist under other files' running CLIs.
+    expect(existsSync(`${ROOT}dist/src/cli/commands/originate.js`), 'npm run build').toBe(true);
     sim = await startSimulator({ port: 0, timeScale: 0.01, logger: silent });
     t = await openTestDb();
     const config = defaultConfig();
