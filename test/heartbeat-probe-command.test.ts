@@ -39,16 +39,16 @@ describe('amiq probe', () => {
   it('prints the channels up and the cleaner bit as a line', async () => {
     const replyPort = await freePort();
     const port = await serve(encodeFrame(channelMask([1, 15, 17]), true), replyPort);
-    const { code, out } = await run({ port, replyPort });
-    expect(code).toBe(0);
+    const { code, out, err } = await run({ port, replyPort });
+    expect(code, err.join('\n')).toBe(0);
     expect(out).toEqual([`127.0.0.1:${port}: channels up: 1, 15, 17 (3); meetme-cleaner: alive; raw 80 00 00 00 00 00 c0 01`]);
   });
 
   it('--json, with absolute numbers for a span starting at 32', async () => {
     const replyPort = await freePort();
     const port = await serve(encodeFrame(channelMask([32, 48], 32), false), replyPort);
-    const { code, out } = await run({ port, replyPort, json: true, spanFirst: 32 });
-    expect(code).toBe(0);
+    const { code, out, err } = await run({ port, replyPort, json: true, spanFirst: 32 });
+    expect(code, err.join('\n')).toBe(0);
     expect(JSON.parse(out[0]!)).toMatchObject({ raw: '0000000000008001', cleanerAlive: false, channelsUp: [32, 48], positions: [1, 16], reservedBitsSet: false });
   });
 
