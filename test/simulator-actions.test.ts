@@ -53,6 +53,15 @@ describe('simulator: Redirect and Hangup', () => {
     expect(getHeader(await p.response('h3'), 'Message')).toBe('No channel specified');
   });
 
+  it('a Hangup without Cause ends the call Normal Clearing, as Asterisk 22 does', async () => {
+    const p = await loggedIn();
+    const one = await liveCall(p, 'n0');
+    p.send('Hangup', { Channel: one, ActionID: 'n1' });
+    expect(getHeader(await p.response('n1'), 'Message')).toBe('Channel Hungup');
+    const h = await p.event('Hangup', chanIs(';1'));
+    expect([getHeader(h, 'Cause'), getHeader(h, 'Cause-txt')]).toEqual(['16', 'Normal Clearing']);
+  });
+
   it('answers a /regex/ Hangup as a list of the channels it hangs up', async () => {
     const p = await loggedIn();
     await liveCall(p, 'a');

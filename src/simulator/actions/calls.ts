@@ -98,7 +98,9 @@ function hangup(ctx: ActionContext): void {
   const name = ctx.get('Channel') ?? '';
   if (!name) return ctx.error('No channel specified');
   const causeRaw = Number.parseInt(ctx.get('Cause') ?? '', 10);
-  const cause = causeRaw >= 0 && causeRaw <= 127 ? causeRaw : 0;
+  // Without a Cause the channel's cause stays unset and the call ends Normal Clearing (16), as
+  // Asterisk 22 does in the confbridge-events capture.
+  const cause = causeRaw > 0 && causeRaw <= 127 ? causeRaw : 16;
   const pbx = ctx.core.pbx;
   if (name.startsWith('/')) {
     if (name.length < 2 || !name.endsWith('/')) return ctx.error('Regex format invalid, Channel param should be /regex/');
