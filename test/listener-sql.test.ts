@@ -22,9 +22,12 @@ afterEach(async () => {
 describe('lookups', () => {
   it('find by action_id / id: only sent Originate rows of the server', async () => {
     const id = await seedSent(t.db, { action_id: 'amiq-1-abc' });
-    await seedSent(t.db, { action_id: 'amiq-9-zzz', server: 'other' });
+    const other = await seedSent(t.db, { action_id: 'amiq-9-zzz', server: 'other' });
     expect((await findRowByActionId(t.db, 'default', 'amiq-1-abc'))?.id).toBe(id);
     expect(await findRowByActionId(t.db, 'default', 'amiq-9-zzz')).toBeUndefined();
+    // Compiled once per handle: each run takes its own server and key.
+    expect((await findRowByActionId(t.db, 'other', 'amiq-9-zzz'))?.id).toBe(other);
+    expect(await findRowByActionId(t.db, 'other', 'amiq-1-abc')).toBeUndefined();
     expect((await findRowById(t.db, 'default', id))?.id).toBe(id);
     const fresh = await t.db.insertInto('manager_queue').values({ action: 'Originate', channel: 'Local/1@d' }).returning('id').executeTakeFirstOrThrow();
     expect(await findRowById(t.db, 'default', fresh.id)).toBeUndefined(); // NEW: never written to Asterisk

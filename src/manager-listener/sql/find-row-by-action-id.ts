@@ -1,7 +1,7 @@
-import type { QueueDb } from '../../shared/queue/types.js';
+import { compiledLookup } from './compiled-lookup.js';
 import { SNAPSHOT_COLUMNS, sentOriginates, type RowSnapshot } from './row-columns.js';
 
 /** The row whose Originate carried this ActionID (OriginateResponse echoes it): the strongest key. */
-export async function findRowByActionId(db: QueueDb, server: string, actionId: string): Promise<RowSnapshot | undefined> {
-  return sentOriginates(db.selectFrom('manager_queue').select(SNAPSHOT_COLUMNS), server).where('action_id', '=', actionId).executeTakeFirst();
-}
+export const findRowByActionId = compiledLookup<RowSnapshot, string>((db, server, actionId) =>
+  sentOriginates(db.selectFrom('manager_queue').select(SNAPSHOT_COLUMNS), server).where('action_id', '=', actionId),
+);

@@ -1,7 +1,7 @@
-import type { QueueDb } from '../../shared/queue/types.js';
+import { compiledLookup } from './compiled-lookup.js';
 import { SNAPSHOT_COLUMNS, sentOriginates, type RowSnapshot } from './row-columns.js';
 
 /** The row named by a channel's AMIQ_ID variable (the sender sets `AMIQ_ID=<id>`). */
-export async function findRowById(db: QueueDb, server: string, id: number): Promise<RowSnapshot | undefined> {
-  return sentOriginates(db.selectFrom('manager_queue').select(SNAPSHOT_COLUMNS), server).where('id', '=', id).executeTakeFirst();
-}
+export const findRowById = compiledLookup<RowSnapshot, number>((db, server, id) =>
+  sentOriginates(db.selectFrom('manager_queue').select(SNAPSHOT_COLUMNS), server).where('id', '=', id),
+);
