@@ -4,7 +4,7 @@ import { AmiClient } from '../shared/ami/client.js';
 import { amiClientOptions, type AmiqConfig } from '../shared/config/index.js';
 import type { Database } from '../shared/db/schema.js';
 import { scheduleMaintenance } from '../shared/maintenance/schedule-maintenance.js';
-import { Listener, type EventLogMode } from './listener.js';
+import { Listener } from './listener.js';
 import type { TrackerOptions } from './call-tracker.js';
 
 export { Listener, type EventLogMode, type ListenerOptions } from './listener.js';
