@@ -14,33 +14,34 @@ const flags = (over: Partial<SimulateFlags> = {}): SimulateFlags => ({
   ...over,
 });
 
+/** `amiq simulate` in process: the line it printed, the port in it, its exit code, and a stop. */
+async function simulate(over: Partial<SimulateFlags>): Promise<{ text: string; port: number; run: Promise<number>; stop: () => void }> {
+  const stop = new AbortController();
+  let printed!: (line: string) => void;
+  const line = new Promise<string>((r) => (printed = r));
+  const run = runSimulate(flags(over), { out: (l) => printed(l), err: () => undefined, signal: stop.signal });
+  const text = await line;
+  return { text, port: Number(text.slice(text.lastIndexOf(':') + 1)), run, stop: () => stop.abort() };
+}
+
 describe('amiq simulate', () => {
   it('prints the port it bound, serves AMI there, and closes when stopped', async () => {
-    const stop = new AbortController();
-    let printed!: (line: string) => void;
-    const line = new Promise<string>((r) => (printed = r));
-    const run = runSimulate(flags({ profile: 'asterisk-11' }), { out: (l) => printed(l), err: () => undefined, signal: stop.signal });
-    const text = await line;
+    const { text, port, run, stop } = await simulate({ profile: 'asterisk-11' });
     expect(text).toMatch(/^amiq simulator \(asterisk-11\) listening on 127\.0\.0\.1:\d+$/);
-    const port = Number(text.slice(text.lastIndexOf(':') + 1));
     const p = await RawPeer.connect(port);
     expect(getHeader(await p.login(), 'Message')).toBe('Authentication accepted');
     expect(p.messages[0]!.headers[0]![0]).toBe('Asterisk Call Manager/1.3');
-    stop.abort();
+    stop();
     expect(await run).toBe(0);
     await p.closedByPeer();
     await expect(RawPeer.connect(port)).rejects.toThrow();
   });
 
   it('passes --auth-timeout on: a session that does not log in is closed', async () => {
-    const stop = new AbortController();
-    let printed!: (line: string) => void;
-    const line = new Promise<string>((r) => (printed = r));
-    const run = runSimulate(flags({ authTimeout: '100' }), { out: (l) => printed(l), err: () => undefined, signal: stop.signal });
-    const text = await line;
-    const p = await RawPeer.connect(Number(text.slice(text.lastIndexOf(':') + 1)));
+    const { port, run, stop } = await simulate({ authTimeout: '100' });
+    const p = await RawPeer.connect(port);
     await p.closedByPeer();
-    stop.abort();
+    stop();
     expect(await run).toBe(0);
   });
 
