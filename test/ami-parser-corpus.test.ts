@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AmiParser, parseAll } from '../src/shared/ami/parser.js';
 import { eventName, getHeader, getHeaders, type AmiMessage, type AmiMessageKind } from '../src/shared/ami/message.js';
+import { RawMessage } from '../src/shared/ami/raw-message.js';
+import { sameKey } from '../src/shared/ami/header-key.js';
 import { captureNames, readCapture } from './ami-captures.js';
 
 type Counts = Partial<Record<AmiMessageKind, number>>;
@@ -134,6 +136,19 @@ describe('parser over every capture', () => {
       it('has the message counts read from the file', () => {
         expect(countKinds(whole)).toEqual(COUNTS[name]);
         for (const m of whole) expect(m.headers.length).toBeGreaterThan(0);
+      });
+
+      it('reads each field from the text as from the split headers', () => {
+        for (const m of parseAll(data)) {
+          if (!(m instanceof RawMessage)) continue;
+          const keys = new Set(m.headers.flatMap(([k]) => [k, k.toUpperCase(), k.toLowerCase()]));
+          keys.add('NoSuchHeader');
+          for (const k of keys) {
+            const want = m.headers.find(([h]) => sameKey(h, k))?.[1];
+            expect(new RawMessage(m.kind, m.text).get(k), `${k} in ${m.text.slice(0, 60)}`).toBe(want);
+          }
+          expect(eventName(new RawMessage(m.kind, m.text))).toBe(m.kind === 'event' ? m.headers[0]![1] : undefined);
+        }
       });
 
       it(`gives the same messages split in two at ${data.length > EVERY_OFFSET_UP_TO ? 'sampled' : 'every'} offset`, () => {

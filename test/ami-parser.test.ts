@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AmiParser, parseAll, splitHeader } from '../src/shared/ami/parser.js';
 import { AmiFrameError } from '../src/shared/ami/errors.js';
+import { RawMessage } from '../src/shared/ami/raw-message.js';
 import { eventName, getHeader, getHeaders, type AmiMessage } from '../src/shared/ami/message.js';
 
 function collect(opts: { maxMessageBytes?: number } = {}) {
@@ -9,6 +10,9 @@ function collect(opts: { maxMessageBytes?: number } = {}) {
   const parser = new AmiParser({ ...opts, onMessage: (m) => messages.push(m), onError: (e) => errors.push(e) });
   return { parser, messages, errors };
 }
+
+/** A message as plain data (a RawMessage prints as its kind and split headers). */
+const plain = (m: AmiMessage): unknown => JSON.parse(JSON.stringify(m));
 
 const crlf = (lines: string[]) => lines.map((l) => `${l}\r\n`).join('');
 
@@ -34,15 +38,15 @@ describe('AmiParser framing', () => {
   ];
 
   it('reads CRLF', () => {
-    expect(parseAll(crlf(lines))).toEqual(expected);
+    expect(parseAll(crlf(lines)).map(plain)).toEqual(expected);
   });
 
   it('reads LF only', () => {
-    expect(parseAll(lines.map((l) => `${l}\n`).join(''))).toEqual(expected);
+    expect(parseAll(lines.map((l) => `${l}\n`).join('')).map(plain)).toEqual(expected);
   });
 
   it('reads CRLF and LF mixed line by line', () => {
-    expect(parseAll(lines.map((l, i) => `${l}${i % 2 ? '\n' : '\r\n'}`).join(''))).toEqual(expected);
+    expect(parseAll(lines.map((l, i) => `${l}${i % 2 ? '\n' : '\r\n'}`).join('')).map(plain)).toEqual(expected);
   });
 
   it('delivers a message the stream ended without its blank line', () => {
@@ -50,7 +54,7 @@ describe('AmiParser framing', () => {
     parser.push(Buffer.from('Response: Goodbye\r\nMessage: Thanks for all the fish.'));
     expect(messages).toEqual([]);
     parser.end();
-    expect(messages).toEqual([
+    expect(messages.map(plain)).toEqual([
       {
         kind: 'response',
         headers: [
@@ -122,7 +126,7 @@ describe('AmiParser classification', () => {
 describe('AmiParser banner', () => {
   it('reads the banner line on its own, with no blank line before the first reply', () => {
     const msgs = parseAll('Asterisk Call Manager/11.0.0\r\nResponse: Success\r\nMessage: Authentication accepted\r\n\r\n');
-    expect(msgs).toEqual([
+    expect(msgs.map(plain)).toEqual([
       { kind: 'banner', headers: [['Asterisk Call Manager/11.0.0', '']] },
       {
         kind: 'response',
@@ -142,14 +146,14 @@ describe('AmiParser banner', () => {
   it('arrives as soon as its line is complete, even byte by byte', () => {
     const { parser, messages } = collect();
     for (const b of Buffer.from('Asterisk Call Manager/1.0\r\n')) parser.push(Buffer.from([b]));
-    expect(messages).toEqual([{ kind: 'banner', headers: [['Asterisk Call Manager/1.0', '']] }]);
+    expect(messages.map(plain)).toEqual([{ kind: 'banner', headers: [['Asterisk Call Manager/1.0', '']] }]);
   });
 });
 
 describe('AmiParser legacy Follows bodies', () => {
   it('finds --END COMMAND-- glued to the last output line', () => {
     const wire = 'Response: Follows\r\nPrivilege: Command\r\nActionID: c1\r\nline one\nlast line--END COMMAND--\r\n\r\n';
-    expect(parseAll(wire)).toEqual([
+    expect(parseAll(wire).map(plain)).toEqual([
       {
         kind: 'response',
         headers: [
@@ -221,7 +225,7 @@ describe('AmiParser limits', () => {
     expect(errors[0]).toBeInstanceOf(AmiFrameError);
     expect(errors[0]!.context).toMatchObject({ firstLine: 'Event: Huge', max });
     expect(errors[0]!.context['size']).toBeGreaterThan(max);
-    expect(messages).toEqual([
+    expect(messages.map(plain)).toEqual([
       {
         kind: 'event',
         headers: [
@@ -267,6 +271,14 @@ describe('AmiParser limits', () => {
     expect(most).toBeLessThanOrEqual(max);
     expect(errors).toHaveLength(1);
   });
+
+  it('names the first line of a message dropped after growing over many small chunks', () => {
+    const { parser, messages, errors } = collect({ maxMessageBytes: 1000 });
+    const wire = Buffer.from('Event: Growing\r\n' + 'Key: value\r\n'.repeat(200) + '\r\nEvent: Next\r\n\r\n');
+    for (let at = 0; at < wire.length; at += 7) parser.push(wire.subarray(at, at + 7));
+    expect(errors.map((e) => e.context['firstLine'])).toEqual(['Event: Growing']);
+    expect(messages.map(eventName)).toEqual(['Next']);
+  });
 });
 
 describe('message helpers', () => {
@@ -290,5 +302,61 @@ describe('message helpers', () => {
     expect(getHeaders(msg, 'chanVariable')).toEqual(['A=1', 'B=2']);
     expect(eventName(msg)).toBe('Newchannel');
     expect(eventName({ kind: 'response', headers: [['Response', 'Success']] })).toBeUndefined();
+  });
+});
+
+describe('RawMessage: fields read from the text, headers split on demand', () => {
+  const text = 'Event: Newchannel\r\nuniqueid: 1.1\r\nChannel: SIP/a-1\r\nAppData: a:b: c\r\nEmpty:\r\nChannel: second\r\nno colon\r\nSpaced:  two';
+
+  it('is what the parser delivers for an ordinary message, with the text it read', () => {
+    const [msg] = parseAll(`${text}\r\n\r\n`);
+    expect(msg).toBeInstanceOf(RawMessage);
+    expect((msg as RawMessage).text).toBe(`${text}\r\n`);
+  });
+
+  it('get reads the first value of a key in any ASCII case, as split headers give it', () => {
+    const msg = new RawMessage('event', text);
+    expect(msg.get('Channel')).toBe('SIP/a-1');
+    expect(msg.get('UNIQUEID')).toBe('1.1');
+    expect(msg.get('AppData')).toBe('a:b: c');
+    expect(msg.get('Empty')).toBe('');
+    expect(msg.get('no colon')).toBe('');
+    expect(msg.get('Spaced')).toBe(' two');
+    expect(msg.get('Chan')).toBeUndefined();
+    expect(msg.get('Missing')).toBeUndefined();
+    expect(msg.headers).toEqual([
+      ['Event', 'Newchannel'],
+      ['uniqueid', '1.1'],
+      ['Channel', 'SIP/a-1'],
+      ['AppData', 'a:b: c'],
+      ['Empty', ''],
+      ['Channel', 'second'],
+      ['no colon', ''],
+      ['Spaced', ' two'],
+    ]);
+    expect(msg.get('channel')).toBe('SIP/a-1');
+  });
+
+  it('reads LF-only text and a last line without its line end', () => {
+    const msg = new RawMessage('event', 'Event: Hangup\nCause: 16\nCause-txt: Normal Clearing');
+    expect(getHeader(msg, 'Cause')).toBe('16');
+    expect(getHeader(msg, 'cause-TXT')).toBe('Normal Clearing');
+    expect(eventName(msg)).toBe('Hangup');
+  });
+
+  it('does not fold non-letters: Asterisk compares names with strcasecmp', () => {
+    const msg = new RawMessage('event', 'Event: X\r\nA-B: 1\r\n');
+    expect(msg.get('a-b')).toBe('1');
+    expect(msg.get('a\rb')).toBeUndefined();
+  });
+
+  it('prints as its kind and split headers', () => {
+    expect(JSON.parse(JSON.stringify(new RawMessage('response', 'Response: Success\r\nPing: Pong\r\n')))).toEqual({
+      kind: 'response',
+      headers: [
+        ['Response', 'Success'],
+        ['Ping', 'Pong'],
+      ],
+    });
   });
 });

@@ -1,6 +1,10 @@
+import { RawMessage } from './raw-message.js';
+import { sameKey } from './header-key.js';
+
 /**
  * One AMI message as it came off the wire. Headers stay an ordered list: AMI repeats keys
  * (ChanVariable, Variable, Output) and their order and case matter to callers and to `decode`.
+ * The parser delivers `RawMessage`s, whose headers are split from the text on first read.
  */
 export type AmiHeader = [key: string, value: string];
 
@@ -14,27 +18,22 @@ export interface AmiMessage {
   body?: string;
 }
 
-/** First value of `key` (case-insensitive, as Asterisk looks headers up), or undefined. */
+/** First value of `key` (ASCII case ignored, as Asterisk looks headers up), or undefined. */
 export function getHeader(msg: AmiMessage, key: string): string | undefined {
-  const headers = msg.headers;
-  const lower = key.toLowerCase();
-  for (let i = 0; i < headers.length; i++) {
-    const h = headers[i]!;
-    // Exact case first: the usual hit, and no lower-casing of every key on a busy event stream.
-    if (h[0] === key || (h[0].length === key.length && h[0].toLowerCase() === lower)) return h[1];
-  }
+  if (msg instanceof RawMessage) return msg.get(key);
+  for (const h of msg.headers) if (sameKey(h[0], key)) return h[1];
   return undefined;
 }
 
-/** Every value of `key`, in order (case-insensitive). */
+/** Every value of `key`, in order (ASCII case ignored). */
 export function getHeaders(msg: AmiMessage, key: string): string[] {
-  const lower = key.toLowerCase();
   const out: string[] = [];
-  for (const [k, v] of msg.headers) if (k.toLowerCase() === lower) out.push(v);
+  for (const [k, v] of msg.headers) if (sameKey(k, key)) out.push(v);
   return out;
 }
 
 /** The event name (`Event:` value) or undefined for non-events. */
 export function eventName(msg: AmiMessage): string | undefined {
-  return msg.kind === 'event' ? msg.headers[0]?.[1] : undefined;
+  if (msg.kind !== 'event') return undefined;
+  return msg instanceof RawMessage ? msg.firstValue() : msg.headers[0]?.[1];
 }

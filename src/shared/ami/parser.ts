@@ -1,5 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { AmiHeader, AmiMessage, AmiMessageKind } from './message.js';
+import { RawMessage, splitRange } from './raw-message.js';
+import { keyAt } from './header-key.js';
 import { AmiFrameError } from './errors.js';
 
 export interface AmiParserOptions {
@@ -19,8 +21,10 @@ const MESSAGE_START = /^(?:response|event|action)\s*:/i;
 const BANNER = /^Asterisk Call Manager/i;
 
 const enum Mode {
-  /** Header lines of an ordinary message; a blank line ends it. */
+  /** Between messages, or reading the header lines of a `Response: Follows` one by one. */
   Headers,
+  /** Inside an ordinary message: its lines stay in the buffer until a blank line ends it. */
+  Raw,
   /** Legacy `Response: Follows`: raw body lines until `--END COMMAND--`. */
   FollowsBody,
   /** Dropping an oversized message until the next blank line. */
@@ -31,6 +35,10 @@ const enum Mode {
  * Streaming AMI parser. Feed it Buffers as they arrive; any split of the byte stream yields the
  * same messages (UTF-8 sequences cut by a chunk boundary are held by the StringDecoder).
  * Memory is bounded by `maxMessageBytes` plus one chunk, whatever the peer sends.
+ *
+ * The hot path only finds line ends: an ordinary message is delivered as a `RawMessage` over its
+ * text, split into headers when a consumer reads them. `Response: Follows` messages, rare and
+ * irregular, are read line by line into a plain message.
  */
 export class AmiParser {
   private readonly onMessage: (msg: AmiMessage) => void;
@@ -38,13 +46,15 @@ export class AmiParser {
   private readonly max: number;
   private readonly decoder = new StringDecoder('utf8');
 
+  /** The partial last line. */
   private buf = '';
+  /** Raw mode: the message's complete lines from earlier chunks (their length is `size`). */
+  private held: string[] = [];
   private atStreamStart = true;
   private mode = Mode.Headers;
   private kind: AmiMessageKind = 'other';
   private headers: AmiHeader[] = [];
   private size = 0;
-  private follows = false;
   private followsHeaders = false;
   private body: string[] = [];
   /** A blank line seen inside a Follows body: part of the body unless a new message starts next. */
@@ -62,18 +72,34 @@ export class AmiParser {
   push(chunk: Buffer | string): void {
     const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
     const buf = this.buf.length === 0 ? text : this.buf + text;
+    /** Start of the Raw message's lines in `buf` (0 when it began in an earlier chunk). */
+    let msgStart = 0;
     let start = 0;
     let nl = buf.indexOf('\n', start);
     while (nl !== -1) {
-      const end = nl > start && buf.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      this.line(buf, start, end, nl + 1);
+      if (this.mode === Mode.Raw) {
+        if (nl === start || (nl === start + 1 && buf.charCodeAt(start) === 13)) {
+          this.emitRaw(buf.slice(msgStart, start));
+        } else if (this.size + nl + 1 - msgStart > this.max) {
+          this.overflow(this.size + nl + 1 - msgStart, this.held.length > 0 ? firstLineOf(this.held[0]!) : firstLineOf(buf, msgStart));
+        }
+      } else {
+        const end = nl > start && buf.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+        this.line(buf, start, end, nl + 1);
+        if ((this.mode as Mode) === Mode.Raw) msgStart = start;
+      }
       start = nl + 1;
       nl = buf.indexOf('\n', start);
+    }
+    if (this.mode === Mode.Raw && start > msgStart) {
+      // Lines of a message that goes on in the next chunk: held apart, joined once at its end.
+      this.held.push(buf.slice(msgStart, start));
+      this.size += start - msgStart;
     }
     this.buf = start === 0 ? buf : buf.slice(start);
     if (this.size + this.buf.length > this.max) {
       // A line that never ends: drop what we hold of it so memory stays bounded.
-      if (this.mode !== Mode.Skipping) this.overflow(this.size + this.buf.length, this.buf);
+      if (this.mode !== Mode.Skipping) this.overflow(this.size + this.buf.length, this.held.length > 0 ? firstLineOf(this.held[0]!) : this.buf);
       this.buf = '';
       this.midLine = true;
     }
@@ -88,9 +114,15 @@ export class AmiParser {
   end(): void {
     const rest = this.buf + this.decoder.end();
     this.buf = '';
-    if (rest.length > 0) this.line(rest, 0, rest.endsWith('\r') ? rest.length - 1 : rest.length, rest.length);
-    this.pendingBlank = null;
-    if (this.mode !== Mode.Skipping && this.headers.length > 0) this.emit();
+    if (this.mode === Mode.Raw) {
+      // The unterminated last line belongs to the message unless it is blank.
+      this.emitRaw(rest === '' || rest === '\r' ? '' : rest);
+    } else {
+      if (rest.length > 0) this.line(rest, 0, rest.endsWith('\r') ? rest.length - 1 : rest.length, rest.length);
+      if ((this.mode as Mode) === Mode.Raw) this.emitRaw(rest);
+      this.pendingBlank = null;
+      if (this.mode !== Mode.Skipping && this.headers.length > 0) this.emit();
+    }
     this.reset();
     this.midLine = false;
   }
@@ -120,12 +152,7 @@ export class AmiParser {
     this.size += next - start;
     if (this.size > this.max) return this.overflow(this.size, buf.slice(start, end));
     if (this.headers.length === 0) {
-      this.startMessage(buf.slice(start, end));
-      return;
-    }
-    // The hot path: one header of an ordinary message, split straight out of the chunk.
-    if (!this.followsHeaders) {
-      this.headers.push(splitRange(buf, start, end));
+      this.startMessage(buf, start, end);
       return;
     }
     const text = buf.slice(start, end);
@@ -139,23 +166,28 @@ export class AmiParser {
     this.followsLine(buf, start, end, next);
   }
 
-  private startMessage(text: string): void {
+  /** The first line of a message: the banner, a Follows response, or an ordinary message. */
+  private startMessage(buf: string, start: number, end: number): void {
     if (this.atStreamStart) {
       this.atStreamStart = false;
+      const text = buf.slice(start, end);
       if (BANNER.test(text)) {
         this.onMessage({ kind: 'banner', headers: [[text, '']] });
         return;
       }
     }
-    const header = splitHeader(text);
-    const key = header[0].toLowerCase();
-    this.kind = key === 'event' ? 'event' : key === 'response' ? 'response' : 'other';
-    this.firstLine = text;
-    this.headers.push(header);
-    if (this.kind === 'response' && header[1].toLowerCase() === 'follows') {
-      this.follows = true;
-      this.followsHeaders = true;
+    this.kind = isKey(buf, start, end, 'event') ? 'event' : isKey(buf, start, end, 'response') ? 'response' : 'other';
+    if (this.kind === 'response') {
+      const header = splitHeader(buf.slice(start, end));
+      if (header[1].toLowerCase() === 'follows') {
+        this.firstLine = buf.slice(start, end);
+        this.headers.push(header);
+        this.followsHeaders = true;
+        return;
+      }
     }
+    this.size = 0;
+    this.mode = Mode.Raw;
   }
 
   private followsLine(buf: string, start: number, end: number, next: number): void {
@@ -188,11 +220,19 @@ export class AmiParser {
     this.body.push(raw);
   }
 
-  private emit(): void {
-    const msg: AmiMessage = { kind: this.kind, headers: this.headers };
-    if (this.follows) msg.body = this.body.join('');
-    this.onMessage(msg);
+  /** The Raw message ends with `tail`, its lines in the current chunk. */
+  private emitRaw(tail: string): void {
+    const msg = new RawMessage(this.kind, this.held.length === 0 ? tail : this.held.join('') + tail);
     this.reset();
+    this.atStreamStart = false;
+    this.onMessage(msg);
+  }
+
+  /** A Follows response, read line by line. */
+  private emit(): void {
+    const msg: AmiMessage = { kind: this.kind, headers: this.headers, body: this.body.join('') };
+    this.reset();
+    this.onMessage(msg);
   }
 
   /** Drop the message being read; `line` stands in for its first line when none is complete. */
@@ -215,8 +255,8 @@ export class AmiParser {
     this.headers = [];
     this.kind = 'other';
     this.size = 0;
-    this.follows = false;
     this.followsHeaders = false;
+    if (this.held.length > 0) this.held = [];
     if (this.body.length > 0) this.body = [];
     this.pendingBlank = null;
     this.firstLine = '';
@@ -228,12 +268,16 @@ export function splitHeader(text: string): AmiHeader {
   return splitRange(text, 0, text.length);
 }
 
-/** splitHeader of `buf[start, end)` without first copying the line out. */
-function splitRange(buf: string, start: number, end: number): AmiHeader {
-  const colon = buf.indexOf(':', start);
-  if (colon === -1 || colon >= end) return [buf.slice(start, end), ''];
-  const valueStart = colon + 1 < end && buf.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1;
-  return [buf.slice(start, colon), buf.slice(valueStart, end)];
+/** Whether the line `buf[start, end)` has the header name `lower` (ASCII case ignored). */
+function isKey(buf: string, start: number, end: number, lower: string): boolean {
+  const after = start + lower.length;
+  return after < end && buf.charCodeAt(after) === 58 && keyAt(buf, start, lower);
+}
+
+function firstLineOf(buf: string, start = 0): string {
+  const nl = buf.indexOf('\n', start);
+  const end = nl === -1 ? buf.length : nl > start && buf.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+  return buf.slice(start, end);
 }
 
 /** Parse a whole byte string (a capture file, a test fixture) into its messages. */
