@@ -17,6 +17,13 @@ import { listLiveCalls } from './sql/list-live-calls.js';
 
 export type EventLogMode = 'all' | 'matched' | 'none';
 
+/**
+ * Most changes written per transaction. A batch is also written once it is flushMs old: in a
+ * storm, batches that lived longer than a young-generation collection had their event log JSON
+ * promoted, and the old generation grew 90 MB per 100k events instead of 20 (BENCHMARKS.md).
+ */
+const DEFAULT_MAX_BATCH = 2000;
+
 export interface ListenerOptions {
   db: Kysely<Database>;
   server: string;
@@ -44,6 +51,8 @@ export class Listener {
   readonly stats = { events: 0, matched: 0, lookups: 0, lookupMs: 0, rowsWritten: 0, flushes: 0, flushMs: 0 };
   private log: EventLogEntry[] = [];
   private queued = 0;
+  /** When the first unwritten change of the batch was queued. */
+  private batchStart = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private lastSweep = 0;
@@ -54,7 +63,7 @@ export class Listener {
   constructor(private readonly opts: ListenerOptions) {
     this.tracker = new CallTracker(opts.tracker);
     this.flushMs = opts.flushMs ?? 10;
-    this.maxBatch = opts.maxBatch ?? 2000;
+    this.maxBatch = opts.maxBatch ?? DEFAULT_MAX_BATCH;
     this.now = opts.now ?? Date.now;
   }
 
@@ -89,8 +98,14 @@ export class Listener {
       this.lastSweep = now;
       this.tracker.sweep(now);
     }
-    if (this.queued >= this.maxBatch) await this.flush();
-    else if (this.queued > 0) this.timer ??= setTimeout(() => void this.flush().catch((err: unknown) => this.opts.logger.error({ err }, 'manager-listener: flush failed')), this.flushMs);
+    if (this.queued === 0) return;
+    if (this.timer === undefined) {
+      this.batchStart = now;
+      this.timer = setTimeout(() => void this.flush().catch((err: unknown) => this.opts.logger.error({ err }, 'manager-listener: flush failed')), this.flushMs);
+    }
+    // In a storm the timer rarely fires (queued events reach us as resolved promises, never
+    // yielding to timers), so the batch's age is checked here too.
+    if (this.queued >= this.maxBatch || now - this.batchStart >= this.flushMs) await this.flush();
   }
 
   /**
