@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pino } from 'pino';
 import { runManagerListener, type Listener } from '../src/manager-listener/index.js';
 import { defaultConfig } from '../src/shared/config/index.js';
-import { migrateToLatest, openDatabase } from '../src/shared/db/index.js';
-import { StormGenerator } from './listener-storm.js';
+import { openDatabase } from '../src/shared/db/index.js';
 
 /**
  * Listener benchmark: an event storm of many concurrent Asterisk 22 calls (AMIQ_ID-tagged Local
@@ -27,16 +27,11 @@ const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms)
 
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'amiq-bench-listener-'));
+  const seed = fork(fileURLToPath(new URL('./listener-seed.js', import.meta.url)), [join(dir, 'amiq.db'), String(CALLS)]);
+  const [code] = (await once(seed, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`listener-seed exited with ${code}`);
   const opened = openDatabase(join(dir, 'amiq.db'));
   const { db } = opened;
-  await migrateToLatest(db);
-  const rows = Array.from({ length: CALLS }, (_, i) => StormGenerator.call(i));
-  for (let i = 0; i < rows.length; i += 500) {
-    await db
-      .insertInto('manager_queue')
-      .values(rows.slice(i, i + 500).map((c) => ({ id: c.id, action: 'Originate', channel: 'Local/100@default', callerid: c.callerid, status: 'SUCCESS' as const, action_id: c.actionId })))
-      .execute();
-  }
   const pbx = fork(fileURLToPath(new URL('./listener-pbx.js', import.meta.url)), [CALLS, CONCURRENT, WINDOW, CHUNK_BYTES].map(String));
   const fromPbx = <K extends string>(key: K): Promise<number> =>
     new Promise((resolve) => pbx.on('message', (m: Record<string, number>) => key in m && resolve(m[key]!)));
