@@ -1,3 +1,5 @@
+import type { AmiHeader } from './message.js';
+
 /**
  * Whether `text[at, at + key.length)` is `key`, ignoring ASCII case: Asterisk compares header
  * names with strcasecmp, so `UniqueID` (1.6–11 Dial) is `Uniqueid`.
@@ -16,4 +18,10 @@ export function keyAt(text: string, at: number, key: string): boolean {
 /** Header names equal as Asterisk compares them (ASCII case ignored). */
 export function sameKey(a: string, b: string): boolean {
   return a === b || (a.length === b.length && keyAt(a, 0, b));
+}
+
+/** First value of `key` in split headers (ASCII case ignored), or undefined. */
+export function findValue(headers: readonly AmiHeader[], key: string): string | undefined {
+  for (const h of headers) if (sameKey(h[0], key)) return h[1];
+  return undefined;
 }

@@ -1,5 +1,5 @@
 import { RawMessage } from './raw-message.js';
-import { sameKey } from './header-key.js';
+import { findValue, sameKey } from './header-key.js';
 
 /**
  * One AMI message as it came off the wire. Headers stay an ordered list: AMI repeats keys
@@ -20,9 +20,7 @@ export interface AmiMessage {
 
 /** First value of `key` (ASCII case ignored, as Asterisk looks headers up), or undefined. */
 export function getHeader(msg: AmiMessage, key: string): string | undefined {
-  if (msg instanceof RawMessage) return msg.get(key);
-  for (const h of msg.headers) if (sameKey(h[0], key)) return h[1];
-  return undefined;
+  return msg instanceof RawMessage ? msg.get(key) : findValue(msg.headers, key);
 }
 
 /** Every value of `key`, in order (ASCII case ignored). */

@@ -1,5 +1,5 @@
 import type { AmiHeader, AmiMessage, AmiMessageKind } from './message.js';
-import { keyAt, sameKey } from './header-key.js';
+import { findValue, keyAt } from './header-key.js';
 
 /**
  * A message as the parser read it: its header lines kept as one string and split into
@@ -22,10 +22,7 @@ export class RawMessage implements AmiMessage {
 
   /** First value of header `key` (a name, no colon; ASCII case ignored), as read from `headers`. */
   get(key: string): string | undefined {
-    if (this.split !== undefined) {
-      for (const h of this.split) if (sameKey(h[0], key)) return h[1];
-      return undefined;
-    }
+    if (this.split !== undefined) return findValue(this.split, key);
     const text = this.text;
     const klen = key.length;
     for (let at = 0; at < text.length; ) {
