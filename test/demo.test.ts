@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/shared/db/index.js';
-import { exitOf } from './core-helpers.js';
+import { eventually, exitOf } from './core-helpers.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'amiq.js');
 let dir: string | undefined;
@@ -105,5 +105,38 @@ describe('amiq start --simulate (the demo; needs npm run build)', () => {
     child.kill('SIGINT');
     expect(await exitOf(child)).toBe(0);
     expect(out.stderr()).toBe('');
+  }, 60_000);
+
+  it('on Ctrl-C the simulated PBX hangs up the calls it still carries, and their rows end ENDED', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'amiq-demo-'));
+    writeFileSync(join(dir, 'demo.toml'), `[heartbeat]\nbind = "127.0.0.1"\nport = ${await freeUdpPort()}\n`);
+    const dbPath = join(dir, 'demo.db');
+    const env = { ...process.env };
+    delete env['AMIQ_CONFIG'];
+    delete env['AMIQ_DB'];
+    delete env['LOG_LEVEL'];
+    child = spawn(process.execPath, [BIN, '--config', 'demo.toml', '--db', dbPath, 'start', '--simulate'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = follow(child);
+    await out.until(/^amiq: demo: +or in SQL: /);
+
+    // A call of one's own, as the demo suggests: 600 answers and stays up for an hour.
+    const h = openDatabase(dbPath);
+    try {
+      const { id } = await h.db
+        .insertInto('manager_queue')
+        .values({ action: 'Originate', channel: 'Local/600@default', params: JSON.stringify({ Exten: '700', Context: 'default', Priority: '1' }) })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const row = () => h.db.selectFrom('manager_queue').select(['call_state', 'hangup_cause', 'ended_at']).where('id', '=', id).executeTakeFirstOrThrow();
+      await eventually(async () => ((await row()).call_state === 'UP' ? true : undefined));
+
+      child.kill('SIGINT');
+      await out.until(/^amiq: stopping: the simulated PBX hangs up its calls first/);
+      expect(await exitOf(child)).toBe(0);
+      expect(await row(), out.lines.slice(-8).join('\n')).toMatchObject({ call_state: 'ENDED', hangup_cause: 16 });
+      expect(out.lines.some((l) => /still live/.test(l))).toBe(false);
+    } finally {
+      await h.close();
+    }
   }, 60_000);
 });

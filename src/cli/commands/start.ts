@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { WorkerName } from '../../shared/config/index.js';
 import { WorkerAlreadyRunningError } from '../../shared/worker/index.js';
 import type { Simulator } from '../../simulator/index.js';
+import { endSimulatedCalls } from '../end-simulated-calls.js';
 import { action, globalOptions, openContext, type CliContext } from '../context.js';
 import { runDemo } from '../demo.js';
 import { superviseWorker } from './run.js';
@@ -14,12 +15,31 @@ export interface StartContext extends CliContext {
   out(line: string): void;
 }
 
+/** How long a stopping demo waits for the listener to end the calls the simulator hung up. */
+const END_CALLS_MS = 3000;
+
 async function start(c: CliContext, simulate: boolean, out: (line: string) => void): Promise<number> {
   const stop = new AbortController();
-  const onSignal = () => stop.abort('signal');
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   let simulator: Simulator | undefined;
+  let ending = false;
+  // With a simulator, the first signal ends its calls before stopping the workers; a second one stops at once.
+  const onSignal = () => {
+    if (!simulator || ending) return stop.abort('signal');
+    ending = true;
+    out('stopping: the simulated PBX hangs up its calls first, so their rows end ENDED');
+    void endSimulatedCalls(simulator, c.db, c.config.server.name, END_CALLS_MS).then(
+      (left) => {
+        if (left > 0) out(`${left} row(s) still live; the next start's resync ends them`);
+        stop.abort('signal');
+      },
+      (err: unknown) => {
+        out(`could not end the simulated calls: ${(err as Error).message}`);
+        stop.abort('signal');
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     if (simulate) {
       const { startSimulator } = await import('../../simulator/index.js');

@@ -39,7 +39,10 @@ export interface RunWorkerOptions {
   /** Longest wait for `run` to return after the stop request; default 10 s. */
   drainSeconds?: number;
   run: (ctx: WorkerContext) => Promise<void>;
-  /** An extra stop request (amiq start stops every worker through one signal). */
+  /**
+   * The caller's stop request. A worker given one is stopped by it, not by SIGTERM/SIGINT: amiq
+   * start handles those itself (it ends the simulated calls before stopping the workers).
+   */
   signal?: AbortSignal;
   /** Install SIGTERM/SIGINT/uncaught-failure handlers on the process; default true. */
   handleProcessEvents?: boolean;
@@ -57,13 +60,13 @@ export interface WorkerOutcome {
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 // Workers running in this process; one set of process handlers serves them all (amiq start).
-const active = new Set<{ stop(reason: string): void; crashSync(err: unknown): void }>();
+const active = new Set<{ stop(reason: string): void; crashSync(err: unknown): void; ownStop: boolean }>();
 // (server, name) of the workers this process runs or is registering.
 const claimedHere = new Set<string>();
 let handlersInstalled = false;
 
 function onSignal(sig: NodeJS.Signals): void {
-  for (const w of active) w.stop(sig);
+  for (const w of active) if (!w.ownStop) w.stop(sig);
 }
 
 function onFatal(err: unknown): void {
@@ -165,6 +168,7 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
 
   const member = {
     stop,
+    ownStop: opts.signal !== undefined,
     crashSync: (err: unknown) => {
       setError(err);
       if (opts.sqlite === undefined || displaced) return;
