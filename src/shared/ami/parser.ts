@@ -53,6 +53,7 @@ export class AmiParser {
   private atStreamStart = true;
   private mode = Mode.Headers;
   private kind: AmiMessageKind = 'other';
+  /** Headers of a Follows response, read line by line. */
   private headers: AmiHeader[] = [];
   private size = 0;
   private followsHeaders = false;
@@ -178,9 +179,10 @@ export class AmiParser {
     }
     this.kind = isKey(buf, start, end, 'event') ? 'event' : isKey(buf, start, end, 'response') ? 'response' : 'other';
     if (this.kind === 'response') {
-      const header = splitHeader(buf.slice(start, end));
+      const text = buf.slice(start, end);
+      const header = splitHeader(text);
       if (header[1].toLowerCase() === 'follows') {
-        this.firstLine = buf.slice(start, end);
+        this.firstLine = text;
         this.headers.push(header);
         this.followsHeaders = true;
         return;
