@@ -53,20 +53,26 @@ function follow(proc: ChildProcess) {
   return { lines, until, stderr: () => stderr };
 }
 
+/** `amiq start --simulate` in a fresh directory, its database at `db` there; resolves once every demo row settled. */
+async function startDemo(db: string): Promise<{ dbPath: string; proc: ChildProcess; out: ReturnType<typeof follow> }> {
+  dir = mkdtempSync(join(tmpdir(), 'amiq-demo-'));
+  writeFileSync(join(dir, 'demo.toml'), `[heartbeat]\nbind = "127.0.0.1"\nport = ${await freeUdpPort()}\n`);
+  const dbPath = join(dir, db);
+  const env = { ...process.env };
+  delete env['AMIQ_CONFIG'];
+  delete env['AMIQ_DB'];
+  delete env['LOG_LEVEL'];
+  const proc = spawn(process.execPath, [BIN, '--config', 'demo.toml', '--db', dbPath, 'start', '--simulate'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = proc;
+  const out = follow(proc);
+  // The demo's last line, after the one saying every row settled.
+  await out.until(/^amiq: demo: +or in SQL: /);
+  return { dbPath, proc, out };
+}
+
 describe('amiq start --simulate (the demo; needs npm run build)', () => {
   it('enqueues the sample calls, shows them live, each ends as its extension says; SIGINT exits 0', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'amiq-demo-'));
-    writeFileSync(join(dir, 'demo.toml'), `[heartbeat]\nbind = "127.0.0.1"\nport = ${await freeUdpPort()}\n`);
-    const dbPath = join(dir, 'fresh', 'demo.db');
-    const env = { ...process.env };
-    delete env['AMIQ_CONFIG'];
-    delete env['AMIQ_DB'];
-    delete env['LOG_LEVEL'];
-    child = spawn(process.execPath, [BIN, '--config', 'demo.toml', '--db', dbPath, 'start', '--simulate'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = follow(child);
-
-    // The demo's last line, after the one saying every row settled.
-    await out.until(/^amiq: demo: +or in SQL: /);
+    const { dbPath, proc, out } = await startDemo(join('fresh', 'demo.db'));
     const text = out.lines.join('\n');
     expect(text).toMatch(/^amiq: demo: all 8 demo rows settled in [\d.]+ s\. The workers keep running; Ctrl-C stops them\.$/m);
     expect(text).toContain('workers: action-sender, manager-listener, heartbeat, meetme-cleaner');
@@ -102,22 +108,13 @@ describe('amiq start --simulate (the demo; needs npm run build)', () => {
       await h.close();
     }
 
-    child.kill('SIGINT');
-    expect(await exitOf(child)).toBe(0);
+    proc.kill('SIGINT');
+    expect(await exitOf(proc)).toBe(0);
     expect(out.stderr()).toBe('');
   }, 60_000);
 
   it('on Ctrl-C the simulated PBX hangs up the calls it still carries, and their rows end ENDED', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'amiq-demo-'));
-    writeFileSync(join(dir, 'demo.toml'), `[heartbeat]\nbind = "127.0.0.1"\nport = ${await freeUdpPort()}\n`);
-    const dbPath = join(dir, 'demo.db');
-    const env = { ...process.env };
-    delete env['AMIQ_CONFIG'];
-    delete env['AMIQ_DB'];
-    delete env['LOG_LEVEL'];
-    child = spawn(process.execPath, [BIN, '--config', 'demo.toml', '--db', dbPath, 'start', '--simulate'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = follow(child);
-    await out.until(/^amiq: demo: +or in SQL: /);
+    const { dbPath, proc, out } = await startDemo('demo.db');
 
     // A call of one's own, as the demo suggests: 600 answers and stays up for an hour.
     const h = openDatabase(dbPath);
@@ -130,9 +127,9 @@ describe('amiq start --simulate (the demo; needs npm run build)', () => {
       const row = () => h.db.selectFrom('manager_queue').select(['call_state', 'hangup_cause', 'ended_at']).where('id', '=', id).executeTakeFirstOrThrow();
       await eventually(async () => ((await row()).call_state === 'UP' ? true : undefined));
 
-      child.kill('SIGINT');
+      proc.kill('SIGINT');
       await out.until(/^amiq: stopping: the simulated PBX hangs up its calls first/);
-      expect(await exitOf(child)).toBe(0);
+      expect(await exitOf(proc)).toBe(0);
       expect(await row(), out.lines.slice(-8).join('\n')).toMatchObject({ call_state: 'ENDED', hangup_cause: 16 });
       expect(out.lines.some((l) => /still live/.test(l))).toBe(false);
     } finally {
