@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../shared/db/schema.js';
+import { listLiveCalls } from '../manager-listener/sql/list-live-calls.js';
 import type { Simulator } from '../simulator/index.js';
 
-const LIVE = ['DIALING', 'RINGING', 'UP'] as const;
 const POLL_MS = 50;
 
 /**
@@ -15,13 +15,8 @@ export async function endSimulatedCalls(simulator: Simulator, db: Kysely<Databas
   for (const ch of simulator.channels()) simulator.hangup(ch.name, 16);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { n } = await db
-      .selectFrom('manager_queue')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('server', '=', server)
-      .where('call_state', 'in', LIVE)
-      .executeTakeFirstOrThrow();
-    if (Number(n) === 0 || Date.now() >= deadline) return Number(n);
+    const live = (await listLiveCalls(db, server)).length;
+    if (live === 0 || Date.now() >= deadline) return live;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }

@@ -1,3 +1,4 @@
+import { LIVE_CALL_STATES } from '../../shared/db/schema.js';
 import { compiledLookup } from './compiled-lookup.js';
 import { SNAPSHOT_COLUMNS, sentOriginates, type RowSnapshot } from './row-columns.js';
 
@@ -8,7 +9,7 @@ import { SNAPSHOT_COLUMNS, sentOriginates, type RowSnapshot } from './row-column
 export const findRowByCallerid = compiledLookup<RowSnapshot, string>((db, server, callerid) =>
   sentOriginates(db.selectFrom('manager_queue').select(SNAPSHOT_COLUMNS), server)
     .where('callerid', '=', callerid)
-    .where((eb) => eb.or([eb('call_state', 'is', null), eb('call_state', 'in', ['DIALING', 'RINGING', 'UP'])]))
+    .where((eb) => eb.or([eb('call_state', 'is', null), eb('call_state', 'in', LIVE_CALL_STATES)]))
     .orderBy('id', 'desc')
     .limit(1),
 );

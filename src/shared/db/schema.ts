@@ -10,6 +10,8 @@ export const TERMINAL_STATUSES: readonly QueueStatus[] = ['SUCCESS', 'FAILED', '
 
 export const CALL_STATES = ['DIALING', 'RINGING', 'UP', 'ENDED', 'FAILED'] as const;
 export type CallState = (typeof CALL_STATES)[number];
+/** States of a call still in progress (the listener may still write to its row). */
+export const LIVE_CALL_STATES = ['DIALING', 'RINGING', 'UP'] as const;
 
 /** Columns of manager_queue and manager_queue_archive; comments say who writes them. */
 export interface ManagerQueueTable {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { TERMINAL_STATUSES, type Database } from '../db/schema.js';
+import { LIVE_CALL_STATES, TERMINAL_STATUSES, type Database } from '../db/schema.js';
 import { QUEUE_COLUMNS } from './queue-columns.js';
 
 export interface ArchiveBatch {
@@ -10,8 +10,6 @@ export interface ArchiveBatch {
   liveBefore: string;
   limit: number;
 }
-
-const LIVE_CALL_STATES = ['DIALING', 'RINGING', 'UP'] as const;
 
 /**
  * Copy one batch of archivable rows into manager_queue_archive (INSERT…SELECT) and return their
