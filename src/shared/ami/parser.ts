@@ -82,7 +82,7 @@ export class AmiParser {
         if (nl === start || (nl === start + 1 && buf.charCodeAt(start) === 13)) {
           this.emitRaw(buf.slice(msgStart, start));
         } else if (this.size + nl + 1 - msgStart > this.max) {
-          this.overflow(this.size + nl + 1 - msgStart, this.held.length > 0 ? firstLineOf(this.held[0]!) : firstLineOf(buf, msgStart));
+          this.overflow(this.size + nl + 1 - msgStart, this.rawFirstLine(buf, msgStart));
         }
       } else {
         const end = nl > start && buf.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
@@ -100,7 +100,7 @@ export class AmiParser {
     this.buf = start === 0 ? buf : buf.slice(start);
     if (this.size + this.buf.length > this.max) {
       // A line that never ends: drop what we hold of it so memory stays bounded.
-      if (this.mode !== Mode.Skipping) this.overflow(this.size + this.buf.length, this.held.length > 0 ? firstLineOf(this.held[0]!) : this.buf);
+      if (this.mode !== Mode.Skipping) this.overflow(this.size + this.buf.length, this.rawFirstLine(this.buf, 0));
       this.buf = '';
       this.midLine = true;
     }
@@ -230,6 +230,12 @@ export class AmiParser {
     this.onMessage(msg);
   }
 
+  /** The first line of the message being read: in its held lines, else at `at` in `buf`. */
+  private rawFirstLine(buf: string, at: number): string {
+    const held = this.held[0];
+    return held === undefined ? firstLineOf(buf, at) : firstLineOf(held, 0);
+  }
+
   /** A Follows response, read line by line. */
   private emit(): void {
     const msg: AmiMessage = { kind: this.kind, headers: this.headers, body: this.body.join('') };
@@ -276,7 +282,7 @@ function isKey(buf: string, start: number, end: number, lower: string): boolean 
   return after < end && buf.charCodeAt(after) === 58 && keyAt(buf, start, lower);
 }
 
-function firstLineOf(buf: string, start = 0): string {
+function firstLineOf(buf: string, start: number): string {
   const nl = buf.indexOf('\n', start);
   const end = nl === -1 ? buf.length : nl > start && buf.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
   return buf.slice(start, end);
