@@ -52,6 +52,13 @@ function emptyRef(prefix: string): ChannelRef {
   return { prefix, channel: undefined, uniqueid: undefined, linkedid: undefined, state: undefined, cidNum: undefined, cidName: undefined, amiqId: undefined };
 }
 
+/** The event's reference for `prefix`, made on first use. */
+function refFor(refs: Map<string, ChannelRef>, prefix: string): ChannelRef {
+  let r = refs.get(prefix);
+  if (r === undefined) refs.set(prefix, (r = emptyRef(prefix)));
+  return r;
+}
+
 /** `AMIQ_ID=42` → '42'; another variable → undefined. */
 function amiqValue(assignment: string): string | undefined {
   return assignment.startsWith(AMIQ_VAR + '=') ? assignment.slice(AMIQ_VAR.length + 1) : undefined;
@@ -101,8 +108,7 @@ export function readEvent(msg: AmiMessage): EventFields {
     const { lk, wanted, prefix, field, isVar } = roleOf(key);
     if (wanted && !first.has(lk)) first.set(lk, value);
     if (field === undefined && !isVar) continue;
-    let r = refs.get(prefix);
-    if (!r) refs.set(prefix, (r = emptyRef(prefix)));
+    const r = refFor(refs, prefix);
     if (field !== undefined) {
       if (r[field] === undefined) r[field] = value;
     } else {
@@ -121,11 +127,7 @@ export function readEvent(msg: AmiMessage): EventFields {
   if (name === 'varset' && base && get('variable') === AMIQ_VAR && get('value')) base.amiqId = get('value');
   // ≤11 Dial names the callee `Destination` (its DestUniqueID was read above).
   const destination = get('destination');
-  if (destination !== undefined) {
-    let d = refs.get('dest');
-    if (!d) refs.set('dest', (d = emptyRef('dest')));
-    d.channel ??= destination;
-  }
+  if (destination !== undefined) refFor(refs, 'dest').channel ??= destination;
   const out: ChannelRef[] = [...refs.values()];
   // ≤11 pairs: Bridge/LocalBridge/Link (Channel1/Uniqueid1, Channel2/Uniqueid2).
   for (const n of ['1', '2']) {

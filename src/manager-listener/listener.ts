@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { getHeader, type AmiMessage } from '../shared/ami/message.js';
+import { eventName, getHeader, type AmiMessage } from '../shared/ami/message.js';
 import type { Database } from '../shared/db/schema.js';
 import { immediateTransactionAsync } from '../shared/db/index.js';
 import { isoNow } from '../shared/time.js';
@@ -85,7 +85,7 @@ export class Listener {
     if (this.opts.eventLog === 'all' || (this.opts.eventLog === 'matched' && rowId !== undefined)) {
       this.log.push({
         time: this.isoAt(now),
-        event: msg.headers[0]?.[1] ?? '',
+        event: eventName(msg) ?? '',
         uniqueid: ev.get('uniqueid') ?? null,
         channel: ev.get('channel') ?? null,
         queue_id: rowId ?? null,
