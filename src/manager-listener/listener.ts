@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { headersJson } from '../shared/ami/headers-json.js';
 import { eventName, getHeader, type AmiMessage } from '../shared/ami/message.js';
 import type { Database } from '../shared/db/schema.js';
 import { immediateTransactionAsync } from '../shared/db/index.js';
@@ -89,7 +90,7 @@ export class Listener {
         uniqueid: ev.get('uniqueid') ?? null,
         channel: ev.get('channel') ?? null,
         queue_id: rowId ?? null,
-        headers: JSON.stringify(msg.headers),
+        headers: headersJson(msg),
       });
       this.queued++;
     }
