@@ -1,4 +1,6 @@
+import { keyAt } from '../shared/ami/header-key.js';
 import type { AmiMessage } from '../shared/ami/message.js';
+import { RawMessage } from '../shared/ami/raw-message.js';
 
 /** The variable the sender sets on every Originate (SPEC §4). */
 export const AMIQ_VAR = 'AMIQ_ID';
@@ -43,19 +45,22 @@ const SNAPSHOT_KEYS: Record<string, keyof ChannelRef> = {
 };
 
 // Event-specific fields the tracker reads; only these are kept (an event has 15-60 headers).
-const WANTED = new Set([
+const WANTED = [
   'event', 'actionid', 'response', 'reason', 'uniqueid', 'channel', 'oldname', 'newname', 'variable', 'value',
   'cause', 'cause-txt', 'dialstatus', 'state', 'callerid', 'destination', 'channel1', 'channel2', 'uniqueid1', 'uniqueid2',
-]);
+];
+const WANTED_INDEX = new Map(WANTED.map((k, i) => [k, i]));
+const PAIRS = [['channel1', 'uniqueid1', 'pair1'], ['channel2', 'uniqueid2', 'pair2']] as const;
 
 function emptyRef(prefix: string): ChannelRef {
   return { prefix, channel: undefined, uniqueid: undefined, linkedid: undefined, state: undefined, cidNum: undefined, cidName: undefined, amiqId: undefined };
 }
 
-/** The event's reference for `prefix`, made on first use. */
-function refFor(refs: Map<string, ChannelRef>, prefix: string): ChannelRef {
-  let r = refs.get(prefix);
-  if (r === undefined) refs.set(prefix, (r = emptyRef(prefix)));
+/** The event's reference for `prefix`, made on first use (an event names at most a few). */
+function refFor(refs: ChannelRef[], prefix: string): ChannelRef {
+  for (const r of refs) if (r.prefix === prefix) return r;
+  const r = emptyRef(prefix);
+  refs.push(r);
   return r;
 }
 
@@ -64,37 +69,84 @@ function amiqValue(assignment: string): string | undefined {
   return assignment.startsWith(AMIQ_VAR + '=') ? assignment.slice(AMIQ_VAR.length + 1) : undefined;
 }
 
-/** The known prefix of a lower-cased key ('' if none), e.g. 'destuniqueid' → 'dest'. */
-function prefixOf(lk: string): string {
-  const c = lk.charCodeAt(0);
-  if (c !== 100 /* d */ && c !== 108 /* l */) return '';
-  for (const p of PREFIXES) if (lk.length > p.length && lk.startsWith(p)) return p;
-  return '';
-}
-
-/** What readEvent does with one header key, worked out once per spelling. */
+/** What readEvent does with one header key (lower case; lines are matched ignoring ASCII case). */
 interface KeyRole {
   lk: string;
-  wanted: boolean;
+  /** Index in WANTED, or -1. */
+  wanted: number;
   prefix: string;
   field: keyof ChannelRef | undefined;
   isVar: boolean;
 }
 
-const roles = new Map<string, KeyRole>();
-// Asterisk sends a few dozen key spellings; a peer inventing keys must not grow the cache forever.
-const MAX_ROLES = 4096;
+/**
+ * Every key readEvent reads, by length: a line's key is compared, in place in the message text,
+ * with the few keys of its length, and most lines (Privilege, Exten, Context...) with none. No
+ * key is cut out of the text and nothing is hashed.
+ */
+const ROLES_BY_LENGTH: KeyRole[][] = [];
+{
+  const roles = new Map<string, KeyRole>();
+  const role = (lk: string, prefix: string): KeyRole => {
+    let r = roles.get(lk);
+    if (r === undefined) roles.set(lk, (r = { lk, wanted: -1, prefix, field: undefined, isVar: false }));
+    return r;
+  };
+  WANTED.forEach((lk, i) => (role(lk, '').wanted = i));
+  for (const prefix of ['', ...PREFIXES]) {
+    for (const [key, field] of Object.entries(SNAPSHOT_KEYS)) role(prefix + key, prefix).field = field;
+  }
+  for (const r of roles.values()) (ROLES_BY_LENGTH[r.lk.length] ??= []).push(r);
+}
 
-function roleOf(key: string): KeyRole {
-  let role = roles.get(key);
-  if (role !== undefined) return role;
-  const lk = key.toLowerCase();
-  const prefix = prefixOf(lk);
-  const rest = prefix === '' ? lk : lk.slice(prefix.length);
-  const field = SNAPSHOT_KEYS[rest];
-  role = { lk, wanted: WANTED.has(lk), prefix, field, isVar: field === undefined && rest.startsWith('chanvariable') };
-  if (roles.size < MAX_ROLES) roles.set(key, role);
-  return role;
+/** ChanVariable, ChanVariable(<chan>) (1.8-11) and their prefixed forms: matched on the start of the key. */
+const VAR_ROLES: KeyRole[] = ['', ...PREFIXES].map((prefix) => ({ lk: `${prefix}chanvariable`, wanted: -1, prefix, field: undefined, isVar: true }));
+
+/** The role of the key `text[start, end)`, or undefined for a key readEvent skips. */
+function roleAt(text: string, start: number, end: number): KeyRole | undefined {
+  const len = end - start;
+  const same = ROLES_BY_LENGTH[len];
+  if (same !== undefined) for (const r of same) if (keyAt(text, start, r.lk)) return r;
+  for (const r of VAR_ROLES) if (len >= r.lk.length && keyAt(text, start, r.lk)) return r;
+  return undefined;
+}
+
+class Fields implements EventFields {
+  name = '';
+  readonly refs: ChannelRef[] = [];
+  readonly firsts: (string | undefined)[] = new Array<string | undefined>(WANTED.length);
+
+  constructor(readonly msg: AmiMessage) {}
+
+  get(key: string): string | undefined {
+    const i = WANTED_INDEX.get(key);
+    return i === undefined ? undefined : this.firsts[i];
+  }
+
+  take(role: KeyRole, value: string): void {
+    if (role.wanted >= 0) this.firsts[role.wanted] ??= value;
+    if (role.field === undefined && !role.isVar) return;
+    const r = refFor(this.refs, role.prefix);
+    if (role.field !== undefined) r[role.field] ??= value;
+    else {
+      const v = amiqValue(value);
+      if (v !== undefined && v !== '') r.amiqId = v;
+    }
+  }
+}
+
+/** Header lines of a message's text (split as the parser splits them), each value cut only if its role reads it. */
+function takeLines(f: Fields, text: string): void {
+  for (let at = 0; at < text.length; ) {
+    let nl = text.indexOf('\n', at);
+    if (nl === -1) nl = text.length;
+    const end = nl > at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    let colon = text.indexOf(':', at);
+    if (colon === -1 || colon > end) colon = end;
+    const role = roleAt(text, at, colon);
+    if (role !== undefined) f.take(role, text.slice(colon + 1 < end && text.charCodeAt(colon + 1) === 32 ? colon + 2 : Math.min(colon + 1, end), end));
+    at = nl + 1;
+  }
 }
 
 /**
@@ -102,39 +154,29 @@ function roleOf(key: string): KeyRole {
  * is case-insensitive, as Asterisk's is. Values are kept as sent.
  */
 export function readEvent(msg: AmiMessage): EventFields {
-  const first = new Map<string, string>();
-  const refs = new Map<string, ChannelRef>();
-  for (const [key, value] of msg.headers) {
-    const { lk, wanted, prefix, field, isVar } = roleOf(key);
-    if (wanted && !first.has(lk)) first.set(lk, value);
-    if (field === undefined && !isVar) continue;
-    const r = refFor(refs, prefix);
-    if (field !== undefined) {
-      if (r[field] === undefined) r[field] = value;
-    } else {
-      const v = amiqValue(value);
-      if (v !== undefined && v !== '') r.amiqId = v;
-    }
+  const f = new Fields(msg);
+  if (msg instanceof RawMessage) takeLines(f, msg.text);
+  else for (const [key, value] of msg.headers) {
+    const role = roleAt(key, 0, key.length);
+    if (role !== undefined) f.take(role, value);
   }
-  const get = (k: string): string | undefined => first.get(k);
-  const base = refs.get('');
+  const base = f.refs.find((r) => r.prefix === '');
   if (base) {
     // 1.4 spells the state `State: Up` and the number `CallerID`; 1.6-11 Dial uses `UniqueID` (same key).
-    base.state ??= get('state');
-    base.cidNum ??= get('callerid');
+    base.state ??= f.get('state');
+    base.cidNum ??= f.get('callerid');
   }
-  const name = (get('event') ?? '').toLowerCase();
-  if (name === 'varset' && base && get('variable') === AMIQ_VAR && get('value')) base.amiqId = get('value');
+  f.name = (f.get('event') ?? '').toLowerCase();
+  if (f.name === 'varset' && base && f.get('variable') === AMIQ_VAR && f.get('value')) base.amiqId = f.get('value');
   // ≤11 Dial names the callee `Destination` (its DestUniqueID was read above).
-  const destination = get('destination');
-  if (destination !== undefined) refFor(refs, 'dest').channel ??= destination;
-  const out: ChannelRef[] = [...refs.values()];
+  const destination = f.get('destination');
+  if (destination !== undefined) refFor(f.refs, 'dest').channel ??= destination;
   // ≤11 pairs: Bridge/LocalBridge/Link (Channel1/Uniqueid1, Channel2/Uniqueid2).
-  for (const n of ['1', '2']) {
-    const ch = get('channel' + n);
-    if (ch !== undefined) out.push({ ...emptyRef('pair' + n), channel: ch, uniqueid: get('uniqueid' + n) });
+  for (const [channel, uniqueid, prefix] of PAIRS) {
+    const ch = f.get(channel);
+    if (ch !== undefined) f.refs.push({ ...emptyRef(prefix), channel: ch, uniqueid: f.get(uniqueid) });
   }
-  return { name, refs: out, get, msg };
+  return f;
 }
 
 /** Values Asterisk writes for "no caller id". */

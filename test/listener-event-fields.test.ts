@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { AmiHeader, AmiMessage } from '../src/shared/ami/message.js';
+import { parseAll } from '../src/shared/ami/parser.js';
+import { RawMessage } from '../src/shared/ami/raw-message.js';
+import { readEvent } from '../src/manager-listener/event-fields.js';
+import { captureNames, readCapture } from './ami-captures.js';
+
+const KEYS = ['event', 'actionid', 'response', 'reason', 'uniqueid', 'channel', 'oldname', 'newname', 'variable', 'value', 'cause', 'cause-txt', 'dialstatus', 'state', 'callerid', 'destination', 'channel1', 'channel2', 'uniqueid1', 'uniqueid2'];
+
+/** Everything readEvent gives, as plain data. */
+function reading(m: AmiMessage): object {
+  const ev = readEvent(m);
+  return { name: ev.name, refs: ev.refs, fields: KEYS.map((k) => ev.get(k)) };
+}
+
+const plain = (m: AmiMessage): AmiMessage => ({ kind: m.kind, headers: m.headers.map(([k, v]) => [k, v] as AmiHeader) });
+const text = (headers: string[]): RawMessage => new RawMessage('event', headers.join('\r\n') + '\r\n');
+
+describe('readEvent', () => {
+  it('reads the text of every captured event as it reads the split headers', () => {
+    let events = 0;
+    for (const name of captureNames()) {
+      for (const m of parseAll(readCapture(name))) {
+        if (m.kind !== 'event' || !(m instanceof RawMessage)) continue;
+        expect(reading(new RawMessage(m.kind, m.text)), `${name}: ${m.text.slice(0, 60)}`).toEqual(reading(plain(m)));
+        events++;
+      }
+    }
+    expect(events).toBeGreaterThan(500);
+  });
+
+  it('finds keys whatever their case, keeps values as sent, and takes the first of a repeated key', () => {
+    const ev = readEvent(text(['EVENT: Hangup', 'uniqueID: 1.5', 'CHANNEL: SIP/a-1', 'Cause: 16', 'cause: 17', 'Cause-TXT: Normal Clearing']));
+    expect(ev.name).toBe('hangup');
+    expect(ev.get('cause')).toBe('16');
+    expect(ev.get('cause-txt')).toBe('Normal Clearing');
+    expect(ev.refs).toEqual([expect.objectContaining({ prefix: '', uniqueid: '1.5', channel: 'SIP/a-1' })]);
+  });
+
+  it('reads prefixed snapshots and AMIQ_ID from every ChanVariable spelling', () => {
+    const ev = readEvent(
+      text([
+        'Event: DialBegin',
+        'Channel: Local/100@default-00000001;1',
+        'Uniqueid: 1.1',
+        'ChanVariable: AMIQ_ID=42',
+        'DestChannel: SIP/b-2',
+        'DestUniqueid: 1.2',
+        'DestChannelState: 5',
+        'DestChanVariable(SIP/b-2): AMIQ_ID=43',
+        'LocalOneLinkedid: 1.0',
+      ]),
+    );
+    expect(ev.refs.map((r) => [r.prefix, r.uniqueid, r.amiqId, r.state, r.linkedid])).toEqual([
+      ['', '1.1', '42', undefined, undefined],
+      ['dest', '1.2', '43', '5', undefined],
+      ['localone', undefined, undefined, undefined, '1.0'],
+    ]);
+  });
+
+  it('skips keys that only start like a known one', () => {
+    const ev = readEvent(text(['Event: Newexten', 'Channelx: no', 'ChannelStateDesc: Up', 'Uniqueids: no', 'Uniqueid: 1.9']));
+    expect(ev.refs).toEqual([expect.objectContaining({ prefix: '', channel: undefined, uniqueid: '1.9', state: undefined })]);
+  });
+});
