@@ -1,3 +1,4 @@
+import type { CompiledQuery } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyCallUpdates } from '../src/manager-listener/sql/apply-call-updates.js';
 import type { CallUpdate } from '../src/manager-listener/call-update.js';
@@ -7,6 +8,7 @@ import { findRowById } from '../src/manager-listener/sql/find-row-by-id.js';
 import { findRowByUniqueid } from '../src/manager-listener/sql/find-row-by-uniqueid.js';
 import { insertEvents } from '../src/manager-listener/sql/insert-events.js';
 import { listLiveCalls } from '../src/manager-listener/sql/list-live-calls.js';
+import type { QueueDb } from '../src/shared/queue/types.js';
 import { row, seedSent } from './listener-helpers.js';
 import { openTestDb, type TestDb } from './queue-db.js';
 
@@ -102,5 +104,17 @@ describe('insertEvents', () => {
     expect(all[1]).toMatchObject({ server: 'default', event: 'Newstate', uniqueid: 'u1', channel: null, queue_id: 1 });
     expect(JSON.parse(all[1]!.headers)).toEqual([['Event', 'Newstate'], ['Uniqueid', 'u1']]);
     expect(all[0]!.queue_id).toBeNull();
+  });
+
+  it('writes a batch of any size in order, with a handful of statement texts (each stays prepared)', async () => {
+    const texts = new Set<string>();
+    const counting = { executeQuery: (q: CompiledQuery) => (texts.add(q.sql), t.db.executeQuery(q)) } as unknown as QueueDb;
+    let n = 0;
+    for (let size = 1; size <= 130; size++) {
+      await insertEvents(counting, 'default', Array.from({ length: size }, () => ({ time: 'T', event: 'Newstate', uniqueid: `u${n++}`, channel: null, queue_id: null, headers: '[]' })));
+    }
+    const all = await t.db.selectFrom('manager_events').select('uniqueid').orderBy('id').execute();
+    expect(all.map((r) => r.uniqueid)).toEqual(Array.from({ length: n }, (_, i) => `u${i}`));
+    expect(texts.size).toBe(7);
   });
 });
