@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pino } from 'pino';
 import { runManagerListener, type Listener } from '../src/manager-listener/index.js';
 import { defaultConfig } from '../src/shared/config/index.js';
-import { openDatabase } from '../src/shared/db/index.js';
+import { openDatabase, startCheckpointer } from '../src/shared/db/index.js';
 
 /**
  * Listener benchmark: an event storm of many concurrent Asterisk 22 calls (AMIQ_ID-tagged Local
@@ -32,6 +32,8 @@ export async function run(): Promise<void> {
   if (code !== 0) throw new Error(`listener-seed exited with ${code}`);
   const opened = openDatabase(join(dir, 'amiq.db'));
   const { db } = opened;
+  // As `amiq run manager-listener` does.
+  const checkpointer = startCheckpointer(opened.sqlite);
   const pbx = fork(fileURLToPath(new URL('./listener-pbx.js', import.meta.url)), [CALLS, CONCURRENT, WINDOW, CHUNK_BYTES].map(String));
   const fromPbx = <K extends string>(key: K): Promise<number> =>
     new Promise((resolve) => pbx.on('message', (m: Record<string, number>) => key in m && resolve(m[key]!)));
@@ -76,6 +78,7 @@ export async function run(): Promise<void> {
   const logged = await db.selectFrom('manager_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   ac.abort();
   await done;
+  await checkpointer.close();
   pbx.disconnect();
   await opened.close();
   rmSync(dir, { recursive: true, force: true });

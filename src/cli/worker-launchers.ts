@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { AmiqConfig, WorkerName } from '../shared/config/index.js';
-import { createChangeSignal, type Database } from '../shared/db/index.js';
+import { createChangeSignal, startCheckpointer, type Database } from '../shared/db/index.js';
 import { isAlive, type WorkerContext } from '../shared/worker/index.js';
 import { CliError } from './context.js';
 
@@ -48,9 +48,15 @@ const LAUNCHERS: Record<WorkerName, Launcher> = {
       changes?.close();
     }
   },
-  'manager-listener': async ({ config, db, ctx }) => {
+  'manager-listener': async ({ config, db, sqlite, ctx }) => {
     const { runManagerListener } = await load('manager-listener', () => import('../manager-listener/index.js'));
-    await runManagerListener({ config, db, logger: ctx.logger, signal: ctx.signal, ctx });
+    // An event storm is written as fast as it comes: its commits must not wait for checkpoints.
+    const checkpointer = startCheckpointer(sqlite, { logger: ctx.logger });
+    try {
+      await runManagerListener({ config, db, logger: ctx.logger, signal: ctx.signal, ctx });
+    } finally {
+      await checkpointer.close();
+    }
   },
   heartbeat: async ({ config, db, ctx, flags }) => {
     const { runHeartbeat } = await load('heartbeat', () => import('../heartbeat/index.js'));
