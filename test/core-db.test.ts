@@ -31,6 +31,8 @@ describe('openDatabase + migrateToLatest', () => {
     expect(h.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(h.sqlite.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     expect(h.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    // Not better-sqlite3's 16 MB: the event log's pages would fill it (BENCHMARKS.md).
+    expect(h.sqlite.pragma('cache_size', { simple: true })).toBe(-2000);
     const tables = (h.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
     expect(tables).toEqual(expect.arrayContaining(['manager_queue', 'manager_queue_archive', 'workers', 'manager_events', 'conferences']));
     await h.close();

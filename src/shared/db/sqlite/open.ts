@@ -21,6 +21,10 @@ export function applySqlitePragmas(sqlite: BetterSqlite3.Database): void {
   sqlite.pragma('journal_mode = WAL'); // readers never block the writer
   sqlite.pragma('synchronous = NORMAL'); // durable at checkpoints; safe with WAL
   sqlite.pragma('foreign_keys = ON');
+  // better-sqlite3 builds SQLite with a 16 MB page cache. amiq's hot pages are the queue's few;
+  // the event log's pages only pass through, yet they filled it: 16 MB of the listener's RSS in
+  // an event storm (BENCHMARKS.md). SQLite's own default, 2 MB, served as fast.
+  sqlite.pragma('cache_size = -2000');
 }
 
 /** Opens (creating file and directory) the SQLite database behind a typed Kysely instance. */
