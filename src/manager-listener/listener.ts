@@ -57,7 +57,8 @@ export type ListChannels = () => Promise<{ response: AmiMessage; events: AmiMess
  */
 export class Listener {
   readonly tracker: CallTracker;
-  readonly stats = { events: 0, matched: 0, lookups: 0, lookupMs: 0, rowsWritten: 0, flushes: 0, flushMs: 0 };
+  /** Counters since start; flushLongestMs is the longest the event loop waited for one write. */
+  readonly stats = { events: 0, matched: 0, lookups: 0, lookupMs: 0, rowsWritten: 0, flushes: 0, flushMs: 0, flushLongestMs: 0 };
   private log: EventLogEntry[] = [];
   private queued = 0;
   /** When the first unwritten change of the batch was queued. */
@@ -208,8 +209,10 @@ export class Listener {
       await insertEvents(trx, this.opts.server, log);
       return n;
     });
+    const ms = performance.now() - t0;
     this.stats.flushes++;
-    this.stats.flushMs += performance.now() - t0;
+    this.stats.flushMs += ms;
+    this.stats.flushLongestMs = Math.max(this.stats.flushLongestMs, ms);
     this.stats.rowsWritten += written;
     this.opts.count?.('rows_written', written);
   }
