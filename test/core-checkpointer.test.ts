@@ -42,8 +42,9 @@ describe('startCheckpointer', () => {
       writePages(t, 100);
       await vi.waitFor(() => expect(statSync(t!.path).size).toBeGreaterThan(size), { timeout: 10_000, interval: 5 });
     }
-    // 2,000 pages went through the WAL (8 MB); restarted, it was reused from its start.
-    expect(statSync(`${t.path}-wal`).size).toBeLessThan(4 * 1024 * 1024);
+    // 2,000 commits went through the WAL: never restarted it reached 22 MB. Restarted whenever
+    // the writer left a gap, it was reused from its start.
+    expect(statSync(`${t.path}-wal`).size).toBeLessThan(8 * 1024 * 1024);
     await cp.close();
   });
 

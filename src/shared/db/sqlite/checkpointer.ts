@@ -7,8 +7,8 @@ export interface CheckpointerOptions {
   /** How often the thread copies the WAL back into the database; default 100 ms. */
   intervalMs?: number;
   /**
-   * WAL size (pages) past which the thread also restarts the WAL, waiting for the writer's
-   * current transaction; default 8192 (32 MB of 4 KB pages).
+   * WAL size (pages) past which the thread also restarts the WAL, between two of the writer's
+   * transactions; default 8192 (32 MB of 4 KB pages).
    */
   restartPages?: number;
   logger?: Logger;
@@ -37,13 +37,15 @@ function checkpointThread(): void {
   const data = workerData as ThreadData;
   const Database = require(data.driver) as typeof BetterSqlite3;
   const conn = new Database(data.path, { fileMustExist: true });
-  // A RESTART waits this long for the writer's transaction to end.
-  conn.pragma('busy_timeout = 5000');
+  // A RESTART waits (busy handler) for the writer's transaction to end, then blocks writers
+  // while it finishes and waits for readers. 20 ms at most: a long reader elsewhere holds the
+  // writer up no longer than that, and a RESTART that gives up is tried again at the next tick.
+  conn.pragma('busy_timeout = 20');
   const passive = conn.prepare<[], { log: number }>('PRAGMA wal_checkpoint(PASSIVE)');
   const restart = conn.prepare('PRAGMA wal_checkpoint(RESTART)');
   const timer = setInterval(() => {
     // A writer that never pauses appends past every passive pass, so the WAL would only grow:
-    // past restartPages the writer waits for one short catch-up and the WAL starts over.
+    // past restartPages, one short catch-up between two of its transactions starts it over.
     if (passive.get()!.log >= data.restartPages) restart.get();
   }, data.intervalMs);
   parentPort!.once('message', () => {
