@@ -1,6 +1,6 @@
 import { keyAt } from '../shared/ami/header-key.js';
 import type { AmiMessage } from '../shared/ami/message.js';
-import { RawMessage } from '../shared/ami/raw-message.js';
+import { RawMessage, valueStart } from '../shared/ami/raw-message.js';
 
 /** The variable the sender sets on every Originate (SPEC §4). */
 export const AMIQ_VAR = 'AMIQ_ID';
@@ -114,7 +114,7 @@ function roleAt(text: string, start: number, end: number): KeyRole | undefined {
 class Fields implements EventFields {
   name = '';
   readonly refs: ChannelRef[] = [];
-  readonly firsts: (string | undefined)[] = new Array<string | undefined>(WANTED.length);
+  private readonly firsts: (string | undefined)[] = new Array<string | undefined>(WANTED.length);
 
   constructor(readonly msg: AmiMessage) {}
 
@@ -141,10 +141,11 @@ function takeLines(f: Fields, text: string): void {
     let nl = text.indexOf('\n', at);
     if (nl === -1) nl = text.length;
     const end = nl > at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-    let colon = text.indexOf(':', at);
-    if (colon === -1 || colon > end) colon = end;
-    const role = roleAt(text, at, colon);
-    if (role !== undefined) f.take(role, text.slice(colon + 1 < end && text.charCodeAt(colon + 1) === 32 ? colon + 2 : Math.min(colon + 1, end), end));
+    const colon = text.indexOf(':', at);
+    // A line without a colon is all key, with an empty value.
+    const keyEnd = colon === -1 || colon > end ? end : colon;
+    const role = roleAt(text, at, keyEnd);
+    if (role !== undefined) f.take(role, keyEnd === end ? '' : text.slice(valueStart(text, colon, end), end));
     at = nl + 1;
   }
 }

@@ -26,10 +26,10 @@ export type EventLogMode = 'all' | 'matched' | 'none';
 const DEFAULT_MAX_BATCH = 2000;
 
 /**
- * A batch's longest wait. Every commit rewrites the queue pages of the calls it touches (in a
- * storm of 1,000 concurrent calls, about a hundred pages whatever the batch size), so fewer,
- * larger batches write far less: 25 ms absorbed ~20% more events per second than 10 ms, at the
- * same RSS (BENCHMARKS.md), and a row still shows an event within a blink.
+ * A batch's longest wait. Every commit rewrites the queue pages of the calls it touches, the
+ * same pages again at each commit while many calls are live, so fewer, larger batches write far
+ * less: 25 ms absorbed ~20% more events per second than 10 ms, at the same RSS (BENCHMARKS.md),
+ * and a row still shows an event within a blink.
  */
 const DEFAULT_FLUSH_MS = 25;
 

@@ -18,7 +18,7 @@ export interface EventLogEntry {
 // Rows per INSERT: 64 (7 values a row stays under the oldest SQLite limit of 999 bound
 // parameters), then halves for the rest of a flush (32, 16, ... 1). Every statement text is kept
 // prepared, so with one text per tail length up to a hundred large INSERTs stayed in memory:
-// about 5 MB of the listener's RSS in an event storm. Halving keeps seven.
+// 4-7 MB of the listener's RSS in an event storm. Halving keeps seven.
 const CHUNK = 64;
 const statements = new Map<number, string>();
 

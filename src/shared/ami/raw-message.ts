@@ -34,8 +34,7 @@ export class RawMessage implements AmiMessage {
         // A header name holds no colon, so the first colon of a matching line follows it.
         if (after === end) return '';
         if (text.charCodeAt(after) === 58) {
-          const valueStart = after + 1 < end && text.charCodeAt(after + 1) === 32 ? after + 2 : after + 1;
-          return text.slice(valueStart, end);
+          return text.slice(valueStart(text, after, end), end);
         }
       }
       at = nl + 1;
@@ -51,7 +50,7 @@ export class RawMessage implements AmiMessage {
     if (end > 0 && text.charCodeAt(end - 1) === 13) end--;
     const colon = text.indexOf(':');
     if (colon === -1 || colon >= end) return '';
-    return text.slice(colon + 1 < end && text.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1, end);
+    return text.slice(valueStart(text, colon, end), end);
   }
 
   /** Logged or printed as the plain message it stands for. */
@@ -60,12 +59,16 @@ export class RawMessage implements AmiMessage {
   }
 }
 
-/** `Key: value` split on the first colon; one space after it is the separator, the rest is value. */
+/** Where the value of a line ending at `end` starts, its key's colon at `colon`: one space after the colon separates, the rest is value. */
+export function valueStart(text: string, colon: number, end: number): number {
+  return colon + 1 < end && text.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1;
+}
+
+/** `Key: value` split on the first colon (valueStart), or `[line, '']` without one. */
 export function splitRange(text: string, start: number, end: number): AmiHeader {
   const colon = text.indexOf(':', start);
   if (colon === -1 || colon >= end) return [text.slice(start, end), ''];
-  const valueStart = colon + 1 < end && text.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1;
-  return [text.slice(start, colon), text.slice(valueStart, end)];
+  return [text.slice(start, colon), text.slice(valueStart(text, colon, end), end)];
 }
 
 function splitLines(text: string): AmiHeader[] {
