@@ -69,7 +69,9 @@ describe('amiq keepalive', () => {
     const senderPid = await runningPid('action-sender');
     const heartbeatPid = await runningPid('heartbeat');
     expect(children.map((c) => c.pid).sort()).toEqual([senderPid, heartbeatPid].sort());
-    expect(readFileSync(join(t.dir, 'logs', 'action-sender.log'), 'utf8')).toContain(`ready ${senderPid}`);
+    // The worker is registered running before it prints `ready`: wait for the line, not just the row.
+    const senderLog = join(t.dir, 'logs', 'action-sender.log');
+    expect(await eventually(() => (readFileSync(senderLog, 'utf8').includes(`ready ${senderPid}`) ? true : undefined))).toBe(true);
 
     // Everything alive: nothing to do, nothing said (cron mails any output).
     const quiet: string[] = [];
