@@ -27,7 +27,7 @@ try {
       if (process.env.FIXTURE_CRASH === 'uncaught') setImmediate(() => {
         throw new Error('uncaught fixture crash');
       });
-      await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+      if (!ctx.signal.aborted) await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
       await new Promise((resolve) => setTimeout(resolve, 50)); // in-flight work finishing
       ctx.count('drained');
     },

@@ -211,6 +211,22 @@ describe('runWorker (in process)', () => {
     expect((await readWorker(t.db, 'default', 'heartbeat'))?.pid).toBe(row.pid + 1);
   });
 
+  it('a SIGTERM that comes while the worker registers still stops it, and the row says stopped', async () => {
+    let abortedAtStart: boolean | undefined;
+    const done = runWorker({
+      name: 'heartbeat', server: 'default', db: t.db, logger, beatSeconds: 60,
+      run: async (ctx) => {
+        abortedAtStart = ctx.signal.aborted;
+      },
+    });
+    // runWorker is now awaiting its registration: the row will say running before run starts.
+    expect(process.emit('SIGTERM', 'SIGTERM')).toBe(true);
+    expect(await done).toMatchObject({ state: 'stopped' });
+    expect(abortedAtStart).toBe(true);
+    expect(await readWorker(t.db, 'default', 'heartbeat')).toMatchObject({ state: 'stopped' });
+    expect(process.listenerCount('SIGTERM')).toBe(0);
+  });
+
   it('a drain that takes too long is cut short: stopped, with last_error saying so', async () => {
     const stop = new AbortController();
     stop.abort();

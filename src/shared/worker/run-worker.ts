@@ -64,8 +64,13 @@ const active = new Set<{ stop(reason: string): void; crashSync(err: unknown): vo
 // (server, name) of the workers this process runs or is registering.
 const claimedHere = new Set<string>();
 let handlersInstalled = false;
+// Workers of this process still registering, and the stop signal that came meanwhile: the row
+// already says running, so the worker must still stop (not die by the default action, or go on).
+let registering = 0;
+let signalWhileRegistering: NodeJS.Signals | undefined;
 
 function onSignal(sig: NodeJS.Signals): void {
+  if (registering > 0) signalWhileRegistering ??= sig;
   for (const w of active) if (!w.ownStop) w.stop(sig);
 }
 
@@ -84,8 +89,15 @@ function installHandlers(): void {
   process.on('unhandledRejection', onFatal);
 }
 
+/** One registration is over: the stop signal that came during it, if any. */
+function doneRegistering(): NodeJS.Signals | undefined {
+  const sig = signalWhileRegistering;
+  if (--registering === 0) signalWhileRegistering = undefined;
+  return sig;
+}
+
 function removeHandlersIfIdle(): void {
-  if (!handlersInstalled || active.size > 0) return;
+  if (!handlersInstalled || active.size > 0 || registering > 0) return;
   handlersInstalled = false;
   process.off('SIGTERM', onSignal);
   process.off('SIGINT', onSignal);
@@ -106,6 +118,11 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
   // Claimed synchronously, before any await, so two calls in one process cannot both see "free".
   const notRunningHere = !claimedHere.has(key);
   if (notRunningHere) claimedHere.add(key);
+  const handleProcess = opts.handleProcessEvents ?? true;
+  // Before registering: a SIGTERM between the row saying running and the handlers would kill the
+  // process by the default action and leave the row running ('stop' then reported it stopped).
+  if (handleProcess) installHandlers();
+  registering++;
   let replaced: Awaited<ReturnType<typeof registerWorker>>;
   try {
     replaced = await registerWorker(db, id, {
@@ -117,8 +134,11 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
     });
   } catch (err) {
     if (notRunningHere) claimedHere.delete(key);
+    doneRegistering();
+    removeHandlersIfIdle();
     throw err;
   }
+  const signalled = doneRegistering();
   const log = logger.child({ worker: opts.name, server: opts.server });
   log.info({ replaced: replaced && { pid: replaced.pid, host: replaced.host, state: replaced.state } }, 'worker registered');
 
@@ -180,9 +200,9 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
       }
     },
   };
-  const handleProcess = opts.handleProcessEvents ?? true;
   active.add(member);
   if (handleProcess) installHandlers();
+  if (signalled !== undefined && !member.ownStop) stop(signalled);
   const onExternalStop = () => stop(String(opts.signal?.reason ?? 'stop'));
   if (opts.signal?.aborted) onExternalStop();
   opts.signal?.addEventListener('abort', onExternalStop, { once: true });
