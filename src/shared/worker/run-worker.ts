@@ -201,7 +201,6 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
     },
   };
   active.add(member);
-  if (handleProcess) installHandlers();
   if (signalled !== undefined && !member.ownStop) stop(signalled);
   const onExternalStop = () => stop(String(opts.signal?.reason ?? 'stop'));
   if (opts.signal?.aborted) onExternalStop();
