@@ -1,17 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The shared capture folder sits beside the repo; /work/shared is where the team keeps it. */
-function capturesRoot(): string {
-  const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const candidates = [resolve(repo, '../shared/ami/captures'), '/work/shared/ami/captures'];
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`AMI captures not found in ${candidates.join(' or ')}`);
-  return found;
-}
-
-export const CAPTURES_ROOT = capturesRoot();
+/** Real AMI captures, kept in the repository so a fresh clone tests alone (see fixtures/ami/README.md). */
+export const CAPTURES_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), 'fixtures/ami/captures');
 
 /**
  * Raw AMI bytes of one capture, named like `asterisk-22/originate-busy.received.txt`. Public
