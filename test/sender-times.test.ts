@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateCallerid } from '../src/action-sender/row-identity.js';
 import { ActionSender } from '../src/action-sender/sender-loop.js';
 import { openTestDb, rowById, type TestDb } from './queue-db.js';
 import { FakeClient, silent, until } from './sender-helpers.js';
@@ -128,5 +129,19 @@ describe('client time columns through the sender (claim → INVALID / sent / EXP
       }),
     );
     expect(got).toEqual(table.map((c) => ({ name: c.name, status: c.status, message: c.message, sent: c.status === 'SUCCESS' })));
+  });
+});
+
+describe('times the sender derives from created_at', () => {
+  it('a generated callerid reads a datetime() created_at as UTC whatever the host zone', () => {
+    const tz = process.env.TZ;
+    process.env.TZ = 'America/New_York'; // Node re-reads the zone when TZ is assigned
+    try {
+      expect(generateCallerid({ id: 1, created_at: '2026-12-06 10:00:00' })).toBe('M2612061000000000001');
+      expect(generateCallerid({ id: 2, created_at: '2026-12-06T10:00:00-05:00' })).toBe('M2612061500000000002');
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
   });
 });
