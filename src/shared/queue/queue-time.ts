@@ -1,7 +1,7 @@
 /**
  * What a client may write in a time column of manager_queue on SQLite (SPEC §2), and the instant
  * it names. The one definition: the sender's row check and the SQL function that claim, expiry
- * and the wake-up compare with (db/sqlite/queue-time-function.ts) both call queueTimeMs.
+ * and the wake-up compare with (db/sqlite/queue-time-sql.ts) both call queueTimeMs.
  *
  * Accepted, nothing else (no zone-less `T` form, no date alone, no numbers, no `now`):
  *   ISO-8601 with a zone:  2026-12-06T10:00:00Z, 2026-12-06T10:00:00.123+02:00, …-0500
