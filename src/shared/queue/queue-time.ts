@@ -10,11 +10,11 @@
  */
 
 /** The rule, as INVALID messages and the docs state it. */
-export const TIME_RULE = 'ISO-8601 with Z or an offset, or YYYY-MM-DD HH:MM:SS UTC';
+const TIME_RULE = 'ISO-8601 with Z or an offset, or YYYY-MM-DD HH:MM:SS UTC';
 
 /** The client-written time columns, in the order the sender checks them. */
-export const CLIENT_TIME_COLUMNS = ['not_before', 'expires_at', 'created_at'] as const;
-export type ClientTimeColumn = (typeof CLIENT_TIME_COLUMNS)[number];
+const CLIENT_TIME_COLUMNS = ['not_before', 'expires_at', 'created_at'] as const;
+type ClientTimeColumn = (typeof CLIENT_TIME_COLUMNS)[number];
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):?(\d{2}))$/;
 const SQLITE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/;
@@ -23,7 +23,7 @@ const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Epoch milliseconds of a time text, or why it is not one (null: it is not in either form). */
-export function parseQueueTime(text: string): { ms: number } | { outOfRange: string } | null {
+function parseQueueTime(text: string): { ms: number } | { outOfRange: string } | null {
   const m = ISO.exec(text) ?? SQLITE.exec(text);
   if (m === null) return null;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
