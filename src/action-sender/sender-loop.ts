@@ -138,8 +138,7 @@ export class ActionSender {
   /** Sleep until the next not_before or the next expiry sweep, whichever is first. */
   private async idleMs(now: number, expireEvery: number): Promise<number> {
     const next = await nextNotBefore(this.db, this.opts.server, now);
-    const untilNext = next === null ? Number.POSITIVE_INFINITY : Date.parse(next) - now;
-    return Math.max(1, Math.min(expireEvery, Number.isNaN(untilNext) ? expireEvery : untilNext));
+    return Math.max(1, Math.min(expireEvery, next === null ? expireEvery : next - now));
   }
 
   /**

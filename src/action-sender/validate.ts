@@ -1,6 +1,7 @@
 import type { AmiHeader } from '../shared/ami/message.js';
 import { checkHeaders } from '../shared/ami/serializer.js';
 import type { QueueRow } from '../shared/db/schema.js';
+import { checkRowTimes } from '../shared/queue/queue-time.js';
 
 /** What the config allows (action_sender.allowed_actions / allowed_commands). */
 export interface SenderPolicy {
@@ -129,6 +130,7 @@ function checkCommand(row: QueueRow, p: ParamView, policy: SenderPolicy): string
  * contains CR, LF or NUL`).
  */
 export function validateRow(row: QueueRow, policy: SenderPolicy): Validation {
+  const badTime = checkRowTimes(row); if (badTime !== null) return { ok: false, message: badTime };
   const fail = (message: string): Validation => ({ ok: false, message });
   const isCommand = row.action.toLowerCase() === 'command';
   const action = isCommand ? 'Command' : policy.allowedActions.find((a) => a.toLowerCase() === row.action.toLowerCase());

@@ -28,7 +28,7 @@ const NOTES: { [S in Section]: { title: string; keys: { [K in keyof AmiqConfig[S
       rate_per_second: 'at most this many actions per second; 0 = unlimited',
       max_in_flight: 'at most this many actions awaiting a response',
       response_timeout_ms: 'no response in this time: the row becomes LOST (never re-sent)',
-      ttl_seconds: 'default expiry of a NEW row (expires_at NULL)',
+      ttl_seconds: 'a NEW row without expires_at expires this long after the later of created_at and not_before',
       allowed_actions: 'actions clients may queue',
       allowed_commands: 'Command prefixes clients may send; empty = Command refused',
     },

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../schema.js';
+import { registerQueueTimeFunction } from './queue-time-sql.js';
 import { withStatementCache } from './statement-cache.js';
 
 export interface OpenDatabase {
@@ -33,6 +34,7 @@ export function openDatabase(path: string): OpenDatabase {
   if (abs !== ':memory:') mkdirSync(dirname(abs), { recursive: true });
   const sqlite = new BetterSqlite3(abs);
   applySqlitePragmas(sqlite);
+  registerQueueTimeFunction(sqlite); // the queue's statements compare client times through it
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   let closed = false;
   return {
