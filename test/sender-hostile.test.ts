@@ -161,26 +161,51 @@ describe('what clients write that must pass', () => {
 });
 
 describe('hostile rows through the real action-sender and the simulator', () => {
-  let sim: Simulator | undefined;
-  let t: TestDb | undefined;
+  let sim: Simulator;
+  let t: TestDb;
   afterEach(async () => {
-    await sim?.close();
-    await t?.close();
+    await sim.close();
+    await t.close();
   });
 
-  it('none reaches the socket, every one is INVALID with its message, the good rows are sent, no call is hung up', async () => {
+  /** A simulator with ten live calls (what a regex Hangup would end) and an empty queue. */
+  async function setUp(): Promise<number> {
     sim = await startSimulator({ port: 0, timeScale: 0.01, logger: silent });
     t = await openTestDb();
+    for (let i = 0; i < 10; i++) sim.addConferenceMember({ kind: 'confbridge', room: '4000' });
+    return sim.channels().length;
+  }
+
+  /** The real action-sender (the test policy's actions) until no row is NEW, SENDING or SENT. */
+  async function sendAll(): Promise<void> {
     const c = defaultConfig();
     c.ami.port = sim.port;
     c.ami.secret = 'amiq';
     c.action_sender.rate_per_second = 0;
     c.action_sender.allowed_actions = [...policy.allowedActions];
-    // Ten live calls that a regex Hangup would end.
-    for (let i = 0; i < 10; i++) sim.addConferenceMember({ kind: 'confbridge', room: '4000' });
-    const liveBefore = sim.channels().length;
-    expect(liveBefore).toBeGreaterThanOrEqual(10);
+    const stop = new AbortController();
+    const ctx = { setAmiState: () => undefined, count: () => undefined, setError: () => undefined };
+    const running = runActionSender({ config: c, db: t.db, logger: silent, signal: stop.signal, ctx });
+    try {
+      await until(async () => (await t.db.selectFrom('manager_queue').select('id').where('status', 'in', ['NEW', 'SENDING', 'SENT']).execute()).length === 0, 'every row terminal', 20_000);
+    } finally {
+      stop.abort();
+      await running;
+    }
+  }
 
+  it("Hangup ' /.*/' and '\\t/.*/' (Asterisk skips the blank, then reads a regex): INVALID, every call stays up", async () => {
+    const live = await setUp();
+    expect(live).toBeGreaterThanOrEqual(10);
+    const ids = [await enqueue(t.db, { action: 'Hangup', channel: ' /.*/' }), await enqueue(t.db, { action: 'Hangup', channel: '\t/.*/' })];
+    await sendAll();
+    for (const id of ids) expect(await rowById(t.db, id)).toMatchObject({ status: 'INVALID', message: `channel: ${BLANK}` });
+    expect(sim.actionCount('Hangup')).toBe(0);
+    expect(sim.channels()).toHaveLength(live);
+  });
+
+  it('none reaches the socket, every one is INVALID with its message, the good rows are sent, no call is hung up', async () => {
+    const liveBefore = await setUp();
     const hostile: Array<[number, string]> = [];
     const refusedBySchema: string[] = [];
     for (const [name, r, message] of HOSTILE) {
@@ -201,16 +226,7 @@ describe('hostile rows through the real action-sender and the simulator', () => 
       await enqueue(t.db, { action: 'Ping' }),
       await enqueue(t.db, { action: 'Originate', channel: 'Local/100@default', params: JSON.parse('{"Exten":100,"Context":"default","Variable":{"A":1}}') }),
     ];
-
-    const stop = new AbortController();
-    const ctx = { setAmiState: () => undefined, count: () => undefined, setError: () => undefined };
-    const running = runActionSender({ config: c, db: t.db, logger: silent, signal: stop.signal, ctx });
-    try {
-      await until(async () => (await t!.db.selectFrom('manager_queue').select('id').where('status', 'in', ['NEW', 'SENDING', 'SENT']).execute()).length === 0, 'every row terminal', 20_000);
-    } finally {
-      stop.abort();
-      await running;
-    }
+    await sendAll();
 
     for (const [id, message] of hostile) expect(await rowById(t.db, id)).toMatchObject({ status: 'INVALID', message, action_id: null, sent_at: null });
     for (const id of good) expect((await rowById(t.db, id)).status).toBe('SUCCESS');
@@ -218,7 +234,7 @@ describe('hostile rows through the real action-sender and the simulator', () => 
     const fromRows = (a: { actionId?: string }) => /^amiq-\d+-/.test(a.actionId ?? '');
     expect([...new Set(sim.actions.filter((a) => !fromRows(a)).map((a) => a.action))].sort()).toEqual(['Login', 'Logoff']);
     const rowActionIds = sim.actions.filter(fromRows).map((a) => a.actionId).sort();
-    const goodIds = await Promise.all(good.map(async (id) => (await rowById(t!.db, id)).action_id));
+    const goodIds = await Promise.all(good.map(async (id) => (await rowById(t.db, id)).action_id));
     expect(rowActionIds).toEqual(goodIds.sort());
     expect(sim.actions.filter((a) => ['hangup', 'command', 'mixmonitor', 'status', 'redirect', 'confbridgekick'].includes(a.action.toLowerCase()))).toEqual([]);
     expect(sim.actions.find((a) => a.action === 'Originate')?.headers).toContainEqual(['Variable', 'A=1']);
