@@ -14,9 +14,9 @@ export const DANGEROUS_APPLICATIONS = [
 /**
  * Dialplan functions that run a shell command, read or write files, the environment, the astdb,
  * databases or configuration (secrets), reach other hosts, or evaluate text a second time (EVAL,
- * which could assemble any of the others). These are the functions Asterisk registers as
- * privilege-escalating, plus EVAL, ENV, AST_CONFIG, REALTIME and CURL. `_*` names a family
- * (func_odbc's `ODBC_<query>`).
+ * which could assemble any of the others): the functions Asterisk registers as privilege-
+ * escalating (SHELL, FILE*, STAT, DB, DB_DELETE, func_odbc's, LOCK, TRYLOCK, CURL), plus EVAL, ENV,
+ * AST_CONFIG, REALTIME and CURLOPT. `_*` names a family (func_odbc's `ODBC_<query>`).
  */
 export const DANGEROUS_FUNCTIONS = [
   'SHELL', 'EVAL', 'FILE', 'FILE_COUNT_LINE', 'FILE_FORMAT', 'STAT', 'ENV', 'DB', 'DB_*', 'ODBC', 'ODBC_*',
@@ -41,8 +41,8 @@ const SECOND_EVALUATION = [/[}\]][A-Za-z0-9_]*\s*\(/, /\$\{[^(}:]*\$/, /\$\[[\s\
 
 /**
  * Asterisk skips every byte below 33 (space, tab and other control characters) at the start of
- * a header value (`ast_skip_blanks` in astman_get_header), and its handlers trim the same at the
- * end. A value with such an edge is refused, so what is judged is exactly what Asterisk acts on.
+ * a header value (`ast_skip_blanks` in astman_get_header); whether a handler trims the same at
+ * the end varies. A value with such an edge is refused, so what is judged is what Asterisk uses.
  */
 const BLANK_EDGE = /^[\x00-\x20]|[\x00-\x20]$/;
 
