@@ -5,6 +5,7 @@ import type { AmiMessage } from '../src/shared/ami/message.js';
 import type { ActionHeaders } from '../src/shared/ami/serializer.js';
 import { toHeaderList } from '../src/shared/ami/serializer.js';
 import type { SenderClient } from '../src/action-sender/sender-loop.js';
+import type { QueueRow } from '../src/shared/db/schema.js';
 
 export const silent = pino({ level: 'silent' });
 
@@ -69,3 +70,16 @@ export function insertFromAnotherProcess(dbPath: string, insert: string): number
   return Number(execFileSync(process.execPath, ['-e', script, dbPath, insert], { cwd: ROOT, stdio: 'pipe' }).toString());
 }
 
+
+/** A claimed row as validateRow sees it: an Originate of Local/100@default to 300@default unless overridden. */
+export function queueRow(over: Omit<Partial<QueueRow>, 'params'> & { params?: string | object }): QueueRow {
+  const { params, ...rest } = over;
+  return {
+    id: 42, server: 'default', action: 'Originate', channel: 'Local/100@default', callerid: null,
+    params: typeof params === 'string' ? params : JSON.stringify(params ?? { Exten: '300', Context: 'default' }),
+    priority: 0, not_before: null, expires_at: null, tag: null, status: 'SENDING', created_at: '2026-11-22T12:00:00.000Z',
+    sent_at: null, response_at: null, action_id: null, response: null, message: null, uniqueid: null, linkedid: null,
+    call_channel: null, call_state: null, call_reason: null, answered_at: null, ended_at: null, hangup_cause: null, hangup_cause_txt: null,
+    ...rest,
+  };
+}

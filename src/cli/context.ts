@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { CommanderError, type Command } from 'commander';
 import type { Kysely } from 'kysely';
-import { ConfigError, loadConfig, type AmiqConfig, type AmiqConfigInput } from '../shared/config/index.js';
+import { ConfigError, exposedSecretMode, loadConfig, resolveConfigPath, type AmiqConfig, type AmiqConfigInput } from '../shared/config/index.js';
 import { MigrationError, migrateToLatest, openDatabase, type Database } from '../shared/db/index.js';
 import { createLogger, type Logger } from '../shared/log.js';
 
@@ -32,6 +32,8 @@ export interface OpenContextOptions extends GlobalOptions {
   logLevel?: string;
   logDestination?: string | number;
   env?: NodeJS.ProcessEnv;
+  /** Workers: warn when the config file holding the AMI secret is readable by group or others. */
+  warnExposedSecret?: boolean;
 }
 
 /** A failure with the exit code it deserves: 1 refused/failed, 2 bad input (SPEC §9). */
@@ -58,6 +60,11 @@ export async function openContext(opts: OpenContextOptions = {}): Promise<CliCon
   const config = loadCliConfig(opts);
   const level = opts.logLevel ?? (process.env['LOG_LEVEL'] || config.log.level);
   const logger = createLogger({ name: 'amiq', level, destination: opts.logDestination });
+  if (opts.warnExposedSecret) {
+    const file = resolveConfigPath({ path: opts.config, env: opts.env });
+    const mode = exposedSecretMode(file);
+    if (mode !== null) logger.warn({ file, mode: mode.toString(8) }, 'config file holds the AMI secret and is readable by group or others; chmod 600 it');
+  }
   const h = openDatabase(config.database.path);
   let migrated: string[] = [];
   try {

@@ -19,6 +19,8 @@ export interface CleanerOptions {
   lister: { list(kind: ConferenceKind): Promise<KindListing> };
   server: string;
   settings: CleanerSettings;
+  /** action_sender.allowed_commands: a MeetMe kick uses `meetme kick` only where it lets that through. */
+  allowedCommands?: readonly string[];
   logger: Logger;
   /** Only log what would be kicked; enqueue nothing. */
   dryRun?: boolean;
@@ -70,7 +72,7 @@ export function createCleaner(o: CleanerOptions): { tick(): Promise<TickReport> 
         if (o.dryRun) {
           member.kicked = { reason, at: isoNow(at), dry_run: true };
         } else {
-          kick.queueId = await enqueue(trx, kickRow(o.server, kind, listed.room, member, reason));
+          kick.queueId = await enqueue(trx, kickRow(o.server, kind, listed.room, member, reason, o.allowedCommands ?? []));
           member.kicked = { reason, at: isoNow(at), queue_id: kick.queueId };
         }
         kicks.push(kick);

@@ -31,6 +31,7 @@ const NOTES: { [S in Section]: { title: string; keys: { [K in keyof AmiqConfig[S
       ttl_seconds: 'a NEW row without expires_at expires this long after the later of created_at and not_before',
       allowed_actions: 'actions clients may queue',
       allowed_commands: 'Command prefixes clients may send; empty = Command refused',
+      allowed_dangerous: '+ dangerous applications/functions rows may use (System, SHELL, FILE, EVAL, ...); empty = all refused',
     },
   },
   manager_listener: {

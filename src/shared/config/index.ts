@@ -2,6 +2,7 @@ export { amiClientOptions, type WorkerAmiOptions } from './ami-client-options.js
 export { ConfigError } from './config-error.js';
 export { defaultConfig, loadConfig, parseConfig, resolveConfigPath, type LoadConfigOptions } from './load-config.js';
 export { exampleConfigToml } from './example.js';
+export { exposedSecretMode } from './secret-exposure.js';
 export {
   configSchema,
   DEFAULT_ALLOWED_ACTIONS,

@@ -43,6 +43,8 @@ export const configSchema = z.strictObject(
       ttl_seconds: int(1).default(60),
       allowed_actions: strList({ nonEmpty: true }).default(DEFAULT_ALLOWED_ACTIONS),
       allowed_commands: strList({ nonEmpty: true }).default([]),
+      // Beyond SPEC §10 (§5 safety): dangerous dialplan applications/functions a row may use (e.g. ["System"]).
+      allowed_dangerous: strList({ nonEmpty: true }).default([]),
     }),
     manager_listener: section({
       event_log: oneOf(['all', 'matched', 'none']).default('matched'),
