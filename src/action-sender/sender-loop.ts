@@ -20,7 +20,7 @@ import {
 import { buildAction, type BuiltAction } from './build-action.js';
 import { OutcomeRecorder, type Outcome } from './outcomes.js';
 import { resolveCallChannel } from './resolve-call.js';
-import { TokenBucket } from './token-bucket.js';
+import { RateLimit } from './rate-limit.js';
 import { validateRow, type SenderPolicy } from './validate.js';
 import { Wakeup } from './wakeup.js';
 
@@ -54,6 +54,12 @@ export interface SenderHooks {
 type Ready = { row: QueueRow; built: BuiltAction };
 
 const IDLE_WAIT_MS = 1000;
+/**
+ * The window rate_per_second is counted over: a second, plus a margin for the way to Asterisk,
+ * so that sends delayed on it by up to 20 ms more than those before them still reach Asterisk at
+ * most N in any second.
+ */
+const RATE_WINDOW_MS = 1020;
 /** After a claim found the database locked by another process: look again this soon. */
 const BUSY_WAIT_MS = 25;
 
@@ -64,7 +70,7 @@ const BUSY_WAIT_MS = 25;
  */
 export class ActionSender {
   private readonly wakeup = new Wakeup();
-  private readonly bucket: TokenBucket;
+  private readonly rateLimit: RateLimit;
   private readonly outcomes: OutcomeRecorder;
   /** Rows written and awaiting their response, by id. */
   private readonly inFlight = new Set<number>();
@@ -80,7 +86,7 @@ export class ActionSender {
     private readonly logger: Logger,
     private readonly hooks: SenderHooks,
   ) {
-    this.bucket = new TokenBucket(opts.ratePerSecond);
+    this.rateLimit = new RateLimit(opts.ratePerSecond, Date.now(), RATE_WINDOW_MS);
     this.rowLog = new RateLimitedLog(logger);
     this.outcomes = new OutcomeRecorder(db, logger, hooks, (err) => hooks.setError(err), () => this.wake());
     client.on('connected', () => this.wake());
@@ -139,13 +145,13 @@ export class ActionSender {
     if (!this.client.connected) return this.wakeup.wait(Math.min(IDLE_WAIT_MS, expireEvery));
     const free = this.opts.maxInFlight > 0 ? this.opts.maxInFlight - this.inFlight.size : Number.POSITIVE_INFINITY;
     if (free <= 0) return this.wakeup.wait(IDLE_WAIT_MS);
-    const tokens = this.bucket.available(now);
-    if (tokens < 1) return this.wakeup.wait(this.bucket.msUntilNext(now));
+    const tokens = this.rateLimit.available(now);
+    if (tokens < 1) return this.wakeup.wait(this.rateLimit.msUntilNext(now));
     const limit = Math.min(free, tokens, this.opts.batchMax ?? 200);
     const batch = await this.claimAndMark(limit, now);
     if (batch === 'busy') return this.wakeup.wait(BUSY_WAIT_MS);
     if (batch === null) return this.wakeup.wait(await this.idleMs(now, expireEvery));
-    this.bucket.take(batch.length);
+    this.rateLimit.take(batch.length);
     for (const r of batch) this.write(r);
   }
 
