@@ -50,6 +50,7 @@ export async function runManagerListener(opts: RunManagerListenerOptions): Promi
     db: opts.db,
     server: config.server.name,
     eventLog: config.manager_listener.event_log,
+    maxPendingLog: config.manager_listener.max_pending_event_log,
     logger,
     count: (n, k) => ctx.count(n, k),
     ...(opts.tracker ? { tracker: opts.tracker } : {}),

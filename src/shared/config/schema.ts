@@ -48,6 +48,8 @@ export const configSchema = z.strictObject(
     }),
     manager_listener: section({
       event_log: oneOf(['all', 'matched', 'none']).default('matched'),
+      // Event log rows held in memory while the database cannot be written; the oldest beyond are shed.
+      max_pending_event_log: int(0).default(50_000),
     }),
     heartbeat: section({
       bind: str({ nonEmpty: true }).default('0.0.0.0'),
