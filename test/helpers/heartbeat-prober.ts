@@ -112,15 +112,22 @@ export async function spawnHeartbeat(o: { dir: string; dbPath: string; replyPort
 }
 
 /**
- * Replies kept coming through `windowMs` of probing, each within 10 ms. The bound is checked on
- * 95% of them: on a shared 2-core machine, a process not scheduled for a few ms now and then
- * shows in any timing, whatever the code does (the slowest are in the message). A database wait
- * on the heartbeat's event loop shows as seconds: requests unanswered (1000 ms) and few replies.
+ * Replies kept coming through `windowMs` of probing, within 10 ms. A database wait on the
+ * heartbeat's event loop holds every reply for seconds: requests go unanswered (1000 ms) and
+ * few replies come, so those two are checked strictly. "Within 10 ms" is checked on the median
+ * and on 80% of replies: on a shared 2-core machine under a full test run, a process not
+ * scheduled for tens of ms now and then shows in any timing, whatever the code does (the
+ * slowest are in the message).
  */
 export function expectPromptReplies(latencies: readonly number[], windowMs: number): void {
-  const slowest = [...latencies].sort((x, y) => y - x);
-  const what = `${latencies.length} replies, slowest ms: ${slowest.slice(0, 8).map((x) => x.toFixed(1)).join(', ')}`;
+  const sorted = [...latencies].sort((x, y) => x - y);
+  const what = `${latencies.length} replies, median ${sorted[sorted.length >> 1]?.toFixed(2)} ms, slowest ms: ${sorted
+    .slice(-8)
+    .reverse()
+    .map((x) => x.toFixed(1))
+    .join(', ')}`;
   expect(latencies.length, what).toBeGreaterThan(windowMs / 20);
-  expect(slowest[0], what).toBeLessThan(1000);
-  expect(latencies.filter((x) => x < 10).length / latencies.length, what).toBeGreaterThanOrEqual(0.95);
+  expect(sorted.at(-1), what).toBeLessThan(1000);
+  expect(sorted[sorted.length >> 1], what).toBeLessThan(10);
+  expect(sorted.filter((x) => x < 10).length / sorted.length, what).toBeGreaterThanOrEqual(0.8);
 }
