@@ -1,13 +1,10 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runActionSender } from '../src/action-sender/index.js';
-import { defaultConfig } from '../src/shared/config/index.js';
-import { createChangeSignal, type ChangeSignal } from '../src/shared/db/index.js';
 import { enqueue } from '../src/shared/queue/index.js';
 import { isoNow } from '../src/shared/time.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { openTestDb, type TestDb } from './queue-db.js';
-import { silent, until } from './sender-helpers.js';
+import { silent, startRealSender, until } from './sender-helpers.js';
 
 // Rows fall due while another process holds the write lock. The sender's claim (which commits
 // SENT before anything is written) must neither go ahead nor hold its event loop: that loop
@@ -16,34 +13,22 @@ const LOCK_MS = 2_000;
 
 let sim: Simulator;
 let t: TestDb;
-let changes: ChangeSignal | undefined;
 beforeEach(async () => {
   sim = await startSimulator({ port: 0, timeScale: 0.01, logger: silent });
   t = await openTestDb();
 });
 afterEach(async () => {
-  changes?.close();
   await sim.close();
   await t.cleanup();
 });
 
 describe('action-sender with the database write-locked by another process', () => {
   it('claims nothing while locked, keeps reading AMI, then sends each row once', { timeout: 20_000 }, async () => {
-    const c = defaultConfig();
-    c.ami = { ...c.ami, port: sim.port, secret: 'amiq', ping_interval_ms: 100, ping_timeout_ms: 300, reconnect_min_ms: 20, reconnect_max_ms: 100 };
-    c.action_sender.rate_per_second = 0;
-    const states: string[] = [];
-    const stop = new AbortController();
-    const running = runActionSender({
-      config: c,
-      db: t.db,
-      logger: silent,
-      signal: stop.signal,
-      changes: (changes = createChangeSignal(t.sqlite, { intervalMs: 2 })),
-      ctx: { setAmiState: (s) => states.push(s), count: () => {}, setError: () => {} },
+    const sender = await startRealSender(t, sim.port, (c) => {
+      c.ami.ping_interval_ms = 100;
+      c.ami.ping_timeout_ms = 300;
     });
     try {
-      await until(() => states.includes('connected'), 'sender logged in');
       let disconnects = 0;
       sim.on('disconnect', () => disconnects++);
       const due = isoNow(Date.now() + 300);
@@ -78,8 +63,7 @@ describe('action-sender with the database write-locked by another process', () =
       for (const { action_id } of actionIds) expect(sim.actions.filter((a) => a.actionId === action_id)).toHaveLength(1);
       expect(disconnects).toBe(0);
     } finally {
-      stop.abort();
-      await running;
+      await sender.stop();
     }
   });
 });

@@ -1,12 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runActionSender } from '../src/action-sender/index.js';
 import { RateLimit } from '../src/action-sender/rate-limit.js';
-import { defaultConfig } from '../src/shared/config/index.js';
-import { createChangeSignal, type ChangeSignal } from '../src/shared/db/index.js';
 import { enqueue } from '../src/shared/queue/index.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { openTestDb, type TestDb } from './queue-db.js';
-import { silent, until } from './sender-helpers.js';
+import { silent, startRealSender, until } from './sender-helpers.js';
 
 /** Most sends inside any half-open window [t, t + windowMs) of sorted times. */
 function maxInWindow(times: readonly number[], windowMs: number): number {
@@ -73,33 +70,20 @@ describe('RateLimit (fake clock)', () => {
 describe('rate_per_second through the real sender (simulator)', () => {
   let sim: Simulator;
   let t: TestDb;
-  let changes: ChangeSignal | undefined;
   beforeEach(async () => {
     sim = await startSimulator({ port: 0, timeScale: 0.01, logger: silent });
     t = await openTestDb();
   });
   afterEach(async () => {
-    changes?.close();
     await sim.close();
-    await t.close();
+    await t.cleanup();
   });
 
   it('a backlog of 130 Pings at 50/s: Asterisk receives at most 50 in any second', async () => {
     const rate = 50;
     const ids = new Set<string>();
     for (let i = 0; i < 130; i++) await enqueue(t.db, { action: 'Ping', channel: null, callerid: null });
-    const c = defaultConfig();
-    c.ami = { ...c.ami, port: sim.port, secret: 'amiq', reconnect_min_ms: 20, reconnect_max_ms: 100 };
-    c.action_sender.rate_per_second = rate;
-    const stop = new AbortController();
-    const running = runActionSender({
-      config: c,
-      db: t.db,
-      logger: silent,
-      signal: stop.signal,
-      changes: (changes = createChangeSignal(t.sqlite, { intervalMs: 2 })),
-      ctx: { setAmiState: () => {}, count: () => {}, setError: () => {} },
-    });
+    const sender = await startRealSender(t, sim.port, (c) => (c.action_sender.rate_per_second = rate));
     try {
       await until(async () => {
         const rows = await t.db.selectFrom('manager_queue').select(['action_id', 'status']).execute();
@@ -107,8 +91,7 @@ describe('rate_per_second through the real sender (simulator)', () => {
         return rows.every((r) => r.status === 'SUCCESS');
       }, 'every Ping answered', 10_000);
     } finally {
-      stop.abort();
-      await running;
+      await sender.stop();
     }
     const received = sim.actions.filter((a) => a.actionId !== undefined && ids.has(a.actionId)).map((a) => a.at);
     expect(received).toHaveLength(130);
