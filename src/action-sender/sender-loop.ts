@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { AmiMessage } from '../shared/ami/message.js';
 import { getHeader, getHeaders } from '../shared/ami/message.js';
 import type { ActionHeaders } from '../shared/ami/serializer.js';
-import { isBusy, LOOP_LOCK_WAIT_MS, withBusyTimeout } from '../shared/db/index.js';
+import { LOOP_LOCK_WAIT_MS, unlessBusy, withBusyTimeout } from '../shared/db/index.js';
 import type { QueueRow } from '../shared/db/schema.js';
 import { RateLimitedLog } from '../shared/rate-limited-log.js';
 import {
@@ -134,12 +134,8 @@ export class ActionSender {
     if (now - this.lastExpire >= expireEvery) {
       this.lastExpire = now;
       // A sweep that finds the database locked is skipped; the next one expires the same rows.
-      const expired = await withBusyTimeout(this.db, LOOP_LOCK_WAIT_MS, (conn) => expireRows(conn, { server: this.opts.server, ttlSeconds: this.opts.ttlSeconds, now })).catch(
-        (err: unknown) => {
-          if (isBusy(err)) return 0;
-          throw err;
-        },
-      );
+      const sweep = { server: this.opts.server, ttlSeconds: this.opts.ttlSeconds, now };
+      const expired = await withBusyTimeout(this.db, LOOP_LOCK_WAIT_MS, (conn) => expireRows(conn, sweep)).catch(unlessBusy(0));
       if (expired > 0) this.hooks.count('expired', expired);
     }
     if (!this.client.connected) return this.wakeup.wait(Math.min(IDLE_WAIT_MS, expireEvery));
@@ -202,14 +198,8 @@ export class ActionSender {
       );
       return { claimed: rows.length, invalid, failed, ready: ready.filter((r) => sent.has(r.row.id)) };
     });
-    let result: Awaited<ReturnType<typeof claim>>;
-    try {
-      result = await withBusyTimeout(this.db, LOOP_LOCK_WAIT_MS, claim);
-    } catch (err) {
-      if (isBusy(err)) return 'busy';
-      throw err;
-    }
-    if (result === null) return null;
+    const result = await withBusyTimeout(this.db, LOOP_LOCK_WAIT_MS, claim).catch(unlessBusy('busy' as const));
+    if (result === null || result === 'busy') return result;
     this.hooks.count('claimed', result.claimed);
     if (result.invalid.length > 0) this.hooks.count('invalid', result.invalid.length);
     if (result.failed.length > 0) this.hooks.count('failed_unsent', result.failed.length);

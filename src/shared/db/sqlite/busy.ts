@@ -13,6 +13,14 @@ export function isBusy(err: unknown): boolean {
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
+/** A catch handler: `fallback` when the database was locked, the error rethrown otherwise. */
+export function unlessBusy<T>(fallback: T): (err: unknown) => T {
+  return (err) => {
+    if (isBusy(err)) return fallback;
+    throw err;
+  };
+}
+
 /** Sets the connection's busy timeout; returns the one it replaced. */
 export async function swapBusyTimeout<DB>(conn: Kysely<DB>, ms: number): Promise<number> {
   const prev = await sql<{ timeout: number }>`PRAGMA busy_timeout`.execute(conn);
