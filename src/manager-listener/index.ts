@@ -63,7 +63,7 @@ export async function runManagerListener(opts: RunManagerListenerOptions): Promi
     }),
   );
   client.on('state', (s: string) => ctx.setAmiState(s));
-  // One line per kind of error and interval: a garbled peer's frames come without end.
+  // A few lines per kind of error and interval: a garbled peer's frames come without end.
   const errors = new RateLimitedLog(logger);
   client.on('error', (err: Error) => errors.warn(err.name, { err }, 'manager-listener: AMI error'));
   const events = client.events();
@@ -91,7 +91,7 @@ export async function runManagerListener(opts: RunManagerListenerOptions): Promi
         await listener.onEvent(msg);
         ctx.count('events');
       } catch (err) {
-        logger.error({ err }, 'manager-listener: event not applied');
+        errors.error('event', { err }, 'manager-listener: event not applied');
         ctx.setError?.(err);
       }
       if (signal.aborted) break;
