@@ -161,6 +161,16 @@ describe('CallTracker', () => {
     ]);
   });
 
+  it('an OriginateResponse whose ActionID finds no row falls back to the AMIQ_ID it names (SPEC §4 order)', () => {
+    const t = new CallTracker();
+    const e = t.read(ev('OriginateResponse', [['ActionID', 'other-1'], ['Response', 'Success'], ['Channel', 'Local/1@d-00000001;1'], ['Reason', '4'], ['Uniqueid', '4.4'], ['ChanVariable(Local/1@d-00000001;1)', 'AMIQ_ID=5']]));
+    expect(t.lookups(e, 0)).toEqual(['a:other-1', 'i:5']);
+    t.learn('a:other-1', undefined, 0);
+    t.learn('i:5', rowOf(5), 0);
+    expect(t.handle(e, 0)).toBe(5);
+    expect(t.drain()).toEqual([{ id: 5, uniqueid: '4.4', call_channel: 'Local/1@d-00000001;1', call_reason: 4, call_state: 'UP', answered_at: expect.any(String) }]);
+  });
+
   it('OriginateResponse (ActionID) takes the row from a channel it was bound to by callerid only', () => {
     const t = new CallTracker();
     feed(t, [ev('Newchannel', { Channel: 'SIP/b-2', ChannelState: '0', CallerIDNum: 'M5', Uniqueid: '3.9' })], { 'c:M5': rowOf(5) });

@@ -10,6 +10,12 @@ const BY_AMIQ_ID = 3;
 const BY_UNIQUEID = 2;
 const BY_CALLERID = 1;
 
+/** `ChanVariable(<channel>): AMIQ_ID=…` of a successful OriginateResponse (a failed one has none). */
+function responseAmiqId(ev: EventFields): string | undefined {
+  for (const r of ev.refs) if (r.prefix === '' && r.amiqId) return r.amiqId;
+  return undefined;
+}
+
 /** `;2` causes kept for a `;1` not bound yet: a burst's worth, most are other calls of the PBX. */
 const LONE_PEER_CAUSES = 10_000;
 
@@ -119,6 +125,9 @@ export class CallTracker {
     if (ev.name === 'originateresponse') {
       const id = ev.get('actionid');
       if (id && !this.byActionId.has(id)) want(`a:${id}`);
+      // Asked only if the ActionID finds nothing: a successful response names AMIQ_ID too.
+      const amiq = responseAmiqId(ev);
+      if (amiq && !this.byRow.has(Number(amiq))) want(`i:${amiq}`);
       return keys;
     }
     if (ev.name === 'rename') return keys;
@@ -348,13 +357,17 @@ export class CallTracker {
   private onOriginateResponse(ev: EventFields, now: number): number | undefined {
     const actionId = ev.get('actionid') ?? '';
     const tracked = this.byActionId.get(actionId);
-    const row = this.cache.row(`a:${actionId}`) ?? (tracked && this.snapshotOf(tracked));
+    const byActionId = this.cache.row(`a:${actionId}`) ?? (tracked && this.snapshotOf(tracked));
+    // Only when the ActionID finds no row: a successful response names AMIQ_ID (the row id) too.
+    const amiq = byActionId ? undefined : responseAmiqId(ev);
+    const mine = amiq ? this.byRow.get(Number(amiq)) : undefined;
+    const row = byActionId ?? (mine && this.snapshotOf(mine)) ?? (amiq ? this.cache.row(`i:${amiq}`) : undefined);
     if (!row) return undefined;
     const reason = Number.parseInt(ev.get('reason') ?? '', 10);
     const success = (ev.get('response') ?? '').toLowerCase() === 'success';
     const uid = ev.get('uniqueid');
     let call = this.byRow.get(row.id);
-    if (success && isRealUniqueid(uid)) call = this.bind(row, BY_ACTION_ID, uid, ev.get('channel'), undefined, now) ?? call;
+    if (success && isRealUniqueid(uid)) call = this.bind(row, byActionId ? BY_ACTION_ID : BY_AMIQ_ID, uid, ev.get('channel'), undefined, now) ?? call;
     if (!call && !isFinal(row.call_state) && !this.finished.has(row.id)) call = this.newCall(row, 0, now);
     if (Number.isFinite(reason) && !(call?.reasonKnown ?? row.call_reason !== null)) {
       if (call) call.reasonKnown = true;
