@@ -2,6 +2,7 @@ import type { CallState } from '../shared/db/schema.js';
 import { isoNow } from '../shared/time.js';
 import { isFinal, mergeUpdate, STATE_RANK, type CallUpdate, type RowSnapshot } from './call-update.js';
 import { firstHalfOf, isFirstHalf, isMasqueradeName, isRealUniqueid, isSecondHalf, isUnknownCid, readEvent, type ChannelRef, type EventFields } from './event-fields.js';
+import { LonePeers } from './lone-peers.js';
 import { LookupCache, type LookupKey } from './lookup-cache.js';
 
 /** Strength of the key a row was bound by (SPEC §4): a stronger key may rebind, a weaker never. */
@@ -18,14 +19,6 @@ function responseAmiqId(ev: EventFields): string | undefined {
 
 /** `;2` causes kept for a `;1` not bound yet: a burst's worth, most are other calls of the PBX. */
 const LONE_PEER_CAUSES = 10_000;
-
-/** The Hangup of a `;2` whose `;1` no call had taken yet. */
-interface LonePeer {
-  cause: [number, string];
-  /** The `;2`'s Linkedid: an originated `;1` is its call's first channel, so this is its Uniqueid. */
-  linkedid: string | undefined;
-  at: number;
-}
 
 export interface TrackerOptions {
   /** Calls held in memory at most; beyond, the oldest is forgotten (its row stays, a later event finds it by Uniqueid). */
@@ -93,12 +86,7 @@ export class CallTracker {
   private lookupEveryUid = false;
   /** ≤11 masquerade: the name a tracked channel gave up, waiting for the Uniqueid that takes it. */
   private readonly masq = new Map<string, Call>();
-  /**
-   * Real causes of `;2` halves that hung up before their `;1` was bound (AMI keeps no order
-   * between channels), by the `;1` name: the call takes it when that channel binds, if the
-   * Linkedid agrees and it is recent (Local names restart at 0 with Asterisk). Bounded.
-   */
-  private readonly lonePeers = new Map<string, LonePeer>();
+  private readonly lonePeers: LonePeers;
   /** Rows whose call ended here: a stale lookup must not bind them again before the write lands. */
   private readonly finished = new Map<number, number>();
   private readonly cache: LookupCache;
@@ -111,6 +99,7 @@ export class CallTracker {
     this.maxCalls = opts.maxCalls ?? 100_000;
     this.maxAgeMs = opts.maxAgeMs ?? 2 * 3600_000;
     this.endGraceMs = opts.endGraceMs ?? 30_000;
+    this.lonePeers = new LonePeers(LONE_PEER_CAUSES, this.endGraceMs);
     this.cache = new LookupCache(opts.missTtlMs ?? 30_000, opts.maxMisses ?? 100_000);
   }
 
@@ -286,13 +275,10 @@ export class CallTracker {
     if (other && other !== call) this.unmapMain(other);
     call.strength = strength;
     call.boundAt = now;
-    const lone = channel !== undefined && this.lonePeers.size > 0 ? this.lonePeers.get(channel) : undefined;
+    const lone = channel !== undefined ? this.lonePeers.take(channel, uid, now) : undefined;
     if (lone) {
-      this.lonePeers.delete(channel!);
-      if ((lone.linkedid === undefined || lone.linkedid === uid) && now - lone.at <= this.endGraceMs) {
-        call.peerCause = lone.cause;
-        call.peerDone = true;
-      }
+      call.peerCause = lone;
+      call.peerDone = true;
     }
     if (linkedid !== undefined) call.linkedid = linkedid;
     this.mapMain(call, uid, channel);
@@ -332,12 +318,7 @@ export class CallTracker {
 
   private keepLonePeer(r: ChannelRef, ev: EventFields, now: number): void {
     const cause = Number.parseInt(ev.get('cause') ?? '', 10);
-    if (!(cause > 0)) return;
-    this.lonePeers.set(firstHalfOf(r.channel!), { cause: [cause, ev.get('cause-txt') ?? ''], linkedid: r.linkedid, at: now });
-    if (this.lonePeers.size > LONE_PEER_CAUSES) {
-      const oldest = this.lonePeers.keys().next().value;
-      if (oldest !== undefined) this.lonePeers.delete(oldest);
-    }
+    if (cause > 0) this.lonePeers.keep(r.channel!, [cause, ev.get('cause-txt') ?? ''], r.linkedid, now);
   }
 
   private onPeerHangup(call: Call, uid: string, ev: EventFields, now: number): void {
