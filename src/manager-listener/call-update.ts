@@ -47,7 +47,7 @@ export function mergeUpdate(into: CallUpdate, next: CallUpdate): void {
 }
 
 /** Whether cause `next` replaces `current`: it fills an empty one, and a real cause beats 0 (never the reverse). */
-export function betterCause(current: number | undefined, next: number): boolean {
+function betterCause(current: number | undefined, next: number): boolean {
   return current === undefined || (current === 0 && next > 0);
 }
 
