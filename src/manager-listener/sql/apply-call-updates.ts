@@ -27,7 +27,8 @@ const CAUSE_TEXT_ONLY = sql`(u.n_cause IS NULL AND hangup_cause IS NULL AND hang
  * call_channel, linkedid) changes only while the call is live, or fills an empty column;
  * answered_at only while live; call_state only rises in rank (FAILED never after an answer);
  * call_reason and ended_at are written once; the hangup cause as BETTER_CAUSE says. The WHERE
- * clause holds the same conditions, so an update that changes nothing writes nothing. Returns the number of rows changed.
+ * clause holds the same conditions, so an update that changes nothing writes nothing. Returns
+ * the number of rows changed.
  */
 export async function applyCallUpdates(db: QueueDb, updates: readonly CallUpdate[]): Promise<number> {
   if (updates.length === 0) return 0;
