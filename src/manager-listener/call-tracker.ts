@@ -11,14 +11,14 @@ const BY_AMIQ_ID = 3;
 const BY_UNIQUEID = 2;
 const BY_CALLERID = 1;
 
+/** `;2` causes kept for a `;1` not bound yet: a burst's worth, most are other calls of the PBX. */
+const LONE_PEER_CAUSES = 10_000;
+
 /** `ChanVariable(<channel>): AMIQ_ID=…` of a successful OriginateResponse (a failed one has none). */
 function responseAmiqId(ev: EventFields): string | undefined {
   for (const r of ev.refs) if (r.prefix === '' && r.amiqId) return r.amiqId;
   return undefined;
 }
-
-/** `;2` causes kept for a `;1` not bound yet: a burst's worth, most are other calls of the PBX. */
-const LONE_PEER_CAUSES = 10_000;
 
 export interface TrackerOptions {
   /** Calls held in memory at most; beyond, the oldest is forgotten (its row stays, a later event finds it by Uniqueid). */
@@ -176,7 +176,8 @@ export class CallTracker {
     for (const call of this.byRow.values()) {
       const silent = now - call.touched;
       if (silent > this.maxAgeMs) this.release(call, false, now);
-      // Unbound (its channel never came): a late channel may still find the row by AMIQ_ID.
+      // Past its grace, an ended call goes; one never bound (its channel never came) is not
+      // marked finished, so a late channel still finds its row by AMIQ_ID.
       else if (isFinal(call.state) && silent > this.endGraceMs) this.release(call, call.uniqueid !== undefined, now);
     }
     for (const [id, at] of this.finished) {
