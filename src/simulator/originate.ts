@@ -3,6 +3,7 @@ import type { Pbx } from './pbx.js';
 import type { SimChannel } from './types.js';
 import { STATE } from './wire.js';
 import { extensionExists, runApplication, runDialplan } from './dialplan.js';
+import { step, type Step } from './races.js';
 
 export interface OriginateRequest {
   dial: string;
@@ -86,15 +87,16 @@ function originateLocal(
 
   const timer = pbx.schedule(two, req.timeoutMs / 1000, () => {
     two.pending = undefined;
-    pbx.emitEvent('HangupRequest', { chan: two, cause: 19 });
-    fail(3);
-    pbx.emitEvent('Hangup', { chan: one, cause: 19 });
-    pbx.destroy(one, 19);
-    pbx.emitEvent('SoftHangupRequest', { chan: two, cause: 16 });
-    pbx.emitEvent('Hangup', { chan: two, cause: 19 });
-    pbx.destroy(two, 19);
-    pbx.deviceState(one, 'NOT_INUSE');
-    pbx.deviceState(two, 'NOT_INUSE');
+    const cause = p.timeoutCause;
+    const request = step(() => pbx.emitEvent('HangupRequest', { chan: two, cause }));
+    pbx.race(
+      [
+        [request, hangupStep(pbx, one, cause), step(() => pbx.deviceState(one, 'NOT_INUSE'))],
+        [step(() => pbx.emitEvent('SoftHangupRequest', { chan: two, cause: 16 }), request), hangupStep(pbx, two, cause), step(() => pbx.deviceState(two, 'NOT_INUSE'))],
+        [step(() => fail(3), request)],
+      ],
+      p.canonical.timeout,
+    );
   });
   two.pending = {
     answered: () => {
@@ -106,24 +108,43 @@ function originateLocal(
       pbx.deviceState(two, 'INUSE');
       succeed(one);
     },
+    // Busy()/Congestion() on ;2 tells ;1 (DialEnd) before setting its own state: the originate
+    // thread may hang ;1 up (Cause 0) and request ;2's hangup before ;2 shows Busy (capture
+    // asterisk-18/originate-busy) or after; ;2's Hangup with the real cause comes either side of ;1's.
     failed: (kind) => {
       pbx.cancel(two, timer);
       const cause = kind === 'busy' ? 17 : 34;
-      pbx.deviceState(two, 'INUSE');
-      pbx.emitEvent('DialEnd', { chan: one, dialStatus: kind === 'busy' ? 'BUSY' : 'CONGESTION' });
-      pbx.emitEvent('HangupRequest', { chan: two, cause: 0 });
-      pbx.emitEvent('SoftHangupRequest', { chan: two, cause: 16 });
-      pbx.emitEvent('Hangup', { chan: two, cause });
-      pbx.destroy(two, cause);
-      fail(kind === 'busy' ? 5 : 8);
-      pbx.deviceState(two, 'NOT_INUSE');
-      pbx.emitEvent('Hangup', { chan: one, cause: 0 });
-      pbx.destroy(one, 0);
-      pbx.deviceState(one, 'NOT_INUSE');
+      const dialEnd = step(() => pbx.emitEvent('DialEnd', { chan: one, dialStatus: kind === 'busy' ? 'BUSY' : 'CONGESTION' }));
+      const request = step(() => pbx.emitEvent('HangupRequest', { chan: two, cause: 0 }));
+      pbx.race(
+        [
+          [dialEnd, request, hangupStep(pbx, one, 0, () => pbx.deviceState(one, 'NOT_INUSE'))],
+          [
+            step(() => {
+              pbx.setState(two, STATE.Busy);
+              pbx.deviceState(two, 'INUSE');
+            }),
+            step(() => pbx.emitEvent('SoftHangupRequest', { chan: two, cause: 16 }), request),
+            hangupStep(pbx, two, cause),
+            step(() => pbx.deviceState(two, 'NOT_INUSE')),
+          ],
+          [step(() => fail(kind === 'busy' ? 5 : 8), dialEnd)],
+        ],
+        p.canonical.busy,
+      );
     },
     hungUp: () => fail(1),
   };
   runDialplan(pbx, two);
+}
+
+/** A channel's Hangup event, then it is gone (and `then`, in the same step). */
+function hangupStep(pbx: Pbx, ch: SimChannel, cause: number, then?: () => void): Step {
+  return step(() => {
+    pbx.emitEvent('Hangup', { chan: ch, cause });
+    pbx.destroy(ch, cause);
+    then?.();
+  });
 }
 
 /** An E1 channel `DAHDI/<c>-1` (`Zap/<c>-1`): answered at once, then on to the Originate's target. */

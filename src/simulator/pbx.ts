@@ -5,11 +5,16 @@ import type { CallEndedInfo, ChannelInfo, SimChannel } from './types.js';
 import { STATE, stateDesc } from './wire.js';
 import { Conferences } from './conference.js';
 import { unbridge } from './dial.js';
+import { EventMixer } from './event-mixer.js';
+import { interleave, step, type Step } from './races.js';
+import type { Rng } from './rng.js';
 
 export interface PbxOptions {
   timeScale: number;
   channelVars: readonly string[];
   e1Tech: 'DAHDI' | 'Zap';
+  /** Varied event order (seeded); absent: the profile's canonical order, sent at once. */
+  order?: { rng: Rng; mixWindowMs: number };
 }
 
 export interface NewChannelInit {
@@ -32,6 +37,10 @@ export class Pbx extends EventEmitter {
   private readonly live = new Map<string, SimChannel>();
   private seq = 0;
   private localSeq = 0;
+  private originates = 0;
+  /** Lane of the last channel event: events without a channel (bridges, devices) follow it. */
+  private lastLane = '';
+  private readonly mixer: EventMixer | undefined;
   callsProcessed = 0;
   readonly conferences: Conferences;
 
@@ -41,6 +50,13 @@ export class Pbx extends EventEmitter {
   ) {
     super();
     this.conferences = new Conferences(this);
+    const order = opts.order;
+    if (order) this.mixer = new EventMixer(order.rng, order.mixWindowMs, (ev) => this.emit('event', ev));
+  }
+
+  /** The seeded Rng of the varied order, undefined in canonical order. */
+  get rng(): Rng | undefined {
+    return this.opts.order?.rng;
   }
 
   /** Whether any session takes an event class; set by the server so unwanted events are never built. */
@@ -50,7 +66,31 @@ export class Pbx extends EventEmitter {
     const cls = this.profile.events[kind]?.cls;
     if (cls === undefined || !this.wants(cls)) return;
     const ev: BuiltEvent | null = buildEvent(this.profile.events, kind, data, { channelVars: this.opts.channelVars });
+    if (!ev) return;
+    // Each OriginateResponse travels alone: Asterisk raises it outside the channel's event stream.
+    this.deliver(kind === 'OriginateResponse' ? `originate-${this.originates++}` : this.laneOf(data), ev);
+  }
+
+  /** Out now (canonical order), or through the mixer in the call's lane. */
+  private deliver(lane: string, ev: BuiltEvent | undefined, then?: () => void): void {
+    if (this.mixer) {
+      this.mixer.push(lane, { ...(ev ? { ev } : {}), ...(then ? { then } : {}) });
+      return;
+    }
     if (ev) this.emit('event', ev);
+    then?.();
+  }
+
+  /** One lane per call: every channel of a call shares its Linkedid. */
+  private laneOf(d: EventData): string {
+    const ch = d.chan ?? d.caller ?? d.other;
+    if (ch) this.lastLane = ch.linkedid;
+    return this.lastLane;
+  }
+
+  /** Threads of one call racing (see interleave): drawn from the Rng, or the profile's canonical pattern. */
+  race(threads: readonly (readonly Step[])[], canonical: readonly number[]): void {
+    interleave(threads, canonical, this.rng);
   }
 
   nextUniqueid(): string {
@@ -157,31 +197,46 @@ export class Pbx extends EventEmitter {
   }
 
   deviceState(ch: SimChannel, state: 'INUSE' | 'NOT_INUSE'): void {
-    this.emitEvent('DeviceStateChange', { device: ch.device, deviceState: state });
+    this.emitEvent('DeviceStateChange', { chan: ch, device: ch.device, deviceState: state });
   }
 
   /**
-   * Hang up a channel and its Local peer, in the order Asterisk 22 reports it (captures
-   * hangup-cause16, redirect, originate-local): the named side's soft request, the peer's request,
-   * the named side's Hangup, then the peer's.
+   * Hang up a channel and its Local peer. The named side's thread requests the peer's hangup and
+   * hangs up; the peer's thread sees the request and hangs up too, the two Hangups in either order
+   * (originate-answered-burst: `;2` first 16 times, `;1` first 4). Canonical (hangup-cause16,
+   * redirect, originate-local): the named side's soft request, the peer's request, the named
+   * side's Hangup, then the peer's.
    */
   hangup(ch: SimChannel, cause: number, fromDialplan = false): void {
     if (!ch.alive) return;
     const peer = ch.peer?.alive ? ch.peer : undefined;
-    this.emitEvent('SoftHangupRequest', { chan: ch, cause: 16 });
-    if (peer) this.emitEvent('HangupRequest', { chan: peer, cause });
-    this.conferences.leave(ch, 'HANGUP');
-    if (peer) this.conferences.leave(peer, 'HANGUP');
-    const partnersNext = [unbridge(this, ch), peer && unbridge(this, peer)];
-    this.emitEvent('Hangup', { chan: ch, cause });
-    this.destroy(ch, cause);
-    // A dialplan Hangup releases its device before the peer goes (originate-local); AMI's after both.
-    if (fromDialplan) this.deviceState(ch, 'NOT_INUSE');
-    if (peer) {
-      this.emitEvent('SoftHangupRequest', { chan: peer, cause: 16 });
-      this.emitEvent('Hangup', { chan: peer, cause });
-      this.destroy(peer, cause);
-    }
+    let partnersNext: Array<(() => void) | undefined> = [];
+    const request = step(() => {
+      this.emitEvent('SoftHangupRequest', { chan: ch, cause: 16 });
+      if (peer) this.emitEvent('HangupRequest', { chan: peer, cause });
+      this.conferences.leave(ch, 'HANGUP');
+      if (peer) this.conferences.leave(peer, 'HANGUP');
+      partnersNext = [unbridge(this, ch), peer && unbridge(this, peer)];
+    });
+    const own = [
+      request,
+      step(() => {
+        this.emitEvent('Hangup', { chan: ch, cause });
+        this.destroy(ch, cause);
+        // A dialplan Hangup releases its device before the peer goes (originate-local); AMI's after both.
+        if (fromDialplan) this.deviceState(ch, 'NOT_INUSE');
+      }),
+    ];
+    const peers = peer
+      ? [
+          step(() => {
+            this.emitEvent('SoftHangupRequest', { chan: peer, cause: 16 });
+            this.emitEvent('Hangup', { chan: peer, cause });
+            this.destroy(peer, cause);
+          }, request),
+        ]
+      : [];
+    this.race([own, peers], this.profile.canonical.hangup);
     if (!fromDialplan) this.deviceState(ch, 'NOT_INUSE');
     if (peer) this.deviceState(peer, 'NOT_INUSE');
     for (const next of partnersNext) next?.();
@@ -209,11 +264,12 @@ export class Pbx extends EventEmitter {
     ch.pending = undefined;
     pending?.hungUp();
     const info: CallEndedInfo = { channel: ch.name, uniqueid: ch.uniqueid, linkedid: ch.linkedid, cause };
-    this.emit('call-ended', info);
+    this.deliver(ch.linkedid, undefined, () => this.emit('call-ended', info));
   }
 
   /** Drop everything without events (server close). */
   clear(): void {
+    this.mixer?.clear();
     for (const ch of this.live.values()) {
       ch.alive = false;
       for (const t of ch.timers) clearTimeout(t);

@@ -11,6 +11,7 @@ import type { ProfileSpec } from './profiles.js';
 import { securityEventHeaders } from './security-events.js';
 import type { ActionRecord, ChannelInfo } from './types.js';
 import { frame } from './wire.js';
+import type { Rng } from './rng.js';
 
 export interface ServerConfig extends CoreOptions {
   host: string;
@@ -21,6 +22,8 @@ export interface ServerConfig extends CoreOptions {
   e1Tech: 'DAHDI' | 'Zap';
   maxActionLog: number;
   logger: Logger | undefined;
+  /** Varied event order (seeded); absent: canonical. */
+  order?: { rng: Rng; mixWindowMs: number };
 }
 
 /**
@@ -56,7 +59,13 @@ export class SimServer extends EventEmitter implements SimCore {
     };
     this.logger = config.logger;
     this.host = config.host;
-    this.pbx = new Pbx(config.profile, { timeScale: config.timeScale, channelVars: config.channelVars, e1Tech: config.e1Tech });
+    this.pbx = new Pbx(config.profile, {
+      timeScale: config.timeScale,
+      channelVars: config.channelVars,
+      e1Tech: config.e1Tech,
+      ...(config.order ? { order: config.order } : {}),
+    });
+    config.logger?.info({ seed: this.seed, profile: config.profile.name }, this.seed === undefined ? 'simulator: canonical event order' : 'simulator: varied event order');
     this.pbx.on('event', (ev: BuiltEvent) => {
       // Framed once, and only when some session takes the event's class.
       let text: string | undefined;
@@ -70,6 +79,11 @@ export class SimServer extends EventEmitter implements SimCore {
     this.faultState = new FaultState(() => this.live.values());
     this.faults = this.faultState.api();
     this.server = createServer((socket) => this.accept(socket));
+  }
+
+  /** The varied order's seed (replay a run with it); undefined in canonical order. */
+  get seed(): number | undefined {
+    return this.config.order?.rng.seed;
   }
 
   /** The profile's name ('asterisk-22' ...). */

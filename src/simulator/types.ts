@@ -1,7 +1,7 @@
 import type { AmiHeader } from '../shared/ami/message.js';
 import type { BridgeInfo } from './events.js';
 
-export type ProfileName = 'asterisk-22' | 'asterisk-11' | 'asterisk-1.4';
+export type ProfileName = 'asterisk-22' | 'asterisk-20' | 'asterisk-18' | 'asterisk-11' | 'asterisk-1.4';
 
 /** One action as the simulator received it (the test API's action log). */
 export interface ActionRecord {
