@@ -9,11 +9,11 @@ interface Item {
 
 /**
  * Varied event order across calls (burst mode): what the calls raise within `windowMs` is held,
- * then sent as one random interleaving of the lanes (one lane per call, one per
- * OriginateResponse), each lane's own order kept. Real Asterisk delivers channel events through
- * stasis and OriginateResponse straight from the originate thread, so concurrent calls interleave
- * and an OriginateResponse may come before its own channel's Newchannel (captures
- * originate-failures-burst, originate-answered-burst).
+ * then sent as one random interleaving of the lanes (one lane per call), each lane's own order
+ * kept. Real Asterisk delivers channel events late, through stasis, but writes OriginateResponse
+ * at once from the originate thread: concurrent calls interleave, and an OriginateResponse may
+ * overtake its own call's earlier events, even its `;1` Newchannel, though never fall behind the
+ * ones raised after it (captures originate-failures-burst, originate-answered-burst).
  */
 export class EventMixer {
   private lanes = new Map<string, Item[]>();
@@ -25,10 +25,12 @@ export class EventMixer {
     private readonly out: (ev: BuiltEvent) => void,
   ) {}
 
-  push(lane: string, item: Item): void {
+  /** `early`: the item may overtake what its lane still holds (an OriginateResponse). */
+  push(lane: string, item: Item, early = false): void {
     let q = this.lanes.get(lane);
     if (!q) this.lanes.set(lane, (q = []));
-    q.push(item);
+    if (early) q.splice(this.rng.below(q.length + 1), 0, item);
+    else q.push(item);
     this.timer ??= setTimeout(() => this.flush(), this.windowMs);
   }
 

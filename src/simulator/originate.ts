@@ -109,8 +109,9 @@ function originateLocal(
       succeed(one);
     },
     // Busy()/Congestion() on ;2 tells ;1 (DialEnd) before setting its own state: the originate
-    // thread may hang ;1 up (Cause 0) and request ;2's hangup before ;2 shows Busy (capture
-    // asterisk-18/originate-busy) or after; ;2's Hangup with the real cause comes either side of ;1's.
+    // thread may request ;2's hangup and hang ;1 up (Cause 0) before ;2 shows Busy (capture
+    // asterisk-18/originate-busy) or after; ;2's Hangup with the real cause comes either side of
+    // ;1's. The OriginateResponse comes before ;1's Hangup in all 120 calls of the burst captures.
     failed: (kind) => {
       pbx.cancel(two, timer);
       const cause = kind === 'busy' ? 17 : 34;
@@ -118,7 +119,7 @@ function originateLocal(
       const request = step(() => pbx.emitEvent('HangupRequest', { chan: two, cause: 0 }));
       pbx.race(
         [
-          [dialEnd, request, hangupStep(pbx, one, 0, () => pbx.deviceState(one, 'NOT_INUSE'))],
+          [dialEnd, request, step(() => fail(kind === 'busy' ? 5 : 8)), hangupStep(pbx, one, 0, () => pbx.deviceState(one, 'NOT_INUSE'))],
           [
             step(() => {
               pbx.setState(two, STATE.Busy);
@@ -128,7 +129,6 @@ function originateLocal(
             hangupStep(pbx, two, cause),
             step(() => pbx.deviceState(two, 'NOT_INUSE')),
           ],
-          [step(() => fail(kind === 'busy' ? 5 : 8), dialEnd)],
         ],
         p.canonical.busy,
       );

@@ -37,7 +37,6 @@ export class Pbx extends EventEmitter {
   private readonly live = new Map<string, SimChannel>();
   private seq = 0;
   private localSeq = 0;
-  private originates = 0;
   /** Lane of the last channel event: events without a channel (bridges, devices) follow it. */
   private lastLane = '';
   private readonly mixer: EventMixer | undefined;
@@ -67,23 +66,26 @@ export class Pbx extends EventEmitter {
     if (cls === undefined || !this.wants(cls)) return;
     const ev: BuiltEvent | null = buildEvent(this.profile.events, kind, data, { channelVars: this.opts.channelVars });
     if (!ev) return;
-    // Each OriginateResponse travels alone: Asterisk raises it outside the channel's event stream.
-    this.deliver(kind === 'OriginateResponse' ? `originate-${this.originates++}` : this.laneOf(data), ev);
+    // Asterisk writes OriginateResponse at once, while channel events wait in stasis.
+    this.deliver(this.laneOf(data), ev, undefined, kind === 'OriginateResponse');
   }
 
   /** Out now (canonical order), or through the mixer in the call's lane. */
-  private deliver(lane: string, ev: BuiltEvent | undefined, then?: () => void): void {
+  private deliver(lane: string, ev: BuiltEvent | undefined, then?: () => void, early = false): void {
     if (this.mixer) {
-      this.mixer.push(lane, { ...(ev ? { ev } : {}), ...(then ? { then } : {}) });
+      this.mixer.push(lane, { ...(ev ? { ev } : {}), ...(then ? { then } : {}) }, early);
       return;
     }
     if (ev) this.emit('event', ev);
     then?.();
   }
 
-  /** One lane per call: every channel of a call shares its Linkedid. */
+  /**
+   * One lane per call: every channel of a call shares its Linkedid. A failed OriginateResponse
+   * names no channel: it is raised right after its call's own events, so it takes their lane.
+   */
   private laneOf(d: EventData): string {
-    const ch = d.chan ?? d.caller ?? d.other;
+    const ch = d.chan ?? d.caller ?? d.other ?? d.originate?.chan;
     if (ch) this.lastLane = ch.linkedid;
     return this.lastLane;
   }

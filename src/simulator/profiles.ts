@@ -51,8 +51,8 @@ export interface CanonicalOrders {
   /** pbx.hangup: [named side (request, Hangup), peer (soft request + Hangup)]. */
   hangup: readonly number[];
   /**
-   * Busy/Congestion on `;2`: [originate thread (DialEnd, HangupRequest ;2, Hangup ;1), `;2`
-   * (Newstate, soft request, Hangup, device), OriginateResponse].
+   * Busy/Congestion on `;2`: [originate thread (DialEnd, HangupRequest ;2, OriginateResponse,
+   * Hangup ;1), `;2` (Newstate, soft request, Hangup, device)].
    */
   busy: readonly number[];
   /** Originate Timeout: [originate thread (HangupRequest ;2, Hangup ;1, device), `;2` (soft request, Hangup, device), OriginateResponse]. */
@@ -64,7 +64,7 @@ export interface CanonicalOrders {
 /** asterisk-22 captures (originate-busy, originate-timeout, hangup-cause16); ringing as asterisk-20. */
 const CANONICAL_22: CanonicalOrders = {
   hangup: [0, 0, 1],
-  busy: [1, 0, 0, 1, 1, 2, 1, 0],
+  busy: [1, 0, 0, 1, 1, 0, 1, 0],
   timeout: [0, 2, 0, 1, 1, 0, 1],
   ringing: [0, 0, 1],
 };
