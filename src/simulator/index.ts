@@ -5,9 +5,9 @@ import type { AddMemberOptions } from './members.js';
 import { getProfile } from './profiles.js';
 import { randomSeed, Rng } from './rng.js';
 import { SimServer } from './server.js';
-import type { ActionRecord, CallEndedInfo, ChannelInfo, ProfileName } from './types.js';
+import type { ActionRecord, CallEndedInfo, ChannelInfo, OriginateRecord, ProfileName } from './types.js';
 
-export type { ActionRecord, CallEndedInfo, ChannelInfo, ProfileName, SimulatorFaults, SimUser, AddMemberOptions };
+export type { ActionRecord, CallEndedInfo, ChannelInfo, OriginateRecord, ProfileName, SimulatorFaults, SimUser, AddMemberOptions };
 export { EXTENSIONS } from './dialplan.js';
 
 export interface SimulatorOptions {
@@ -63,6 +63,8 @@ export interface Simulator {
   close(): Promise<void>;
   /** Every action received, in order (all connections; the most recent maxActionLog). */
   readonly actions: ReadonlyArray<ActionRecord>;
+  /** What each Originate did, as the call model decided it (the most recent maxActionLog), in arrival order. */
+  originates(): OriginateRecord[];
   /** Actions received, of one name (case-insensitive) or all. */
   actionCount(name?: string): number;
   on(event: 'action', fn: (a: ActionRecord) => void): this;

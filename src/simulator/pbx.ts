@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { buildEvent, type BuiltEvent, type EventData, type EventKind } from './events.js';
 import type { ProfileSpec } from './profiles.js';
-import type { CallEndedInfo, ChannelInfo, SimChannel } from './types.js';
-import { STATE, stateDesc } from './wire.js';
+import type { CallEndedInfo, ChannelInfo, Origin, SimChannel } from './types.js';
+import { causeText, STATE, stateDesc } from './wire.js';
 import { Conferences } from './conference.js';
 import { unbridge } from './dial.js';
 import { EventMixer } from './event-mixer.js';
@@ -26,6 +26,7 @@ export interface NewChannelInit {
   linkedid?: string;
   /** Originate ChannelId/OtherChannelId (13+): the caller picks the Uniqueid. */
   uniqueid?: string;
+  origin?: Origin;
 }
 
 /**
@@ -130,7 +131,9 @@ export class Pbx extends EventEmitter {
       alive: true,
       runToken: 0,
       timers: new Set(),
+      ...(init.origin ? { origin: init.origin } : {}),
     };
+    if (init.origin) init.origin.liveChannels++;
     this.live.set(ch.name.toLowerCase(), ch);
     this.callsProcessed++;
     return ch;
@@ -265,6 +268,12 @@ export class Pbx extends EventEmitter {
     const pending = ch.pending;
     ch.pending = undefined;
     pending?.hungUp();
+    if (ch.origin) {
+      const { record } = ch.origin;
+      ch.origin.liveChannels--;
+      if (!record.cause) Object.assign(record, { cause, causeText: causeText(cause) });
+      settle(ch.origin);
+    }
     const info: CallEndedInfo = { channel: ch.name, uniqueid: ch.uniqueid, linkedid: ch.linkedid, cause };
     this.deliver(ch.linkedid, undefined, () => this.emit('call-ended', info));
   }
@@ -280,4 +289,9 @@ export class Pbx extends EventEmitter {
     this.live.clear();
     this.conferences.clear();
   }
+}
+
+/** An Originate's record is ended once its outcome is known and its last channel is gone. */
+export function settle(origin: Origin): void {
+  origin.record.ended = origin.record.response !== undefined && origin.liveChannels === 0;
 }

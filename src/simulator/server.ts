@@ -9,7 +9,7 @@ import { Pbx } from './pbx.js';
 import type { BuiltEvent } from './events.js';
 import type { ProfileSpec } from './profiles.js';
 import { securityEventHeaders } from './security-events.js';
-import type { ActionRecord, ChannelInfo } from './types.js';
+import type { ActionRecord, ChannelInfo, OriginateRecord } from './types.js';
 import { frame } from './wire.js';
 import type { Rng } from './rng.js';
 
@@ -44,6 +44,7 @@ export class SimServer extends EventEmitter implements SimCore {
   private readonly server: Server;
   private readonly live = new Map<number, Session>();
   private readonly log: ActionRecord[] = [];
+  private readonly originateLog: OriginateRecord[] = [];
   private readonly counts = new Map<string, number>();
   private total = 0;
   private nextId = 1;
@@ -129,6 +130,15 @@ export class SimServer extends EventEmitter implements SimCore {
     // A long-running simulator keeps only the most recent actions; counts stay exact.
     if (this.log.length > this.config.maxActionLog) this.log.splice(0, Math.ceil(this.config.maxActionLog / 10));
     this.emit('action', rec);
+  }
+
+  recordOriginate(rec: OriginateRecord): void {
+    this.originateLog.push(rec);
+    if (this.originateLog.length > this.config.maxActionLog) this.originateLog.splice(0, Math.ceil(this.config.maxActionLog / 10));
+  }
+
+  originates(): OriginateRecord[] {
+    return this.originateLog.map((r) => ({ ...r }));
   }
 
   actionCount(name?: string): number {
