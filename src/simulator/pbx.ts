@@ -54,11 +54,6 @@ export class Pbx extends EventEmitter {
     if (order) this.mixer = new EventMixer(order.rng, order.mixWindowMs, (ev) => this.emit('event', ev));
   }
 
-  /** The seeded Rng of the varied order, undefined in canonical order. */
-  get rng(): Rng | undefined {
-    return this.opts.order?.rng;
-  }
-
   /** Whether any session takes an event class; set by the server so unwanted events are never built. */
   wants: (cls: string) => boolean = () => true;
 
@@ -93,7 +88,7 @@ export class Pbx extends EventEmitter {
 
   /** Threads of one call racing (see interleave): drawn from the Rng, or the profile's canonical pattern. */
   race(threads: readonly (readonly Step[])[], canonical: readonly number[]): void {
-    interleave(threads, canonical, this.rng);
+    interleave(threads, canonical, this.opts.order?.rng);
   }
 
   nextUniqueid(): string {
