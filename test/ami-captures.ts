@@ -16,9 +16,12 @@ export function readCapture(name: string): Buffer {
   return data.subarray(data.indexOf(0x0a) + 1);
 }
 
-/** Every capture file, both folders, sorted. */
+/** The Asterisk versions captured in the lab, each a folder `asterisk-<version>`. */
+export const ASTERISK_VERSIONS = ['18', '20', '22'] as const;
+
+/** Every capture file of every folder (each version's, then the public ones), sorted. */
 export function captureNames(): string[] {
-  return ['asterisk-22', 'public'].flatMap((dir) =>
+  return [...ASTERISK_VERSIONS.map((v) => `asterisk-${v}`), 'public'].flatMap((dir) =>
     readdirSync(join(CAPTURES_ROOT, dir))
       .sort()
       .map((f) => `${dir}/${f}`),

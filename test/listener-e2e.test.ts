@@ -137,7 +137,7 @@ describe('listener end to end (simulator, asterisk-22 profile)', () => {
     await startListener();
     for (const id of ids) {
       const r = await waitRow(id, final, `row ${id} settled after restart`);
-      expect(r).toMatchObject({ call_state: 'ENDED', hangup_cause: null });
+      expect(r).toMatchObject({ call_state: 'ENDED', hangup_cause: null, hangup_cause_txt: 'Unknown (channel gone at resync)' });
       expect(r.ended_at).not.toBeNull();
     }
     // The call still up is kept, and followed to its end by Uniqueid.

@@ -78,6 +78,26 @@ describe('applyCallUpdate: forward-only in SQL', () => {
     expect(await applyCallUpdate(t.db, { id, hangup_cause: 17, hangup_cause_txt: 'User busy' })).toBe(1);
     expect(await row(t.db, id)).toMatchObject({ call_state: 'FAILED', call_reason: 5, ended_at: 'T1', hangup_cause: 17, hangup_cause_txt: 'User busy' });
   });
+  it('a real cause replaces 0 (a Local ;1 hangs up with 0 before its ;2 says why), never the reverse; a text alone fills an empty cause', async () => {
+    const id = await seedSent(t.db, {});
+    await applyCallUpdate(t.db, { id, uniqueid: 'u1', call_state: 'FAILED', call_reason: 5, ended_at: 'T1', hangup_cause: 0, hangup_cause_txt: 'Unknown' });
+    expect(await applyCallUpdate(t.db, { id, hangup_cause: 17, hangup_cause_txt: 'User busy' })).toBe(1);
+    expect(await applyCallUpdate(t.db, { id, hangup_cause: 0, hangup_cause_txt: 'Unknown' })).toBe(0);
+    expect(await applyCallUpdate(t.db, { id, hangup_cause: 34, hangup_cause_txt: 'Circuit/channel congestion' })).toBe(0);
+    expect(await row(t.db, id)).toMatchObject({ hangup_cause: 17, hangup_cause_txt: 'User busy' });
+    const gone = await seedSent(t.db, {});
+    expect(await applyCallUpdate(t.db, { id: gone, call_state: 'ENDED', ended_at: 'T2', hangup_cause_txt: 'Unknown (channel gone at resync)' })).toBe(1);
+    expect(await applyCallUpdate(t.db, { id: gone, hangup_cause_txt: 'other' })).toBe(0);
+    expect(await row(t.db, gone)).toMatchObject({ call_state: 'ENDED', hangup_cause: null, hangup_cause_txt: 'Unknown (channel gone at resync)' });
+  });
+
+  it('a FAILED row without a channel takes the one that shows up after its OriginateResponse, once; an ended row keeps its channel', async () => {
+    const id = await seedSent(t.db, {});
+    await applyCallUpdate(t.db, { id, call_state: 'FAILED', call_reason: 5, ended_at: 'T1' });
+    expect(await applyCallUpdate(t.db, { id, uniqueid: 'u1', call_channel: 'Local/4@d-1;1', linkedid: 'u1', call_state: 'DIALING' })).toBe(1);
+    expect(await applyCallUpdate(t.db, { id, uniqueid: 'u2', call_channel: 'Local/4@d-2;1', linkedid: 'u2', answered_at: 'T2' })).toBe(0);
+    expect(await row(t.db, id)).toMatchObject({ uniqueid: 'u1', call_channel: 'Local/4@d-1;1', linkedid: 'u1', call_state: 'FAILED', answered_at: null });
+  });
 });
 
 describe('applyCallUpdates: one statement for many rows', () => {

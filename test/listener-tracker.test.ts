@@ -93,6 +93,74 @@ describe('CallTracker', () => {
     expect(failed).toEqual([{ id: 4, call_reason: 3, call_state: 'FAILED' }]);
   });
 
+  it('a channel that shows up after its OriginateResponse Failure is bound by AMIQ_ID, in memory or (once let go) from its row', () => {
+    const busy = (uid: string, n: number): AmiMessage[] => [
+      ev('VarSet', [['Channel', `Local/400@d-0000000${n};1`], ['Uniqueid', uid], ['Linkedid', uid], ['ChanVariable', `AMIQ_ID=${n}`], ['Variable', 'AMIQ_ID'], ['Value', `${n}`]]),
+      ev('Hangup', [['Channel', `Local/400@d-0000000${n};2`], ['Uniqueid', `${uid}1`], ['Cause', '17'], ['Cause-txt', 'User busy']]),
+      ev('Hangup', [['Channel', `Local/400@d-0000000${n};1`], ['Uniqueid', uid], ['Cause', '0'], ['Cause-txt', 'Unknown']]),
+    ];
+    const failure = (n: number): AmiMessage => ev('OriginateResponse', { ActionID: `amiq-${n}`, Response: 'Failure', Channel: 'Local/400@d', Reason: '5', Uniqueid: '<unknown>' });
+    const t = new CallTracker({ endGraceMs: 5_000 });
+    expect(feed(t, [failure(1)], { 'a:amiq-1': rowOf(1, { action_id: 'amiq-1' }) })).toEqual([{ id: 1, call_reason: 5, call_state: 'FAILED', ended_at: expect.any(String) }]);
+    // In memory: no lookup needed for its AMIQ_ID.
+    expect(t.lookups(t.read(busy('7.1', 1)[0]!), 1_000)).toEqual([]);
+    expect(feed(t, busy('7.1', 1))).toEqual([{ id: 1, uniqueid: '7.1', call_channel: 'Local/400@d-00000001;1', linkedid: '7.1', ended_at: expect.any(String), hangup_cause: 17, hangup_cause_txt: 'User busy' }]);
+    expect(t.size).toBe(0);
+    // Let go by the sweep before its channel came: the row (FAILED, no Uniqueid) still takes it.
+    feed(t, [failure(2)], { 'a:amiq-2': rowOf(2, { action_id: 'amiq-2' }) });
+    t.sweep(10_000);
+    expect(t.size).toBe(0);
+    const late = feed(t, busy('8.1', 2), { 'i:2': rowOf(2, { action_id: 'amiq-2', call_state: 'FAILED', call_reason: 5 }) }, 11_000);
+    expect(late).toEqual([{ id: 2, uniqueid: '8.1', call_channel: 'Local/400@d-00000002;1', linkedid: '8.1', ended_at: expect.any(String), hangup_cause: 17, hangup_cause_txt: 'User busy' }]);
+    // A row that ended with a channel of its own is never taken by another.
+    const other = [ev('Newchannel', [['Channel', 'SIP/x-1'], ['Uniqueid', '9.9'], ['ChanVariable', 'AMIQ_ID=3']])];
+    expect(feed(t, other, { 'i:3': rowOf(3, { uniqueid: '3.3', call_state: 'FAILED' }) }, 12_000)).toEqual([]);
+  });
+
+  it('a Local ;1 that hangs up with 0 waits for its ;2 (the real cause) at most endGraceMs; a non-Local channel does not wait', () => {
+    const t = new CallTracker({ endGraceMs: 5_000 });
+    const rows = { 'i:1': rowOf(1), 'i:2': rowOf(2) };
+    feed(t, [ev('Newchannel', [['Channel', 'Local/5@d-00000001;1'], ['Uniqueid', '1.1'], ['ChanVariable', 'AMIQ_ID=1']]), ev('Newchannel', [['Channel', 'SIP/p-2'], ['Uniqueid', '2.2'], ['ChanVariable', 'AMIQ_ID=2']])], rows);
+    const hung = feed(t, [ev('Hangup', { Channel: 'Local/5@d-00000001;1', Uniqueid: '1.1', Cause: '0', 'Cause-txt': 'Unknown' }), ev('Hangup', { Channel: 'SIP/p-2', Uniqueid: '2.2', Cause: '0', 'Cause-txt': 'Unknown' })]);
+    expect(hung).toEqual([
+      { id: 1, call_state: 'ENDED', ended_at: expect.any(String), hangup_cause: 0, hangup_cause_txt: 'Unknown' },
+      { id: 2, call_state: 'ENDED', ended_at: expect.any(String), hangup_cause: 0, hangup_cause_txt: 'Unknown' },
+    ]);
+    expect(t.size).toBe(1);
+    expect(t.liveCalls()).toEqual([]);
+    t.sweep(7_000);
+    expect(t.size).toBe(0);
+    expect(feed(t, [ev('Hangup', { Channel: 'Local/5@d-00000001;2', Uniqueid: '1.2', Cause: '17', 'Cause-txt': 'User busy' })], {}, 8_000)).toEqual([]);
+  });
+
+  it("a ;2 that hung up before its ;1 was bound lends its cause when the ;1 binds, unless it belongs to another call of that name (Linkedid) or is old", () => {
+    const t = new CallTracker({ endGraceMs: 5_000 });
+    const half2 = (linkedid: string, n: number): AmiMessage => ev('Hangup', [['Channel', `Local/4@d-0000000${n};2`], ['Uniqueid', `2${n}.2`], ['Linkedid', linkedid], ['Cause', '17'], ['Cause-txt', 'User busy']]);
+    const call = (uid: string, n: number): AmiMessage[] => [
+      ev('VarSet', [['Channel', `Local/4@d-0000000${n};1`], ['Uniqueid', uid], ['Linkedid', uid], ['Variable', 'AMIQ_ID'], ['Value', `${n}`]]),
+      ev('Hangup', [['Channel', `Local/4@d-0000000${n};1`], ['Uniqueid', uid], ['Linkedid', uid], ['Cause', '0'], ['Cause-txt', 'Unknown']]),
+    ];
+    const rows = { 'i:1': rowOf(1), 'i:2': rowOf(2), 'i:3': rowOf(3) };
+    expect(feed(t, [half2('1.1', 1), ...call('1.1', 1)], rows)).toEqual([expect.objectContaining({ id: 1, uniqueid: '1.1', hangup_cause: 17, hangup_cause_txt: 'User busy' })]);
+    expect(t.size).toBe(0);
+    // Another call's ;2 by that name (Asterisk restarted): the ;1 hangs up with 0 and waits for its own.
+    expect(feed(t, [half2('old.1', 2), ...call('2.1', 2)], rows)).toEqual([expect.objectContaining({ id: 2, uniqueid: '2.1', hangup_cause: 0 })]);
+    expect(t.size).toBe(1);
+    feed(t, [half2('3.1', 3)], rows, 1_000);
+    expect(feed(t, call('3.1', 3), rows, 9_000)).toEqual([expect.objectContaining({ id: 3, hangup_cause: 0 })]);
+  });
+
+  it('a row ended at resync says why its cause is unknown', () => {
+    const t = new CallTracker();
+    t.seed(rowOf(6, { uniqueid: '6.6', call_channel: 'SIP/z-6', call_state: 'UP', answered_at: 'T' }), 0);
+    t.settleGone(6, 10);
+    t.settleGone(9, 10);
+    expect(t.drain()).toEqual([
+      { id: 6, call_state: 'ENDED', ended_at: expect.any(String), hangup_cause_txt: 'Unknown (channel gone at resync)' },
+      { id: 9, call_state: 'ENDED', ended_at: expect.any(String), hangup_cause_txt: 'Unknown (channel gone at resync)' },
+    ]);
+  });
+
   it('OriginateResponse (ActionID) takes the row from a channel it was bound to by callerid only', () => {
     const t = new CallTracker();
     feed(t, [ev('Newchannel', { Channel: 'SIP/b-2', ChannelState: '0', CallerIDNum: 'M5', Uniqueid: '3.9' })], { 'c:M5': rowOf(5) });

@@ -1,7 +1,7 @@
 import type { CallState } from '../shared/db/schema.js';
 import { isoNow } from '../shared/time.js';
 import { isFinal, mergeUpdate, STATE_RANK, type CallUpdate, type RowSnapshot } from './call-update.js';
-import { firstHalfOf, isMasqueradeName, isRealUniqueid, isSecondHalf, isUnknownCid, readEvent, type ChannelRef, type EventFields } from './event-fields.js';
+import { firstHalfOf, isFirstHalf, isMasqueradeName, isRealUniqueid, isSecondHalf, isUnknownCid, readEvent, type ChannelRef, type EventFields } from './event-fields.js';
 import { LookupCache, type LookupKey } from './lookup-cache.js';
 
 /** Strength of the key a row was bound by (SPEC §4): a stronger key may rebind, a weaker never. */
@@ -10,11 +10,28 @@ const BY_AMIQ_ID = 3;
 const BY_UNIQUEID = 2;
 const BY_CALLERID = 1;
 
+/** `;2` causes kept for a `;1` not bound yet: a burst's worth, most are other calls of the PBX. */
+const LONE_PEER_CAUSES = 10_000;
+
+/** The Hangup of a `;2` whose `;1` no call had taken yet. */
+interface LonePeer {
+  cause: [number, string];
+  /** The `;2`'s Linkedid: an originated `;1` is its call's first channel, so this is its Uniqueid. */
+  linkedid: string | undefined;
+  at: number;
+}
+
 export interface TrackerOptions {
   /** Calls held in memory at most; beyond, the oldest is forgotten (its row stays, a later event finds it by Uniqueid). */
   maxCalls?: number;
   /** A call silent this long is forgotten (memory only). */
   maxAgeMs?: number;
+  /**
+   * A call whose end is known stays this long for what may still come: its channel, after an
+   * OriginateResponse Failure that came first; its `;2` Hangup and real cause, after a `;1`
+   * Hangup with cause 0. Checked at each sweep.
+   */
+  endGraceMs?: number;
   missTtlMs?: number;
   maxMisses?: number;
 }
@@ -32,6 +49,10 @@ interface Call {
   /** Cause of the Local `;2` half: the `;1` often hangs up with 0 when the callee was busy. */
   peerCause: [number, string] | undefined;
   peerUid: string | undefined;
+  /** The `;2` half hung up. */
+  peerDone: boolean;
+  /** The tracked channel hung up without a real cause; the call waits for its `;2` Hangup. */
+  hungUp: boolean;
   /** The name this channel gave up in a ≤11 masquerade, while the move is pending. */
   masqName: string | undefined;
   boundAt: number;
@@ -66,16 +87,24 @@ export class CallTracker {
   private lookupEveryUid = false;
   /** ≤11 masquerade: the name a tracked channel gave up, waiting for the Uniqueid that takes it. */
   private readonly masq = new Map<string, Call>();
+  /**
+   * Real causes of `;2` halves that hung up before their `;1` was bound (AMI keeps no order
+   * between channels), by the `;1` name: the call takes it when that channel binds, if the
+   * Linkedid agrees and it is recent (Local names restart at 0 with Asterisk). Bounded.
+   */
+  private readonly lonePeers = new Map<string, LonePeer>();
   /** Rows whose call ended here: a stale lookup must not bind them again before the write lands. */
   private readonly finished = new Map<number, number>();
   private readonly cache: LookupCache;
   private pending = new Map<number, CallUpdate>();
   private readonly maxCalls: number;
   private readonly maxAgeMs: number;
+  private readonly endGraceMs: number;
 
   constructor(opts: TrackerOptions = {}) {
     this.maxCalls = opts.maxCalls ?? 100_000;
     this.maxAgeMs = opts.maxAgeMs ?? 2 * 3600_000;
+    this.endGraceMs = opts.endGraceMs ?? 30_000;
     this.cache = new LookupCache(opts.missTtlMs ?? 30_000, opts.maxMisses ?? 100_000);
   }
 
@@ -95,7 +124,8 @@ export class CallTracker {
     if (ev.name === 'rename') return keys;
     for (const r of ev.refs) {
       if (!this.untracked(r)) continue;
-      if (r.amiqId) want(`i:${r.amiqId}`);
+      // AMIQ_ID is the row id: a call already in memory (its OriginateResponse came first) needs no lookup.
+      if (r.amiqId && !this.byRow.has(Number(r.amiqId))) want(`i:${r.amiqId}`);
       if (this.lookupEveryUid || this.forgotten.has(r.uniqueid!)) want(`u:${r.uniqueid!}`);
       if (!isUnknownCid(r.cidName)) want(`c:${r.cidName!}`);
       if (!isUnknownCid(r.cidNum)) want(`c:${r.cidNum!}`);
@@ -115,11 +145,14 @@ export class CallTracker {
       let matched: number | undefined;
       for (const r of ev.refs) {
         const hit = this.resolve(r, now);
-        if (!hit) continue;
+        if (!hit) {
+          if (ev.name === 'hangup' && r.prefix === '' && isSecondHalf(r.channel)) this.keepLonePeer(r, ev, now);
+          continue;
+        }
         matched ??= hit.call.rowId;
         hit.call.touched = now;
         if (hit.peer) {
-          if (ev.name === 'hangup' && r.prefix === '') this.onPeerHangup(hit.call, r.uniqueid!, ev);
+          if (ev.name === 'hangup' && r.prefix === '') this.onPeerHangup(hit.call, r.uniqueid!, ev, now);
         } else this.onMainEvent(hit.call, r, ev, now);
       }
       return matched;
@@ -140,9 +173,14 @@ export class CallTracker {
     return this.byRow.size;
   }
 
-  /** Forget calls silent longer than maxAgeMs and old bookkeeping (memory only; rows stay as they are). */
+  /** Forget calls silent longer than maxAgeMs, ended ones past endGraceMs, and old bookkeeping (memory only; rows stay as they are). */
   sweep(now: number): void {
-    for (const call of this.byRow.values()) if (now - call.touched > this.maxAgeMs) this.release(call, false, now);
+    for (const call of this.byRow.values()) {
+      const silent = now - call.touched;
+      if (silent > this.maxAgeMs) this.release(call, false, now);
+      // Unbound (its channel never came): a late channel may still find the row by AMIQ_ID.
+      else if (isFinal(call.state) && silent > this.endGraceMs) this.release(call, call.uniqueid !== undefined, now);
+    }
     for (const [id, at] of this.finished) {
       if (now - at <= 60_000) break;
       this.finished.delete(id);
@@ -194,6 +232,9 @@ export class CallTracker {
       return { call: owner, peer: true };
     }
     if (isMasqueradeName(r.channel)) return undefined;
+    const mine = r.amiqId ? this.byRow.get(Number(r.amiqId)) : undefined;
+    const call = mine && this.attach(mine, BY_AMIQ_ID, uid, r.channel, r.linkedid, now);
+    if (call) return { call, peer: false };
     const tries: Array<[LookupKey | undefined, number]> = [
       [r.amiqId ? `i:${r.amiqId}` : undefined, BY_AMIQ_ID],
       [`u:${uid}`, BY_UNIQUEID],
@@ -214,20 +255,36 @@ export class CallTracker {
   private bind(row: RowSnapshot, strength: number, uid: string, channel: string | undefined, linkedid: string | undefined, now: number): Call | undefined {
     if (this.finished.has(row.id)) return undefined;
     let call = this.byRow.get(row.id);
-    if (call) {
-      if (call.uniqueid === uid) return call;
-      if (call.uniqueid !== undefined && call.strength >= strength) return undefined;
-      this.unmapMain(call);
-    } else {
-      if (isFinal(row.call_state)) return undefined;
+    if (!call) {
+      // An ended row takes no channel, but the first one its AMIQ_ID names (the channel came
+      // after the OriginateResponse Failure, and after this tracker let the call go).
+      if (isFinal(row.call_state) && !(row.uniqueid === null && strength >= BY_AMIQ_ID)) return undefined;
       // Bound in an earlier run to another channel: only a strong key may move it.
       if (row.uniqueid !== null && row.uniqueid !== uid && strength < BY_AMIQ_ID) return undefined;
       call = this.newCall(row, strength, now);
+    }
+    return this.attach(call, strength, uid, channel, linkedid, now);
+  }
+
+  /** Bind a tracked call to a channel, unless it keeps the one it has (ended, or bound by an as strong key). */
+  private attach(call: Call, strength: number, uid: string, channel: string | undefined, linkedid: string | undefined, now: number): Call | undefined {
+    if (call.uniqueid === uid) return call;
+    if (call.uniqueid !== undefined) {
+      if (isFinal(call.state) || call.strength >= strength) return undefined;
+      this.unmapMain(call);
     }
     const other = this.byUid.get(uid);
     if (other && other !== call) this.unmapMain(other);
     call.strength = strength;
     call.boundAt = now;
+    const lone = channel !== undefined && this.lonePeers.size > 0 ? this.lonePeers.get(channel) : undefined;
+    if (lone) {
+      this.lonePeers.delete(channel!);
+      if ((lone.linkedid === undefined || lone.linkedid === uid) && now - lone.at <= this.endGraceMs) {
+        call.peerCause = lone.cause;
+        call.peerDone = true;
+      }
+    }
     if (linkedid !== undefined) call.linkedid = linkedid;
     this.mapMain(call, uid, channel);
     this.push(call.rowId, { uniqueid: uid, ...(channel !== undefined ? { call_channel: channel } : {}), ...(call.linkedid !== undefined ? { linkedid: call.linkedid } : {}) });
@@ -252,19 +309,40 @@ export class CallTracker {
   }
 
   private onHangup(call: Call, ev: EventFields, now: number): void {
+    if (call.hungUp) return;
     let cause = Number.parseInt(ev.get('cause') ?? '', 10);
     let txt = ev.get('cause-txt') ?? '';
-    if ((!(cause > 0)) && call.peerCause) [cause, txt] = call.peerCause;
+    if (!(cause > 0) && call.peerCause) [cause, txt] = call.peerCause;
     this.setState(call, 'ENDED', now);
     this.push(call.rowId, { ended_at: isoNow(now), ...(Number.isFinite(cause) ? { hangup_cause: cause, hangup_cause_txt: txt } : {}) });
-    this.release(call, true, now);
+    // A Local `;1` often hangs up with 0 before its `;2` reports why (busy, congestion, no
+    // answer): keep the call for that Hangup; its cause then replaces the 0.
+    if (cause > 0 || call.peerDone || !isFirstHalf(call.channel)) this.release(call, true, now);
+    else call.hungUp = true;
   }
 
-  private onPeerHangup(call: Call, uid: string, ev: EventFields): void {
+  private keepLonePeer(r: ChannelRef, ev: EventFields, now: number): void {
     const cause = Number.parseInt(ev.get('cause') ?? '', 10);
-    if (cause > 0) call.peerCause = [cause, ev.get('cause-txt') ?? ''];
+    if (!(cause > 0)) return;
+    this.lonePeers.set(firstHalfOf(r.channel!), { cause: [cause, ev.get('cause-txt') ?? ''], linkedid: r.linkedid, at: now });
+    if (this.lonePeers.size > LONE_PEER_CAUSES) {
+      const oldest = this.lonePeers.keys().next().value;
+      if (oldest !== undefined) this.lonePeers.delete(oldest);
+    }
+  }
+
+  private onPeerHangup(call: Call, uid: string, ev: EventFields, now: number): void {
+    const cause = Number.parseInt(ev.get('cause') ?? '', 10);
+    const txt = ev.get('cause-txt') ?? '';
     this.peers.delete(uid);
     call.peerUid = undefined;
+    call.peerDone = true;
+    if (!call.hungUp) {
+      if (cause > 0) call.peerCause = [cause, txt];
+      return;
+    }
+    if (cause > 0) this.push(call.rowId, { hangup_cause: cause, hangup_cause_txt: txt });
+    this.release(call, true, now);
   }
 
   private onOriginateResponse(ev: EventFields, now: number): number | undefined {
@@ -289,12 +367,9 @@ export class CallTracker {
       return row.id;
     }
     call.touched = now;
-    if (success) this.setState(call, 'UP', now);
-    else {
-      this.setState(call, 'FAILED', now);
-      // No channel to wait for: nothing more will come for this row.
-      if (call.uniqueid === undefined) this.release(call, true, now);
-    }
+    // A failed call with no channel yet stays: its channel may still show up (AMIQ_ID), to be
+    // bound for its Uniqueid, name and cause; the sweep lets it go after endGraceMs.
+    this.setState(call, success ? 'UP' : 'FAILED', now);
     return row.id;
   }
 
@@ -354,6 +429,8 @@ export class CallTracker {
       reasonKnown: row.call_reason !== null,
       peerCause: undefined,
       peerUid: undefined,
+      peerDone: false,
+      hungUp: false,
       masqName: undefined,
       boundAt: now,
       touched: now,

@@ -10,7 +10,9 @@ export function isFinal(state: CallState | null | undefined): boolean {
 
 /**
  * What the listener writes to one row. Identity columns take the latest value (a rename moves
- * the name), call_state only moves up in rank, the rest are set once (the first value wins).
+ * the name), call_state only moves up in rank, the rest are set once (the first value wins),
+ * except the hangup cause: a real cause replaces 0 (a Local `;1` hangs up with 0 while its `;2`,
+ * in either order, reports why), and a text alone (cause unknown, say why) fills an empty cause.
  */
 export interface CallUpdate {
   id: number;
@@ -36,10 +38,17 @@ export function mergeUpdate(into: CallUpdate, next: CallUpdate): void {
   into.call_reason ??= next.call_reason;
   into.answered_at ??= next.answered_at;
   into.ended_at ??= next.ended_at;
-  if (into.hangup_cause === undefined && next.hangup_cause !== undefined) {
-    into.hangup_cause = next.hangup_cause;
-    into.hangup_cause_txt = next.hangup_cause_txt;
-  }
+  if (next.hangup_cause !== undefined) {
+    if (betterCause(into.hangup_cause, next.hangup_cause)) {
+      into.hangup_cause = next.hangup_cause;
+      into.hangup_cause_txt = next.hangup_cause_txt;
+    }
+  } else if (into.hangup_cause === undefined) into.hangup_cause_txt ??= next.hangup_cause_txt;
+}
+
+/** Whether cause `next` replaces `current`: it fills an empty one, and a real cause beats 0 (never the reverse). */
+export function betterCause(current: number | undefined, next: number): boolean {
+  return current === undefined || (current === 0 && next > 0);
 }
 
 /** The row fields the tracker needs, as a lookup returns them. */

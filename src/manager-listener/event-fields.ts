@@ -195,6 +195,11 @@ export function isSecondHalf(channel: string | undefined): boolean {
   return channel !== undefined && channel.startsWith('Local/') && (channel.endsWith(';2') || channel.endsWith(',2'));
 }
 
+/** 1.6.2+ `;1`, 1.4 `,1`: the half of a Local channel a row tracks; its `;2` may report the real hangup cause. */
+export function isFirstHalf(channel: string | undefined): boolean {
+  return channel !== undefined && channel.startsWith('Local/') && (channel.endsWith(';1') || channel.endsWith(',1'));
+}
+
 /** The first half's name for a second half (`X;2` → `X;1`). */
 export function firstHalfOf(channel: string): string {
   return channel.slice(0, -1) + '1';
