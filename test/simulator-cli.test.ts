@@ -21,7 +21,11 @@ async function simulate(over: Partial<SimulateFlags>): Promise<{ text: string; o
   const lines: string[] = [];
   let printed!: () => void;
   const both = new Promise<void>((r) => (printed = r));
-  const run = runSimulate(flags(over), { out: (l) => lines.push(l) === 2 && printed(), err: () => undefined, signal: stop.signal });
+  const out = (line: string): void => {
+    // The address, then the event order.
+    if (lines.push(line) === 2) printed();
+  };
+  const run = runSimulate(flags(over), { out, err: () => undefined, signal: stop.signal });
   await both;
   const [text, order] = lines as [string, string];
   return { text, order, port: Number(text.slice(text.lastIndexOf(':') + 1)), run, stop: () => stop.abort() };
