@@ -11,17 +11,24 @@ const flags = (over: Partial<SimulateFlags> = {}): SimulateFlags => ({
   timeScale: '0.01',
   authFailDelay: '0',
   authTimeout: '30000',
+  seed: 'random',
   ...over,
 });
 
 /** `amiq simulate` in process: the line it printed, the port in it, its exit code, and a stop. */
-async function simulate(over: Partial<SimulateFlags>): Promise<{ text: string; port: number; run: Promise<number>; stop: () => void }> {
+async function simulate(over: Partial<SimulateFlags>): Promise<{ text: string; order: string; port: number; run: Promise<number>; stop: () => void }> {
   const stop = new AbortController();
-  let printed!: (line: string) => void;
-  const line = new Promise<string>((r) => (printed = r));
-  const run = runSimulate(flags(over), { out: (l) => printed(l), err: () => undefined, signal: stop.signal });
-  const text = await line;
-  return { text, port: Number(text.slice(text.lastIndexOf(':') + 1)), run, stop: () => stop.abort() };
+  const lines: string[] = [];
+  let printed!: () => void;
+  const both = new Promise<void>((r) => (printed = r));
+  const out = (line: string): void => {
+    // The address, then the event order.
+    if (lines.push(line) === 2) printed();
+  };
+  const run = runSimulate(flags(over), { out, err: () => undefined, signal: stop.signal });
+  await both;
+  const [text, order] = lines as [string, string];
+  return { text, order, port: Number(text.slice(text.lastIndexOf(':') + 1)), run, stop: () => stop.abort() };
 }
 
 describe('amiq simulate', () => {
@@ -35,6 +42,19 @@ describe('amiq simulate', () => {
     expect(await run).toBe(0);
     await p.closedByPeer();
     await expect(RawPeer.connect(port)).rejects.toThrow();
+  });
+
+  it('prints the seed of the varied event order, takes one to replay, and --seed canonical for the fixed order', async () => {
+    const drawn = await simulate({});
+    expect(drawn.order).toMatch(/^event order: varied, seed \d+ \(--seed \d+ replays it\)$/);
+    drawn.stop();
+    const given = await simulate({ seed: '42' });
+    expect(given.order).toBe('event order: varied, seed 42 (--seed 42 replays it)');
+    given.stop();
+    const canonical = await simulate({ seed: 'canonical' });
+    expect(canonical.order).toBe('event order: canonical');
+    canonical.stop();
+    expect(await Promise.all([drawn.run, given.run, canonical.run])).toEqual([0, 0, 0]);
   });
 
   it('passes --auth-timeout on: a session that does not log in is closed', async () => {
@@ -53,13 +73,15 @@ describe('amiq simulate', () => {
     expect(await runSimulate(flags({ timeScale: '0' }), io)).toBe(2);
     expect(await runSimulate(flags({ authTimeout: '0' }), io)).toBe(2);
     expect(await runSimulate(flags({ authTimeout: String(2 ** 31) }), io)).toBe(2);
-    expect(errors.map((e) => e.split(':')[1]!.trim())).toEqual(['--port', '--profile', '--time-scale', '--auth-timeout', '--auth-timeout']);
+    expect(await runSimulate(flags({ seed: '-1' }), io)).toBe(2);
+    expect(await runSimulate(flags({ seed: String(2 ** 32) }), io)).toBe(2);
+    expect(errors.map((e) => e.split(':')[1]!.trim())).toEqual(['--port', '--profile', '--time-scale', '--auth-timeout', '--auth-timeout', '--seed', '--seed']);
   });
 
   it('registers the simulate command with its options', () => {
     const program = new Command('amiq');
     register(program);
     const cmd = program.commands.find((c) => c.name() === 'simulate')!;
-    expect(cmd.options.map((o) => o.long)).toEqual(['--port', '--host', '--profile', '--time-scale', '--auth-fail-delay', '--auth-timeout']);
+    expect(cmd.options.map((o) => o.long)).toEqual(['--port', '--host', '--profile', '--time-scale', '--auth-fail-delay', '--auth-timeout', '--seed']);
   });
 });

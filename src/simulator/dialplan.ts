@@ -2,6 +2,7 @@ import type { Pbx } from './pbx.js';
 import type { SimChannel } from './types.js';
 import { STATE } from './wire.js';
 import { dialPhone, unbridge } from './dial.js';
+import { step } from './races.js';
 
 type Step = readonly [app: string, data: string];
 
@@ -16,7 +17,7 @@ export const EXTENSIONS: Readonly<Record<string, readonly Step[]>> = {
   '300': [['Answer', ''], ['Echo', '']],
   '400': [['Busy', '10']],
   '401': [['Congestion', '10']],
-  '500': [['Wait', '30'], ['Answer', ''], ['Echo', '']],
+  '500': [['Ringing', ''], ['Wait', '30'], ['Answer', ''], ['Echo', '']],
   '600': [['Answer', ''], ['Wait', '3600'], ['Hangup', '']],
   '700': [['Answer', ''], ['Wait', '600'], ['Hangup', '']],
   // Simulator addition: a phone ({phone} = PJSIP, or SIP before 12) answers after 1 s; before 12
@@ -80,11 +81,30 @@ function runApp(pbx: Pbx, ch: SimChannel, app: string, data: string, next: () =>
         pbx.schedule(ch, seconds, next);
         return;
       }
-      pbx.setState(ch, STATE.Busy);
       const pending = ch.pending;
       ch.pending = undefined;
-      if (pending) pending.failed(kind);
-      else pbx.schedule(ch, seconds, () => pbx.hangup(ch, kind === 'busy' ? 17 : 34));
+      // An Originate waiting on this channel races its own thread against ours (originate.ts).
+      if (pending) {
+        pending.failed(kind);
+        return;
+      }
+      pbx.setState(ch, STATE.Busy);
+      pbx.schedule(ch, seconds, () => pbx.hangup(ch, kind === 'busy' ? 17 : 34));
+      return;
+    }
+    case 'ringing': {
+      // Ringing() on the `;2` an Originate dials: `;1` shows Ringing and the originate thread
+      // raises DialState RINGING while `;2` goes on with its dialplan (captures asterisk-18/20).
+      const one = ch.pending && ch.peer;
+      if (!one || ch.state === STATE.Up) {
+        next();
+        return;
+      }
+      pbx.setState(one, STATE.Ringing);
+      pbx.race(
+        [[step(next), step(() => pbx.deviceState(ch, 'INUSE'))], [step(() => pbx.emitEvent('DialState', { chan: one, dialStatus: 'RINGING' }))]],
+        pbx.profile.canonical.ringing,
+      );
       return;
     }
     case 'confbridge':

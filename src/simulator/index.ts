@@ -3,10 +3,11 @@ import type { SimUser } from './core.js';
 import type { SimulatorFaults } from './faults.js';
 import type { AddMemberOptions } from './members.js';
 import { getProfile } from './profiles.js';
+import { randomSeed, Rng } from './rng.js';
 import { SimServer } from './server.js';
-import type { ActionRecord, CallEndedInfo, ChannelInfo, ProfileName } from './types.js';
+import type { ActionRecord, CallEndedInfo, ChannelInfo, OriginateRecord, ProfileName } from './types.js';
 
-export type { ActionRecord, CallEndedInfo, ChannelInfo, ProfileName, SimulatorFaults, SimUser, AddMemberOptions };
+export type { ActionRecord, CallEndedInfo, ChannelInfo, OriginateRecord, ProfileName, SimulatorFaults, SimUser, AddMemberOptions };
 export { EXTENSIONS } from './dialplan.js';
 
 export interface SimulatorOptions {
@@ -36,6 +37,16 @@ export interface SimulatorOptions {
   maxActionLog?: number;
   /** Bytes queued to a peer that stops reading before its session is dropped; default 64 MiB. */
   maxQueuedBytes?: number;
+  /**
+   * Event order. Absent: canonical, every call's events in the one order the profile's captures
+   * show, sent at once (what capture-replaying tests need). A number, or 'random' (a seed is drawn;
+   * read it back from `seed`): varied, each call's racing threads interleaved at random and the
+   * events of calls that overlap in time shuffled together, each call's own order kept, as
+   * real Asterisk sends them. The same seed and the same actions give the same byte stream.
+   */
+  seed?: number | 'random';
+  /** Varied order: events raised within this many ms are held and shuffled together (burst interleaving); default 5. */
+  mixWindowMs?: number;
 }
 
 export const DEFAULT_USERS: readonly SimUser[] = [
@@ -47,9 +58,13 @@ export interface Simulator {
   readonly host: string;
   readonly port: number;
   readonly profile: string;
+  /** The seed of the varied event order; undefined in canonical order. */
+  readonly seed: number | undefined;
   close(): Promise<void>;
   /** Every action received, in order (all connections; the most recent maxActionLog). */
   readonly actions: ReadonlyArray<ActionRecord>;
+  /** What each Originate did, as the call model decided it (the most recent maxActionLog), in arrival order. */
+  originates(): OriginateRecord[];
   /** Actions received, of one name (case-insensitive) or all. */
   actionCount(name?: string): number;
   on(event: 'action', fn: (a: ActionRecord) => void): this;
@@ -72,6 +87,8 @@ export interface Simulator {
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const profile = getProfile(opts.profile);
   const legacyZap = opts.e1?.legacyZap ?? profile.e1Tech === 'Zap';
+  const seed = opts.seed === 'random' ? randomSeed() : opts.seed;
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) throw new Error(`seed: expected an integer 0..4294967295 or 'random', got ${seed}`);
   const server = new SimServer({
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 5038,
@@ -85,6 +102,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     maxActionLog: opts.maxActionLog ?? 10_000,
     maxQueuedBytes: opts.maxQueuedBytes ?? 64 * 1024 * 1024,
     logger: opts.logger,
+    ...(seed !== undefined ? { order: { rng: new Rng(seed), mixWindowMs: opts.mixWindowMs ?? 5 } } : {}),
   });
   await server.listen();
   return server;

@@ -1,8 +1,9 @@
 import type { OriginateOutcome } from './events.js';
-import type { Pbx } from './pbx.js';
-import type { SimChannel } from './types.js';
+import { settle, type Pbx } from './pbx.js';
+import type { OriginateRecord, Origin, SimChannel } from './types.js';
 import { STATE } from './wire.js';
 import { extensionExists, runApplication, runDialplan } from './dialplan.js';
+import { step, type Step } from './races.js';
 
 export interface OriginateRequest {
   dial: string;
@@ -33,33 +34,46 @@ const E1 = /^(?:DAHDI|Zap)\/(?:[gGrR]\d+\/)?(\d+)$/i;
  * channel (DAHDI/<c>, Zap/<c>, DAHDI/g1/<c>) that answers at once. Anything else fails like
  * `Foo/bar` in originate-badchannel (Reason 0, no channel).
  */
-export function originate(pbx: Pbx, req: OriginateRequest, done: OutcomeCallback): void {
+export function originate(pbx: Pbx, req: OriginateRequest, done: OutcomeCallback): OriginateRecord {
+  const origin: Origin = { record: { ...(req.actionId ? { actionId: req.actionId } : {}), dial: req.dial, ended: false }, liveChannels: 0 };
+  const report: OutcomeCallback = (outcome) => {
+    Object.assign(origin.record, { response: outcome.response, reason: outcome.reason });
+    settle(origin);
+    done(outcome);
+  };
   const base: Omit<OriginateOutcome, 'response' | 'channel' | 'reason'> = {
     ...(req.actionId ? { actionId: req.actionId } : {}),
     ...(req.application ? { application: req.application, data: req.data ?? '' } : { context: req.context ?? '', exten: req.exten ?? '' }),
     callerNum: req.callerNum,
     callerName: req.callerName,
   };
-  const fail = (reason: number) => done({ ...base, response: 'Failure', channel: req.dial, reason, ...(req.channelId ? { uniqueid: req.channelId } : {}) });
-  const succeed = (chan: SimChannel) => done({ ...base, response: 'Success', channel: chan.name, reason: 4, chan });
+  const fail = (reason: number) => report({ ...base, response: 'Failure', channel: req.dial, reason, ...(req.channelId ? { uniqueid: req.channelId } : {}) });
+  const succeed = (chan: SimChannel) => report({ ...base, response: 'Success', channel: chan.name, reason: 4, chan });
 
   const local = LOCAL.exec(req.dial);
   if (local && extensionExists(local[1]!)) {
-    originateLocal(pbx, req, local[1]!, local[2] ?? 'default', succeed, fail);
-    return;
+    originateLocal(pbx, req, origin, local[1]!, local[2] ?? 'default', succeed, fail);
+    return origin.record;
   }
   const e1 = E1.exec(req.dial);
   if (e1) {
-    originateE1(pbx, req, Number(e1[1]), succeed, fail);
-    return;
+    originateE1(pbx, req, origin, Number(e1[1]), succeed, fail);
+    return origin.record;
   }
   queueMicrotask(() => fail(0));
+  return origin.record;
+}
+
+/** The originated channel (`;1`, or the E1 channel) names the call in its record. */
+function originated(origin: Origin, ch: SimChannel): void {
+  Object.assign(origin.record, { channel: ch.name, uniqueid: ch.uniqueid, linkedid: ch.linkedid });
 }
 
 /** Local/<exten>@<context>: the ;1/;2 pair, event for event as originate-local/-busy/-timeout. */
 function originateLocal(
   pbx: Pbx,
   req: OriginateRequest,
+  origin: Origin,
   exten: string,
   context: string,
   succeed: (c: SimChannel) => void,
@@ -68,11 +82,12 @@ function originateLocal(
   const p = pbx.profile;
   const base = `Local/${exten}@${context}-${pbx.nextLocalId()}`;
   const device = `Local/${exten}@${context}`;
-  const init = { context, exten, device };
+  const init = { context, exten, device, origin };
   const one = pbx.newChannel({ ...init, name: `${base}${p.localHalfSeparator}1`, state: STATE.Down, uniqueid: req.channelId });
   const two = pbx.newChannel({ ...init, name: `${base}${p.localHalfSeparator}2`, state: STATE.Ring, linkedid: one.uniqueid, uniqueid: req.otherChannelId });
   one.peer = two;
   two.peer = one;
+  originated(origin, one);
   pbx.emitEvent('Newchannel', { chan: one });
   pbx.emitEvent('Newchannel', { chan: two });
   outgoingLine(pbx, one);
@@ -86,15 +101,16 @@ function originateLocal(
 
   const timer = pbx.schedule(two, req.timeoutMs / 1000, () => {
     two.pending = undefined;
-    pbx.emitEvent('HangupRequest', { chan: two, cause: 19 });
-    fail(3);
-    pbx.emitEvent('Hangup', { chan: one, cause: 19 });
-    pbx.destroy(one, 19);
-    pbx.emitEvent('SoftHangupRequest', { chan: two, cause: 16 });
-    pbx.emitEvent('Hangup', { chan: two, cause: 19 });
-    pbx.destroy(two, 19);
-    pbx.deviceState(one, 'NOT_INUSE');
-    pbx.deviceState(two, 'NOT_INUSE');
+    const cause = p.timeoutCause;
+    const request = step(() => pbx.emitEvent('HangupRequest', { chan: two, cause }));
+    pbx.race(
+      [
+        [request, hangupStep(pbx, one, cause), step(() => pbx.deviceState(one, 'NOT_INUSE'))],
+        [step(() => pbx.emitEvent('SoftHangupRequest', { chan: two, cause: 16 }), request), hangupStep(pbx, two, cause), step(() => pbx.deviceState(two, 'NOT_INUSE'))],
+        [step(() => fail(3), request)],
+      ],
+      p.canonical.timeout,
+    );
   });
   two.pending = {
     answered: () => {
@@ -106,28 +122,47 @@ function originateLocal(
       pbx.deviceState(two, 'INUSE');
       succeed(one);
     },
+    // Busy()/Congestion() on ;2 tells ;1 (DialEnd) before setting its own state: the originate
+    // thread may request ;2's hangup and hang ;1 up (Cause 0) before ;2 shows Busy (capture
+    // asterisk-18/originate-busy) or after; ;2's Hangup with the real cause comes either side of
+    // ;1's. The OriginateResponse comes before ;1's Hangup in all 120 calls of the burst captures.
     failed: (kind) => {
       pbx.cancel(two, timer);
       const cause = kind === 'busy' ? 17 : 34;
-      pbx.deviceState(two, 'INUSE');
-      pbx.emitEvent('DialEnd', { chan: one, dialStatus: kind === 'busy' ? 'BUSY' : 'CONGESTION' });
-      pbx.emitEvent('HangupRequest', { chan: two, cause: 0 });
-      pbx.emitEvent('SoftHangupRequest', { chan: two, cause: 16 });
-      pbx.emitEvent('Hangup', { chan: two, cause });
-      pbx.destroy(two, cause);
-      fail(kind === 'busy' ? 5 : 8);
-      pbx.deviceState(two, 'NOT_INUSE');
-      pbx.emitEvent('Hangup', { chan: one, cause: 0 });
-      pbx.destroy(one, 0);
-      pbx.deviceState(one, 'NOT_INUSE');
+      const dialEnd = step(() => pbx.emitEvent('DialEnd', { chan: one, dialStatus: kind === 'busy' ? 'BUSY' : 'CONGESTION' }));
+      const request = step(() => pbx.emitEvent('HangupRequest', { chan: two, cause: 0 }));
+      pbx.race(
+        [
+          [dialEnd, request, step(() => fail(kind === 'busy' ? 5 : 8)), hangupStep(pbx, one, 0, () => pbx.deviceState(one, 'NOT_INUSE'))],
+          [
+            step(() => {
+              pbx.setState(two, STATE.Busy);
+              pbx.deviceState(two, 'INUSE');
+            }),
+            step(() => pbx.emitEvent('SoftHangupRequest', { chan: two, cause: 16 }), request),
+            hangupStep(pbx, two, cause),
+            step(() => pbx.deviceState(two, 'NOT_INUSE')),
+          ],
+        ],
+        p.canonical.busy,
+      );
     },
     hungUp: () => fail(1),
   };
   runDialplan(pbx, two);
 }
 
+/** A channel's Hangup event, then it is gone (and `then`, in the same step). */
+function hangupStep(pbx: Pbx, ch: SimChannel, cause: number, then?: () => void): Step {
+  return step(() => {
+    pbx.emitEvent('Hangup', { chan: ch, cause });
+    pbx.destroy(ch, cause);
+    then?.();
+  });
+}
+
 /** An E1 channel `DAHDI/<c>-1` (`Zap/<c>-1`): answered at once, then on to the Originate's target. */
-function originateE1(pbx: Pbx, req: OriginateRequest, c: number, succeed: (ch: SimChannel) => void, fail: (reason: number) => void): void {
+function originateE1(pbx: Pbx, req: OriginateRequest, origin: Origin, c: number, succeed: (ch: SimChannel) => void, fail: (reason: number) => void): void {
   const tech = pbx.opts.e1Tech;
   const name = `${tech}/${c}-1`;
   if (c < 1 || pbx.find(name)) {
@@ -135,7 +170,8 @@ function originateE1(pbx: Pbx, req: OriginateRequest, c: number, succeed: (ch: S
     queueMicrotask(() => fail(c < 1 ? 0 : 5));
     return;
   }
-  const ch = pbx.newChannel({ name, context: 'default', exten: 's', state: STATE.Down, device: `${tech}/${c}`, uniqueid: req.channelId });
+  const ch = pbx.newChannel({ name, context: 'default', exten: 's', state: STATE.Down, device: `${tech}/${c}`, uniqueid: req.channelId, origin });
+  originated(origin, ch);
   pbx.emitEvent('Newchannel', { chan: ch });
   outgoingLine(pbx, ch);
   setVarsAndCallerId(pbx, ch, req);

@@ -1,15 +1,20 @@
 import { EventEmitter } from 'node:events';
 import { buildEvent, type BuiltEvent, type EventData, type EventKind } from './events.js';
 import type { ProfileSpec } from './profiles.js';
-import type { CallEndedInfo, ChannelInfo, SimChannel } from './types.js';
-import { STATE, stateDesc } from './wire.js';
+import type { CallEndedInfo, ChannelInfo, Origin, SimChannel } from './types.js';
+import { causeText, STATE, stateDesc } from './wire.js';
 import { Conferences } from './conference.js';
 import { unbridge } from './dial.js';
+import { EventMixer } from './event-mixer.js';
+import { interleave, step, type Step } from './races.js';
+import type { Rng } from './rng.js';
 
 export interface PbxOptions {
   timeScale: number;
   channelVars: readonly string[];
   e1Tech: 'DAHDI' | 'Zap';
+  /** Varied event order (seeded); absent: the profile's canonical order, sent at once. */
+  order?: { rng: Rng; mixWindowMs: number };
 }
 
 export interface NewChannelInit {
@@ -21,6 +26,7 @@ export interface NewChannelInit {
   linkedid?: string;
   /** Originate ChannelId/OtherChannelId (13+): the caller picks the Uniqueid. */
   uniqueid?: string;
+  origin?: Origin;
 }
 
 /**
@@ -32,6 +38,9 @@ export class Pbx extends EventEmitter {
   private readonly live = new Map<string, SimChannel>();
   private seq = 0;
   private localSeq = 0;
+  /** Lane of the last channel event: events without a channel (bridges, devices) follow it. */
+  private lastLane = '';
+  private readonly mixer: EventMixer | undefined;
   callsProcessed = 0;
   readonly conferences: Conferences;
 
@@ -41,6 +50,8 @@ export class Pbx extends EventEmitter {
   ) {
     super();
     this.conferences = new Conferences(this);
+    const order = opts.order;
+    if (order) this.mixer = new EventMixer(order.rng, order.mixWindowMs, (ev) => this.emit('event', ev));
   }
 
   /** Whether any session takes an event class; set by the server so unwanted events are never built. */
@@ -50,7 +61,34 @@ export class Pbx extends EventEmitter {
     const cls = this.profile.events[kind]?.cls;
     if (cls === undefined || !this.wants(cls)) return;
     const ev: BuiltEvent | null = buildEvent(this.profile.events, kind, data, { channelVars: this.opts.channelVars });
+    if (!ev) return;
+    // Asterisk writes OriginateResponse at once, while channel events wait in stasis.
+    this.deliver(this.laneOf(data), ev, undefined, kind === 'OriginateResponse');
+  }
+
+  /** Out now (canonical order), or through the mixer in the call's lane. */
+  private deliver(lane: string, ev: BuiltEvent | undefined, then?: () => void, early = false): void {
+    if (this.mixer) {
+      this.mixer.push(lane, { ...(ev ? { ev } : {}), ...(then ? { then } : {}) }, early);
+      return;
+    }
     if (ev) this.emit('event', ev);
+    then?.();
+  }
+
+  /**
+   * One lane per call: every channel of a call shares its Linkedid. A failed OriginateResponse
+   * names no channel: it is raised right after its call's own events, so it takes their lane.
+   */
+  private laneOf(d: EventData): string {
+    const ch = d.chan ?? d.caller ?? d.other ?? d.originate?.chan;
+    if (ch) this.lastLane = ch.linkedid;
+    return this.lastLane;
+  }
+
+  /** Threads of one call racing (see interleave): drawn from the Rng, or the profile's canonical pattern. */
+  race(threads: readonly (readonly Step[])[], canonical: readonly number[]): void {
+    interleave(threads, canonical, this.opts.order?.rng);
   }
 
   nextUniqueid(): string {
@@ -88,7 +126,9 @@ export class Pbx extends EventEmitter {
       alive: true,
       runToken: 0,
       timers: new Set(),
+      ...(init.origin ? { origin: init.origin } : {}),
     };
+    if (init.origin) init.origin.liveChannels++;
     this.live.set(ch.name.toLowerCase(), ch);
     this.callsProcessed++;
     return ch;
@@ -157,31 +197,46 @@ export class Pbx extends EventEmitter {
   }
 
   deviceState(ch: SimChannel, state: 'INUSE' | 'NOT_INUSE'): void {
-    this.emitEvent('DeviceStateChange', { device: ch.device, deviceState: state });
+    this.emitEvent('DeviceStateChange', { chan: ch, device: ch.device, deviceState: state });
   }
 
   /**
-   * Hang up a channel and its Local peer, in the order Asterisk 22 reports it (captures
-   * hangup-cause16, redirect, originate-local): the named side's soft request, the peer's request,
-   * the named side's Hangup, then the peer's.
+   * Hang up a channel and its Local peer. The named side's thread requests the peer's hangup and
+   * hangs up; the peer's thread sees the request and hangs up too, the two Hangups in either order
+   * (originate-answered-burst: `;2` first 16 times, `;1` first 4). Canonical (hangup-cause16,
+   * redirect, originate-local): the named side's soft request, the peer's request, the named
+   * side's Hangup, then the peer's.
    */
   hangup(ch: SimChannel, cause: number, fromDialplan = false): void {
     if (!ch.alive) return;
     const peer = ch.peer?.alive ? ch.peer : undefined;
-    this.emitEvent('SoftHangupRequest', { chan: ch, cause: 16 });
-    if (peer) this.emitEvent('HangupRequest', { chan: peer, cause });
-    this.conferences.leave(ch, 'HANGUP');
-    if (peer) this.conferences.leave(peer, 'HANGUP');
-    const partnersNext = [unbridge(this, ch), peer && unbridge(this, peer)];
-    this.emitEvent('Hangup', { chan: ch, cause });
-    this.destroy(ch, cause);
-    // A dialplan Hangup releases its device before the peer goes (originate-local); AMI's after both.
-    if (fromDialplan) this.deviceState(ch, 'NOT_INUSE');
-    if (peer) {
-      this.emitEvent('SoftHangupRequest', { chan: peer, cause: 16 });
-      this.emitEvent('Hangup', { chan: peer, cause });
-      this.destroy(peer, cause);
-    }
+    let partnersNext: Array<(() => void) | undefined> = [];
+    const request = step(() => {
+      this.emitEvent('SoftHangupRequest', { chan: ch, cause: 16 });
+      if (peer) this.emitEvent('HangupRequest', { chan: peer, cause });
+      this.conferences.leave(ch, 'HANGUP');
+      if (peer) this.conferences.leave(peer, 'HANGUP');
+      partnersNext = [unbridge(this, ch), peer && unbridge(this, peer)];
+    });
+    const own = [
+      request,
+      step(() => {
+        this.emitEvent('Hangup', { chan: ch, cause });
+        this.destroy(ch, cause);
+        // A dialplan Hangup releases its device before the peer goes (originate-local); AMI's after both.
+        if (fromDialplan) this.deviceState(ch, 'NOT_INUSE');
+      }),
+    ];
+    const peers = peer
+      ? [
+          step(() => {
+            this.emitEvent('SoftHangupRequest', { chan: peer, cause: 16 });
+            this.emitEvent('Hangup', { chan: peer, cause });
+            this.destroy(peer, cause);
+          }, request),
+        ]
+      : [];
+    this.race([own, peers], this.profile.canonical.hangup);
     if (!fromDialplan) this.deviceState(ch, 'NOT_INUSE');
     if (peer) this.deviceState(peer, 'NOT_INUSE');
     for (const next of partnersNext) next?.();
@@ -208,12 +263,19 @@ export class Pbx extends EventEmitter {
     const pending = ch.pending;
     ch.pending = undefined;
     pending?.hungUp();
+    if (ch.origin) {
+      const { record } = ch.origin;
+      ch.origin.liveChannels--;
+      if (!record.cause) Object.assign(record, { cause, causeText: causeText(cause) });
+      settle(ch.origin);
+    }
     const info: CallEndedInfo = { channel: ch.name, uniqueid: ch.uniqueid, linkedid: ch.linkedid, cause };
-    this.emit('call-ended', info);
+    this.deliver(ch.linkedid, undefined, () => this.emit('call-ended', info));
   }
 
   /** Drop everything without events (server close). */
   clear(): void {
+    this.mixer?.clear();
     for (const ch of this.live.values()) {
       ch.alive = false;
       for (const t of ch.timers) clearTimeout(t);
@@ -222,4 +284,9 @@ export class Pbx extends EventEmitter {
     this.live.clear();
     this.conferences.clear();
   }
+}
+
+/** An Originate's record is ended once its outcome is known and its last channel is gone. */
+export function settle(origin: Origin): void {
+  origin.record.ended = origin.record.response !== undefined && origin.liveChannels === 0;
 }

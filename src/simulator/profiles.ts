@@ -38,7 +38,36 @@ export interface ProfileSpec {
   /** manager.conf `authtimeout` closes sessions that do not log in within it (1.4 has none). */
   authTimeout: boolean;
   version: string;
+  /** Hangup cause of both halves when an Originate Timeout ends a ringing call (18: 0, later 19). */
+  timeoutCause: number;
+  /**
+   * Canonical order of the races between a call's threads (see races.ts): thread indexes, step
+   * by step, as this version's captures show them. Varied order draws them instead.
+   */
+  canonical: CanonicalOrders;
 }
+
+export interface CanonicalOrders {
+  /** pbx.hangup: [named side (request, Hangup), peer (soft request + Hangup)]. */
+  hangup: readonly number[];
+  /**
+   * Busy/Congestion on `;2`: [originate thread (DialEnd, HangupRequest ;2, OriginateResponse,
+   * Hangup ;1), `;2` (Newstate, soft request, Hangup, device)].
+   */
+  busy: readonly number[];
+  /** Originate Timeout: [originate thread (HangupRequest ;2, Hangup ;1, device), `;2` (soft request, Hangup, device), OriginateResponse]. */
+  timeout: readonly number[];
+  /** Ringing on `;2`: [`;2` (next priority, device INUSE), originate thread (DialState RINGING)]. */
+  ringing: readonly number[];
+}
+
+/** asterisk-22 captures (originate-busy, originate-timeout, hangup-cause16); ringing as asterisk-20. */
+const CANONICAL_22: CanonicalOrders = {
+  hangup: [0, 0, 1],
+  busy: [1, 0, 0, 1, 1, 0, 1, 0],
+  timeout: [0, 2, 0, 1, 1, 0, 1],
+  ringing: [0, 0, 1],
+};
 
 const ASTERISK_11: ProfileSpec = {
   name: 'asterisk-11',
@@ -62,21 +91,42 @@ const ASTERISK_11: ProfileSpec = {
   longLineError: true,
   authTimeout: true,
   version: 'Asterisk 11.25.3 built by amiq-simulator on a x86_64 running Linux',
+  timeoutCause: 19,
+  canonical: CANONICAL_22,
+};
+
+const ASTERISK_22: ProfileSpec = {
+  ...ASTERISK_11,
+  name: 'asterisk-22',
+  banner: 'Asterisk Call Manager/11.0.0',
+  events: EVENTS_22,
+  modern: true,
+  commandStyle: 'output',
+  concise: '12+',
+  e1Tech: 'DAHDI',
+  phoneTech: 'PJSIP',
+  fullyBootedUptime: true,
+  version: 'Asterisk 22.10.1 built by amiq-simulator on a x86_64 running Linux',
 };
 
 export const PROFILES: Record<ProfileName, ProfileSpec> = {
-  'asterisk-22': {
-    ...ASTERISK_11,
-    name: 'asterisk-22',
-    banner: 'Asterisk Call Manager/11.0.0',
-    events: EVENTS_22,
-    modern: true,
-    commandStyle: 'output',
-    concise: '12+',
-    e1Tech: 'DAHDI',
-    phoneTech: 'PJSIP',
-    fullyBootedUptime: true,
-    version: 'Asterisk 22.10.1 built by amiq-simulator on a x86_64 running Linux',
+  'asterisk-22': ASTERISK_22,
+  // Same events, fields and texts as 22 (captures asterisk-20, asterisk-18); the banner and the
+  // captured orders differ, and 18 ends a timed-out Originate with cause 0 on both halves.
+  'asterisk-20': {
+    ...ASTERISK_22,
+    name: 'asterisk-20',
+    banner: 'Asterisk Call Manager/9.0.0',
+    version: 'Asterisk 20.20.1 built by amiq-simulator on a x86_64 running Linux',
+    canonical: { ...CANONICAL_22, timeout: [0, 2, 1, 1, 0, 0, 1] },
+  },
+  'asterisk-18': {
+    ...ASTERISK_22,
+    name: 'asterisk-18',
+    banner: 'Asterisk Call Manager/7.0.3',
+    version: 'Asterisk 18.26.4 built by amiq-simulator on a x86_64 running Linux',
+    timeoutCause: 0,
+    canonical: { ...CANONICAL_22, timeout: [0, 1, 1, 0, 2, 0, 1], ringing: [1, 0, 0] },
   },
   'asterisk-11': ASTERISK_11,
   'asterisk-1.4': {

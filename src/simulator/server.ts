@@ -9,8 +9,9 @@ import { Pbx } from './pbx.js';
 import type { BuiltEvent } from './events.js';
 import type { ProfileSpec } from './profiles.js';
 import { securityEventHeaders } from './security-events.js';
-import type { ActionRecord, ChannelInfo } from './types.js';
+import type { ActionRecord, ChannelInfo, OriginateRecord } from './types.js';
 import { frame } from './wire.js';
+import type { Rng } from './rng.js';
 
 export interface ServerConfig extends CoreOptions {
   host: string;
@@ -21,6 +22,8 @@ export interface ServerConfig extends CoreOptions {
   e1Tech: 'DAHDI' | 'Zap';
   maxActionLog: number;
   logger: Logger | undefined;
+  /** Varied event order (seeded); absent: canonical. */
+  order?: { rng: Rng; mixWindowMs: number };
 }
 
 /**
@@ -41,6 +44,7 @@ export class SimServer extends EventEmitter implements SimCore {
   private readonly server: Server;
   private readonly live = new Map<number, Session>();
   private readonly log: ActionRecord[] = [];
+  private readonly originateLog: OriginateRecord[] = [];
   private readonly counts = new Map<string, number>();
   private total = 0;
   private nextId = 1;
@@ -56,7 +60,13 @@ export class SimServer extends EventEmitter implements SimCore {
     };
     this.logger = config.logger;
     this.host = config.host;
-    this.pbx = new Pbx(config.profile, { timeScale: config.timeScale, channelVars: config.channelVars, e1Tech: config.e1Tech });
+    this.pbx = new Pbx(config.profile, {
+      timeScale: config.timeScale,
+      channelVars: config.channelVars,
+      e1Tech: config.e1Tech,
+      ...(config.order ? { order: config.order } : {}),
+    });
+    config.logger?.info({ seed: this.seed, profile: config.profile.name }, this.seed === undefined ? 'simulator: canonical event order' : 'simulator: varied event order');
     this.pbx.on('event', (ev: BuiltEvent) => {
       // Framed once, and only when some session takes the event's class.
       let text: string | undefined;
@@ -70,6 +80,11 @@ export class SimServer extends EventEmitter implements SimCore {
     this.faultState = new FaultState(() => this.live.values());
     this.faults = this.faultState.api();
     this.server = createServer((socket) => this.accept(socket));
+  }
+
+  /** The varied order's seed (replay a run with it); undefined in canonical order. */
+  get seed(): number | undefined {
+    return this.config.order?.rng.seed;
   }
 
   /** The profile's name ('asterisk-22' ...). */
@@ -115,6 +130,15 @@ export class SimServer extends EventEmitter implements SimCore {
     // A long-running simulator keeps only the most recent actions; counts stay exact.
     if (this.log.length > this.config.maxActionLog) this.log.splice(0, Math.ceil(this.config.maxActionLog / 10));
     this.emit('action', rec);
+  }
+
+  recordOriginate(rec: OriginateRecord): void {
+    this.originateLog.push(rec);
+    if (this.originateLog.length > this.config.maxActionLog) this.originateLog.splice(0, Math.ceil(this.config.maxActionLog / 10));
+  }
+
+  originates(): OriginateRecord[] {
+    return this.originateLog.map((r) => ({ ...r }));
   }
 
   actionCount(name?: string): number {

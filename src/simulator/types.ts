@@ -1,7 +1,7 @@
 import type { AmiHeader } from '../shared/ami/message.js';
 import type { BridgeInfo } from './events.js';
 
-export type ProfileName = 'asterisk-22' | 'asterisk-11' | 'asterisk-1.4';
+export type ProfileName = 'asterisk-22' | 'asterisk-20' | 'asterisk-18' | 'asterisk-11' | 'asterisk-1.4';
 
 /** One action as the simulator received it (the test API's action log). */
 export interface ActionRecord {
@@ -52,6 +52,8 @@ export interface SimChannel {
   timers: Set<NodeJS.Timeout>;
   /** Set while an Originate waits for this channel to answer or fail. */
   pending?: PendingDial;
+  /** The Originate that created this channel (its `;1`/`;2`, or the E1 channel). */
+  origin?: Origin;
   /** A Dial's two-party link (exten 800): the other side, and what this side does when it goes. */
   bridge?: { partner: SimChannel; info?: BridgeInfo; onPartnerGone: () => void };
 }
@@ -87,4 +89,35 @@ export interface CallEndedInfo {
   uniqueid: string;
   linkedid: string;
   cause: number;
+}
+
+/**
+ * What the simulator did for one Originate (test API `originates()`): the outcome a listener's
+ * row must show, taken from the call model rather than from the events on the wire.
+ */
+export interface OriginateRecord {
+  actionId?: string;
+  /** The Originate's Channel header. */
+  dial: string;
+  /** Success or Failure and the Reason (OriginateResponse, or the sync answer); unset until known. */
+  response?: 'Success' | 'Failure';
+  reason?: number;
+  /** The originated channel (`;1` of a Local pair, or the E1 channel) and its ids; unset when none was created. */
+  channel?: string;
+  uniqueid?: string;
+  linkedid?: string;
+  /**
+   * The call's hangup cause: the first non-zero Cause its channels hung up with (a Local `;1`
+   * ends with 0 when `;2` carries the real cause, in either order), else 0; unset until one hung up.
+   */
+  cause?: number;
+  causeText?: string;
+  /** The outcome is known and every channel of the call has hung up. */
+  ended: boolean;
+}
+
+/** Links an Originate's channels to its record while they live. */
+export interface Origin {
+  record: OriginateRecord;
+  liveChannels: number;
 }

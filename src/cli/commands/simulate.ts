@@ -10,6 +10,7 @@ export interface SimulateFlags {
   timeScale: string;
   authFailDelay: string;
   authTimeout: string;
+  seed: string;
 }
 
 export interface SimulateIo {
@@ -38,17 +39,28 @@ export async function runSimulate(flags: SimulateFlags, io: SimulateIo): Promise
   // setTimeout turns anything above 2^31-1 ms into 1 ms.
   if (!(authTimeoutMs > 0 && authTimeoutMs <= 2 ** 31 - 1)) return bad('--auth-timeout: expected a number of ms above 0 (at most 2147483647)');
   if (!Object.hasOwn(PROFILES, flags.profile)) return bad(`--profile: expected one of ${Object.keys(PROFILES).join(', ')}`);
+  const seed = parseSeed(flags.seed);
+  if (seed === null) return bad('--seed: expected an integer 0..4294967295, random or canonical');
   let sim;
   try {
-    sim = await startSimulator({ host: flags.host, port, profile: flags.profile as ProfileName, timeScale, authFailDelayMs, authTimeoutMs });
+    sim = await startSimulator({ host: flags.host, port, profile: flags.profile as ProfileName, timeScale, authFailDelayMs, authTimeoutMs, ...(seed !== undefined ? { seed } : {}) });
   } catch (err) {
     io.err(`amiq simulate: cannot listen on ${flags.host}:${port}: ${(err as Error).message}`);
     return 1;
   }
   io.out(`amiq simulator (${sim.profile}) listening on ${sim.host}:${sim.port}`);
+  io.out(sim.seed === undefined ? 'event order: canonical' : `event order: varied, seed ${sim.seed} (--seed ${sim.seed} replays it)`);
   if (!io.signal.aborted) await new Promise((resolve) => io.signal.addEventListener('abort', resolve, { once: true }));
   await sim.close();
   return 0;
+}
+
+/** `--seed`: a number, `random` (varied, a seed is drawn), `canonical` (undefined: the fixed order); null when bad. */
+function parseSeed(raw: string): number | 'random' | undefined | null {
+  if (raw === 'canonical') return undefined;
+  if (raw === 'random') return raw;
+  const n = Number(raw);
+  return /^\d+$/.test(raw) && n < 2 ** 32 ? n : null;
 }
 
 /** `amiq simulate`: a simulated PBX on TCP until SIGINT/SIGTERM (SPEC §9, §11). */
@@ -62,6 +74,11 @@ export function register(program: Command): void {
     .option('--time-scale <x>', 'multiply every dialplan delay (0.01 = 100 times faster)', '1')
     .option('--auth-fail-delay <ms>', 'pause before "Authentication failed", as Asterisk does', '1000')
     .option('--auth-timeout <ms>', 'close a session not logged in within this time (manager.conf authtimeout; not under asterisk-1.4)', '30000')
+    .option(
+      '--seed <n|random|canonical>',
+      'event order: varied as real Asterisk sends it (per-call races, concurrent calls interleaved), seeded so a run can be replayed; random draws a seed and prints it; canonical: the one fixed order of the captures',
+      'random',
+    )
     .action(async (flags: SimulateFlags) => {
       const stop = new AbortController();
       const onSignal = () => stop.abort();

@@ -57,16 +57,18 @@ async function originateAction(ctx: ActionContext): Promise<void> {
   const pbx = ctx.core.pbx;
   if (isAsync) {
     ctx.success('Originate successfully queued');
-    originate(pbx, req, (outcome) => pbx.emitEvent('OriginateResponse', { originate: outcome }));
+    ctx.core.recordOriginate(originate(pbx, req, (outcome) => pbx.emitEvent('OriginateResponse', { originate: outcome })));
     return;
   }
   // Synchronous: the session answers once the call is answered or has failed (no OriginateResponse).
   await new Promise<void>((resolve) =>
-    originate(pbx, req, (outcome) => {
-      if (outcome.response === 'Success') ctx.success('Originate successfully queued');
-      else ctx.error('Originate failed');
-      resolve();
-    }),
+    ctx.core.recordOriginate(
+      originate(pbx, req, (outcome) => {
+        if (outcome.response === 'Success') ctx.success('Originate successfully queued');
+        else ctx.error('Originate failed');
+        resolve();
+      }),
+    ),
   );
 }
 
