@@ -145,6 +145,22 @@ describe('configuration checked at once and wholly', () => {
   });
 });
 
+describe('amiq backup', () => {
+  it('copies the live database, rows still in the WAL included, and never overwrites a file', async () => {
+    await t.db.insertInto('manager_queue').values({ action: 'Ping', server: 'default' }).execute(); // t.db keeps the WAL open
+    const copy = join(t.dir, 'copy.db');
+    const r = amiq(['--db', t.path, 'backup', copy]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`backed up to ${copy} \\(\\d+ pages\\)`));
+    const c = new BetterSqlite3(copy, { readonly: true });
+    expect(c.prepare('SELECT action FROM manager_queue').all()).toEqual([{ action: 'Ping' }]);
+    c.close();
+    const again = amiq(['--db', t.path, 'backup', copy]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain('exists');
+  });
+});
+
 describe('command line', () => {
   it('--version prints the package version', () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };

@@ -12,6 +12,7 @@ export const HELP_EXAMPLES: Record<string, string[]> = {
   keepalive: ['amiq --config /opt/amiq/amiq.toml keepalive   # from cron, every minute'],
   stop: ['amiq stop all', 'amiq stop heartbeat          # refused when it shares an `amiq start` process'],
   status: ['amiq status', 'amiq status --json', 'amiq status >/dev/null || echo "exit $?: a worker is down or disconnected"'],
+  backup: ['amiq backup /var/backups/amiq/amiq-$(date +%F).db'],
   decode: ['amiq decode capture.txt', 'nc 127.0.0.1 5038 | amiq decode'],
   probe: ['amiq probe 127.0.0.1', 'amiq probe pbx1 --port 5050 --reply-port 5049 --json'],
   simulate: ['amiq simulate --port 5038', 'amiq simulate --profile asterisk-11'],

@@ -27,6 +27,7 @@ const COMMANDS = [
   'keepalive',
   'stop',
   'status',
+  'backup',
   'decode',
   'probe',
   'simulate',
