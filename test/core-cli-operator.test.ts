@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pidAlive, readWorker } from '../src/shared/worker/index.js';
-import { eventually, exitOf, spawnFixture, tempDb, waitForLine, type TempDb } from './core-helpers.js';
+import { eventually, exitOf, killChildren, spawnFixture, tempDb, waitForLine, type TempDb } from './core-helpers.js';
 
 // Spawns the built CLI (npm test builds first; alone: npx tsc -p tsconfig.build.json).
 const ROOT = join(import.meta.dirname, '..');
@@ -15,12 +15,7 @@ beforeEach(async () => {
   t = await tempDb('amiq-ops-');
 });
 afterEach(async () => {
-  for (const c of children.splice(0)) {
-    if (c.exitCode === null && c.signalCode === null) {
-      c.kill('SIGKILL');
-      await exitOf(c);
-    }
-  }
+  await killChildren(children);
   await t.cleanup();
 });
 

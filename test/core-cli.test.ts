@@ -10,7 +10,7 @@ import { parseConfig, type AmiqConfig } from '../src/shared/config/index.js';
 import { openDatabase } from '../src/shared/db/index.js';
 import { isoNow } from '../src/shared/time.js';
 import { pidAlive, readWorker, registerWorker } from '../src/shared/worker/index.js';
-import { eventually, exitOf, FIXTURE_WORKER, tempDb, waitForLine, type TempDb } from './core-helpers.js';
+import { eventually, exitOf, killChildren, FIXTURE_WORKER, tempDb, waitForLine, type TempDb } from './core-helpers.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'amiq.js');
 let t: TempDb;
@@ -19,12 +19,7 @@ beforeEach(async () => {
   t = await tempDb('amiq-cli-');
 });
 afterEach(async () => {
-  for (const c of children.splice(0)) {
-    if (c.exitCode === null && c.signalCode === null) {
-      c.kill('SIGKILL');
-      await exitOf(c);
-    }
-  }
+  await killChildren(children);
   await t.cleanup();
 });
 

@@ -21,8 +21,9 @@ TGZ="$ROOT/build/$TGZ"
 ls -l "$TGZ" | awk '{print $5, $9}'
 
 # 4. Production install: no dev dependencies, nothing compiled by TypeScript on the host.
+# --prefix: without it npm installs into the nearest ancestor holding a node_modules or package.json.
 cd "$ROOT/opt/amiq"
-run npm install --omit=dev --no-audit --no-fund "$TGZ"
+run npm install --prefix "$ROOT/opt/amiq" --omit=dev --no-audit --no-fund "$TGZ"
 AMIQ="$ROOT/opt/amiq/node_modules/.bin/amiq"
 step "ls node_modules | grep -E '^(typescript|vitest)$' (dev dependencies: expect none)"
 if ls node_modules | grep -E '^(typescript|vitest)$'; then echo "FAIL: dev dependencies installed"; exit 1; fi

@@ -59,7 +59,7 @@ export function loadCliConfig(opts: GlobalOptions & { env?: NodeJS.ProcessEnv })
   return loadConfig({ path: opts.config, env: opts.env, overrides });
 }
 
-/** Config, database (created and migrated) and logger for one command. */
+/** Config (its warnings on stderr), database (created and migrated only with `create`) and logger for one command. */
 export async function openContext(opts: OpenContextOptions = {}): Promise<CliContext> {
   const config = loadCliConfig(opts);
   // stderr: stdout may be a command's JSON.
