@@ -198,7 +198,8 @@ export class AmiClient extends EventEmitter {
       if (err instanceof AmiAuthError) {
         this.log.error({ ...err.context, host: this.opts.host, port: this.opts.port }, err.message);
         this.report(err);
-        // Wrong credentials stay wrong until someone edits them: retry at the slowest pace, not hammering Asterisk's authlimit.
+        // Wrong credentials stay wrong until someone edits them: from attempt 30 the backoff ceiling is
+        // reconnect_max_ms, so the next tries come at the slowest pace instead of hammering Asterisk.
         this.attempt = Math.max(this.attempt, 30);
       }
       conn.destroy(err as Error);
