@@ -11,9 +11,12 @@ import { captureNames, CAPTURES_ROOT, readCapture } from './ami-captures.js';
 const REPO = resolve(import.meta.dirname, '..');
 const run = promisify(execFile);
 
-/** What decode must print for these bytes: the parser's messages, `body` only where there is one. */
-function expectedLines(data: Buffer): unknown[] {
-  return parseAll(data).map((m) => (m.body === undefined ? { kind: m.kind, headers: m.headers } : { ...m }));
+/** What decode must print for these bytes: the parser's messages, `body` only where there is one, credentials masked. */
+function expectedLines(data: Buffer, showSecrets = false): unknown[] {
+  return parseAll(data).map((m) => {
+    const headers = showSecrets ? m.headers : m.headers.map(([k, v]) => [k, /^(secret|key)$/i.test(k) ? '********' : v]);
+    return m.body === undefined ? { kind: m.kind, headers } : { ...m, headers };
+  });
 }
 
 async function decodeChunks(chunks: Buffer[]): Promise<{ lines: unknown[]; raw: string }> {
@@ -116,6 +119,24 @@ describe('amiq decode (the built CLI)', () => {
     const res = spawnSync('node', ['bin/amiq.js', 'decode'], { cwd: REPO, input: data, encoding: 'utf8' });
     expect(res.status).toBe(0);
     expect(res.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual(expectedLines(data));
+  });
+
+  it("masks a Login's Secret and Key as ******** unless --show-secrets", () => {
+    const data = Buffer.from(
+      'Action: Login\r\nUsername: amiq\r\nSecret: s3cret-pass\r\n\r\n' +
+        'Action: Login\r\nAuthType: MD5\r\nUsername: amiq\r\nkey: 0123456789abcdef0123456789abcdef\r\n\r\n',
+    );
+    const masked = spawnSync('node', ['bin/amiq.js', 'decode'], { cwd: REPO, input: data, encoding: 'utf8' });
+    expect(masked.status).toBe(0);
+    expect(masked.stdout).not.toContain('s3cret-pass');
+    expect(masked.stdout).not.toContain('0123456789abcdef');
+    expect(masked.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([
+      { kind: 'other', headers: [['Action', 'Login'], ['Username', 'amiq'], ['Secret', '********']] },
+      { kind: 'other', headers: [['Action', 'Login'], ['AuthType', 'MD5'], ['Username', 'amiq'], ['key', '********']] },
+    ]);
+    const shown = spawnSync('node', ['bin/amiq.js', 'decode', '--show-secrets'], { cwd: REPO, input: data, encoding: 'utf8' });
+    expect(shown.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual(expectedLines(data, true));
+    expect(shown.stdout).toContain('s3cret-pass');
   });
 
   it('exits 2 naming a missing file', () => {

@@ -89,8 +89,8 @@ describe('decideKicks', () => {
     expect(decideKicks(st, settings, s(500), false)).toHaveLength(1);
   });
 
-  it('skips a MeetMe member without a user number (meetme kick needs one)', () => {
-    expect(decideKicks(run('meetme', [[0, room('5000', 'SIP/a')]]), settings, s(100))).toEqual([]);
+  it('a MeetMe member without a user number is still kicked (by a Hangup of its channel)', () => {
+    expect(decideKicks(run('meetme', [[0, room('5000', 'SIP/a')]]), settings, s(100))).toHaveLength(1);
   });
 });
 
@@ -104,16 +104,21 @@ describe('globs and kick rows', () => {
     expect(isExemptChannel('SIP/1000-0001', ['SIP/1??-*'])).toBe(false);
   });
 
-  it('ConfbridgeKick with Conference + Channel; MeetMe through Command; the tag names the rule', () => {
+  it('ConfbridgeKick with Conference + Channel; MeetMe by Hangup, or Command only where allowed; the tag names the rule', () => {
     const m = { channel: 'Local/200@amq-test-0000000b;2', joined_at: '', first_seen: '' };
-    expect(kickRow('pbx1', 'confbridge', '4000', m, 'alone')).toEqual({
+    expect(kickRow('pbx1', 'confbridge', '4000', m, 'alone', [])).toEqual({
       server: 'pbx1',
       action: 'ConfbridgeKick',
       channel: 'Local/200@amq-test-0000000b;2',
       params: { Conference: '4000' },
       tag: 'meetme-cleaner:alone',
     });
-    expect(kickRow('default', 'meetme', '5000', { ...m, channel: 'DAHDI/1-1', user: '3' }, 'max-duration')).toEqual({
+    const member = { ...m, channel: 'DAHDI/1-1', user: '3' };
+    const hangup = { server: 'default', action: 'Hangup', channel: 'DAHDI/1-1', params: {}, tag: 'meetme-cleaner:max-duration' };
+    expect(kickRow('default', 'meetme', '5000', member, 'max-duration', [])).toEqual(hangup);
+    expect(kickRow('default', 'meetme', '5000', member, 'max-duration', ['core show'])).toEqual(hangup);
+    expect(kickRow('default', 'meetme', '5000', { ...member, user: undefined }, 'max-duration', ['meetme kick'])).toEqual(hangup);
+    expect(kickRow('default', 'meetme', '5000', member, 'max-duration', ['meetme  kick'])).toEqual({
       server: 'default',
       action: 'Command',
       channel: null,

@@ -30,8 +30,9 @@ interface Rig {
   t: TestDb;
   client: AmiClient;
   clock: number;
-  cleaner(over?: Partial<CleanerSettings>, dryRun?: boolean): ReturnType<typeof createCleaner>;
-  sendQueued(): Promise<void>;
+  cleaner(over?: Partial<CleanerSettings>, dryRun?: boolean, allowedCommands?: string[]): ReturnType<typeof createCleaner>;
+  /** The real action-sender, with this allowed_commands, until every row is terminal. */
+  sendQueued(allowedCommands?: string[]): Promise<void>;
 }
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -54,11 +55,16 @@ async function rig(profile: ProfileName): Promise<Rig> {
     client,
     clock: T0,
     // A fresh lister and cleaner each call: what a restarted worker would have.
-    cleaner: (over = {}, dryRun = false) =>
-      createCleaner({ db: t.db, lister: new ConferenceLister(client), server: 'default', settings: { ...settings, ...over }, logger: silent, now: () => r.clock, dryRun }),
+    cleaner: (over = {}, dryRun = false, allowedCommands = []) =>
+      createCleaner({
+        db: t.db, lister: new ConferenceLister(client), server: 'default', settings: { ...settings, ...over }, logger: silent, now: () => r.clock, dryRun, allowedCommands,
+      }),
     // The real action-sender until every row is terminal.
-    async sendQueued() {
-      const config = parseConfig({ ami: { host: sim.host, port: sim.port, username: 'amiq', secret: 'amiq', ping_interval_ms: 0 } });
+    async sendQueued(allowedCommands = []) {
+      const config = parseConfig({
+        ami: { host: sim.host, port: sim.port, username: 'amiq', secret: 'amiq', ping_interval_ms: 0 },
+        action_sender: { allowed_commands: allowedCommands },
+      });
       const stop = new AbortController();
       const ctx = { setAmiState: () => undefined, count: () => undefined, setError: () => undefined };
       const running = runActionSender({ config, db: t.db, logger: silent, signal: stop.signal, ctx });
@@ -120,7 +126,7 @@ describe('meetme-cleaner against the simulator (asterisk-22)', () => {
     expect(listing.present && listing.rooms[0]!.members[0]!.channel).toMatch(/^Local\/200@default-[0-9a-f]+;2$/);
   });
 
-  it('MeetMe: the kick is `Command: meetme kick <room> <user>`, sent with Command off for clients', async () => {
+  it('MeetMe with Command off: the kick is a Hangup of the member\'s channel; no Command reaches Asterisk', async () => {
     const r = await rig('asterisk-22');
     const m = r.sim.addMeetmeMember('5000');
     await r.cleaner().tick();
@@ -129,9 +135,25 @@ describe('meetme-cleaner against the simulator (asterisk-22)', () => {
     expect(kinds).toEqual({ confbridge: 'listed', meetme: 'listed' });
     expect(kicks.map((k) => [k.kind, k.room, k.channel, k.reason])).toEqual([['meetme', '5000', m.name, 'alone']]);
     const [row] = await queue(r);
+    expect(row).toMatchObject({ action: 'Hangup', channel: m.name, tag: 'meetme-cleaner:alone' });
+    expect(JSON.parse(row!.params)).toEqual({});
+    const commandsBefore = r.sim.actions.filter((a) => a.action.toLowerCase() === 'command').length;
+    await r.sendQueued();
+    expect((await queue(r))[0]).toMatchObject({ status: 'SUCCESS' });
+    await until(() => !live(r, m.name), 'the MeetMe member to leave');
+    expect(r.sim.actions.filter((a) => a.action.toLowerCase() === 'command')).toHaveLength(commandsBefore);
+  });
+
+  it('MeetMe where the operator allows `meetme kick`: the kick is `Command: meetme kick <room> <user>`', async () => {
+    const r = await rig('asterisk-22');
+    const m = r.sim.addMeetmeMember('5000');
+    await r.cleaner(undefined, false, ['meetme kick']).tick();
+    r.clock = T0 + 61_000;
+    const { kicks } = await r.cleaner(undefined, false, ['meetme kick']).tick();
+    const [row] = await queue(r);
     expect(row).toMatchObject({ action: 'Command', channel: null, tag: 'meetme-cleaner:alone' });
     expect(JSON.parse(row!.params)).toEqual({ Command: `meetme kick 5000 ${kicks[0]!.user}` });
-    await r.sendQueued();
+    await r.sendQueued(['meetme kick']);
     expect((await queue(r))[0]).toMatchObject({ status: 'SUCCESS' });
     await until(() => !live(r, m.name), 'the MeetMe member to leave');
   });
@@ -204,7 +226,7 @@ describe('meetme-cleaner against legacy profiles', () => {
     const commands = r.sim.actions.filter((a) => a.action.toLowerCase() === 'command').map((a) => a.headers.find(([k]) => k === 'Command')?.[1]);
     expect(commands.includes('meetme list 5000 concise')).toBe(profile === 'asterisk-1.4');
     await r.sendQueued();
-    expect((await queue(r))[0]).toMatchObject({ action: 'Command', status: 'SUCCESS' });
+    expect((await queue(r))[0]).toMatchObject({ action: 'Hangup', channel: m.name, status: 'SUCCESS' });
     await until(() => !live(r, m.name), 'the MeetMe member to leave');
   });
 });

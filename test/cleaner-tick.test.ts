@@ -122,7 +122,7 @@ describe('cleaner tick against the database', () => {
     expect(await queue()).toEqual([]);
   });
 
-  it('max_member_seconds kicks with the max-duration tag; MeetMe kicks go through Command', async () => {
+  it('max_member_seconds kicks with the max-duration tag; a MeetMe kick is a Hangup with Command off', async () => {
     lister.rooms.confbridge = null;
     lister.rooms.meetme = [{ room: '5000', members: [{ channel: 'DAHDI/1-1', user: '1', seconds: 100 }, { channel: 'SIP/b-1', user: '2', seconds: 5 }] }];
     const cleaner = make({ max_member_seconds: 120 });
@@ -132,8 +132,8 @@ describe('cleaner tick against the database', () => {
     expect(r.kinds).toEqual({ confbridge: 'absent', meetme: 'listed' });
     expect(r.kicks.map((k) => [k.channel, k.reason])).toEqual([['DAHDI/1-1', 'max-duration']]);
     const [row] = await queue();
-    expect(row).toMatchObject({ action: 'Command', channel: null, tag: 'meetme-cleaner:max-duration' });
-    expect(JSON.parse(row!.params)).toEqual({ Command: 'meetme kick 5000 1' });
+    expect(row).toMatchObject({ action: 'Hangup', channel: 'DAHDI/1-1', tag: 'meetme-cleaner:max-duration' });
+    expect(JSON.parse(row!.params)).toEqual({});
   });
 
   it('--dry-run logs what it would kick, enqueues nothing, and logs it once', async () => {

@@ -46,6 +46,21 @@ describe('archive of terminal rows', () => {
     expect(await archiveTerminalRows({ db: t.db, server: 'default', settings, now: NOW })).toBe(0);
   });
 
+  it('reads a client-written created_at as the instant it names, in any accepted form, never as text', async () => {
+    const written = (hours: number, minutes: number): string => {
+      // The instant `hours` ago as a client at UTC+minutes writes it (its wall clock and offset).
+      const wall = new Date(NOW - hours * 3_600_000 + minutes * 60_000).toISOString().slice(0, 19);
+      return `${wall}${minutes < 0 ? '-' : '+'}${String(Math.abs(minutes) / 60).padStart(2, '0')}:00`;
+    };
+    const old = await addRow(t, { status: 'SUCCESS', created_at: written(25, 180) }); // sorts after the cutoff as text
+    const young = await addRow(t, { status: 'SUCCESS', created_at: written(23, -300) }); // sorts before it as text
+    const sqliteForm = await addRow(t, { status: 'SUCCESS', created_at: hoursAgo(25).slice(0, 19).replace('T', ' ') });
+    const unreadable = await addRow(t, { status: 'INVALID', created_at: 'long ago' }); // no age: stays where it can be seen
+    expect(await archiveTerminalRows({ db: t.db, server: 'default', settings, now: NOW })).toBe(2);
+    expect(await archiveIds()).toEqual([old, sqliteForm]);
+    expect(await queueIds()).toEqual([young, unreadable]);
+  });
+
   it('works in batches until nothing is left', async () => {
     for (let i = 0; i < 7; i++) await addRow(t, { status: 'SUCCESS', created_at: hoursAgo(30) });
     await addRow(t, { status: 'NEW', created_at: hoursAgo(30) });

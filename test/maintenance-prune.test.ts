@@ -57,6 +57,16 @@ describe('prune', () => {
     expect([await count(t, 'manager_queue_archive'), await count(t, 'manager_events'), await count(t, 'conferences')]).toEqual([2, 2, 3]);
   });
 
+  it('archive rows are aged by the instant their created_at names, never by its text', async () => {
+    // The instant `h` hours ago as a client at UTC+minutes writes it (its wall clock and offset).
+    const written = (h: number, minutes: number, zone: string): string => new Date(Date.parse(hoursAgo(h)) + minutes * 60_000).toISOString().slice(0, 19) + zone;
+    await addArchive(t, written(30 * DAY + 1, 180, '+03:00')); // an hour past the cutoff; sorts after it as text
+    await addArchive(t, written(30 * DAY - 1, -300, '-05:00')); // an hour short of it; sorts before it as text
+    await addArchive(t, 'not a time'); // no age: kept
+    expect(await pruneArchive(t.db, 'default', hoursAgo(30 * DAY), 10)).toBe(1);
+    expect((await t.db.selectFrom('manager_queue_archive').select('created_at').orderBy('id').execute()).map((r) => r.created_at.slice(-6))).toEqual(['-05:00', 'a time']);
+  });
+
   it('runMaintenance runs the tasks asked for, in batches, and logs the counts', async () => {
     await seed();
     await addRow(t, { status: 'FAILED', created_at: hoursAgo(48) });

@@ -32,12 +32,11 @@ describe('queue lookups', () => {
   it('nextNotBefore: the earliest future not_before of NEW rows; listRecent newest first', async () => {
     const now = Date.now();
     expect(await nextNotBefore(t.db, 'default', now)).toBeNull();
-    const soon = isoNow(now + 5_000);
     await enqueue(t.db, { action: 'Ping', not_before: isoNow(now + 9_000) });
-    await enqueue(t.db, { action: 'Ping', not_before: soon });
+    await enqueue(t.db, { action: 'Ping', not_before: isoNow(now + 5_000) });
     await enqueue(t.db, { action: 'Ping', not_before: isoNow(now - 5_000) });
     await enqueue(t.db, { action: 'Ping', server: 'b', not_before: isoNow(now + 1_000) });
-    expect(await nextNotBefore(t.db, 'default', now)).toBe(soon);
+    expect(await nextNotBefore(t.db, 'default', now)).toBe(now + 5_000);
     const recent = await listRecent(t.db, { limit: 2, server: 'default' });
     expect(recent.map((r) => r.id)).toEqual([3, 2]);
     expect((await listRecent(t.db, { limit: 10 })).length).toBe(4);

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActionSender, type SenderOptions } from '../src/action-sender/sender-loop.js';
-import { TokenBucket } from '../src/action-sender/token-bucket.js';
 import { Wakeup } from '../src/action-sender/wakeup.js';
 import { claimRows, enqueue, markSent } from '../src/shared/queue/index.js';
 import { openTestDb, rowById, type TestDb } from './queue-db.js';
@@ -158,21 +157,7 @@ describe('ActionSender with a stand-in client', () => {
   });
 });
 
-describe('TokenBucket and Wakeup', () => {
-  it('a bucket allows rate/s with a small burst; 0 is unlimited', () => {
-    const b = new TokenBucket(100, 0);
-    expect(b.burst).toBe(5);
-    expect(b.available(0)).toBe(5);
-    b.take(5, 0);
-    expect(b.available(0)).toBe(0);
-    expect(b.msUntilNext(0)).toBe(10);
-    expect(b.available(20)).toBe(2);
-    expect(b.available(10_000)).toBe(5);
-    const u = new TokenBucket(0, 0);
-    expect(u.available(0)).toBe(Number.POSITIVE_INFINITY);
-    expect(u.msUntilNext(0)).toBe(0);
-  });
-
+describe('Wakeup', () => {
   it('a wake-up given while busy is not lost', async () => {
     const w = new Wakeup();
     w.notify();

@@ -4,21 +4,12 @@ import { resolveCallChannel } from '../src/action-sender/resolve-call.js';
 import { actionIdFor, callerIdHeader, generateCallerid } from '../src/action-sender/row-identity.js';
 import { validateRow, type SenderPolicy } from '../src/action-sender/validate.js';
 import type { QueueRow } from '../src/shared/db/schema.js';
+import { queueRow } from './sender-helpers.js';
 
 const policy: SenderPolicy = { allowedActions: ['Originate', 'Redirect', 'Hangup', 'Ping', 'Status'], allowedCommands: [] };
 const withCommands: SenderPolicy = { ...policy, allowedCommands: ['core show'] };
 
-function row(over: Omit<Partial<QueueRow>, 'params'> & { params?: string | object }): QueueRow {
-  const { params, ...rest } = over;
-  return {
-    id: 42, server: 'default', action: 'Originate', channel: 'Local/100@default', callerid: null,
-    params: typeof params === 'string' ? params : JSON.stringify(params ?? { Exten: '300', Context: 'default' }),
-    priority: 0, not_before: null, expires_at: null, tag: null, status: 'SENDING', created_at: '2026-11-22T12:00:00.000Z',
-    sent_at: null, response_at: null, action_id: null, response: null, message: null, uniqueid: null, linkedid: null,
-    call_channel: null, call_state: null, call_reason: null, answered_at: null, ended_at: null, hangup_cause: null, hangup_cause_txt: null,
-    ...rest,
-  };
-}
+const row = queueRow;
 
 const CRLF = 'A=1\r\nAction: Command';
 const bad: Array<[string, QueueRow, string, SenderPolicy?]> = [
@@ -26,8 +17,7 @@ const bad: Array<[string, QueueRow, string, SenderPolicy?]> = [
   ['params not JSON (other databases)', row({ params: '{nope' }), 'params: not valid JSON'],
   ['params a JSON array', row({ params: '["Exten","300"]' }), 'params: must be a JSON object'],
   ['params null', row({ params: 'null' }), 'params: must be a JSON object'],
-  ['params value a number', row({ params: { Exten: '300', Context: 'default', Priority: 1 } }), 'params.Priority: must be a string or an array of strings'],
-  ['params array of non-strings', row({ params: { Exten: '300', Context: 'd', Variable: ['A=1', 2] } }), 'params.Variable[1]: must be a string'],
+  ['params array holding an array', row({ params: { Exten: '300', Context: 'd', Variable: ['A=1', ['B=2']] } }), 'params.Variable[1]: must be a string, number or boolean'],
   ['CR/LF in a value', row({ params: { Exten: '300', Context: 'd', Variable: ['A=1', CRLF] } }), 'params.Variable[1]: value contains CR, LF or NUL'],
   ['NUL in a value', row({ params: { Exten: '300\0', Context: 'd' } }), 'params.Exten: value contains CR, LF or NUL'],
   ['bad key', row({ params: { Exten: '300', Context: 'd', 'X Y': '1' } }), 'params.X Y: header name "X Y" must match [A-Za-z0-9_-]+'],
@@ -46,7 +36,7 @@ const bad: Array<[string, QueueRow, string, SenderPolicy?]> = [
   ['Redirect without Context', row({ action: 'Redirect', params: { Exten: '700' } }), 'params.Context: required for Redirect'],
   ['Redirect without channel or callerid', row({ action: 'Redirect', channel: null, params: { Exten: '7', Context: 'd' } }), 'channel: required for Redirect (or callerid naming an earlier Originate)'],
   ['Hangup without channel or callerid', row({ action: 'Hangup', channel: null, params: {} }), 'channel: required for Hangup (or callerid naming an earlier Originate)'],
-  ['Hangup by regex', row({ action: 'Hangup', channel: '/.*/', params: {} }), 'channel: a /regex/ is not allowed (it could hang up many calls)'],
+  ['Hangup by regex', row({ action: 'Hangup', channel: '/.*/', params: {} }), 'channel: a /regex/ channel is never accepted from a row (it could match every call)'],
   ['Command when off', row({ action: 'Command', channel: null, params: { Command: 'core show channels' } }), 'action: Command is not allowed (action_sender.allowed_commands is empty)'],
   ['Command without prefix', row({ action: 'Command', channel: null, params: { Command: 'core stop now' } }), 'params.Command: "core stop now" does not start with an allowed command prefix', withCommands],
   ['Command prefix glued', row({ action: 'Command', channel: null, params: { Command: 'core showx' } }), 'params.Command: "core showx" does not start with an allowed command prefix', withCommands],
@@ -108,19 +98,16 @@ describe('validateRow + buildAction: good rows', () => {
     expect(build(row({ action: 'ping', channel: null, params: {} }))).toMatchObject({ action: 'Ping', headers: [], generatedCallerid: null });
   });
 
-  it('Command: allowed prefixes, and the cleaner kick even with Command off', () => {
+  it('Command: allowed prefixes; `meetme kick` only where allowed, whatever the tag', () => {
     expect(build(row({ action: 'Command', channel: null, params: { Command: 'core  show channels' } }), withCommands).headers).toEqual([['Command', 'core  show channels']]);
-    const kick = row({ action: 'Command', channel: null, tag: 'meetme-cleaner:alone 61s', params: { Command: 'meetme kick 4000 2' } });
-    expect(build(kick).headers).toEqual([['Command', 'meetme kick 4000 2']]);
+    const kick = row({ action: 'Command', channel: null, tag: 'crm', params: { Command: 'meetme kick 4000 2' } });
+    expect(build(kick, { ...policy, allowedCommands: ['meetme kick'] }).headers).toEqual([['Command', 'meetme kick 4000 2']]);
   });
 
   it('500 headers (or just over 100 with amiq\'s own) are refused as a whole', () => {
     const vars = Array.from({ length: 500 }, (_, i) => `V${i}=1`);
     const r = row({ params: { Exten: '300', Context: 'd', Variable: vars } });
-    const v = validateRow(r, policy);
-    expect(v.ok).toBe(true);
-    if (!v.ok) return;
-    expect(buildAction(r, v.plan, v.plan.channel)).toEqual({ ok: false, message: 'params: 509 headers: at most 100 are allowed' });
+    expect(validateRow(r, policy)).toEqual({ ok: false, message: 'params: more than 100 headers' });
     const edge = row({ params: { Exten: '300', Context: 'd', Variable: vars.slice(0, 92) } });
     const v2 = validateRow(edge, policy);
     expect(v2.ok && buildAction(edge, v2.plan, v2.plan.channel).ok).toBe(false);

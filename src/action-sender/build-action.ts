@@ -31,7 +31,7 @@ export function buildAction(row: QueueRow, plan: ActionPlan, channel: string | n
   if (plan.action.toLowerCase() === 'originate') {
     headers.push(['Async', 'true']);
     let callerid = row.callerid;
-    if (callerid === null || callerid.trim() === '') {
+    if (callerid === null || callerid === '') {
       callerid = generateCallerid(row);
       generatedCallerid = callerid;
     }

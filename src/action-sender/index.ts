@@ -50,7 +50,7 @@ export async function runActionSender(opts: RunActionSenderOptions): Promise<voi
     client,
     {
       server: config.server.name,
-      policy: { allowedActions: s.allowed_actions, allowedCommands: s.allowed_commands },
+      policy: { allowedActions: s.allowed_actions, allowedCommands: s.allowed_commands, allowedDangerous: s.allowed_dangerous },
       ratePerSecond: s.rate_per_second,
       maxInFlight: s.max_in_flight,
       responseTimeoutMs: s.response_timeout_ms,

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { isBusy, LOOP_LOCK_WAIT_MS, withBusyTimeout } from '../shared/db/index.js';
+import { RateLimitedLog } from '../shared/rate-limited-log.js';
 import { markInvalid, markLost, recordResponses, releaseRows, statusForResponse, type ActionResponse, type QueueDb } from '../shared/queue/index.js';
 
 /** What became of a row after its write was attempted. */
@@ -15,23 +17,27 @@ export interface OutcomeCounters {
 
 /**
  * Outcomes are buffered and written in one short transaction per turn of the event loop, so a
- * burst of responses costs one commit. A failed write (the database locked for longer than
- * busy_timeout) keeps the buffer and retries: an answer from Asterisk is never dropped.
+ * burst of responses costs one commit. The write waits LOOP_LOCK_WAIT_MS at most for another
+ * process's lock (the event loop reads AMI); a failed write keeps the buffer and retries: an
+ * answer from Asterisk is never dropped.
  */
 export class OutcomeRecorder {
   private buffer: Outcome[] = [];
   private scheduled = false;
   private flushing: Promise<void> | null = null;
   private retryDelayMs = 50;
+  private readonly failures: RateLimitedLog;
 
   constructor(
     private readonly db: QueueDb,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly counters: OutcomeCounters,
     private readonly onError: (err: unknown) => void,
     /** Called after rows went back to NEW, so the loop claims them again at once. */
     private readonly onReleased: () => void = () => {},
-  ) {}
+  ) {
+    this.failures = new RateLimitedLog(logger);
+  }
 
   get pending(): number {
     return this.buffer.length;
@@ -67,8 +73,11 @@ export class OutcomeRecorder {
       })
       .catch((err: unknown) => {
         this.buffer = batch.concat(this.buffer);
-        this.logger.error({ err, rows: batch.length }, 'recording outcomes failed; will retry');
-        this.onError(err);
+        if (isBusy(err)) this.failures.warn('busy', { rows: batch.length }, 'database locked; outcomes kept, will retry');
+        else {
+          this.failures.error('error', { err, rows: batch.length }, 'recording outcomes failed; will retry');
+          this.onError(err);
+        }
         this.schedule(this.retryDelayMs);
         this.retryDelayMs = Math.min(this.retryDelayMs * 2, 2000);
       })
@@ -89,12 +98,14 @@ export class OutcomeRecorder {
       else if (o.kind === 'release') release.push(o.id);
       else invalid.push(o);
     }
-    await this.db.transaction().execute(async (trx) => {
-      await recordResponses(trx, responses);
-      for (const [message, ids] of lost) await markLost(trx, ids, message);
-      await releaseRows(trx, release);
-      for (const i of invalid) await markInvalid(trx, i.id, i.message);
-    });
+    await withBusyTimeout(this.db, LOOP_LOCK_WAIT_MS, (conn) =>
+      conn.transaction().execute(async (trx) => {
+        await recordResponses(trx, responses);
+        for (const [message, ids] of lost) await markLost(trx, ids, message);
+        await releaseRows(trx, release);
+        for (const i of invalid) await markInvalid(trx, i.id, i.message);
+      }),
+    );
   }
 
   private tally(batch: Outcome[]): void {

@@ -1,4 +1,5 @@
 import type { QueueRow } from '../shared/db/schema.js';
+import { queueTimeMs } from '../shared/queue/queue-time.js';
 
 /** 32-bit FNV-1a, base 36: a short stable token of a text. */
 function fnv36(text: string): string {
@@ -28,8 +29,7 @@ const pad2 = (n: number): string => String(n).padStart(2, '0');
  * the id zero-padded to 7 digits, e.g. M2611221200000000001. Unique because the id is.
  */
 export function generateCallerid(row: Pick<QueueRow, 'id' | 'created_at'>, fallbackNow: number = Date.now()): string {
-  const parsed = Date.parse(row.created_at);
-  const d = new Date(Number.isNaN(parsed) ? fallbackNow : parsed);
+  const d = new Date(queueTimeMs(row.created_at) ?? fallbackNow);
   const stamp =
     pad2(d.getUTCFullYear() % 100) +
     pad2(d.getUTCMonth() + 1) +

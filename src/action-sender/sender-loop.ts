@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import type { AmiMessage } from '../shared/ami/message.js';
 import { getHeader, getHeaders } from '../shared/ami/message.js';
 import type { ActionHeaders } from '../shared/ami/serializer.js';
+import { LOOP_LOCK_WAIT_MS, unlessBusy, withBusyTimeout } from '../shared/db/index.js';
 import type { QueueRow } from '../shared/db/schema.js';
+import { RateLimitedLog } from '../shared/rate-limited-log.js';
 import {
   claimRows,
   expireRows,
@@ -18,7 +20,7 @@ import {
 import { buildAction, type BuiltAction } from './build-action.js';
 import { OutcomeRecorder, type Outcome } from './outcomes.js';
 import { resolveCallChannel } from './resolve-call.js';
-import { TokenBucket } from './token-bucket.js';
+import { RateLimit } from './rate-limit.js';
 import { validateRow, type SenderPolicy } from './validate.js';
 import { Wakeup } from './wakeup.js';
 
@@ -52,6 +54,14 @@ export interface SenderHooks {
 type Ready = { row: QueueRow; built: BuiltAction };
 
 const IDLE_WAIT_MS = 1000;
+/**
+ * The window rate_per_second is counted over: a second, plus a margin for the way to Asterisk,
+ * so that sends delayed on it by up to 20 ms more than those before them still reach Asterisk at
+ * most N in any second.
+ */
+const RATE_WINDOW_MS = 1020;
+/** After a claim found the database locked by another process: look again this soon. */
+const BUSY_WAIT_MS = 25;
 
 /**
  * The action-sender: claims NEW rows only while logged in, validates them, commits SENT before
@@ -60,12 +70,14 @@ const IDLE_WAIT_MS = 1000;
  */
 export class ActionSender {
   private readonly wakeup = new Wakeup();
-  private readonly bucket: TokenBucket;
+  private readonly rateLimit: RateLimit;
   private readonly outcomes: OutcomeRecorder;
   /** Rows written and awaiting their response, by id. */
   private readonly inFlight = new Set<number>();
   private lastExpire = 0;
   private errorDelayMs = 50;
+  /** Rows judged INVALID come as fast as clients insert them: their warnings are rate-limited. */
+  private readonly rowLog: RateLimitedLog;
 
   constructor(
     private readonly db: QueueDb,
@@ -74,7 +86,8 @@ export class ActionSender {
     private readonly logger: Logger,
     private readonly hooks: SenderHooks,
   ) {
-    this.bucket = new TokenBucket(opts.ratePerSecond);
+    this.rateLimit = new RateLimit(opts.ratePerSecond, Date.now(), RATE_WINDOW_MS);
+    this.rowLog = new RateLimitedLog(logger);
     this.outcomes = new OutcomeRecorder(db, logger, hooks, (err) => hooks.setError(err), () => this.wake());
     client.on('connected', () => this.wake());
   }
@@ -120,35 +133,39 @@ export class ActionSender {
     // Rows expire even while Asterisk is unreachable: their clients learn it from the row.
     if (now - this.lastExpire >= expireEvery) {
       this.lastExpire = now;
-      const expired = await expireRows(this.db, { server: this.opts.server, ttlSeconds: this.opts.ttlSeconds, now });
+      // A sweep that finds the database locked is skipped; the next one expires the same rows.
+      const sweep = { server: this.opts.server, ttlSeconds: this.opts.ttlSeconds, now };
+      const expired = await withBusyTimeout(this.db, LOOP_LOCK_WAIT_MS, (conn) => expireRows(conn, sweep)).catch(unlessBusy(0));
       if (expired > 0) this.hooks.count('expired', expired);
     }
     if (!this.client.connected) return this.wakeup.wait(Math.min(IDLE_WAIT_MS, expireEvery));
     const free = this.opts.maxInFlight > 0 ? this.opts.maxInFlight - this.inFlight.size : Number.POSITIVE_INFINITY;
     if (free <= 0) return this.wakeup.wait(IDLE_WAIT_MS);
-    const tokens = this.bucket.available(now);
-    if (tokens < 1) return this.wakeup.wait(this.bucket.msUntilNext(now));
+    const tokens = this.rateLimit.available(now);
+    if (tokens < 1) return this.wakeup.wait(this.rateLimit.msUntilNext(now));
     const limit = Math.min(free, tokens, this.opts.batchMax ?? 200);
     const batch = await this.claimAndMark(limit, now);
+    if (batch === 'busy') return this.wakeup.wait(BUSY_WAIT_MS);
     if (batch === null) return this.wakeup.wait(await this.idleMs(now, expireEvery));
-    this.bucket.take(batch.length);
+    this.rateLimit.take(batch.length);
     for (const r of batch) this.write(r);
   }
 
   /** Sleep until the next not_before or the next expiry sweep, whichever is first. */
   private async idleMs(now: number, expireEvery: number): Promise<number> {
     const next = await nextNotBefore(this.db, this.opts.server, now);
-    const untilNext = next === null ? Number.POSITIVE_INFINITY : Date.parse(next) - now;
-    return Math.max(1, Math.min(expireEvery, Number.isNaN(untilNext) ? expireEvery : untilNext));
+    return Math.max(1, Math.min(expireEvery, next === null ? expireEvery : next - now));
   }
 
   /**
    * The claim and the SENT mark in one short transaction: one commit per batch, and if anything
    * fails the rows simply stay NEW. Rows breaking a rule become INVALID, Redirect/Hangup of an
-   * ended call FAILED, in the same commit. Returns the rows to write, or null if none was due.
+   * ended call FAILED, in the same commit. Returns the rows to write, null if none was due, or
+   * 'busy' when another process held the write lock: then nothing was claimed and nothing is
+   * written (the event loop, reading AMI, waits LOOP_LOCK_WAIT_MS for the lock at most).
    */
-  private async claimAndMark(limit: number, now: number): Promise<Ready[] | null> {
-    const result = await this.db.transaction().execute(async (trx) => {
+  private async claimAndMark(limit: number, now: number): Promise<Ready[] | null | 'busy'> {
+    const claim = (db: QueueDb) => db.transaction().execute(async (trx) => {
       const rows = await claimRows(trx, { server: this.opts.server, limit, ttlSeconds: this.opts.ttlSeconds, now });
       if (rows.length === 0) return null;
       const invalid: Array<{ id: number; message: string }> = [];
@@ -181,12 +198,13 @@ export class ActionSender {
       );
       return { claimed: rows.length, invalid, failed, ready: ready.filter((r) => sent.has(r.row.id)) };
     });
-    if (result === null) return null;
+    const result = await withBusyTimeout(this.db, LOOP_LOCK_WAIT_MS, claim).catch(unlessBusy('busy' as const));
+    if (result === null || result === 'busy') return result;
     this.hooks.count('claimed', result.claimed);
     if (result.invalid.length > 0) this.hooks.count('invalid', result.invalid.length);
     if (result.failed.length > 0) this.hooks.count('failed_unsent', result.failed.length);
-    for (const i of result.invalid) this.logger.warn({ rowId: i.id, reason: i.message }, 'row INVALID, not sent');
-    for (const f of result.failed) this.logger.warn({ rowId: f.id, reason: f.message }, 'row FAILED, not sent');
+    for (const i of result.invalid) this.rowLog.warn('invalid', { rowId: i.id, reason: i.message }, 'row INVALID, not sent');
+    for (const f of result.failed) this.rowLog.warn('failed', { rowId: f.id, reason: f.message }, 'row FAILED, not sent');
     return result.ready;
   }
 
@@ -218,6 +236,7 @@ export class ActionSender {
       await this.outcomes.flush();
       if (this.outcomes.pending > 0) await new Promise((r) => setTimeout(r, 100));
     }
+    this.rowLog.flush();
   }
 }
 

@@ -1,9 +1,12 @@
 import type { AmiHeader } from '../shared/ami/message.js';
-import { checkHeaders } from '../shared/ami/serializer.js';
 import type { QueueRow } from '../shared/db/schema.js';
+import { checkRowTimes } from '../shared/queue/queue-time.js';
+import { commandAllowed } from './command-prefix.js';
+import { parseParams } from './params.js';
+import { checkValue, type SafetyPolicy } from './value-safety.js';
 
-/** What the config allows (action_sender.allowed_actions / allowed_commands). */
-export interface SenderPolicy {
+/** What the config allows (action_sender.allowed_actions / allowed_commands / allowed_dangerous). */
+export interface SenderPolicy extends SafetyPolicy {
   allowedActions: readonly string[];
   allowedCommands: readonly string[];
 }
@@ -33,13 +36,13 @@ interface ActionRule {
   defaults?: (p: ParamView) => AmiHeader[];
 }
 
-/** Case-insensitive view of the params (Asterisk looks keys up case-insensitively). */
+/** Case-insensitive view of the params (Asterisk looks keys up case-insensitively); an empty value is absent. */
 class ParamView {
   constructor(readonly headers: AmiHeader[]) {}
   get(key: string): string | undefined {
     const k = key.toLowerCase();
     const v = this.headers.find(([h]) => h.toLowerCase() === k)?.[1];
-    return v === undefined || v.trim() === '' ? undefined : v;
+    return v === '' ? undefined : v;
   }
   has(key: string): boolean {
     return this.get(key) !== undefined;
@@ -70,57 +73,14 @@ const RULES: Record<string, ActionRule> = {
   hangup: { channel: 'or-callerid' },
 };
 
-/** Keys amiq sets itself; a client overriding them could break correlation or blocking. */
-const RESERVED = new Set(['actionid', 'action', 'async']);
-
-const CLEANER_TAG = 'meetme-cleaner:';
-/** The one command shape the meetme-cleaner's own rows may send even with Command off. */
-const MEETME_KICK = /^meetme kick [A-Za-z0-9_.-]+ [0-9]+$/;
-
 const CALLERID = /^[^"<>\\\r\n\0]{1,80}$/;
 
-/** One value against the SPEC §5 rules, as checkHeaders judges them; the message names the field. */
-function checkValue(field: string, key: string, value: string): string | null {
-  const err = checkHeaders([[key, value]]);
-  return err ? `${field}: ${err.message.replace(/^header [^:]*: /, '')}` : null;
-}
-
-function paramsToHeaders(text: string): { headers: AmiHeader[] } | { message: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { message: 'params: not valid JSON' };
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { message: 'params: must be a JSON object' };
-  const headers: AmiHeader[] = [];
-  for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
-    const field = `params.${key}`;
-    if (RESERVED.has(key.toLowerCase())) return { message: `${field}: set by amiq, may not be given` };
-    const values: unknown[] = Array.isArray(value) ? value : [value];
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      const name = Array.isArray(value) ? `${field}[${i}]` : field;
-      if (typeof v !== 'string') return { message: `${name}: must be a string${Array.isArray(value) ? '' : ' or an array of strings'}` };
-      const bad = checkValue(name, key, v);
-      if (bad) return { message: bad };
-      headers.push([key, v]);
-    }
-  }
-  return { headers };
-}
-
-function checkCommand(row: QueueRow, p: ParamView, policy: SenderPolicy): string | null {
-  const raw = p.get('Command');
-  if (raw === undefined) return 'params.Command: required for Command';
-  const cmd = raw.trim().replace(/\s+/g, ' ');
-  if (row.tag?.startsWith(CLEANER_TAG) && MEETME_KICK.test(cmd)) return null;
+function checkCommand(p: ParamView, policy: SenderPolicy): string | null {
+  const cmd = p.get('Command');
+  if (cmd === undefined) return 'params.Command: required for Command';
   if (policy.allowedCommands.length === 0) return 'action: Command is not allowed (action_sender.allowed_commands is empty)';
-  const ok = policy.allowedCommands.some((prefix) => {
-    const p2 = prefix.trim().replace(/\s+/g, ' ');
-    return cmd === p2 || cmd.startsWith(`${p2} `);
-  });
-  return ok ? null : `params.Command: ${JSON.stringify(cmd)} does not start with an allowed command prefix`;
+  if (commandAllowed(cmd, policy.allowedCommands)) return null;
+  return `params.Command: ${JSON.stringify(cmd.replace(/\s+/g, ' '))} does not start with an allowed command prefix`;
 }
 
 /**
@@ -129,17 +89,24 @@ function checkCommand(row: QueueRow, p: ParamView, policy: SenderPolicy): string
  * contains CR, LF or NUL`).
  */
 export function validateRow(row: QueueRow, policy: SenderPolicy): Validation {
+  const badTime = checkRowTimes(row);
+  if (badTime !== null) return { ok: false, message: badTime };
   const fail = (message: string): Validation => ({ ok: false, message });
   const isCommand = row.action.toLowerCase() === 'command';
   const action = isCommand ? 'Command' : policy.allowedActions.find((a) => a.toLowerCase() === row.action.toLowerCase());
   if (action === undefined) return fail(`action: ${JSON.stringify(row.action)} is not an allowed action`);
 
-  const parsed = paramsToHeaders(row.params);
-  if ('message' in parsed) return fail(parsed.message);
+  const parsed = parseParams(row.params);
+  if (!parsed.ok) return fail(parsed.message);
+  for (let i = 0; i < parsed.headers.length; i++) {
+    const [key, value] = parsed.headers[i]!;
+    const bad = checkValue(action, parsed.fields[i]!, key, value, policy);
+    if (bad) return fail(bad);
+  }
   const view = new ParamView(parsed.headers);
 
   if (isCommand) {
-    const bad = checkCommand(row, view, policy);
+    const bad = checkCommand(view, policy);
     if (bad) return fail(bad);
   }
 
@@ -150,19 +117,24 @@ export function validateRow(row: QueueRow, policy: SenderPolicy): Validation {
   if (rule.channel === 'optional' && row.channel !== null && view.has('Channel')) {
     return fail('params.Channel: also given in the channel column');
   }
-  const channel = row.channel !== null && row.channel.trim() !== '' ? row.channel : null;
+  // An empty column is a missing one (SQL clients write '' as readily as NULL).
+  const channel = row.channel === '' ? null : row.channel;
+  const callerid = row.callerid === '' ? null : row.callerid;
   if (channel !== null) {
-    const bad = checkValue('channel', 'Channel', channel);
+    const bad = checkValue(action, 'channel', 'Channel', channel, policy);
     if (bad) return fail(bad);
-    if (action.toLowerCase() === 'hangup' && channel.startsWith('/')) return fail('channel: a /regex/ is not allowed (it could hang up many calls)');
+  }
+  if (callerid !== null) {
+    const bad = checkValue(action, 'callerid', 'CallerID', callerid, policy);
+    if (bad) return fail(bad);
   }
   let byCallerid: string | null = null;
   if (rule.channel === 'required' && channel === null) return fail(`channel: required for ${action}`);
   if (rule.channel === 'or-callerid' && channel === null) {
-    if (row.callerid === null || row.callerid.trim() === '') return fail(`channel: required for ${action} (or callerid naming an earlier Originate)`);
-    byCallerid = row.callerid;
+    if (callerid === null) return fail(`channel: required for ${action} (or callerid naming an earlier Originate)`);
+    byCallerid = callerid;
   }
-  if (action.toLowerCase() === 'originate' && row.callerid !== null && !CALLERID.test(row.callerid)) {
+  if (action.toLowerCase() === 'originate' && callerid !== null && !CALLERID.test(callerid)) {
     return fail('callerid: must be 1..80 characters without " < > \\ CR LF NUL');
   }
 

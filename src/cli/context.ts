@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { CommanderError, type Command } from 'commander';
 import type { Kysely } from 'kysely';
-import { ConfigError, configWarnings, loadConfig, resolveConfigPath, type AmiqConfig, type AmiqConfigInput } from '../shared/config/index.js';
+import { ConfigError, configWarnings, exposedSecretMode, loadConfig, resolveConfigPath, type AmiqConfig, type AmiqConfigInput } from '../shared/config/index.js';
 import { MigrationError, migrateToLatest, openDatabase, pendingMigrations, type Database } from '../shared/db/index.js';
 import { createLogger, LOG_FORMATS, logFormatFor, type Logger } from '../shared/log.js';
 
@@ -38,6 +38,8 @@ export interface OpenContextOptions extends GlobalOptions {
   logLevel?: string;
   logDestination?: string | number;
   env?: NodeJS.ProcessEnv;
+  /** Workers: warn when the config file holding the AMI secret is readable by group or others. */
+  warnExposedSecret?: boolean;
 }
 
 /** A failure with the exit code it deserves: 1 refused/failed, 2 bad input (SPEC §9). */
@@ -74,6 +76,11 @@ export async function openContext(opts: OpenContextOptions = {}): Promise<CliCon
   const logger = createLogger({ name: 'amiq', level, destination: opts.logDestination, format });
   const create = opts.create ?? false;
   if (!create) requireDatabaseFile(config.database.path, opts);
+  if (opts.warnExposedSecret) {
+    const file = resolveConfigPath({ path: opts.config, env: opts.env });
+    const mode = exposedSecretMode(file);
+    if (mode !== null) logger.warn({ file, mode: mode.toString(8) }, 'config file holds the AMI secret and is readable by group or others; chmod 600 it');
+  }
   const h = openDatabase(config.database.path);
   let migrated: string[] = [];
   try {

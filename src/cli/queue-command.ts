@@ -58,7 +58,11 @@ export async function enqueueAndReport(ctx: CliContext, opts: QueueCommandOption
     id: 0, server, action: input.action, channel: input.channel ?? null, callerid: input.callerid ?? null,
     params: JSON.stringify(input.params ?? {}), tag: input.tag ?? null,
   } as QueueRow;
-  const v = validateRow(probe, { allowedActions: sender.allowed_actions, allowedCommands: sender.allowed_commands });
+  const v = validateRow(probe, {
+    allowedActions: sender.allowed_actions,
+    allowedCommands: sender.allowed_commands,
+    allowedDangerous: sender.allowed_dangerous,
+  });
   if (!v.ok) throw badInput(v.message);
   const wait = opts.waitTimeout !== undefined ? Number(opts.waitTimeout) : undefined;
   if (wait !== undefined && !(Number.isFinite(wait) && wait >= 0)) throw badInput(`--wait-timeout ${JSON.stringify(opts.waitTimeout)}: expected milliseconds`);

@@ -4,6 +4,7 @@ import { AmiClient } from '../shared/ami/client.js';
 import { amiClientOptions, type AmiqConfig } from '../shared/config/index.js';
 import type { Database } from '../shared/db/schema.js';
 import { scheduleMaintenance } from '../shared/maintenance/schedule-maintenance.js';
+import { RateLimitedLog } from '../shared/rate-limited-log.js';
 import { Listener } from './listener.js';
 import type { TrackerOptions } from './call-tracker.js';
 
@@ -49,6 +50,7 @@ export async function runManagerListener(opts: RunManagerListenerOptions): Promi
     db: opts.db,
     server: config.server.name,
     eventLog: config.manager_listener.event_log,
+    maxPendingLog: config.manager_listener.max_pending_event_log,
     logger,
     count: (n, k) => ctx.count(n, k),
     ...(opts.tracker ? { tracker: opts.tracker } : {}),
@@ -61,7 +63,9 @@ export async function runManagerListener(opts: RunManagerListenerOptions): Promi
     }),
   );
   client.on('state', (s: string) => ctx.setAmiState(s));
-  client.on('error', (err: Error) => logger.warn({ err }, 'manager-listener: AMI error'));
+  // A few lines per kind of error and interval: a garbled peer's frames come without end.
+  const errors = new RateLimitedLog(logger);
+  client.on('error', (err: Error) => errors.warn(err.name, { err }, 'manager-listener: AMI error'));
   const events = client.events();
   // Resync runs beside the event loop; its list items never reach `events`.
   client.on('connected', () => {
@@ -87,7 +91,7 @@ export async function runManagerListener(opts: RunManagerListenerOptions): Promi
         await listener.onEvent(msg);
         ctx.count('events');
       } catch (err) {
-        logger.error({ err }, 'manager-listener: event not applied');
+        errors.error('event', { err }, 'manager-listener: event not applied');
         ctx.setError?.(err);
       }
       if (signal.aborted) break;
@@ -96,6 +100,7 @@ export async function runManagerListener(opts: RunManagerListenerOptions): Promi
     await maintenance.stop();
     await client.stop();
     await listener.close();
+    errors.flush();
     logger.info({ stats: listener.stats, tracked: listener.tracker.size }, 'manager-listener: stopped');
   }
 }

@@ -3,9 +3,10 @@ import type { Logger } from 'pino';
 import { headersJson } from '../shared/ami/headers-json.js';
 import { eventName, getHeader, type AmiMessage } from '../shared/ami/message.js';
 import type { Database } from '../shared/db/schema.js';
-import { immediateTransactionAsync } from '../shared/db/index.js';
+import { immediateTransactionAsync, isBusy, LOOP_LOCK_WAIT_MS } from '../shared/db/index.js';
+import { RateLimitedLog } from '../shared/rate-limited-log.js';
 import { isoNow } from '../shared/time.js';
-import type { RowSnapshot } from './call-update.js';
+import { mergeUpdate, type CallUpdate, type RowSnapshot } from './call-update.js';
 import { CallTracker, type TrackerOptions } from './call-tracker.js';
 import type { LookupKey } from './lookup-cache.js';
 import { applyCallUpdates } from './sql/apply-call-updates.js';
@@ -33,6 +34,16 @@ const DEFAULT_MAX_BATCH = 2000;
  */
 const DEFAULT_FLUSH_MS = 25;
 
+/**
+ * A flush runs on the event loop that reads AMI, so it waits LOOP_LOCK_WAIT_MS at most for
+ * another process's write lock; one that cannot get it keeps its changes and tries again,
+ * backing off to RETRY_MAX_MS.
+ */
+const RETRY_MAX_MS = 500;
+
+/** Event log rows kept while the database cannot be written; the oldest beyond are shed (counted). */
+const DEFAULT_MAX_PENDING_LOG = 50_000;
+
 export interface ListenerOptions {
   db: Kysely<Database>;
   server: string;
@@ -42,6 +53,8 @@ export interface ListenerOptions {
   flushMs?: number;
   /** ... or as soon as this many changes wait. */
   maxBatch?: number;
+  /** Event log rows held while writes fail; beyond it the oldest are shed. Call updates never are. */
+  maxPendingLog?: number;
   tracker?: TrackerOptions;
   count?: (name: string, n?: number) => void;
   /** Clock, for tests. */
@@ -58,8 +71,28 @@ export type ListChannels = () => Promise<{ response: AmiMessage; events: AmiMess
 export class Listener {
   readonly tracker: CallTracker;
   /** Counters since start; flushLongestMs is the longest the event loop waited for one write. */
-  readonly stats = { events: 0, matched: 0, lookups: 0, lookupMs: 0, rowsWritten: 0, flushes: 0, flushMs: 0, flushLongestMs: 0 };
+  readonly stats = {
+    events: 0,
+    matched: 0,
+    lookups: 0,
+    lookupMs: 0,
+    rowsWritten: 0,
+    flushes: 0,
+    flushMs: 0,
+    flushLongestMs: 0,
+    /** Flushes that could not write (lock taken, or an error); their changes were kept. */
+    flushesFailed: 0,
+    /** Event log rows dropped because writes failed for too long. */
+    logShed: 0,
+  };
   private log: EventLogEntry[] = [];
+  /** Call updates not yet written (a failed flush keeps them), one merged update per row. */
+  private unwritten = new Map<number, CallUpdate>();
+  /** After a failed flush, none is tried before this time (backoff). */
+  private retryAt = 0;
+  private retryMs = 0;
+  private readonly maxPendingLog: number;
+  private readonly warnings: RateLimitedLog;
   private queued = 0;
   /** When the first unwritten change of the batch was queued. */
   private batchStart = 0;
@@ -75,6 +108,8 @@ export class Listener {
     this.flushMs = opts.flushMs ?? DEFAULT_FLUSH_MS;
     this.maxBatch = opts.maxBatch ?? DEFAULT_MAX_BATCH;
     this.now = opts.now ?? Date.now;
+    this.maxPendingLog = opts.maxPendingLog ?? DEFAULT_MAX_PENDING_LOG;
+    this.warnings = new RateLimitedLog(opts.logger, { now: this.now });
   }
 
   /** Handle one event. Call in arrival order, awaiting each: correlation may read the database. */
@@ -111,11 +146,11 @@ export class Listener {
     if (this.queued === 0) return;
     if (this.timer === undefined) {
       this.batchStart = now;
-      this.timer = setTimeout(() => void this.flush().catch((err: unknown) => this.opts.logger.error({ err }, 'manager-listener: flush failed')), this.flushMs);
+      this.arm(Math.max(this.flushMs, this.retryAt - now));
     }
     // In a storm the timer rarely fires (queued events reach us as resolved promises, never
     // yielding to timers), so the batch's age is checked here too.
-    if (this.queued >= this.maxBatch || now - this.batchStart >= this.flushMs) await this.flush();
+    if (now >= this.retryAt && (this.queued >= this.maxBatch || now - this.batchStart >= this.flushMs)) await this.flush();
   }
 
   /**
@@ -129,10 +164,15 @@ export class Listener {
     return rows.length;
   }
 
-  /** Write everything pending now (one transaction). Flushes never overlap. */
-  flush(): Promise<void> {
-    const run = this.flushing.then(() => this.writePending());
-    this.flushing = run.catch(() => undefined);
+  /**
+   * Write what is pending now (one transaction of at most maxBatch event log rows; a timer writes
+   * the rest). Flushes never overlap. Resolves false when the write failed: the changes are kept
+   * and retried. `wait`: wait for another process's lock as long as the connection does (at
+   * close, when no AMI is read any more).
+   */
+  flush(wait = false): Promise<boolean> {
+    const run = this.flushing.then(() => this.writePending(wait));
+    this.flushing = run.then(() => undefined);
     return run;
   }
 
@@ -188,33 +228,91 @@ export class Listener {
     return { ended, kept };
   }
 
-  /** Stop the timer and write what is left. */
+  /** Stop the timer and write what is left, waiting for the lock as long as the connection does. */
   async close(): Promise<void> {
-    await this.flush();
+    while (this.pending() > 0 && (await this.flush(true)));
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.warnings.flush();
+    const left = this.pending();
+    if (left > 0) this.opts.logger.error({ calls: this.unwritten.size, events: this.log.length }, 'manager-listener: stopped with changes it could not write');
   }
 
-  private async writePending(): Promise<void> {
+  /** Changes not yet written: rows with call updates, plus event log rows. */
+  pending(): number {
+    this.absorb();
+    return this.unwritten.size + this.log.length;
+  }
+
+  /** Moves the tracker's new updates into `unwritten`, merged forward-only with those kept. */
+  private absorb(): void {
+    for (const u of this.tracker.drain()) {
+      const kept = this.unwritten.get(u.id);
+      if (kept) mergeUpdate(kept, u);
+      else this.unwritten.set(u.id, u);
+    }
+  }
+
+  private arm(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.flush(), ms);
+  }
+
+  private async writePending(wait: boolean): Promise<boolean> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const updates = this.tracker.drain();
-    const log = this.log;
-    this.log = [];
+    this.absorb();
     this.queued = 0;
-    if (updates.length === 0 && log.length === 0) return;
+    if (this.unwritten.size === 0 && this.log.length === 0) return true;
+    // Bounded transactions: after an outage, a backlog is written a batch at a time, the event
+    // loop reading AMI between them.
+    const log = this.log.length > this.maxBatch ? this.log.slice(0, this.maxBatch) : this.log;
+    const updates = [...this.unwritten.values()];
     const t0 = performance.now();
-    const written = await immediateTransactionAsync(this.opts.db, async (trx) => {
-      const n = await applyCallUpdates(trx, updates);
-      await insertEvents(trx, this.opts.server, log);
-      return n;
-    });
+    let written: number;
+    try {
+      written = await immediateTransactionAsync(
+        this.opts.db,
+        async (trx) => {
+          const n = await applyCallUpdates(trx, updates);
+          await insertEvents(trx, this.opts.server, log);
+          return n;
+        },
+        wait ? {} : { busyTimeoutMs: LOOP_LOCK_WAIT_MS },
+      );
+    } catch (err) {
+      this.failed(err, updates.length);
+      return false;
+    }
     const ms = performance.now() - t0;
+    this.unwritten.clear();
+    this.log = log === this.log ? [] : this.log.slice(log.length);
+    this.retryAt = 0;
+    this.retryMs = 0;
     this.stats.flushes++;
     this.stats.flushMs += ms;
     this.stats.flushLongestMs = Math.max(this.stats.flushLongestMs, ms);
     this.stats.rowsWritten += written;
     this.opts.count?.('rows_written', written);
+    if (this.log.length > 0) this.arm(0);
+    return true;
+  }
+
+  /** A flush that did not write: keep everything (shedding the oldest log rows past the bound) and try again later. */
+  private failed(err: unknown, calls: number): void {
+    this.stats.flushesFailed++;
+    const shed = this.log.length - this.maxPendingLog;
+    if (shed > 0) {
+      this.log = this.log.slice(shed);
+      this.stats.logShed += shed;
+      this.opts.count?.('event_log_shed', shed);
+      this.warnings.warn('shed', { shed, kept: this.log.length }, 'manager-listener: event log rows shed while the database could not be written');
+    }
+    this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs === 0 ? this.flushMs : this.retryMs * 2);
+    this.retryAt = this.now() + this.retryMs;
+    const busy = isBusy(err);
+    this.warnings.warn(busy ? 'busy' : 'error', { err, calls, events: this.log.length, retryMs: this.retryMs }, busy ? 'manager-listener: database locked; changes kept, retrying' : 'manager-listener: flush failed; changes kept, retrying');
+    this.arm(this.retryMs);
   }
 
   private lastIso: [number, string] = [0, isoNow(0)];

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../shared/db/schema.js';
-import { immediateTransactionAsync } from '../shared/db/index.js';
+import { immediateTransactionAsync, LOOP_LOCK_WAIT_MS, withBusyTimeout } from '../shared/db/index.js';
 import { enqueue } from '../shared/queue/enqueue.js';
 import { isoNow } from '../shared/time.js';
 import { closeRooms } from './db/close-rooms.js';
@@ -19,6 +19,8 @@ export interface CleanerOptions {
   lister: { list(kind: ConferenceKind): Promise<KindListing> };
   server: string;
   settings: CleanerSettings;
+  /** action_sender.allowed_commands: a MeetMe kick uses `meetme kick` only where it lets that through. */
+  allowedCommands?: readonly string[];
   logger: Logger;
   /** Only log what would be kicked; enqueue nothing. */
   dryRun?: boolean;
@@ -62,7 +64,8 @@ export function createCleaner(o: CleanerOptions): { tick(): Promise<TickReport> 
   async function saveRoom(kind: ConferenceKind, row: ConferenceRow | undefined, listed: ListedRoom, at: number): Promise<Kick[]> {
     const state = mergeRoom(kind, row ? rowToState(row) : undefined, listed, at);
     const decisions = decideKicks(state, o.settings, at, o.dryRun);
-    // The kick rows and the marks that stop a second kick commit together or not at all.
+    // The kick rows and the marks that stop a second kick commit together or not at all. Locked
+    // by another process, the tick fails at once (its loop reads AMI) and the next one redoes it.
     return immediateTransactionAsync(o.db, async (trx) => {
       const kicks: Kick[] = [];
       for (const { member, reason } of decisions) {
@@ -70,7 +73,7 @@ export function createCleaner(o: CleanerOptions): { tick(): Promise<TickReport> 
         if (o.dryRun) {
           member.kicked = { reason, at: isoNow(at), dry_run: true };
         } else {
-          kick.queueId = await enqueue(trx, kickRow(o.server, kind, listed.room, member, reason));
+          kick.queueId = await enqueue(trx, kickRow(o.server, kind, listed.room, member, reason, o.allowedCommands ?? []));
           member.kicked = { reason, at: isoNow(at), queue_id: kick.queueId };
         }
         kicks.push(kick);
@@ -78,7 +81,7 @@ export function createCleaner(o: CleanerOptions): { tick(): Promise<TickReport> 
       if (row) await updateRoom(trx, row.id, state, at);
       else await insertRoom(trx, o.server, state, at);
       return kicks;
-    });
+    }, { busyTimeoutMs: LOOP_LOCK_WAIT_MS });
   }
 
   async function syncKind(kind: ConferenceKind, listing: KindListing, at: number, report: TickReport): Promise<void> {
@@ -90,11 +93,8 @@ export function createCleaner(o: CleanerOptions): { tick(): Promise<TickReport> 
       report.kicks.push(...(await saveRoom(kind, row, listed, at)));
     }
     report.rooms += rooms.length;
-    report.closed += await closeRooms(
-      o.db,
-      [...open.values()].map((r) => r.id),
-      at,
-    );
+    const gone = [...open.values()].map((r) => r.id);
+    report.closed += await withBusyTimeout(o.db, LOOP_LOCK_WAIT_MS, (conn) => closeRooms(conn, gone, at));
   }
 
   async function tick(): Promise<TickReport> {

@@ -66,6 +66,7 @@ export async function runMeetmeCleaner(opts: RunMeetmeCleanerOptions): Promise<v
     lister,
     server,
     settings: config.meetme_cleaner,
+    allowedCommands: config.action_sender.allowed_commands,
     logger,
     dryRun: opts.dryRun ?? false,
     count: (name, n) => ctx.count(name, n),

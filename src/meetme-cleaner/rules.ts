@@ -26,8 +26,7 @@ function alreadyDecided(m: StoredMember, dryRun: boolean): boolean {
 
 /**
  * Which members to kick now and why (the first rule that fires, `alone` before `max-duration`).
- * Exempt rooms and channels are never touched; a MeetMe member without a user number cannot be
- * kicked (`meetme kick` needs it).
+ * Exempt rooms and channels are never touched.
  */
 export function decideKicks(state: RoomState, settings: CleanerSettings, now: number, dryRun = false): KickDecision[] {
   if (settings.exempt_rooms.includes(state.room)) return [];
@@ -38,7 +37,6 @@ export function decideKicks(state: RoomState, settings: CleanerSettings, now: nu
   for (const member of state.members) {
     if (alreadyDecided(member, dryRun)) continue;
     if (isExemptChannel(member.channel, settings.exempt_channels)) continue;
-    if (state.kind === 'meetme' && (member.user === undefined || member.user === '')) continue;
     if (alone) out.push({ member, reason: 'alone' });
     else if (maxMs > 0 && now - Date.parse(member.joined_at) > maxMs) out.push({ member, reason: 'max-duration' });
   }

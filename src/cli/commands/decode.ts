@@ -11,9 +11,17 @@ export interface DecodeResult {
   dropped: number;
 }
 
-/** One JSON line per message (SPEC §9): kind, ordered headers, and the legacy Follows body if any. */
-export function messageToJson(msg: AmiMessage): string {
-  return JSON.stringify({ kind: msg.kind, headers: msg.headers, body: msg.body });
+/** A Login's credentials (plain Secret, or the MD5 Key of a Challenge login). */
+const CREDENTIAL = /^(secret|key)$/i;
+export const MASK = '********';
+
+/**
+ * One JSON line per message (SPEC §9): kind, ordered headers, and the legacy Follows body if any;
+ * a Secret or Key value prints as ******** unless showSecrets.
+ */
+export function messageToJson(msg: AmiMessage, showSecrets = false): string {
+  const headers = showSecrets ? msg.headers : msg.headers.map(([k, v]) => (CREDENTIAL.test(k) ? [k, MASK] : [k, v]));
+  return JSON.stringify({ kind: msg.kind, headers, body: msg.body });
 }
 
 /**
@@ -24,7 +32,7 @@ export function messageToJson(msg: AmiMessage): string {
 export async function decodeStream(
   input: Readable,
   output: Writable,
-  opts: { onError?: (err: AmiFrameError) => void; maxMessageBytes?: number } = {},
+  opts: { onError?: (err: AmiFrameError) => void; maxMessageBytes?: number; showSecrets?: boolean } = {},
 ): Promise<DecodeResult> {
   const result: DecodeResult = { messages: 0, dropped: 0 };
   let pending = '';
@@ -32,7 +40,7 @@ export async function decodeStream(
     maxMessageBytes: opts.maxMessageBytes,
     onMessage: (msg) => {
       result.messages++;
-      pending += messageToJson(msg) + '\n';
+      pending += messageToJson(msg, opts.showSecrets) + '\n';
     },
     onError: (err) => {
       result.dropped++;
@@ -58,7 +66,8 @@ export function register(program: Command): void {
   program
     .command('decode [file]')
     .description('raw AMI bytes (stdin or FILE) → one JSON object per message')
-    .action(async (file: string | undefined) => {
+    .option('--show-secrets', "print a Login's Secret and Key instead of ********")
+    .action(async (file: string | undefined, flags: { showSecrets?: boolean }) => {
       // `amiq decode … | head` closes the pipe early: that is the reader's choice, not a failure.
       process.stdout.on('error', (err: NodeJS.ErrnoException) => {
         if (err.code === 'EPIPE') process.exit(0);
@@ -67,6 +76,7 @@ export function register(program: Command): void {
       const input = file === undefined || file === '-' ? process.stdin : createReadStream(file);
       try {
         const { dropped } = await decodeStream(input, process.stdout, {
+          showSecrets: flags.showSecrets === true,
           onError: (err) => process.stderr.write(`amiq decode: ${err.message} (${JSON.stringify(err.context)})\n`),
         });
         if (dropped > 0) process.exitCode = 1;

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { exampleConfigToml } from '../../shared/config/index.js';
@@ -10,7 +10,9 @@ export async function init(opts: { config?: string; db?: string; server?: string
   if (existsSync(file)) {
     out(`config ${file}: exists, left as it is`);
   } else {
-    writeFileSync(file, exampleConfigToml(), { flag: 'wx' });
+    // Owner only, whatever the umask: the AMI secret is meant to go here.
+    writeFileSync(file, exampleConfigToml(), { flag: 'wx', mode: 0o600 });
+    chmodSync(file, 0o600);
     out(`config ${file}: written with every key at its default`);
   }
   const c = await openContext({ ...opts, config: file, logLevel: 'warn', create: true });

@@ -46,7 +46,7 @@ export function register(program: Command): void {
       action('run', async (worker: string, flags: WorkerFlags, cmd: Command) => {
         const name = parseWorkerName(worker);
         checkWorkerFlags(name, flags);
-        const c = await openContext({ ...globalOptions(cmd), logLevel: flags.debug ? 'debug' : undefined });
+        const c = await openContext({ ...globalOptions(cmd), logLevel: flags.debug ? 'debug' : undefined, warnExposedSecret: true });
         try {
           await superviseWorker(name, c, { flags, reservation: process.env['AMIQ_RESERVATION'] || undefined });
           return 0;

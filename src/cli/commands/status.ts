@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import type { AmiqConfig } from '../../shared/config/index.js';
 import { countQueueByStatus, oldestNewRow, type Database } from '../../shared/db/index.js';
+import { queueTimeMs } from '../../shared/queue/queue-time.js';
 import { isAlive, listWorkers } from '../../shared/worker/index.js';
 import { action, globalOptions, openContext } from '../context.js';
 
@@ -30,7 +31,7 @@ export interface StatusReport {
   workers: WorkerStatus[];
   /** server → status → rows */
   queue: Record<string, Record<string, number>>;
-  oldest_new: { id: number; created_at: string; age_seconds: number } | null;
+  oldest_new: { id: number; created_at: string; age_seconds: number | null } | null;
 }
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
@@ -81,8 +82,14 @@ export async function collectStatus(db: Kysely<Database>, config: AmiqConfig, db
     database: dbPath,
     workers,
     queue,
-    oldest_new: oldest ? { id: oldest.id, created_at: oldest.created_at, age_seconds: seconds(nowMs - Date.parse(oldest.created_at)) } : null,
+    oldest_new: oldest ? { id: oldest.id, created_at: oldest.created_at, age_seconds: ageSeconds(nowMs, oldest.created_at) } : null,
   };
+}
+
+/** Seconds since a client-written time (any form the queue accepts); null when it names none. */
+function ageSeconds(nowMs: number, time: string): number | null {
+  const at = queueTimeMs(time);
+  return at === null ? null : seconds(nowMs - at);
 }
 
 function duration(s: number): string {
@@ -126,7 +133,10 @@ export function formatStatus(r: StatusReport): string {
     const counts = Object.entries(r.queue[s]!).map(([status, n]) => `${status} ${n}`);
     lines.push(`  ${s}: ${counts.join(', ')}`);
   }
-  if (r.oldest_new) lines.push(`  oldest NEW row: #${r.oldest_new.id}, waiting ${duration(r.oldest_new.age_seconds)}`);
+  if (r.oldest_new) {
+    const age = r.oldest_new.age_seconds;
+    lines.push(`  oldest NEW row: #${r.oldest_new.id}, ${age === null ? `created_at ${JSON.stringify(r.oldest_new.created_at)} is not a time` : `waiting ${duration(age)}`}`);
+  }
   const problems = healthProblems(r);
   lines.push('', problems.length === 0 ? 'health: OK' : `health: NOT OK (exit ${STATUS_UNHEALTHY}): ${problems.join(', ')}`);
   return lines.join('\n');

@@ -11,6 +11,7 @@ import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js
 import { commandOutput } from './command-output.js';
 import { DEFAULT_MAX_EVENT_BACKLOG, EventBacklog } from './event-backlog.js';
 import { Keepalive } from './client-keepalive.js';
+import { RateLimitedLog } from '../rate-limited-log.js';
 
 export type { AmiClientOptions, AmiClientState, AmiClientStats, SendOptions } from './client-types.js';
 
@@ -32,6 +33,8 @@ let actionCounter = 0;
 export class AmiClient extends EventEmitter {
   readonly stats: AmiClientStats = { eventsReceived: 0, eventsDropped: 0, reconnects: 0, actionsSent: 0 };
   private readonly log: Logger;
+  /** A garbled peer sends malformed frames without end: their warnings are rate-limited. */
+  private readonly frameLog: RateLimitedLog;
   private readonly tracker: ActionTracker;
   private readonly backlog: EventBacklog;
   private readonly backoff: BackoffOptions | false;
@@ -54,6 +57,7 @@ export class AmiClient extends EventEmitter {
       throw new AmiError(`AMI port must be an integer 1..65535, got ${opts.port}`, { port: opts.port });
     }
     this.log = opts.logger ?? pino({ level: 'silent' });
+    this.frameLog = new RateLimitedLog(this.log);
     this.tracker = new ActionTracker(this.log);
     this.prefix = opts.actionIdPrefix ?? `amiq-${process.pid}-`;
     this.backoff = opts.reconnect === false ? false : { ...DEFAULT_BACKOFF, ...opts.reconnect };
@@ -272,7 +276,7 @@ export class AmiClient extends EventEmitter {
   }
 
   private frameError(err: AmiFrameError): void {
-    this.log.warn(err.context, err.message);
+    this.frameLog.warn('frame', err.context, err.message);
     this.report(err);
   }
 
@@ -304,6 +308,7 @@ export class AmiClient extends EventEmitter {
     this.conn = undefined;
     this.loggedIn = false;
     this.backlog.close();
+    this.frameLog.flush();
     this.setState('stopped');
     if (wasConnected) this.emit('disconnected', undefined);
     this.log.info('AMI client stopped');

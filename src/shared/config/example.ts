@@ -25,17 +25,21 @@ const NOTES: { [S in Section]: { title: string; keys: { [K in keyof AmiqConfig[S
   action_sender: {
     title: 'sends manager_queue rows over one connection',
     keys: {
-      rate_per_second: 'at most this many actions per second; 0 = unlimited',
+      rate_per_second: 'at most this many actions in any one second (an even stream); 0 = unlimited',
       max_in_flight: 'at most this many actions awaiting a response',
       response_timeout_ms: 'no response in this time: the row becomes LOST (never re-sent)',
-      ttl_seconds: 'default expiry of a NEW row (expires_at NULL)',
+      ttl_seconds: 'a NEW row without expires_at expires this long after the later of created_at and not_before',
       allowed_actions: 'actions clients may queue',
       allowed_commands: 'Command prefixes clients may send; empty = Command refused',
+      allowed_dangerous: '+ dangerous applications/functions rows may use (System, SHELL, FILE, EVAL, ...); empty = all refused',
     },
   },
   manager_listener: {
     title: 'follows calls through events',
-    keys: { event_log: 'events kept in manager_events: "all", "matched" or "none"' },
+    keys: {
+      event_log: 'events kept in manager_events: "all", "matched" or "none"',
+      max_pending_event_log: '+ event log rows held while the database cannot be written; beyond, the oldest are shed (call updates never)',
+    },
   },
   heartbeat: {
     title: 'legacy cad UDP status protocol',

@@ -3,6 +3,7 @@ export { ConfigError } from './config-error.js';
 export { configWarnings } from './config-warnings.js';
 export { defaultConfig, loadConfig, parseConfig, resolveConfigPath, type LoadConfigOptions } from './load-config.js';
 export { exampleConfigToml } from './example.js';
+export { exposedSecretMode } from './secret-exposure.js';
 export {
   configSchema,
   DEFAULT_ALLOWED_ACTIONS,

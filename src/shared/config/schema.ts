@@ -43,9 +43,13 @@ export const configSchema = z.strictObject(
       ttl_seconds: int(1).default(60),
       allowed_actions: strList({ nonEmpty: true }).default(DEFAULT_ALLOWED_ACTIONS),
       allowed_commands: strList({ nonEmpty: true }).default([]),
+      // Beyond SPEC §10 (§5 safety): dangerous dialplan applications/functions a row may use (e.g. ["System"]).
+      allowed_dangerous: strList({ nonEmpty: true }).default([]),
     }),
     manager_listener: section({
       event_log: oneOf(['all', 'matched', 'none']).default('matched'),
+      // Event log rows held in memory while the database cannot be written; the oldest beyond are shed.
+      max_pending_event_log: int(0).default(50_000),
     }),
     heartbeat: section({
       bind: str({ nonEmpty: true }).default('0.0.0.0'),

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { LIVE_CALL_STATES, TERMINAL_STATUSES, type Database } from '../db/schema.js';
 import { QUEUE_COLUMNS } from './queue-columns.js';
+import { createdBefore } from './created-before.js';
 
 export interface ArchiveBatch {
   server: string;
@@ -27,13 +28,13 @@ export async function copyToArchive(db: Kysely<Database>, b: ArchiveBatch): Prom
         .select(QUEUE_COLUMNS)
         .where('server', '=', b.server)
         .where('status', 'in', TERMINAL_STATUSES)
-        .where('created_at', '<', b.before)
+        .where(createdBefore(b.before))
         .where((eb) =>
           eb.or([
             eb(eb.fn('lower', ['action']), '!=', 'originate'),
             eb('status', '!=', 'SUCCESS'),
             eb.and([eb('call_state', 'is not', null), eb('call_state', 'not in', LIVE_CALL_STATES)]),
-            eb('created_at', '<', b.liveBefore),
+            createdBefore(b.liveBefore),
           ]),
         )
         // No ORDER BY: the claim index (server, status, priority, id) finds old rows first and

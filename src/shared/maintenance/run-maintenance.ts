@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.js';
 import { isoNow } from '../time.js';
 import { copyToArchive } from './copy-to-archive.js';
 import { deleteQueueRows } from './delete-queue-rows.js';
-import { immediateTransactionAsync } from '../db/index.js';
+import { immediateTransactionAsync, isBusy, LOOP_LOCK_WAIT_MS, withBusyTimeout } from '../db/index.js';
 import { pruneArchive } from './prune-archive.js';
 import { pruneConferences } from './prune-conferences.js';
 import { pruneEvents } from './prune-events.js';
@@ -24,6 +24,24 @@ export interface MaintenanceOptions {
 export type MaintenanceReport = Partial<Record<MaintenanceTask, number>>;
 
 const HOUR = 3_600_000;
+const BUSY_RETRY_MS = 50;
+const BUSY_ATTEMPTS = 200;
+
+/**
+ * Maintenance runs inside the workers, on the event loop that reads AMI: each batch waits
+ * LOOP_LOCK_WAIT_MS at most for another process's lock, and one that finds the database locked
+ * is tried again BUSY_RETRY_MS later (10 s in all, then the run fails and the next one goes on).
+ */
+async function batchOnLoop(db: Kysely<Database>, fn: (conn: Kysely<Database>) => Promise<number>): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await withBusyTimeout(db, LOOP_LOCK_WAIT_MS, fn);
+    } catch (err) {
+      if (!isBusy(err) || attempt >= BUSY_ATTEMPTS) throw err;
+      await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
+    }
+  }
+}
 
 /** Move terminal rows to the archive, batch by batch, each batch one short BEGIN IMMEDIATE transaction. */
 export async function archiveTerminalRows(o: Omit<MaintenanceOptions, 'tasks' | 'logger'>): Promise<number> {
@@ -37,7 +55,7 @@ export async function archiveTerminalRows(o: Omit<MaintenanceOptions, 'tasks' | 
   };
   let moved = 0;
   for (;;) {
-    const n = await immediateTransactionAsync(o.db, async (trx) => deleteQueueRows(trx, await copyToArchive(trx, batch)));
+    const n = await batchOnLoop(o.db, (conn) => immediateTransactionAsync(conn, async (trx) => deleteQueueRows(trx, await copyToArchive(trx, batch))));
     moved += n;
     if (n < batch.limit) return moved;
   }
@@ -56,7 +74,7 @@ async function pruneAll(o: MaintenanceOptions, prune: Prune): Promise<number> {
   const before = isoNow((o.now ?? Date.now()) - s.prune_after_days * 24 * HOUR);
   let deleted = 0;
   for (;;) {
-    const n = await prune(o.db, o.server, before, s.batch_size);
+    const n = await batchOnLoop(o.db, (conn) => prune(conn, o.server, before, s.batch_size));
     deleted += n;
     if (n < s.batch_size) return deleted;
   }

@@ -1,5 +1,6 @@
-import { isoNow } from '../time.js';
+import { sql } from 'kysely';
 import type { QueueRow } from '../db/schema.js';
+import { anyTimeUnreadable, deadlineMs, dueAt } from './row-window.js';
 import type { QueueDb } from './types.js';
 
 export interface ClaimOptions {
@@ -12,16 +13,14 @@ export interface ClaimOptions {
 
 /**
  * THE claim: one statement moves up to `limit` sendable NEW rows of a server to SENDING and
- * returns them, highest priority first, then oldest. Sendable: not_before reached and not
- * expired (expires_at, or created_at + ttl when expires_at is NULL). Being one statement, two
- * claimers can never take the same row; the outer status test keeps that true on databases
- * whose subquery does not lock.
+ * returns them, highest priority first, then oldest. Sendable: inside the row's window
+ * (row-window.ts, instants, never text), or holding a time that names no instant, which the
+ * sender then marks INVALID. Being one statement, two claimers can never take the same row; the
+ * outer status test keeps that true on databases whose subquery does not lock.
  */
 export async function claimRows(db: QueueDb, opts: ClaimOptions): Promise<QueueRow[]> {
   if (opts.limit <= 0) return [];
   const nowMs = opts.now ?? Date.now();
-  const now = isoNow(nowMs);
-  const ttlCutoff = isoNow(nowMs - opts.ttlSeconds * 1000);
   const rows = await db
     .updateTable('manager_queue')
     .set({ status: 'SENDING' })
@@ -32,13 +31,7 @@ export async function claimRows(db: QueueDb, opts: ClaimOptions): Promise<QueueR
         .select('id')
         .where('server', '=', opts.server)
         .where('status', '=', 'NEW')
-        .where((eb) => eb.or([eb('not_before', 'is', null), eb('not_before', '<=', now)]))
-        .where((eb) =>
-          eb.or([
-            eb.and([eb('expires_at', 'is not', null), eb('expires_at', '>', now)]),
-            eb.and([eb('expires_at', 'is', null), eb('created_at', '>', ttlCutoff)]),
-          ]),
-        )
+        .where(sql<boolean>`(${anyTimeUnreadable} OR (${dueAt(nowMs)} AND ${deadlineMs(opts.ttlSeconds * 1000)} > ${nowMs}))`)
         .orderBy('priority', 'desc')
         .orderBy('id')
         .limit(opts.limit),

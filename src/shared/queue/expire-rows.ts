@@ -1,4 +1,5 @@
-import { isoNow } from '../time.js';
+import { sql } from 'kysely';
+import { anyTimeUnreadable, deadlineMs, ttlFromNotBefore } from './row-window.js';
 import type { QueueDb } from './types.js';
 
 export interface ExpireOptions {
@@ -8,32 +9,25 @@ export interface ExpireOptions {
 }
 
 /**
- * NEW rows past their expires_at, or past created_at + ttl when expires_at is NULL, become
- * EXPIRED with a message saying which limit passed. Returns how many.
+ * NEW rows past their deadline (row-window.ts: expires_at, or ttl after the later of created_at
+ * and not_before) become EXPIRED with a message saying which limit passed. A row with an
+ * unreadable time never expires: the claim takes it and the sender marks it INVALID. Returns how many.
  */
 export async function expireRows(db: QueueDb, opts: ExpireOptions): Promise<number> {
   const nowMs = opts.now ?? Date.now();
-  const now = isoNow(nowMs);
-  const ttlCutoff = isoNow(nowMs - opts.ttlSeconds * 1000);
+  const ttl = `not sent within ttl_seconds=${opts.ttlSeconds}`;
   const res = await db
     .updateTable('manager_queue')
-    .set((eb) => ({
+    .set({
       status: 'EXPIRED',
-      message: eb
-        .case()
-        .when('expires_at', 'is not', null)
-        .then(eb.fn<string>('concat', [eb.val('not sent before expires_at '), eb.ref('expires_at')]))
-        .else(`not sent within ttl_seconds=${opts.ttlSeconds} of created_at`)
-        .end(),
-    }))
+      message: sql<string>`(CASE
+        WHEN expires_at IS NOT NULL THEN 'not sent before expires_at ' || expires_at
+        WHEN ${ttlFromNotBefore} THEN ${`${ttl} of not_before `} || not_before
+        ELSE ${`${ttl} of created_at`} END)`,
+    })
     .where('server', '=', opts.server)
     .where('status', '=', 'NEW')
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('expires_at', 'is not', null), eb('expires_at', '<=', now)]),
-        eb.and([eb('expires_at', 'is', null), eb('created_at', '<=', ttlCutoff)]),
-      ]),
-    )
+    .where(sql<boolean>`(NOT ${anyTimeUnreadable} AND ${deadlineMs(opts.ttlSeconds * 1000)} <= ${nowMs})`)
     .executeTakeFirst();
   return Number(res.numUpdatedRows);
 }

@@ -1,14 +1,15 @@
-import { isoNow } from '../time.js';
+import { sql } from 'kysely';
+import { instantMs } from '../db/sqlite/queue-time-sql.js';
 import type { QueueDb } from './types.js';
 
-/** The earliest future not_before among a server's NEW rows: when the sender must wake next. */
-export async function nextNotBefore(db: QueueDb, server: string, now: number = Date.now()): Promise<string | null> {
+/** The earliest future not_before (epoch ms) among a server's NEW rows: when the sender must wake next. */
+export async function nextNotBefore(db: QueueDb, server: string, now: number = Date.now()): Promise<number | null> {
   const row = await db
     .selectFrom('manager_queue')
-    .select((eb) => eb.fn.min('not_before').as('next'))
+    .select(sql<number | null>`min(${instantMs('not_before')})`.as('next'))
     .where('server', '=', server)
     .where('status', '=', 'NEW')
-    .where('not_before', '>', isoNow(now))
+    .where(sql<boolean>`${instantMs('not_before')} > ${now}`)
     .executeTakeFirst();
   return row?.next ?? null;
 }

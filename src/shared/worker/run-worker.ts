@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { isBusy, withBusyTimeout } from '../db/index.js';
 import type { Database } from '../db/schema.js';
 import { isoNow } from '../time.js';
 import { WorkerDisplacedError, WorkerDrainTimeoutError } from './errors.js';
@@ -163,17 +164,23 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
     lastErrorAt = lastError === null ? null : isoNow();
   };
 
+  // A beat never waits for another process's write lock: the worker's event loop also answers
+  // UDP or reads AMI (Asterisk drops a client that stops reading). A beat that finds the lock
+  // taken is skipped and tried again shortly.
+  let retry: NodeJS.Timeout | undefined;
+  const retryMs = Math.min(250, opts.beatSeconds * 250);
   const beat = async () => {
     if (displaced || finished) return;
     try {
-      const ours = await beatWorker(db, id, {
+      const values = {
         beat_at: isoNow(),
         state: controller.signal.aborted ? 'stopping' : 'running',
         ami_state: amiState,
         counters,
         last_error: lastError,
         last_error_at: lastErrorAt,
-      });
+      };
+      const ours = await withBusyTimeout(db, 0, (conn) => beatWorker(conn, id, values));
       if (!ours) {
         displaced = true;
         const err = new WorkerDisplacedError(id.server, id.name);
@@ -181,7 +188,15 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
         controller.abort(err.message);
       }
     } catch (err) {
-      // A busy database must not kill the worker; the next beat tries again.
+      if (isBusy(err)) {
+        counters.beats_skipped = (counters.beats_skipped ?? 0) + 1;
+        retry ??= setTimeout(() => {
+          retry = undefined;
+          void beat();
+        }, retryMs);
+        return;
+      }
+      // A failing database must not kill the worker; the next beat tries again.
       log.warn({ err }, 'beat failed');
     }
   };
@@ -241,6 +256,7 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
   const finish = () => {
     finished = true;
     clearInterval(timer);
+    clearTimeout(retry);
   };
   try {
     const result = await Promise.race([opts.run(ctx).then(() => 'done' as const), drainExpired]);

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
+import { swapBusyTimeout } from './busy.js';
 
 /**
  * Runs synchronous `fn` in `BEGIN IMMEDIATE`: the write lock is taken first, so a
@@ -12,11 +13,21 @@ export function immediateTransaction<T>(sqlite: BetterSqlite3.Database, fn: () =
 
 /**
  * The same for kysely queries: holds kysely's single SQLite connection for the whole
- * transaction, so no other query of this process slips in between.
+ * transaction, so no other query of this process slips in between. With `busyTimeoutMs`, the
+ * write lock is waited for that long at most (instead of the connection's 5 s) and BEGIN throws
+ * SQLITE_BUSY (isBusy) past it; once the lock is held nothing else in the transaction waits.
  */
-export async function immediateTransactionAsync<DB, T>(db: Kysely<DB>, fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+export async function immediateTransactionAsync<DB, T>(db: Kysely<DB>, fn: (trx: Kysely<DB>) => Promise<T>, opts: { busyTimeoutMs?: number } = {}): Promise<T> {
   return db.connection().execute(async (conn) => {
-    await sql`BEGIN IMMEDIATE`.execute(conn);
+    if (opts.busyTimeoutMs === undefined) await sql`BEGIN IMMEDIATE`.execute(conn);
+    else {
+      const prev = await swapBusyTimeout(conn, opts.busyTimeoutMs);
+      try {
+        await sql`BEGIN IMMEDIATE`.execute(conn);
+      } finally {
+        await swapBusyTimeout(conn, prev);
+      }
+    }
     try {
       const result = await fn(conn);
       await sql`COMMIT`.execute(conn);

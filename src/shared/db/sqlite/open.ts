@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../schema.js';
+import { registerQueueTimeFunction } from './queue-time-sql.js';
 import { withStatementCache } from './statement-cache.js';
 
 export interface OpenDatabase {
@@ -27,12 +28,32 @@ export function applySqlitePragmas(sqlite: BetterSqlite3.Database): void {
   sqlite.pragma('cache_size = -2000');
 }
 
+/**
+ * Create the database file owner read-write, group read (0640), whatever the umask; SQLite gives
+ * its -wal and -shm files the database file's mode. An existing file keeps the mode it has.
+ */
+function createPrivately(abs: string): void {
+  let fd: number;
+  try {
+    fd = openSync(abs, 'wx', 0o640);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw err;
+  }
+  closeSync(fd);
+  chmodSync(abs, 0o640);
+}
+
 /** Opens (creating file and directory) the SQLite database behind a typed Kysely instance. */
 export function openDatabase(path: string): OpenDatabase {
   const abs = path === ':memory:' ? path : resolve(path);
-  if (abs !== ':memory:') mkdirSync(dirname(abs), { recursive: true });
+  if (abs !== ':memory:') {
+    mkdirSync(dirname(abs), { recursive: true });
+    createPrivately(abs);
+  }
   const sqlite = new BetterSqlite3(abs);
   applySqlitePragmas(sqlite);
+  registerQueueTimeFunction(sqlite); // the queue's statements compare client times through it
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   let closed = false;
   return {
