@@ -10,7 +10,7 @@ import { parseConfig, type AmiqConfig } from '../src/shared/config/index.js';
 import { openDatabase } from '../src/shared/db/index.js';
 import { isoNow } from '../src/shared/time.js';
 import { pidAlive, readWorker, registerWorker } from '../src/shared/worker/index.js';
-import { eventually, exitOf, FIXTURE_WORKER, tempDb, waitForLine, type TempDb } from './core-helpers.js';
+import { eventually, exitOf, killChildren, FIXTURE_WORKER, tempDb, waitForLine, type TempDb } from './core-helpers.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'amiq.js');
 let t: TempDb;
@@ -19,12 +19,7 @@ beforeEach(async () => {
   t = await tempDb('amiq-cli-');
 });
 afterEach(async () => {
-  for (const c of children.splice(0)) {
-    if (c.exitCode === null && c.signalCode === null) {
-      c.kill('SIGKILL');
-      await exitOf(c);
-    }
-  }
+  await killChildren(children);
   await t.cleanup();
 });
 
@@ -161,7 +156,7 @@ describe('the amiq binary (needs npm run build)', () => {
     expect(init.stdout).toMatch(/database .*amiq\.db: (applied 0001-initial|schema up to date)/);
     expect(existsSync(join(t.dir, 'amiq.toml'))).toBe(true);
     const status = amiq(['status', '--json']);
-    expect(status.status).toBe(0);
+    expect(status.status).toBe(3); // enabled workers never started: not healthy
     const report = JSON.parse(status.stdout);
     expect(report.workers.map((w: { state: string }) => w.state)).toEqual(['never started', 'never started', 'never started', 'never started']);
   });
@@ -206,6 +201,7 @@ describe('the amiq binary (needs npm run build)', () => {
     const cfg = join(t.dir, 'ka.toml');
     // AMI unreachable (port 9 discards): the worker stays up, reconnecting, and beats.
     writeFileSync(cfg, `[database]\npath = "ka.db"\n[ami]\nport = 9\n[workers]\nenabled = ["meetme-cleaner"]\nbeat_seconds = 0.5\n`);
+    expect(amiq(['--config', cfg, 'init']).status).toBe(0); // only init/migrate create a database
     const both = await Promise.all([0, 1].map(() => new Promise<string>((resolve) => {
       const child = spawn(process.execPath, [BIN, '--config', cfg, 'keepalive'], { cwd: t.dir, stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';

@@ -33,11 +33,14 @@ describe('secrets at rest', () => {
     for (const side of ['amiq.db-wal', 'amiq.db-shm']) if (existsSync(join(dir, side))) expect(mode(join(dir, side))).toBe('640');
   });
 
-  it('the first worker start creates the database 640 with its -wal/-shm, and warns that the config holding the secret is readable', async () => {
+  it('migrate creates the database 640, the -wal/-shm of a worker follow, and the worker warns that the config holding the secret is readable', async () => {
     dir = mkdtempSync(join(tmpdir(), 'amiq-modes-'));
     const config = join(dir, 'amiq.toml');
     writeFileSync(config, '[database]\npath = "fresh.db"\n[ami]\nport = 9\nsecret = "s3cret-pass"\n[workers]\nbeat_seconds = 0.2\n');
     chmodSync(config, 0o644);
+    // Only init and migrate create a database; a worker refuses a missing one.
+    const migrate = spawnSync('sh', ['-c', shell('000', 'migrate')], { cwd: dir, encoding: 'utf8', env: { ...process.env, AMIQ_CONFIG: '', AMIQ_DB: '' } });
+    expect(migrate.status, migrate.stderr).toBe(0);
     const child = spawn('sh', ['-c', shell('000', 'run action-sender')], { cwd: dir, env: { ...process.env, AMIQ_CONFIG: '', AMIQ_DB: '', LOG_LEVEL: 'info' } });
     children.push(child);
     let log = '';
@@ -61,6 +64,7 @@ describe('secrets at rest', () => {
       const config = join(dir, 'amiq.toml');
       writeFileSync(config, `[database]\npath = "quiet.db"\n[workers]\nbeat_seconds = 0.2\n${text}`);
       chmodSync(config, m);
+      expect(spawnSync(process.execPath, [BIN, 'migrate'], { cwd: dir, env: { ...process.env, AMIQ_CONFIG: '', AMIQ_DB: '' } }).status).toBe(0);
       const child = spawn(process.execPath, [BIN, 'run', 'action-sender'], { cwd: dir, env: { ...process.env, AMIQ_CONFIG: '', AMIQ_DB: '', LOG_LEVEL: 'info' } });
       children.push(child);
       let log = '';

@@ -50,6 +50,16 @@ export function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
+/** Kills (SIGKILL) and awaits every child still running, emptying the list: a test's afterEach. */
+export async function killChildren(children: ChildProcess[]): Promise<void> {
+  for (const c of children.splice(0)) {
+    if (c.exitCode === null && c.signalCode === null) {
+      c.kill('SIGKILL');
+      await exitOf(c);
+    }
+  }
+}
+
 export function spawnFixture(dbPath: string, name: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
   return spawn(process.execPath, [FIXTURE_WORKER, dbPath, name], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }

@@ -32,6 +32,7 @@ describe('amiq run heartbeat / amiq probe (CLI)', () => {
     const [port, replyPort] = [await freeUdpPort(), await freeUdpPort()];
     const config = join(dir, 'amiq.toml');
     writeFileSync(config, `[database]\npath = "${join(dir, 'amiq.db')}"\n[heartbeat]\nbind = "127.0.0.1"\nport = ${port}\nreply_port = ${replyPort}\n`);
+    expect(amiq(['--config', config, 'init']).status).toBe(0); // only init/migrate create a database
     const worker = spawn(process.execPath, ['bin/amiq.js', '--config', config, 'run', 'heartbeat', '-l'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     cleanups.push(() => {
       if (worker.exitCode === null) worker.kill('SIGKILL');

@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { CommanderError, type Command } from 'commander';
 import type { Kysely } from 'kysely';
-import { ConfigError, exposedSecretMode, loadConfig, resolveConfigPath, type AmiqConfig, type AmiqConfigInput } from '../shared/config/index.js';
-import { MigrationError, migrateToLatest, openDatabase, type Database } from '../shared/db/index.js';
-import { createLogger, type Logger } from '../shared/log.js';
+import { ConfigError, configWarnings, exposedSecretMode, loadConfig, resolveConfigPath, type AmiqConfig, type AmiqConfigInput } from '../shared/config/index.js';
+import { MigrationError, migrateToLatest, openDatabase, pendingMigrations, type Database } from '../shared/db/index.js';
+import { createLogger, LOG_FORMATS, logFormatFor, type Logger } from '../shared/log.js';
 
 /** Options every command accepts (program-level flags). */
 export interface GlobalOptions {
@@ -11,6 +12,7 @@ export interface GlobalOptions {
   db?: string;
   server?: string;
   json?: boolean;
+  logFormat?: string;
 }
 
 export interface CliContext {
@@ -26,8 +28,12 @@ export interface CliContext {
 }
 
 export interface OpenContextOptions extends GlobalOptions {
-  /** Apply pending migrations (default true: every command works on a fresh path). */
-  migrate?: boolean;
+  /**
+   * Create the database if missing and apply pending migrations: `init`, `migrate` and the demo
+   * only. Every other command refuses (exit 2) a missing or unmigrated database, so a command
+   * run in the wrong directory never queues into a fresh empty file.
+   */
+  create?: boolean;
   /** Overrides LOG_LEVEL and config log.level (short commands log only warnings). */
   logLevel?: string;
   logDestination?: string | number;
@@ -55,11 +61,21 @@ export function loadCliConfig(opts: GlobalOptions & { env?: NodeJS.ProcessEnv })
   return loadConfig({ path: opts.config, env: opts.env, overrides });
 }
 
-/** Config, database (created and migrated) and logger for one command. */
+/** Config (its warnings on stderr), database (created and migrated only with `create`) and logger for one command. */
 export async function openContext(opts: OpenContextOptions = {}): Promise<CliContext> {
   const config = loadCliConfig(opts);
+  // stderr: stdout may be a command's JSON.
+  for (const w of configWarnings(config)) process.stderr.write(`amiq: warning: ${w}\n`);
   const level = opts.logLevel ?? (process.env['LOG_LEVEL'] || config.log.level);
-  const logger = createLogger({ name: 'amiq', level, destination: opts.logDestination });
+  const env = opts.env ?? process.env;
+  const format = logFormatFor(opts.logFormat, env, opts.logDestination === undefined && process.stdout.isTTY === true);
+  if (format === undefined) {
+    const got = opts.logFormat ?? env['AMIQ_LOG_FORMAT'];
+    throw new CliError(`--log-format (or AMIQ_LOG_FORMAT): expected one of ${LOG_FORMATS.join(', ')}, got "${got}"`, 2);
+  }
+  const logger = createLogger({ name: 'amiq', level, destination: opts.logDestination, format });
+  const create = opts.create ?? false;
+  if (!create) requireDatabaseFile(config.database.path, opts);
   if (opts.warnExposedSecret) {
     const file = resolveConfigPath({ path: opts.config, env: opts.env });
     const mode = exposedSecretMode(file);
@@ -68,12 +84,28 @@ export async function openContext(opts: OpenContextOptions = {}): Promise<CliCon
   const h = openDatabase(config.database.path);
   let migrated: string[] = [];
   try {
-    if (opts.migrate ?? true) migrated = await migrateToLatest(h.db);
+    if (create) migrated = await migrateToLatest(h.db);
+    else await requireMigrated(h.db, h.path);
   } catch (err) {
     await h.close();
     throw err;
   }
   return { config, db: h.db, sqlite: h.sqlite, dbPath: h.path, logger, migrated, close: h.close };
+}
+
+function requireDatabaseFile(path: string, opts: OpenContextOptions): void {
+  if (path === ':memory:' || existsSync(path)) return;
+  const file = resolveConfigPath({ path: opts.config, env: opts.env });
+  const from = file === undefined ? 'no amiq.toml here or in --config/AMIQ_CONFIG' : `config ${file}`;
+  throw new CliError(
+    `database ${path}: not found (${from}); run \`amiq init\` to create it, or point --db, AMIQ_DB or database.path at the existing file`,
+    2,
+  );
+}
+
+async function requireMigrated(db: Kysely<Database>, path: string): Promise<void> {
+  const pending = await pendingMigrations(db);
+  if (pending.length > 0) throw new CliError(`database ${path}: not migrated (pending: ${pending.join(', ')}); run \`amiq migrate\``, 2);
 }
 
 /** The global flags as seen from a subcommand's action. */
@@ -92,7 +124,7 @@ export function exitCodeFor(err: unknown): number {
 /** Prints `amiq <command>: <message>` to stderr and sets the exit code. */
 export function reportError(command: string, err: unknown): void {
   const prefix = err instanceof ConfigError ? 'ConfigError: ' : err instanceof MigrationError ? 'MigrationError: ' : '';
-  const where = err instanceof ConfigError && err.file !== undefined && err.key !== undefined ? ` (in ${err.file})` : '';
+  const where = err instanceof ConfigError && err.file !== undefined && err.key !== undefined && err.problems.length === 1 ? ` (in ${err.file})` : '';
   process.stderr.write(`amiq ${command}: ${prefix}${err instanceof Error ? err.message : String(err)}${where}\n`);
   process.exitCode = exitCodeFor(err);
 }

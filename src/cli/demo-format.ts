@@ -1,5 +1,6 @@
 import type { QueueRow } from '../shared/db/schema.js';
 import { TERMINAL_STATUSES } from '../shared/db/schema.js';
+import { callReasonText } from './call-reason.js';
 
 /** The columns the demo follows; one small query every poll. */
 export const DEMO_COLUMNS = [
@@ -7,9 +8,6 @@ export const DEMO_COLUMNS = [
   'call_state', 'call_reason', 'call_channel', 'answered_at', 'hangup_cause', 'hangup_cause_txt',
 ] as const;
 export type DemoRow = Pick<QueueRow, (typeof DEMO_COLUMNS)[number]>;
-
-/** OriginateResponse Reason codes (SPEC §2) in words. */
-const REASONS: Record<number, string> = { 0: 'failed', 1: 'hung up', 3: 'no answer', 4: 'answered', 5: 'busy', 8: 'congestion' };
 
 /**
  * Done moving: a terminal status and, for an Originate Asterisk accepted, a call that ended or
@@ -34,7 +32,7 @@ export function formatRow(row: DemoRow): string {
   const parts = [`#${row.id}`.padEnd(4), row.action.padEnd(9), target(row).padEnd(18), row.status.padEnd(7)];
   if (row.message !== null && row.status !== 'SUCCESS' && row.status !== 'SENT') parts.push(`(${row.message})`);
   if (row.call_state !== null) parts.push(`call ${row.call_state}`);
-  if (row.call_reason !== null) parts.push(`reason ${row.call_reason} ${REASONS[row.call_reason] ?? ''}`.trimEnd());
+  if (row.call_reason !== null) parts.push(`reason ${callReasonText(row.call_reason)}`);
   if (row.hangup_cause !== null) parts.push(`cause ${row.hangup_cause} ${row.hangup_cause_txt ?? ''}`.trimEnd());
   if (row.call_channel !== null) parts.push(`on ${row.call_channel}`);
   return parts.join('  ').trimEnd();

@@ -1,11 +1,18 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor } from './context.js';
+import { examplesText, HELP_EXAMPLES } from './help-examples.js';
+
+// dist/src/cli/main.js → the package root's package.json (shipped in every package).
+const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const program = new Command('amiq')
   .description('a queue in front of the Asterisk Manager Interface')
+  .version(version, '-V, --version', 'print the version')
   .option('--config <path>', 'config file (default ./amiq.toml; AMIQ_CONFIG)')
   .option('--db <path>', 'database file (overrides database.path; AMIQ_DB)')
   .option('--server <name>', 'which PBX (overrides server.name)')
+  .option('--log-format <format>', 'json | pretty (AMIQ_LOG_FORMAT; default pretty on a terminal, JSON otherwise)')
   // Bad flags are bad input: exit 2, not commander's 1. Inherited by every subcommand added below.
   .exitOverride()
   .showHelpAfterError('(amiq --help for usage)');
@@ -20,6 +27,7 @@ const COMMANDS = [
   'keepalive',
   'stop',
   'status',
+  'backup',
   'decode',
   'probe',
   'simulate',
@@ -39,6 +47,11 @@ for (const name of COMMANDS) {
   } catch (err) {
     process.stderr.write(`amiq: the ${name} command is unavailable: ${(err as Error).message}\n`);
   }
+}
+
+for (const cmd of [program, ...program.commands]) {
+  const lines = HELP_EXAMPLES[cmd === program ? '' : cmd.name()];
+  if (lines) cmd.addHelpText('after', examplesText(lines));
 }
 
 try {

@@ -1,6 +1,7 @@
 import type { QueueRow } from '../shared/db/schema.js';
 import { TERMINAL_STATUSES } from '../shared/db/schema.js';
 import { getRow, type QueueDb } from '../shared/queue/index.js';
+import { callReasonText } from './call-reason.js';
 import { CliError } from './context.js';
 
 /** Exit codes of the queue commands (SPEC §9). */
@@ -91,31 +92,52 @@ const DETAIL: Array<keyof QueueRow> = [
   'call_state', 'call_reason', 'call_channel', 'uniqueid', 'linkedid', 'answered_at', 'ended_at', 'hangup_cause', 'hangup_cause_txt',
 ];
 
+/** A column's value as a person reads it: the call reason in words as well as its number. */
+function detailValue(row: QueueRow, key: keyof QueueRow): string {
+  return key === 'call_reason' && row.call_reason !== null ? callReasonText(row.call_reason) : String(row[key]);
+}
+
 /** One row as `key: value` lines, empty columns left out. */
 export function formatRowDetail(row: QueueRow): string {
   const width = Math.max(...DETAIL.map((k) => k.length));
   return DETAIL.filter((k) => row[k] !== null && row[k] !== '')
-    .map((k) => `${k.padEnd(width)}  ${String(row[k])}`)
+    .map((k) => `${k.padEnd(width)}  ${detailValue(row, k)}`)
     .join('\n');
 }
 
-const COLUMNS: Array<[string, (r: QueueRow) => string, number]> = [
-  ['ID', (r) => String(r.id), 8],
-  ['SERVER', (r) => r.server, 10],
-  ['ACTION', (r) => r.action, 10],
-  ['CHANNEL', (r) => r.channel ?? '', 24],
-  ['CALLERID', (r) => r.callerid ?? '', 21],
-  ['STATUS', (r) => r.status, 9],
-  ['CALL', (r) => r.call_state ?? '', 7],
-  ['CREATED', (r) => r.created_at.slice(11, 23), 12],
-  ['MESSAGE', (r) => r.message ?? '', 40],
-];
+/** HH:MM:SS.mmm of a stored UTC timestamp, in UTC or in this host's time zone; unparsable text as stored. */
+export function clockTime(stamp: string, local: boolean): string {
+  const ms = Date.parse(stamp);
+  if (Number.isNaN(ms)) return stamp;
+  const shift = local ? new Date(ms).getTimezoneOffset() * 60_000 : 0;
+  return new Date(ms - shift).toISOString().slice(11, 23);
+}
+
+const cause = (r: QueueRow): string => (r.hangup_cause === null ? '' : `${r.hangup_cause} ${r.hangup_cause_txt ?? ''}`.trimEnd());
+
+type Column = [string, (r: QueueRow) => string, number];
+
+function columns(local: boolean): Column[] {
+  return [
+    ['ID', (r) => String(r.id), 8],
+    ['SERVER', (r) => r.server, 10],
+    ['ACTION', (r) => r.action, 10],
+    ['CHANNEL', (r) => r.channel ?? '', 24],
+    ['CALLERID', (r) => r.callerid ?? '', 21],
+    ['STATUS', (r) => r.status, 9],
+    ['CALL', (r) => r.call_state ?? '', 7],
+    ['CAUSE', cause, 22],
+    [local ? 'CREATED LOCAL' : 'CREATED UTC', (r) => clockTime(r.created_at, local), 13],
+    ['MESSAGE', (r) => r.message ?? '', 40],
+  ];
+}
 
 const cell = (text: string, width: number): string => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
 
-/** Rows as a fixed-width table (for `watch` and the commands' human output). */
-export function formatRowTable(rows: readonly QueueRow[]): string {
-  const head = COLUMNS.map(([h, , w]) => cell(h, w)).join(' ');
-  const body = rows.map((r) => COLUMNS.map(([, f, w]) => cell(f(r).replace(/[\r\n]+/g, ' '), w)).join(' '));
+/** Rows as a fixed-width table (for `watch` and the commands' human output); times in UTC unless `local`. */
+export function formatRowTable(rows: readonly QueueRow[], opts: { local?: boolean } = {}): string {
+  const cols = columns(opts.local ?? false);
+  const head = cols.map(([h, , w]) => cell(h, w)).join(' ');
+  const body = rows.map((r) => cols.map(([, f, w]) => cell(f(r).replace(/[\r\n]+/g, ' '), w)).join(' '));
   return [head, ...body].map((l) => l.trimEnd()).join('\n');
 }

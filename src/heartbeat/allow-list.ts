@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { parseNetwork } from '../shared/network.js';
 import { AllowListError } from './errors.js';
 
 const MAX_REMEMBERED = 4096;
@@ -17,17 +18,9 @@ export interface AllowList {
 export function createAllowList(entries: readonly string[]): AllowList {
   const list = new BlockList();
   for (const entry of entries) {
-    const [addr = '', prefixText, extra] = entry.trim().split('/');
-    const family = isIP(addr);
-    const max = family === 4 ? 32 : 128;
-    if (family === 0 || extra !== undefined) {
-      throw new AllowListError(`heartbeat.allow: "${entry}" is not an IP address or CIDR network`, { entry });
-    }
-    const prefix = prefixText === undefined ? max : Number(prefixText);
-    if (prefixText !== undefined && (!/^\d{1,3}$/.test(prefixText) || prefix > max)) {
-      throw new AllowListError(`heartbeat.allow: "${entry}" has a prefix length outside 0..${max}`, { entry });
-    }
-    list.addSubnet(addr, prefix, family === 4 ? 'ipv4' : 'ipv6');
+    const net = parseNetwork(entry);
+    if (!net.ok) throw new AllowListError(`heartbeat.allow: ${JSON.stringify(entry)}: ${net.problem}`, { entry });
+    list.addSubnet(net.address, net.prefix, net.family);
   }
   // BlockList.check costs microseconds (it parses the address each time) and a monitor asks
   // from the same few addresses: remember answers. Bounded, so spoofed sources cannot grow it.

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -8,6 +9,21 @@ export interface LoggerOptions {
   level?: string;
   /** A file path (appended, directory created) or a file descriptor; default stdout. */
   destination?: string | number;
+  /** 'pretty': one readable line per record (pino-pretty); default 'json'. See logFormatFor. */
+  format?: LogFormat;
+}
+
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/**
+ * `--log-format`, else AMIQ_LOG_FORMAT, else pretty on a terminal and JSON anywhere else (a file,
+ * the journal, a pipe to a log shipper). Undefined when the value named is not a format.
+ */
+export function logFormatFor(flag: string | undefined, env: NodeJS.ProcessEnv, isTTY: boolean): LogFormat | undefined {
+  const named = flag ?? (env['AMIQ_LOG_FORMAT'] || undefined);
+  if (named === undefined) return isTTY ? 'pretty' : 'json';
+  return (LOG_FORMATS as readonly string[]).includes(named) ? (named as LogFormat) : undefined;
 }
 
 const CENSOR = '[Redacted]';
@@ -64,10 +80,27 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     formatters: { log: (obj) => redactSecrets(obj) as Record<string, unknown> },
   };
   if (opts.name !== undefined) options.name = opts.name;
+  // The pretty stream reads the records pino has already redacted and serialized.
+  if (opts.format === 'pretty') return pino(options, prettyStream(opts.destination));
   if (opts.destination === undefined) return pino(options);
   const dest =
     typeof opts.destination === 'number'
       ? pino.destination({ dest: opts.destination, sync: true })
       : pino.destination({ dest: opts.destination, mkdir: true, append: true, sync: true });
   return pino(options, dest);
+}
+
+/** One line per record: time, level, message, then the fields as compact JSON (no stack unless an error is logged). */
+function prettyStream(destination: string | number | undefined): pinoPretty.PrettyStream {
+  const fd = typeof destination === 'number' ? destination : 1;
+  const common = {
+    sync: true,
+    singleLine: true,
+    translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l',
+    // The worker's name leads the line; the fields every line of a process repeats are left out.
+    messageFormat: '{if worker}{worker}: {end}{msg}',
+    ignore: 'pid,hostname,name,worker,server,component',
+  };
+  if (typeof destination === 'string') return pinoPretty({ ...common, colorize: false, destination, mkdir: true, append: true });
+  return pinoPretty({ ...common, colorize: fd === 1 ? process.stdout.isTTY === true : false, destination: fd });
 }

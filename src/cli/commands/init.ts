@@ -15,7 +15,7 @@ export async function init(opts: { config?: string; db?: string; server?: string
     chmodSync(file, 0o600);
     out(`config ${file}: written with every key at its default`);
   }
-  const c = await openContext({ ...opts, config: file, logLevel: 'warn' });
+  const c = await openContext({ ...opts, config: file, logLevel: 'warn', create: true });
   try {
     const applied = c.migrated.length > 0 ? `applied ${c.migrated.join(', ')}` : 'schema up to date';
     out(`database ${c.dbPath}: ${applied}`);

@@ -85,7 +85,8 @@ export function register(program: Command): void {
       action('start', async (flags: { simulate?: boolean }, cmd: Command) => {
         // --simulate is the demo: info logs (JSON on stdout) would bury its lines; LOG_LEVEL still wins.
         const quiet = flags.simulate === true && !process.env['LOG_LEVEL'];
-        const c = await openContext({ ...globalOptions(cmd), logLevel: quiet ? 'warn' : undefined, warnExposedSecret: true });
+        // The demo creates its database (`npm install && npm start` on a fresh clone); real workers never do.
+        const c = await openContext({ ...globalOptions(cmd), logLevel: quiet ? 'warn' : undefined, create: flags.simulate === true, warnExposedSecret: true });
         const out = (line: string) => process.stdout.write(`amiq: ${line}\n`);
         if (quiet) out('logs: warnings and errors only (LOG_LEVEL=info shows every worker log)');
         try {

@@ -98,6 +98,23 @@ function duration(s: number): string {
   return s < 172800 ? `${Math.floor(s / 3600)}h` : `${Math.floor(s / 86400)}d`;
 }
 
+/** Exit code of `amiq status` when an enabled worker is down or its AMI is not connected (0 when all are well). */
+export const STATUS_UNHEALTHY = 3;
+
+/** AMI states a healthy worker may show: connected, or 'n/a' for a worker run without Asterisk (heartbeat -t/-l). */
+const AMI_OK = ['connected', 'n/a'];
+
+/** What is wrong with this host's enabled workers, one phrase each; empty when all are well. */
+export function healthProblems(r: StatusReport): string[] {
+  const problems: string[] = [];
+  for (const w of r.workers) {
+    if (!w.enabled) continue;
+    if (!w.alive) problems.push(`${w.name} down`);
+    else if (w.ami_state !== null && !AMI_OK.includes(w.ami_state)) problems.push(`${w.name} AMI ${w.ami_state}`);
+  }
+  return problems;
+}
+
 export function formatStatus(r: StatusReport): string {
   const lines = [`database ${r.database}; this host serves server "${r.server}"`, '', 'workers:'];
   for (const w of r.workers) {
@@ -120,13 +137,17 @@ export function formatStatus(r: StatusReport): string {
     const age = r.oldest_new.age_seconds;
     lines.push(`  oldest NEW row: #${r.oldest_new.id}, ${age === null ? `created_at ${JSON.stringify(r.oldest_new.created_at)} is not a time` : `waiting ${duration(age)}`}`);
   }
+  const problems = healthProblems(r);
+  lines.push('', problems.length === 0 ? 'health: OK' : `health: NOT OK (exit ${STATUS_UNHEALTHY}): ${problems.join(', ')}`);
   return lines.join('\n');
 }
 
 export function register(program: Command): void {
   program
     .command('status')
-    .description('workers (alive, pid, uptime, AMI state, last error) and queue counts')
+    .description(
+      `workers (alive, pid, uptime, AMI state, last error) and queue counts; exit 0 when every enabled worker is alive and connected, ${STATUS_UNHEALTHY} when not, 2 bad config or no database`,
+    )
     .option('--json', 'one JSON object')
     .action(
       action('status', async (flags: { json?: boolean }, cmd: Command) => {
@@ -134,6 +155,7 @@ export function register(program: Command): void {
         try {
           const report = await collectStatus(c.db, c.config, c.dbPath);
           process.stdout.write((flags.json ? JSON.stringify(report) : formatStatus(report)) + '\n');
+          return healthProblems(report).length === 0 ? 0 : STATUS_UNHEALTHY;
         } finally {
           await c.close();
         }

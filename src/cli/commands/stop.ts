@@ -29,13 +29,36 @@ async function waitStopped(db: Kysely<Database>, row: WorkerRow, deadline: numbe
   }
 }
 
-/** SIGTERM to each registered worker of this server on this host; waits a bounded time. Returns the exit code. */
+/**
+ * SIGTERM to each registered worker of this server on this host; waits a bounded time. Returns the
+ * exit code: 0 stopped, 1 still running or on another host, 2 refused (a named worker shares its
+ * process with workers not named, under `amiq start`).
+ */
 export async function stopWorkers(o: StopOptions): Promise<number> {
   const server = o.config.server.name;
   const host = hostname();
   const rows = await listWorkers(o.db, server);
   const names = o.which === 'all' ? rows.map((r) => r.name) : o.which;
   if (names.length === 0) o.out('no workers registered for this server');
+  const live = rows.filter((r) => r.host === host && r.state !== 'stopped' && r.state !== 'crashed' && pidAlive(r.pid));
+  const housemates = (row: WorkerRow) => live.filter((r) => r.pid === row.pid && r.name !== row.name).map((r) => r.name);
+  // A SIGTERM stops a process, not a worker: refuse before signalling anything rather than stop more than was asked.
+  if (o.which !== 'all') {
+    const refusals = names.flatMap((name) => {
+      const row = live.find((r) => r.name === name);
+      const others = row === undefined ? [] : housemates(row).filter((n) => !names.includes(n));
+      if (row === undefined || others.length === 0) return [];
+      return [
+        `${name}: not stopped: it runs in one process (pid ${row.pid}, \`amiq start\`) with ${others.join(', ')}, and a SIGTERM ` +
+          `would stop them all. Run \`amiq stop all\`, or stop that process (Ctrl-C where it runs, or kill -TERM ${row.pid}); ` +
+          `to run without ${name}, remove it from workers.enabled and start again`,
+      ];
+    });
+    if (refusals.length > 0) {
+      refusals.forEach((line) => o.out(line));
+      return 2;
+    }
+  }
   const timeoutMs = o.timeoutMs ?? (o.config.workers.drain_seconds + 5) * 1000;
   const signalled = new Set<number>();
   let code = 0;
@@ -54,8 +77,10 @@ export async function stopWorkers(o: StopOptions): Promise<number> {
       o.out(`${name}: not running (pid ${row.pid} is gone)`);
       continue;
     }
-    // `amiq start` runs every worker in one process: signal it once.
+    // `amiq start` runs every worker in one process: signal it once, and say so.
     if (!signalled.has(row.pid)) {
+      const together = housemates(row);
+      if (together.length > 0) o.out(`pid ${row.pid} runs ${[row.name, ...together].join(', ')} in one process: stopping them together`);
       process.kill(row.pid, 'SIGTERM');
       signalled.add(row.pid);
     }
@@ -72,7 +97,7 @@ export async function stopWorkers(o: StopOptions): Promise<number> {
 export function register(program: Command): void {
   program
     .command('stop [worker]')
-    .description('SIGTERM a worker of this server (or all), wait for it to drain, report')
+    .description('SIGTERM a worker of this server (or all), wait for it to drain, report; refuses (exit 2) a worker sharing its `amiq start` process with others')
     .action(
       action('stop', async (worker: string | undefined, _flags: unknown, cmd: Command) => {
         const which = worker === undefined || worker === 'all' ? 'all' : [parseWorkerName(worker)];

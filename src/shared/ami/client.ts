@@ -202,6 +202,9 @@ export class AmiClient extends EventEmitter {
       if (err instanceof AmiAuthError) {
         this.log.error({ ...err.context, host: this.opts.host, port: this.opts.port }, err.message);
         this.report(err);
+        // Wrong credentials stay wrong until someone edits them: from attempt 30 the backoff ceiling is
+        // reconnect_max_ms, so the next tries come at the slowest pace instead of hammering Asterisk.
+        this.attempt = Math.max(this.attempt, 30);
       }
       conn.destroy(err as Error);
       return;
@@ -230,7 +233,11 @@ export class AmiClient extends EventEmitter {
     this.tracker.failAll(err);
     if (this.stopping) return;
     if (!(err instanceof AmiAuthError)) {
-      this.log.warn({ err, host: this.opts.host, port: this.opts.port }, wasConnected ? 'AMI connection lost' : 'AMI connect attempt failed');
+      // One line per attempt (host, port, reason: ECONNREFUSED...), not a stack trace: the cause is the network, not amiq.
+      const { host, port } = this.opts;
+      const reason = err === undefined ? 'closed' : ((err as NodeJS.ErrnoException).code ?? err.message);
+      const what = wasConnected ? 'AMI connection lost' : 'AMI unreachable';
+      this.log.warn({ host, port, reason }, `${what}: ${host}:${port} ${reason}`);
     }
     this.setState('disconnected');
     this.emit('disconnected', err);
@@ -243,7 +250,7 @@ export class AmiClient extends EventEmitter {
       return;
     }
     const delayMs = backoffDelay(this.attempt++, this.backoff);
-    this.log.info({ delayMs, attempt: this.attempt }, 'AMI reconnect scheduled');
+    this.log.debug({ delayMs, attempt: this.attempt }, 'AMI reconnect scheduled');
     this.reconnectTimer = setTimeout(() => {
       this.stats.reconnects++;
       void this.connectOnce();

@@ -1,5 +1,6 @@
 export { amiClientOptions, type WorkerAmiOptions } from './ami-client-options.js';
 export { ConfigError } from './config-error.js';
+export { configWarnings } from './config-warnings.js';
 export { defaultConfig, loadConfig, parseConfig, resolveConfigPath, type LoadConfigOptions } from './load-config.js';
 export { exampleConfigToml } from './example.js';
 export { exposedSecretMode } from './secret-exposure.js';

@@ -67,17 +67,28 @@ function describe(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** The first problem, phrased for a human: `<key>: <rule>, got <value>`. */
+/** Every problem, each phrased for a human: `<key>: <rule>, got <value>`. */
+function problemsOf(error: z.ZodError, input: unknown): Array<{ key: string; text: string }> {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((k) => {
+        const key = keyOf([...issue.path, k]);
+        return { key, text: `${key}: unknown key (a typo?)` };
+      });
+    }
+    const key = keyOf(issue.path);
+    // The secret never appears in an error message either.
+    const got = key === 'ami.secret' ? '' : `, got ${describe(valueAt(input, issue.path))}`;
+    return [{ key, text: `${key}: ${issue.message}${got}` }];
+  });
+}
+
 function toConfigError(error: z.ZodError, input: unknown, file: string | undefined): ConfigError {
-  const issue = error.issues[0]!;
-  if (issue.code === 'unrecognized_keys') {
-    const key = keyOf([...issue.path, issue.keys[0]!]);
-    return new ConfigError(`${key}: unknown key (a typo?)`, key, file);
-  }
-  const key = keyOf(issue.path);
-  // The secret never appears in an error message either.
-  const got = key === 'ami.secret' ? '' : `, got ${describe(valueAt(input, issue.path))}`;
-  return new ConfigError(`${key}: ${issue.message}${got}`, key, file);
+  const problems = problemsOf(error, input);
+  const first = problems[0]!;
+  if (problems.length === 1) return new ConfigError(first.text, first.key, file);
+  const list = problems.map((p) => `\n  ${p.text}`).join('');
+  return new ConfigError(`${problems.length} problems${file === undefined ? '' : ` in ${file}`}:${list}`, first.key, file, problems.map((p) => p.text));
 }
 
 /** Validates a configuration object (file contents merged with env/overrides) and fills defaults. */

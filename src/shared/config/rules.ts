@@ -1,5 +1,6 @@
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
+import { parseNetwork } from '../network.js';
 
 // Each helper states its rule once; the same words appear in the error a user sees
 // (`ami.port: expected an integer 1..65535, got 0`).
@@ -40,9 +41,11 @@ export function cron() {
   return z.string({ error: rule }).refine((s) => validCron(s), { error: rule });
 }
 
-/** An IPv4/IPv6 address with an optional /prefix; the heartbeat parses it for real. */
+/** IPv4/IPv6 addresses with an optional /prefix, checked as the heartbeat will parse them. */
 export function cidrList() {
-  const item = 'expected a network like "127.0.0.0/8"';
-  const network = z.string({ error: item }).regex(/^[0-9A-Fa-f.:]+(\/\d{1,3})?$/, { error: item });
+  const network = z.string({ error: 'expected a network like "127.0.0.0/8"' }).superRefine((entry, ctx) => {
+    const net = parseNetwork(entry);
+    if (!net.ok) ctx.addIssue({ code: 'custom', message: net.problem, input: entry });
+  });
   return z.array(network, { error: 'expected an array of networks like "127.0.0.0/8"' });
 }
