@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { CommanderError, type Command } from 'commander';
 import type { Kysely } from 'kysely';
 import { ConfigError, loadConfig, type AmiqConfig, type AmiqConfigInput } from '../shared/config/index.js';
-import { MigrationError, migrateToLatest, openDatabase, type Database } from '../shared/db/index.js';
+import { MigrationError, migrateToLatest, openSqlite, type Database } from '../shared/db/index.js';
 import { createLogger, type Logger } from '../shared/log.js';
 
 /** Options every command accepts (program-level flags). */
@@ -58,7 +58,7 @@ export async function openContext(opts: OpenContextOptions = {}): Promise<CliCon
   const config = loadCliConfig(opts);
   const level = opts.logLevel ?? (process.env['LOG_LEVEL'] || config.log.level);
   const logger = createLogger({ name: 'amiq', level, destination: opts.logDestination });
-  const h = openDatabase(config.database.path);
+  const h = openSqlite(config.database.path);
   let migrated: string[] = [];
   try {
     if (opts.migrate ?? true) migrated = await migrateToLatest(h.db);
