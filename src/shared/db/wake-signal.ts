@@ -7,6 +7,8 @@ import { EventEmitter } from 'node:events';
  */
 export abstract class WakeSignal extends EventEmitter<{ change: []; error: [Error] }> {
   protected closed = false;
+  /** Resolves once the signal watches (a change committed after it is seen). */
+  ready: Promise<void> = Promise.resolve();
 
   /** Resolves at the next change (or when `signal` aborts, or after `timeoutMs`); true = a change. */
   next(opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<boolean> {

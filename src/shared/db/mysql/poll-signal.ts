@@ -28,7 +28,7 @@ export class PollSignal extends WakeSignal {
     this.#opts = opts;
     this.#timer = setInterval(() => void this.#poll(), opts.intervalMs);
     this.#timer.unref();
-    void this.#poll();
+    this.ready = this.#poll();
   }
 
   async #poll(): Promise<void> {

@@ -24,14 +24,13 @@ export class NotifySignal extends WakeSignal {
   #client: pg.Client | undefined;
   #retry: NodeJS.Timeout | undefined;
   #delayMs: number;
-  /** Resolves once the first LISTEN is in place (or failed). */
-  readonly ready: Promise<void>;
 
   constructor(config: pg.ClientConfig, opts: NotifySignalOptions = {}) {
     super();
     this.#config = config;
     this.#opts = opts;
     this.#delayMs = opts.reconnectMinMs ?? 100;
+    // Resolves once the first LISTEN is in place (or failed: then the retries go on).
     this.ready = this.#connect(false);
   }
 
