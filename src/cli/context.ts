@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { CommanderError, type Command } from 'commander';
 import type { Kysely } from 'kysely';
 import { ConfigError, loadConfig, type AmiqConfig, type AmiqConfigInput } from '../shared/config/index.js';
-import { MigrationError, migrateToLatest, openSqlite, type Database } from '../shared/db/index.js';
+import { DatabaseUnreachableError, DatabaseUrlError, MigrationError, migrateToLatest, openDatabase, type AmiqDatabase, type Database } from '../shared/db/index.js';
 import { createLogger, type Logger } from '../shared/log.js';
 
 /** Options every command accepts (program-level flags). */
@@ -16,8 +16,10 @@ export interface GlobalOptions {
 export interface CliContext {
   config: AmiqConfig;
   db: Kysely<Database>;
-  sqlite: BetterSqlite3.Database;
-  /** Absolute database path. */
+  database: AmiqDatabase;
+  /** The raw SQLite handle; undefined on PostgreSQL and MySQL. */
+  sqlite: BetterSqlite3.Database | undefined;
+  /** Where the database is, for humans: the absolute SQLite path, or the URL with its password redacted. */
   dbPath: string;
   logger: Logger;
   /** Migrations applied while opening (empty when already up to date). */
@@ -58,7 +60,7 @@ export async function openContext(opts: OpenContextOptions = {}): Promise<CliCon
   const config = loadCliConfig(opts);
   const level = opts.logLevel ?? (process.env['LOG_LEVEL'] || config.log.level);
   const logger = createLogger({ name: 'amiq', level, destination: opts.logDestination });
-  const h = openSqlite(config.database.path);
+  const h = await openDatabase({ url: config.database.url || undefined, path: config.database.path, pollIntervalMs: config.database.poll_interval_ms });
   let migrated: string[] = [];
   try {
     if (opts.migrate ?? true) migrated = await migrateToLatest(h.db);
@@ -66,7 +68,7 @@ export async function openContext(opts: OpenContextOptions = {}): Promise<CliCon
     await h.close();
     throw err;
   }
-  return { config, db: h.db, sqlite: h.sqlite, dbPath: h.path, logger, migrated, close: h.close };
+  return { config, db: h.db, database: h, sqlite: h.sqlite, dbPath: h.location, logger, migrated, close: h.close };
 }
 
 /** The global flags as seen from a subcommand's action. */
@@ -76,7 +78,7 @@ export function globalOptions(cmd: Command): GlobalOptions {
 
 /** Exit code for an error escaping a command. */
 export function exitCodeFor(err: unknown): number {
-  if (err instanceof ConfigError) return 2;
+  if (err instanceof ConfigError || err instanceof DatabaseUrlError) return 2;
   if (err instanceof CliError) return err.exitCode;
   if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
   return 1;
@@ -84,7 +86,8 @@ export function exitCodeFor(err: unknown): number {
 
 /** Prints `amiq <command>: <message>` to stderr and sets the exit code. */
 export function reportError(command: string, err: unknown): void {
-  const prefix = err instanceof ConfigError ? 'ConfigError: ' : err instanceof MigrationError ? 'MigrationError: ' : '';
+  const prefix =
+    err instanceof ConfigError ? 'ConfigError: ' : err instanceof MigrationError ? 'MigrationError: ' : err instanceof DatabaseUnreachableError ? 'DatabaseUnreachableError: ' : '';
   const where = err instanceof ConfigError && err.file !== undefined && err.key !== undefined ? ` (in ${err.file})` : '';
   process.stderr.write(`amiq ${command}: ${prefix}${err instanceof Error ? err.message : String(err)}${where}\n`);
   process.exitCode = exitCodeFor(err);
