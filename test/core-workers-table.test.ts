@@ -139,6 +139,21 @@ describeEngines(
         await other.close();
       }
     });
+
+    it('two keepalives reserving at once, a worker never started or one judged dead: exactly one wins', async () => {
+      const other = await t.openAnother();
+      try {
+        const reserve = (db: typeof t.db, pid: number, seen: Awaited<ReturnType<typeof readWorker>>) =>
+          reserveWorker(db, { server: 'default', name: 'heartbeat', pid, host: `h${pid}`, at: isoNow() }, seen);
+        expect((await Promise.all([reserve(t.db, 1, undefined), reserve(other.db, 2, undefined)])).filter(Boolean)).toHaveLength(1);
+        await t.db.updateTable('workers').set({ state: 'crashed' }).execute();
+        const seen = await readWorker(t.db, 'default', 'heartbeat');
+        expect((await Promise.all([reserve(t.db, 3, seen), reserve(other.db, 4, seen)])).filter(Boolean)).toHaveLength(1);
+        expect([3, 4]).toContain((await readWorker(t.db, 'default', 'heartbeat'))?.pid);
+      } finally {
+        await other.close();
+      }
+    });
   },
   SERVER_ENGINES,
 );

@@ -39,6 +39,17 @@ export interface AmiqDialect {
   /** INSERT, or UPDATE `set` when a row with the same `key` columns exists. */
   upsert<T extends keyof Database & string>(db: Kysely<Database>, table: T, values: Record<string, unknown>, key: readonly string[], set: Record<string, unknown>): Promise<void>;
   /**
+   * Compare-and-swap of one row: INSERT `values`; when a row with the same `key` exists, UPDATE it
+   * to `set` only if `onlyIf` holds for it (with no `set`, leave it). True = a row was written.
+   */
+  insertOrUpdateIf<T extends keyof Database & string>(
+    db: Kysely<Database>,
+    table: T,
+    values: Record<string, unknown>,
+    key: readonly string[],
+    change?: { set: Record<string, unknown>; onlyIf: (eb: ExpressionBuilder<Database, T>) => Expression<SqlBool> },
+  ): Promise<boolean>;
+  /**
    * A read-then-write transaction that no other writer of the same `lockKey` interleaves with,
    * even when the row read does not exist yet (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory
    * transaction lock; MySQL: a named lock). Already inside a transaction, `fn` runs in it.

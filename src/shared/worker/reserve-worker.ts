@@ -1,8 +1,6 @@
 import type { Kysely } from 'kysely';
 import { dialectOf } from '../db/dialect-of.js';
 import type { Database, WorkerRow } from '../db/schema.js';
-import { readWorker } from './read-worker.js';
-import { workerLockKey } from './worker-lock-key.js';
 
 export interface Reservation {
   server: string;
@@ -16,22 +14,27 @@ export interface Reservation {
 
 /**
  * Marks (server, name) 'starting' so no other keepalive (on any host) starts it too.
- * Compare-and-swap under the registration's write lock: it replaces only the exact row the
- * caller judged dead (same pid, host, started_at, beat_at), or inserts when there was none.
- * True = this caller won and should start the worker.
+ * Compare-and-swap: it replaces only the exact row the caller judged dead (same pid, host,
+ * started_at, beat_at), or inserts when there was none. True = this caller won and should start the worker.
  */
 export async function reserveWorker(db: Kysely<Database>, r: Reservation, seen: WorkerRow | undefined): Promise<boolean> {
   const fresh = { pid: r.pid, host: r.host, started_at: r.at, beat_at: r.at, state: 'starting', ami_state: 'n/a', counters: '{}', last_error: null, last_error_at: null };
-  return dialectOf(db).writeTransaction(db, workerLockKey(r.server, r.name), async (trx) => {
-    const now = await readWorker(trx, r.server, r.name);
-    if (seen === undefined) {
-      if (now !== undefined) return false;
-      await trx.insertInto('workers').values({ server: r.server, name: r.name, ...fresh }).execute();
-      return true;
-    }
-    const unchanged = now !== undefined && now.pid === seen.pid && now.host === seen.host && now.started_at === seen.started_at && now.beat_at === seen.beat_at;
-    if (!unchanged) return false;
-    await trx.updateTable('workers').set(fresh).where('server', '=', r.server).where('name', '=', r.name).execute();
-    return true;
-  });
+  return dialectOf(db).insertOrUpdateIf(
+    db,
+    'workers',
+    { server: r.server, name: r.name, ...fresh },
+    ['server', 'name'],
+    seen === undefined
+      ? undefined
+      : {
+          set: fresh,
+          onlyIf: (eb) =>
+            eb.and([
+              eb('workers.pid', '=', seen.pid),
+              eb('workers.host', '=', seen.host),
+              eb('workers.started_at', '=', seen.started_at),
+              eb('workers.beat_at', '=', seen.beat_at),
+            ]),
+        },
+  );
 }

@@ -44,6 +44,28 @@ export const mysqlDialect: AmiqDialect = {
     await (db as Kysely<any>).insertInto(table).values(values).onDuplicateKeyUpdate(set as never).execute();
   },
 
+  // No ON DUPLICATE KEY UPDATE … WHERE: the existing row is locked and tested, then updated; two
+  // inserts of one new key race on the primary key, and the loser writes nothing.
+  insertOrUpdateIf: (db, table, values, key, change) =>
+    shortTransaction(db, async (trx) => {
+      const t = trx as Kysely<any>;
+      const name: string = table;
+      const byKey = (qb: any) => key.reduce((q, k) => q.where(k, '=', values[k]), qb);
+      const existing = await byKey(t.selectFrom(name).select(key as string[])).forUpdate().executeTakeFirst();
+      if (existing === undefined) {
+        try {
+          await t.insertInto(name).values(values).execute();
+          return true;
+        } catch (err) {
+          if ((err as { code?: string }).code === 'ER_DUP_ENTRY') return false;
+          throw err;
+        }
+      }
+      if (change === undefined) return false;
+      const res = await byKey(t.updateTable(name).set(change.set)).where(change.onlyIf).executeTakeFirst();
+      return Number(res.numUpdatedRows) > 0;
+    }),
+
   // GET_LOCK is the connection's, so the transaction and both lock calls share one connection.
   writeTransaction: (db, lockKey, fn) => {
     const name = `amiq:${createHash('sha1').update(lockKey).digest('hex')}`;

@@ -32,6 +32,7 @@ export const postgresDialect: AmiqDialect = {
   updateReturningIds: sqliteDialect.updateReturningIds,
   insertId: sqliteDialect.insertId,
   upsert: sqliteDialect.upsert,
+  insertOrUpdateIf: sqliteDialect.insertOrUpdateIf,
 
   writeTransaction: (db, lockKey, fn) => {
     const locked = async (trx: Kysely<Database>) => {

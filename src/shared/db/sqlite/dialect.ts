@@ -41,6 +41,18 @@ export const sqliteDialect: AmiqDialect = {
       .execute();
   },
 
+  insertOrUpdateIf: async (db, table, values, key, change) => {
+    const result = await (db as Kysely<any>)
+      .insertInto(table)
+      .values(values)
+      .onConflict((oc) => {
+        const target = oc.columns(key as string[]);
+        return change === undefined ? target.doNothing() : target.doUpdateSet(change.set as never).where(change.onlyIf as never);
+      })
+      .executeTakeFirst();
+    return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  },
+
   // The write lock is the whole database's, so the key needs no lock of its own.
   writeTransaction: (db, _lockKey, fn) => (db.isTransaction ? fn(db) : immediateTransactionAsync(db as Kysely<Database>, fn)),
 };
