@@ -12,6 +12,5 @@ export async function nextNotBefore(db: QueueDb, server: string, now: number = D
     .where('status', '=', 'NEW')
     .where(sql<boolean>`${instantMs('not_before')} > ${now}`)
     .executeTakeFirst();
-  // Number(): a bigint column comes back from some drivers as text.
-  return row?.next == null ? null : Number(row.next);
+  return row?.next ?? null;
 }

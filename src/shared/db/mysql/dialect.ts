@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { claimCandidates } from '../claim-candidates.js';
+import { rawTransaction } from '../raw-transaction.js';
 import type { AmiqDialect } from '../dialect.js';
 import type { Database, QueueRow } from '../schema.js';
 
@@ -73,15 +74,7 @@ export const mysqlDialect: AmiqDialect = {
       const got = await sql<{ ok: number | null }>`SELECT GET_LOCK(${name}, 10) AS ok`.execute(conn);
       if (got.rows[0]?.ok !== 1) throw new Error(`could not take the lock for ${lockKey} within 10 s`);
       try {
-        await sql`START TRANSACTION`.execute(conn);
-        try {
-          const result = await fn(conn);
-          await sql`COMMIT`.execute(conn);
-          return result;
-        } catch (err) {
-          await sql`ROLLBACK`.execute(conn);
-          throw err;
-        }
+        return await rawTransaction(conn, sql`START TRANSACTION`, fn);
       } finally {
         await sql`SELECT RELEASE_LOCK(${name})`.execute(conn);
       }

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
+import { rawTransaction } from '../raw-transaction.js';
 
 /**
  * Runs synchronous `fn` in `BEGIN IMMEDIATE`: the write lock is taken first, so a
@@ -15,15 +16,5 @@ export function immediateTransaction<T>(sqlite: BetterSqlite3.Database, fn: () =
  * transaction, so no other query of this process slips in between.
  */
 export async function immediateTransactionAsync<DB, T>(db: Kysely<DB>, fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
-  return db.connection().execute(async (conn) => {
-    await sql`BEGIN IMMEDIATE`.execute(conn);
-    try {
-      const result = await fn(conn);
-      await sql`COMMIT`.execute(conn);
-      return result;
-    } catch (err) {
-      await sql`ROLLBACK`.execute(conn);
-      throw err;
-    }
-  });
+  return db.connection().execute((conn) => rawTransaction(conn, sql`BEGIN IMMEDIATE`, fn));
 }
