@@ -54,10 +54,10 @@ describe('[database] url', () => {
     // Port 1 on loopback: nothing listens there, the refusal is immediate.
     const err = await openDatabase({ url: 'postgres://amiq:topsecret@127.0.0.1:1/amiq', path: '' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DatabaseUnreachableError);
-    expect((err as Error).message).toMatch(/^database\.url: cannot reach postgres at 127\.0\.0\.1:1 \(postgres:\/\/amiq:\*\*\*@127\.0\.0\.1:1\/amiq\)/);
+    expect((err as Error).message).toMatch(/^database\.url: cannot connect to postgres at 127\.0\.0\.1:1 \(postgres:\/\/amiq:\*\*\*@127\.0\.0\.1:1\/amiq\)/);
     expect((err as Error).message).not.toContain('topsecret');
     const mysql = await openDatabase({ url: 'mysql://amiq:topsecret@127.0.0.1:1/amiq', path: '' }).catch((e: unknown) => e);
-    expect((mysql as Error).message).toMatch(/^database\.url: cannot reach mysql at 127\.0\.0\.1:1 /);
+    expect((mysql as Error).message).toMatch(/^database\.url: cannot connect to mysql at 127\.0\.0\.1:1 /);
     expect((mysql as Error).message).not.toContain('topsecret');
   });
 });

@@ -42,14 +42,14 @@ export interface AmiqDatabase {
   close(): Promise<void>;
 }
 
-/** The database server named by the URL does not answer; the message never holds the password. */
+/** The database server named by the URL does not answer or refuses us; the message never holds the password. */
 export class DatabaseUnreachableError extends Error {
   override readonly name = 'DatabaseUnreachableError';
   constructor(
     readonly target: DatabaseUrl,
     override readonly cause: unknown,
   ) {
-    super(`database.url: cannot reach ${target.engine} at ${target.host}:${target.port} (${target.redacted}): ${causeText(target, cause)}`);
+    super(`database.url: cannot connect to ${target.engine} at ${target.host}:${target.port} (${target.redacted}): ${causeText(target, cause)}`);
   }
 }
 

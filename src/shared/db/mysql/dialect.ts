@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { claimCandidates } from '../claim-candidates.js';
-import { rawTransaction } from '../raw-transaction.js';
 import type { AmiqDialect } from '../dialect.js';
+import { rawTransaction } from '../raw-transaction.js';
 import type { Database, QueueRow } from '../schema.js';
 
 /** A short READ COMMITTED transaction (rows a locking read passes over are not kept locked). */
