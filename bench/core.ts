@@ -9,7 +9,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
-import { createChangeSignal, migrateToLatest, openDatabase } from '../src/shared/db/index.js';
+import { createChangeSignal, migrateToLatest, openSqlite } from '../src/shared/db/index.js';
 import { isoNow } from '../src/shared/time.js';
 import { beatWorker, registerWorker } from '../src/shared/worker/index.js';
 
@@ -41,7 +41,7 @@ async function changeSignalLatency(path: string, intervalMs: number, samples: nu
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'amiq-bench-core-'));
   const path = join(dir, 'amiq.db');
-  const h = openDatabase(path);
+  const h = openSqlite(path);
   await migrateToLatest(h.db);
   try {
     for (const interval of [2, 50]) {

@@ -3,11 +3,11 @@
  * row per storm call, then exits, so the setup's garbage is not in the listener's memory figures.
  *   node dist/bench/listener-seed.js <db path> <calls>
  */
-import { migrateToLatest, openDatabase } from '../src/shared/db/index.js';
+import { migrateToLatest, openSqlite } from '../src/shared/db/index.js';
 import { StormGenerator } from './listener-storm.js';
 
 const [path, calls] = [process.argv[2]!, Number(process.argv[3])];
-const { db, close } = openDatabase(path);
+const { db, close } = openSqlite(path);
 await migrateToLatest(db);
 const rows = Array.from({ length: calls }, (_, i) => StormGenerator.call(i));
 for (let i = 0; i < rows.length; i += 500) {

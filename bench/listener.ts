@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pino } from 'pino';
 import { runManagerListener, type Listener } from '../src/manager-listener/index.js';
 import { defaultConfig } from '../src/shared/config/index.js';
-import { openDatabase, startCheckpointer } from '../src/shared/db/index.js';
+import { openSqlite, startCheckpointer } from '../src/shared/db/index.js';
 
 /**
  * Listener benchmark: an event storm of many concurrent Asterisk 22 calls (AMIQ_ID-tagged Local
@@ -37,7 +37,7 @@ export async function run(variant: Variant): Promise<void> {
   const seed = fork(fileURLToPath(new URL('./listener-seed.js', import.meta.url)), [join(dir, 'amiq.db'), String(CALLS)]);
   const [code] = (await once(seed, 'exit')) as [number | null];
   if (code !== 0) throw new Error(`listener-seed exited with ${code}`);
-  const opened = openDatabase(join(dir, 'amiq.db'));
+  const opened = openSqlite(join(dir, 'amiq.db'));
   const { db } = opened;
   const checkpointer = variant === 'thread' ? startCheckpointer(opened.sqlite) : undefined;
   if (checkpointer && !(await checkpointer.ready)) throw new Error('the checkpointer thread did not start');

@@ -6,12 +6,12 @@
 import { pino } from 'pino';
 import { runActionSender } from '../src/action-sender/index.js';
 import { parseConfig } from '../src/shared/config/index.js';
-import { createChangeSignal, migrateToLatest, openDatabase } from '../src/shared/db/index.js';
+import { createChangeSignal, migrateToLatest, openSqlite } from '../src/shared/db/index.js';
 
 async function main(): Promise<void> {
   const config = parseConfig(JSON.parse(process.env.AMIQ_SENDER_CONFIG ?? '{}'));
   const logger = pino({ level: config.log.level }, pino.destination(2));
-  const handle = openDatabase(config.database.path);
+  const handle = openSqlite(config.database.path);
   await migrateToLatest(handle.db);
   const stop = new AbortController();
   process.once('SIGTERM', () => stop.abort());

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pino } from 'pino';
-import { migrateToLatest, openDatabase } from '../src/shared/db/index.js';
+import { migrateToLatest, openSqlite } from '../src/shared/db/index.js';
 import { startSimulator } from '../src/simulator/index.js';
 
 const HERE = new URL('.', import.meta.url).pathname;
@@ -41,7 +41,7 @@ async function waitAllDone(count: () => number, total: number, timeoutMs: number
 export async function run(rows = 20_000, latencySeconds = 5): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'amiq-bench-queue-'));
   const dbPath = join(dir, 'amiq.db');
-  const handle = openDatabase(dbPath);
+  const handle = openSqlite(dbPath);
   await migrateToLatest(handle.db);
   const sim = await startSimulator({ port: 0, logger: pino({ level: 'silent' }), maxActionLog: 1000 });
   const received = new Map<number, number>();

@@ -1,4 +1,8 @@
 import { sql, type Kysely } from 'kysely';
+import { dialectOf } from '../src/shared/db/dialect-of.js';
+import * as server from './server/0001-initial.js';
+
+// PostgreSQL and MySQL/MariaDB: server/0001-initial.ts. Below, SQLite.
 
 // SQLite's default for a time column; the same text format a client gets from isoNow().
 const NOW = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
@@ -43,6 +47,8 @@ function queueColumns(t: TableBuilder, archive: boolean): TableBuilder {
 }
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  const { engine } = dialectOf(db);
+  if (engine !== 'sqlite') return server.up(db, engine);
   await queueColumns(db.schema.createTable('manager_queue'), false)
     .addCheckConstraint('manager_queue_status', STATUS_CHECK)
     .addCheckConstraint('manager_queue_call_state', CALL_STATE_CHECK)
@@ -107,6 +113,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  const { engine } = dialectOf(db);
+  if (engine !== 'sqlite') return server.down(db, engine);
   for (const t of ['conferences', 'manager_events', 'workers', 'manager_queue_archive', 'manager_queue']) {
     await db.schema.dropTable(t).ifExists().execute();
   }

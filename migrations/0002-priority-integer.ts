@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { dialectOf } from '../src/shared/db/dialect-of.js';
 
 /*
  * manager_queue.priority must be an integer (SPEC §2): 1.5 or 'high' are refused at INSERT and
@@ -10,10 +11,13 @@ import { sql, type Kysely } from 'kysely';
  * rewrite rows that 0001 accepted. The triggers change no existing row and add no cost but one
  * typeof() per INSERT, and UPDATEs that leave priority alone (every worker's) do not fire them.
  * The archive needs none: only amiq writes it, copying queue rows as they are.
+ *
+ * PostgreSQL and MySQL/MariaDB need nothing: their integer column refuses 'high' itself.
  */
 const MESSAGE = `'manager_queue.priority must be an integer'`;
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  if (dialectOf(db).engine !== 'sqlite') return;
   await sql`CREATE TRIGGER manager_queue_priority_insert BEFORE INSERT ON manager_queue
     WHEN typeof(NEW.priority) <> 'integer'
     BEGIN SELECT RAISE(ABORT, ${sql.raw(MESSAGE)}); END`.execute(db);
@@ -23,6 +27,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  if (dialectOf(db).engine !== 'sqlite') return;
   await sql`DROP TRIGGER IF EXISTS manager_queue_priority_insert`.execute(db);
   await sql`DROP TRIGGER IF EXISTS manager_queue_priority_update`.execute(db);
 }

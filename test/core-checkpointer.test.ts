@@ -1,6 +1,6 @@
 import { statSync, unlinkSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openDatabase, startCheckpointer } from '../src/shared/db/index.js';
+import { openSqlite, startCheckpointer } from '../src/shared/db/index.js';
 import { tempDb, type TempDb } from './core-helpers.js';
 
 let t: TempDb | undefined;
@@ -60,7 +60,7 @@ describe('startCheckpointer', () => {
   });
 
   it('does nothing for an in-memory database', async () => {
-    const h = openDatabase(':memory:');
+    const h = openSqlite(':memory:');
     const cp = startCheckpointer(h.sqlite);
     expect(await cp.ready).toBe(false);
     await cp.close();

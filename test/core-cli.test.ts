@@ -7,7 +7,7 @@ import { keepalive, type SpawnWorker } from '../src/cli/commands/keepalive.js';
 import { collectStatus, formatStatus } from '../src/cli/commands/status.js';
 import { stopWorkers } from '../src/cli/commands/stop.js';
 import { parseConfig, type AmiqConfig } from '../src/shared/config/index.js';
-import { openDatabase } from '../src/shared/db/index.js';
+import { openSqlite } from '../src/shared/db/index.js';
 import { isoNow } from '../src/shared/time.js';
 import { pidAlive, readWorker, registerWorker } from '../src/shared/worker/index.js';
 import { eventually, exitOf, killChildren, FIXTURE_WORKER, tempDb, waitForLine, type TempDb } from './core-helpers.js';
@@ -46,7 +46,7 @@ const runningPid = (name: string) =>
 
 describe('amiq keepalive', () => {
   it('two keepalives at once start one instance of each worker; a killed worker is restarted once', async () => {
-    const second = openDatabase(t.path); // another connection, as another keepalive process would have
+    const second = openSqlite(t.path); // another connection, as another keepalive process would have
     const linesA: string[] = [];
     const linesB: string[] = [];
     const cfg = config();
@@ -184,7 +184,7 @@ describe('the amiq binary (needs npm run build)', () => {
     });
     children.push(child);
     expect(await waitForLine(child, /^amiq: simulated PBX/)).toMatch(/on 127\.0\.0\.1:\d+$/);
-    const h = await eventually(() => (existsSync(dbPath) ? openDatabase(dbPath) : undefined));
+    const h = await eventually(() => (existsSync(dbPath) ? openSqlite(dbPath) : undefined));
     try {
       const connected = () => h.db.selectFrom('workers').selectAll().where('ami_state', '=', 'connected').execute();
       await eventually(async () => ((await connected()).length === 3 ? true : undefined));
@@ -211,7 +211,7 @@ describe('the amiq binary (needs npm run build)', () => {
     const started = both.join('').split('\n').filter((l) => l.startsWith('meetme-cleaner: started'));
     expect(started).toHaveLength(1);
     const pid = Number(/pid (\d+)/.exec(started[0]!)![1]);
-    const h = openDatabase(join(t.dir, 'ka.db'));
+    const h = openSqlite(join(t.dir, 'ka.db'));
     try {
       await eventually(async () => ((await readWorker(h.db, 'default', 'meetme-cleaner'))?.state === 'running' ? true : undefined));
       expect((await readWorker(h.db, 'default', 'meetme-cleaner'))?.pid).toBe(pid);

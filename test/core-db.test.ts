@@ -8,7 +8,7 @@ import {
   immediateTransaction,
   immediateTransactionAsync,
   migrateToLatest,
-  openDatabase,
+  openSqlite,
   pendingMigrations,
 } from '../src/shared/db/index.js';
 
@@ -16,14 +16,14 @@ const dir = mkdtempSync(join(tmpdir(), 'amiq-db-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function migrated(name: string) {
-  const handle = openDatabase(join(dir, name, 'nested', 'amiq.db'));
+  const handle = openSqlite(join(dir, name, 'nested', 'amiq.db'));
   await migrateToLatest(handle.db);
   return handle;
 }
 
-describe('openDatabase + migrateToLatest', () => {
+describe('openSqlite + migrateToLatest', () => {
   it('creates the directory, sets the pragmas, creates every table, and is idempotent', async () => {
-    const h = openDatabase(join(dir, 'a', 'deep', 'amiq.db'));
+    const h = openSqlite(join(dir, 'a', 'deep', 'amiq.db'));
     expect(await pendingMigrations(h.db)).toEqual(['0001-initial', '0002-priority-integer']);
     expect(await migrateToLatest(h.db)).toEqual(['0001-initial', '0002-priority-integer']);
     expect(await migrateToLatest(h.db)).toEqual([]);

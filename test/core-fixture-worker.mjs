@@ -3,12 +3,12 @@
 // Prints "ready <pid>" once registered; on SIGTERM it "drains" (counts drained) and stops.
 // AMIQ_RESERVATION is honoured as `amiq run` does; FIXTURE_CRASH=1 throws from run after ready,
 // FIXTURE_CRASH=uncaught throws outside any promise (the process-level handler must record it).
-import { openDatabase } from '../dist/src/shared/db/index.js';
+import { openSqlite } from '../dist/src/shared/db/index.js';
 import { createLogger } from '../dist/src/shared/log.js';
 import { runWorker } from '../dist/src/shared/worker/index.js';
 
 const [dbPath, name, server = 'default'] = process.argv.slice(2);
-const { db, sqlite, close } = openDatabase(dbPath);
+const { db, sqlite, close } = openSqlite(dbPath);
 try {
   await runWorker({
     name,

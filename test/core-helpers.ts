@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { migrateToLatest, openDatabase, type OpenDatabase } from '../src/shared/db/index.js';
+import { migrateToLatest, openSqlite, type OpenSqlite } from '../src/shared/db/index.js';
 
 export const FIXTURE_WORKER = join(import.meta.dirname, 'core-fixture-worker.mjs');
 
-export interface TempDb extends OpenDatabase {
+export interface TempDb extends OpenSqlite {
   dir: string;
   cleanup(): Promise<void>;
 }
@@ -15,7 +15,7 @@ export interface TempDb extends OpenDatabase {
 /** A migrated database in a fresh temp directory; cleanup closes and removes it. */
 export async function tempDb(prefix = 'amiq-core-'): Promise<TempDb> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  const h = openDatabase(join(dir, 'amiq.db'));
+  const h = openSqlite(join(dir, 'amiq.db'));
   await migrateToLatest(h.db);
   return {
     ...h,

@@ -1,22 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/shared/log.js';
 import { isoNow } from '../src/shared/time.js';
 import {
-  beatWorker,
   isAlive,
-  listWorkers,
-  markWorkerStopped,
   readWorker,
-  registerWorker,
-  reserveWorker,
   runWorker,
-  setReservationPid,
   WorkerAlreadyRunningError,
   WorkerDisplacedError,
   WorkerDrainTimeoutError,
-  type WorkerIdentity,
 } from '../src/shared/worker/index.js';
 import { eventually, exitOf, spawnFixture, tempDb, waitForLine, type TempDb } from './core-helpers.js';
 
@@ -28,11 +19,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await t.cleanup();
 });
-
-const ident = (over: Partial<WorkerIdentity> = {}): WorkerIdentity => ({
-  server: 'default', name: 'action-sender', pid: 111, host: hostname(), started_at: isoNow(), ...over,
-});
-const opts = (over = {}) => ({ nowMs: Date.now(), beatSeconds: 2, pidAlive: () => true, ...over });
 
 describe('isAlive', () => {
   const now = Date.parse('2026-01-01T00:00:10.000Z');
@@ -46,93 +32,6 @@ describe('isAlive', () => {
     ['garbage', 'running', false],
   ])('beat %s state %s → %s', (beat_at, state, alive) => {
     expect(isAlive({ beat_at, state }, now, 2)).toBe(alive);
-  });
-});
-
-describe('registerWorker', () => {
-  it('refuses a second live instance, naming the holder', async () => {
-    await registerWorker(t.db, ident({ pid: 111 }), opts());
-    const err = await registerWorker(t.db, ident({ pid: 222 }), opts()).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(WorkerAlreadyRunningError);
-    expect((err as Error).message).toContain('pid 111');
-    expect((await readWorker(t.db, 'default', 'action-sender'))?.pid).toBe(111);
-  });
-
-  it('other servers and other names are independent', async () => {
-    await registerWorker(t.db, ident(), opts());
-    await registerWorker(t.db, ident({ server: 'pbx2' }), opts());
-    await registerWorker(t.db, ident({ name: 'heartbeat' }), opts());
-    expect((await listWorkers(t.db)).map((r) => `${r.server}/${r.name}`)).toEqual(['default/action-sender', 'default/heartbeat', 'pbx2/action-sender']);
-    expect(await listWorkers(t.db, 'pbx2')).toHaveLength(1);
-  });
-
-  it('takes over a row whose pid is dead on this host', async () => {
-    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
-    await registerWorker(t.db, ident({ pid: dead }), opts({ pidAlive: undefined }));
-    const replaced = await registerWorker(t.db, ident({ pid: process.pid }), opts({ pidAlive: undefined }));
-    expect(replaced?.pid).toBe(dead);
-    expect(await readWorker(t.db, 'default', 'action-sender')).toMatchObject({ pid: process.pid, state: 'running', counters: '{}' });
-  });
-
-  it('does not judge pids of another host; takes over stale, stopped and crashed rows', async () => {
-    await registerWorker(t.db, ident({ host: 'elsewhere' }), opts({ pidAlive: () => false }));
-    await expect(registerWorker(t.db, ident({ pid: 2 }), opts({ pidAlive: () => false }))).rejects.toBeInstanceOf(WorkerAlreadyRunningError);
-    // 6.001 s later with 2 s beats the row is stale.
-    await registerWorker(t.db, ident({ pid: 3 }), opts({ nowMs: Date.now() + 6_001 }));
-    const id = ident({ pid: 4 });
-    await registerWorker(t.db, ident({ pid: 4, started_at: id.started_at }), opts({ nowMs: Date.now() + 12_002 }));
-    await markWorkerStopped(t.db, id, { state: 'crashed', at: isoNow(), counters: {}, last_error: 'x', last_error_at: isoNow() });
-    expect((await registerWorker(t.db, ident({ pid: 5 }), opts()))?.state).toBe('crashed');
-  });
-
-  it('a row with our own pid is a leftover from before a restart unless this process runs the worker', async () => {
-    await registerWorker(t.db, ident({ pid: 77 }), opts());
-    await expect(registerWorker(t.db, ident({ pid: 77 }), opts())).rejects.toBeInstanceOf(WorkerAlreadyRunningError);
-    expect((await registerWorker(t.db, ident({ pid: 77 }), opts({ notRunningHere: true })))?.pid).toBe(77);
-  });
-
-  it('a keepalive reservation is taken only by the process that presents it', async () => {
-    const at = isoNow();
-    expect(await reserveWorker(t.db, { server: 'default', name: 'action-sender', pid: 50, host: hostname(), at }, undefined)).toBe(true);
-    await expect(registerWorker(t.db, ident({ pid: 51 }), opts())).rejects.toBeInstanceOf(WorkerAlreadyRunningError);
-    await registerWorker(t.db, ident({ pid: 51 }), opts({ reservation: at }));
-    expect((await readWorker(t.db, 'default', 'action-sender'))?.state).toBe('running');
-  });
-});
-
-describe('reserveWorker (compare-and-swap)', () => {
-  it('only one of two reservations of the same dead row wins', async () => {
-    const id = ident({ pid: 7 });
-    await registerWorker(t.db, id, opts());
-    await markWorkerStopped(t.db, id, { state: 'stopped', at: isoNow(), counters: {}, last_error: null, last_error_at: null });
-    const seen = await readWorker(t.db, 'default', 'action-sender');
-    const r = (pid: number) => reserveWorker(t.db, { server: 'default', name: 'action-sender', pid, host: 'h', at: isoNow() }, seen);
-    const results = await Promise.all([r(8), r(9)]);
-    expect(results.filter(Boolean)).toHaveLength(1);
-    expect(await reserveWorker(t.db, { server: 'default', name: 'action-sender', pid: 10, host: 'h', at: isoNow() }, undefined)).toBe(false);
-  });
-});
-
-describe('setReservationPid', () => {
-  it("hands only a still-'starting' reservation with the same token to the started pid", async () => {
-    const at = isoNow();
-    await reserveWorker(t.db, { server: 'default', name: 'heartbeat', pid: 50, host: 'h', at }, undefined);
-    expect(await setReservationPid(t.db, 'default', 'heartbeat', 'other-token', 61)).toBe(false);
-    expect(await setReservationPid(t.db, 'default', 'heartbeat', at, 60)).toBe(true);
-    expect((await readWorker(t.db, 'default', 'heartbeat'))?.pid).toBe(60);
-    await t.db.updateTable('workers').set({ state: 'running' }).execute();
-    expect(await setReservationPid(t.db, 'default', 'heartbeat', at, 62)).toBe(false);
-  });
-});
-
-describe('beatWorker', () => {
-  it('updates only its own registration', async () => {
-    const id = ident();
-    await registerWorker(t.db, id, opts());
-    const beat = { beat_at: isoNow(), state: 'running', ami_state: 'connected', counters: { sent: 3 }, last_error: 'oops', last_error_at: isoNow() };
-    expect(await beatWorker(t.db, id, beat)).toBe(true);
-    expect(await readWorker(t.db, 'default', 'action-sender')).toMatchObject({ ami_state: 'connected', counters: '{"sent":3}', last_error: 'oops' });
-    expect(await beatWorker(t.db, { ...id, pid: 999 }, beat)).toBe(false);
   });
 });
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/shared/db/index.js';
+import { openSqlite } from '../src/shared/db/index.js';
 import { eventually, exitOf } from './core-helpers.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'amiq.js');
@@ -82,7 +82,7 @@ describe('amiq start --simulate (the demo; needs npm run build)', () => {
     // Warnings would be JSON log lines among the demo's; there should be none.
     expect(out.lines.filter((l) => !l.startsWith('amiq: '))).toEqual([]);
 
-    const h = openDatabase(dbPath);
+    const h = openSqlite(dbPath);
     try {
       const rows = await h.db.selectFrom('manager_queue').selectAll().where('tag', 'like', 'demo:%').orderBy('id').execute();
       const by = Object.fromEntries(rows.map((r) => [r.tag!.slice('demo:'.length), r]));
@@ -117,7 +117,7 @@ describe('amiq start --simulate (the demo; needs npm run build)', () => {
     const { dbPath, proc, out } = await startDemo('demo.db');
 
     // A call of one's own, as the demo suggests: 600 answers and stays up for an hour.
-    const h = openDatabase(dbPath);
+    const h = openSqlite(dbPath);
     try {
       const { id } = await h.db
         .insertInto('manager_queue')

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { AmiClient } from '../src/shared/ami/client.js';
 import { defaultConfig } from '../src/shared/config/index.js';
-import { migrateToLatest, openDatabase, type OpenDatabase } from '../src/shared/db/index.js';
+import { migrateToLatest, openSqlite, type OpenSqlite } from '../src/shared/db/index.js';
 import { isoNow } from '../src/shared/time.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { decodeFrame, type DecodedFrame } from '../src/heartbeat/frame.js';
@@ -22,7 +22,7 @@ afterEach(async () => {
 
 interface Running {
   sim: Simulator | undefined;
-  db: OpenDatabase;
+  db: OpenSqlite;
   probe: ProbeSocket;
   address: AddressInfo;
   counters: Map<string, number>;
@@ -36,7 +36,7 @@ async function start(opts: { profile?: 'asterisk-22' | 'asterisk-1.4'; modes?: H
   if (sim) cleanups.push(() => sim.close());
   const dir = mkdtempSync(join(tmpdir(), 'amiq-heartbeat-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const db = openDatabase(join(dir, 'amiq.db'));
+  const db = openSqlite(join(dir, 'amiq.db'));
   cleanups.push(() => db.close());
   await migrateToLatest(db.db);
   const probe = await ProbeSocket.open({ replyPort: 0, host: '127.0.0.1', bind: '127.0.0.1', recvBufferBytes: 1 << 22 });
@@ -92,7 +92,7 @@ async function originate(sim: Simulator, channel: string): Promise<void> {
   }
 }
 
-async function beat(db: OpenDatabase, at: string): Promise<void> {
+async function beat(db: OpenSqlite, at: string): Promise<void> {
   await db.db
     .insertInto('workers')
     .values({ server: 'default', name: 'meetme-cleaner', pid: 1, host: 'test', started_at: at, beat_at: at, state: 'running', ami_state: 'connected' })

@@ -1,12 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { isoNow } from '../src/shared/time.js';
 import { claimRows, enqueue } from '../src/shared/queue/index.js';
-import { openTestDb, rowById, type TestDb } from './queue-db.js';
+import { describeEngines } from './helpers/engines.js';
+import { rowById } from './queue-db.js';
 
-describe('claimRows', () => {
-  let t: TestDb;
-  beforeEach(async () => (t = await openTestDb()));
-  afterEach(async () => t.cleanup());
+describeEngines('claimRows', (t) => {
   const claim = (limit: number, server = 'default', now?: number) => claimRows(t.db, { server, limit, ttlSeconds: 60, now });
 
   it('takes NEW rows of its server, priority first then id, up to the limit, and marks them SENDING', async () => {
@@ -37,11 +35,20 @@ describe('claimRows', () => {
     const due = await enqueue(t.db, { action: 'Ping', not_before: isoNow(now - 1) });
     await enqueue(t.db, { action: 'Ping', expires_at: isoNow(now - 1) });
     const ttlOld = await enqueue(t.db, { action: 'Ping' });
-    await t.sqlite.prepare(`UPDATE manager_queue SET created_at = ? WHERE id = ?`).run(isoNow(now - 61_000), ttlOld);
+    await t.setTime('manager_queue', { id: ttlOld }, 'created_at', isoNow(now - 61_000));
     const longLived = await enqueue(t.db, { action: 'Ping', expires_at: isoNow(now + 3_600_000) });
-    await t.sqlite.prepare(`UPDATE manager_queue SET created_at = ? WHERE id = ?`).run(isoNow(now - 120_000), longLived);
+    await t.setTime('manager_queue', { id: longLived }, 'created_at', isoNow(now - 120_000));
     expect((await claim(10, 'default', now)).map((r) => r.id)).toEqual([due, longLived]);
     expect((await claim(10, 'default', now + 31_000)).map((r) => r.id)).toEqual([later]);
+  });
+
+  it('returns the claimed rows with their times as ISO text, as every engine reads them', async () => {
+    const at = '2026-12-06T09:30:00.123Z';
+    await enqueue(t.db, { action: 'Ping', not_before: at });
+    const [row] = await claim(1, 'default', Date.parse(at));
+    expect(row).toMatchObject({ not_before: at, expires_at: null, status: 'SENDING', priority: 0 });
+    expect(row!.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(typeof row!.id).toBe('number');
   });
 
   it('a limit of 0 claims nothing', async () => {

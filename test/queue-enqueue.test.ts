@@ -1,11 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { expect, it } from 'vitest';
 import { enqueue } from '../src/shared/queue/index.js';
-import { openTestDb, rowById, type TestDb } from './queue-db.js';
+import { describeEngines } from './helpers/engines.js';
+import { rowById } from './queue-db.js';
 
-describe('enqueue', () => {
-  let t: TestDb;
-  beforeEach(async () => (t = await openTestDb()));
-  afterEach(async () => t.cleanup());
+describeEngines('enqueue', (t) => {
 
   it('inserts a NEW row with the client columns, params as JSON, increasing ids', async () => {
     const a = await enqueue(t.db, { action: 'Originate', channel: 'Local/100@default', params: { Exten: '300', Variable: ['A=1', 'B=2'] }, tag: 'camp' });
@@ -18,7 +17,13 @@ describe('enqueue', () => {
     expect(await rowById(t.db, b)).toMatchObject({ server: 'pbx2', priority: 5, params: '{}' });
   });
 
-  it('the database refuses params that are not JSON (CHECK json_valid)', () => {
-    expect(() => t.sqlite.prepare(`INSERT INTO manager_queue (action, params) VALUES ('Ping', '{nope')`).run()).toThrow(/CHECK constraint/);
+  it('the database refuses params that are not JSON, an unknown status or call_state, a priority that is no integer', async () => {
+    const insert = (cols: string, values: string) => sql.raw(`INSERT INTO manager_queue (action, ${cols}) VALUES ('Ping', ${values})`).execute(t.db);
+    await expect(insert('params', `'{nope'`)).rejects.toThrow(/CHECK constraint|manager_queue_params|json/i);
+    await expect(insert('status', `'DONE'`)).rejects.toThrow(/CHECK constraint|manager_queue_status/i);
+    await expect(insert('call_state', `'RINGING_BACK'`)).rejects.toThrow(/CHECK constraint|manager_queue_call_state/i);
+    await expect(insert('priority', `'high'`)).rejects.toThrow(/integer/i);
+    await insert('params, priority', `'{"Exten":"1"}', 3`);
+    expect(await t.db.selectFrom('manager_queue').select(['params', 'priority']).execute()).toEqual([{ params: '{"Exten":"1"}', priority: 3 }]);
   });
 });

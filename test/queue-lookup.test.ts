@@ -1,12 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { isoNow } from '../src/shared/time.js';
 import { cancelRow, claimRows, enqueue, findOriginateByCallerid, getRow, listRecent, nextNotBefore } from '../src/shared/queue/index.js';
-import { openTestDb, type TestDb } from './queue-db.js';
+import { describeEngines } from './helpers/engines.js';
 
-describe('queue lookups', () => {
-  let t: TestDb;
-  beforeEach(async () => (t = await openTestDb()));
-  afterEach(async () => t.cleanup());
+describeEngines('queue lookups', (t) => {
 
   it('findOriginateByCallerid: the newest Originate of that server with the callerid', async () => {
     await enqueue(t.db, { action: 'Originate', callerid: 'C1' });
@@ -33,12 +30,12 @@ describe('queue lookups', () => {
     const now = Date.now();
     expect(await nextNotBefore(t.db, 'default', now)).toBeNull();
     await enqueue(t.db, { action: 'Ping', not_before: isoNow(now + 9_000) });
-    await enqueue(t.db, { action: 'Ping', not_before: isoNow(now + 5_000) });
-    await enqueue(t.db, { action: 'Ping', not_before: isoNow(now - 5_000) });
+    const second = await enqueue(t.db, { action: 'Ping', not_before: isoNow(now + 5_000) });
+    const third = await enqueue(t.db, { action: 'Ping', not_before: isoNow(now - 5_000) });
     await enqueue(t.db, { action: 'Ping', server: 'b', not_before: isoNow(now + 1_000) });
     expect(await nextNotBefore(t.db, 'default', now)).toBe(now + 5_000);
     const recent = await listRecent(t.db, { limit: 2, server: 'default' });
-    expect(recent.map((r) => r.id)).toEqual([3, 2]);
+    expect(recent.map((r) => r.id)).toEqual([third, second]);
     expect((await listRecent(t.db, { limit: 10 })).length).toBe(4);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateToLatest, openDatabase } from '../src/shared/db/index.js';
+import { migrateToLatest, openSqlite } from '../src/shared/db/index.js';
 import { createMigrator } from '../src/shared/db/migrate.js';
 import { claimRows } from '../src/shared/queue/index.js';
 import { openTestDb, type TestDb } from './queue-db.js';
@@ -34,7 +34,7 @@ describe('migration 0002 on a database holding rows from 0001', () => {
 
   it('keeps every row, id and the id sequence; legacy rows keep working; new bad priorities are refused', async () => {
     const path = join(dir, 'amiq.db');
-    const old = openDatabase(path);
+    const old = openSqlite(path);
     const { error } = await createMigrator(old.db).migrateTo('0001-initial');
     expect(error).toBeUndefined();
     const ins = old.sqlite.prepare(`INSERT INTO manager_queue (action, priority, status) VALUES ('Ping', ?, ?)`);
@@ -43,7 +43,7 @@ describe('migration 0002 on a database holding rows from 0001', () => {
     const before = old.sqlite.prepare(`SELECT * FROM manager_queue ORDER BY id`).all();
     await old.close();
 
-    const h = openDatabase(path);
+    const h = openSqlite(path);
     try {
       expect(await migrateToLatest(h.db)).toEqual(['0002-priority-integer']);
       expect(h.sqlite.prepare(`SELECT * FROM manager_queue ORDER BY id`).all()).toEqual(before);

@@ -1,11 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { claimRows, enqueue, markSent, recoverAfterCrash } from '../src/shared/queue/index.js';
-import { openTestDb, rowById, type TestDb } from './queue-db.js';
+import { describeEngines } from './helpers/engines.js';
+import { rowById } from './queue-db.js';
 
-describe('recoverAfterCrash', () => {
-  let t: TestDb;
-  beforeEach(async () => (t = await openTestDb()));
-  afterEach(async () => t.cleanup());
+describeEngines('recoverAfterCrash', (t) => {
 
   it('SENDING → NEW (never written), SENT → LOST (maybe written), only for its server', async () => {
     const sending = await enqueue(t.db, { action: 'Ping' });

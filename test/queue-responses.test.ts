@@ -1,11 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { claimRows, enqueue, markLost, markSent, recordResponses, statusForResponse } from '../src/shared/queue/index.js';
-import { openTestDb, rowById, type TestDb } from './queue-db.js';
+import { describeEngines } from './helpers/engines.js';
+import { rowById } from './queue-db.js';
 
-describe('recordResponses', () => {
-  let t: TestDb;
-  beforeEach(async () => (t = await openTestDb()));
-  afterEach(async () => t.cleanup());
+describeEngines('recordResponses', (t) => {
 
   it('records a batch: Success → SUCCESS, Error → FAILED, with response, message, response_at; LOST rows stay LOST', async () => {
     const ids = [];

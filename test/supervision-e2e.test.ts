@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { probe, ProbeSocket, type ProbeResult } from '../src/heartbeat/probe-client.js';
-import { openDatabase, type OpenDatabase } from '../src/shared/db/index.js';
+import { openSqlite, type OpenSqlite } from '../src/shared/db/index.js';
 import { pidAlive, readWorker } from '../src/shared/worker/index.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 
@@ -20,7 +20,7 @@ const DOCUMENTED_MS = 3 * BEAT_SECONDS * 1000 + 1000;
 
 let dir: string;
 let sim: Simulator;
-let h: OpenDatabase;
+let h: OpenSqlite;
 let config: string;
 let port: number;
 let replyPort: number;
@@ -66,7 +66,7 @@ beforeAll(async () => {
     ].join('\n'),
   );
   expect(amiq('init').status).toBe(0);
-  h = openDatabase(join(dir, 'amiq.db'));
+  h = openSqlite(join(dir, 'amiq.db'));
 });
 
 afterAll(async () => {

@@ -3,7 +3,16 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { CommanderError, type Command } from 'commander';
 import type { Kysely } from 'kysely';
 import { ConfigError, configWarnings, exposedSecretMode, loadConfig, resolveConfigPath, type AmiqConfig, type AmiqConfigInput } from '../shared/config/index.js';
-import { MigrationError, migrateToLatest, openDatabase, pendingMigrations, type Database } from '../shared/db/index.js';
+import {
+  DatabaseUnreachableError,
+  DatabaseUrlError,
+  MigrationError,
+  migrateToLatest,
+  openDatabase,
+  pendingMigrations,
+  type AmiqDatabase,
+  type Database,
+} from '../shared/db/index.js';
 import { createLogger, LOG_FORMATS, logFormatFor, type Logger } from '../shared/log.js';
 
 /** Options every command accepts (program-level flags). */
@@ -18,8 +27,10 @@ export interface GlobalOptions {
 export interface CliContext {
   config: AmiqConfig;
   db: Kysely<Database>;
-  sqlite: BetterSqlite3.Database;
-  /** Absolute database path. */
+  database: AmiqDatabase;
+  /** The raw SQLite handle; undefined on PostgreSQL and MySQL. */
+  sqlite: BetterSqlite3.Database | undefined;
+  /** Where the database is, for humans: the absolute SQLite path, or the URL with its password redacted. */
   dbPath: string;
   logger: Logger;
   /** Migrations applied while opening (empty when already up to date). */
@@ -75,22 +86,23 @@ export async function openContext(opts: OpenContextOptions = {}): Promise<CliCon
   }
   const logger = createLogger({ name: 'amiq', level, destination: opts.logDestination, format });
   const create = opts.create ?? false;
-  if (!create) requireDatabaseFile(config.database.path, opts);
+  const url = config.database.url || undefined;
+  if (!create && url === undefined) requireDatabaseFile(config.database.path, opts);
   if (opts.warnExposedSecret) {
     const file = resolveConfigPath({ path: opts.config, env: opts.env });
     const mode = exposedSecretMode(file);
     if (mode !== null) logger.warn({ file, mode: mode.toString(8) }, 'config file holds the AMI secret and is readable by group or others; chmod 600 it');
   }
-  const h = openDatabase(config.database.path);
+  const h = await openDatabase({ url, path: config.database.path, pollIntervalMs: config.database.poll_interval_ms });
   let migrated: string[] = [];
   try {
     if (create) migrated = await migrateToLatest(h.db);
-    else await requireMigrated(h.db, h.path);
+    else await requireMigrated(h.db, h.location);
   } catch (err) {
     await h.close();
     throw err;
   }
-  return { config, db: h.db, sqlite: h.sqlite, dbPath: h.path, logger, migrated, close: h.close };
+  return { config, db: h.db, database: h, sqlite: h.sqlite, dbPath: h.location, logger, migrated, close: h.close };
 }
 
 function requireDatabaseFile(path: string, opts: OpenContextOptions): void {
@@ -115,7 +127,7 @@ export function globalOptions(cmd: Command): GlobalOptions {
 
 /** Exit code for an error escaping a command. */
 export function exitCodeFor(err: unknown): number {
-  if (err instanceof ConfigError) return 2;
+  if (err instanceof ConfigError || err instanceof DatabaseUrlError) return 2;
   if (err instanceof CliError) return err.exitCode;
   if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
   return 1;
@@ -123,7 +135,8 @@ export function exitCodeFor(err: unknown): number {
 
 /** Prints `amiq <command>: <message>` to stderr and sets the exit code. */
 export function reportError(command: string, err: unknown): void {
-  const prefix = err instanceof ConfigError ? 'ConfigError: ' : err instanceof MigrationError ? 'MigrationError: ' : '';
+  const prefix =
+    err instanceof ConfigError ? 'ConfigError: ' : err instanceof MigrationError ? 'MigrationError: ' : err instanceof DatabaseUnreachableError ? 'DatabaseUnreachableError: ' : '';
   const where = err instanceof ConfigError && err.file !== undefined && err.key !== undefined && err.problems.length === 1 ? ` (in ${err.file})` : '';
   process.stderr.write(`amiq ${command}: ${prefix}${err instanceof Error ? err.message : String(err)}${where}\n`);
   process.exitCode = exitCodeFor(err);

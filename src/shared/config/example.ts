@@ -5,7 +5,14 @@ type Section = keyof AmiqConfig;
 
 // Every key, in file order, with why a user would touch it. `+` marks keys beyond SPEC §10.
 const NOTES: { [S in Section]: { title: string; keys: { [K in keyof AmiqConfig[S]]: string } } } = {
-  database: { title: 'SQLite database', keys: { path: 'SQLite file; relative to this file (AMIQ_DB, --db override)' } },
+  database: {
+    title: 'where the queue lives',
+    keys: {
+      path: 'SQLite file; relative to this file (AMIQ_DB, --db override); used when url is empty',
+      url: '+ "postgres://user:password@host:5432/db" or "mysql://…" / "mariadb://…" (AMIQ_DATABASE_URL overrides); "" = SQLite',
+      poll_interval_ms: '+ MySQL/MariaDB: how often the sender looks for new rows (PostgreSQL is notified)',
+    },
+  },
   server: { title: 'which PBX this host serves', keys: { name: "the server this host's workers serve (rows name it)" } },
   ami: {
     title: 'Asterisk Manager Interface',

@@ -2,13 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
+import { redactUrl } from '../db/database-url.js';
 import { ConfigError } from './config-error.js';
 import { configSchema, type AmiqConfig, type AmiqConfigInput } from './schema.js';
 
 export interface LoadConfigOptions {
   /** Explicit file (--config); must exist. */
   path?: string;
-  /** Defaults to process.env: AMIQ_CONFIG, AMIQ_DB, AMIQ_AMI_SECRET. */
+  /** Defaults to process.env: AMIQ_CONFIG, AMIQ_DB, AMIQ_DATABASE_URL, AMIQ_AMI_SECRET. */
   env?: NodeJS.ProcessEnv;
   /** Highest precedence (CLI flags such as --db, --server). */
   overrides?: AmiqConfigInput;
@@ -77,8 +78,9 @@ function problemsOf(error: z.ZodError, input: unknown): Array<{ key: string; tex
       });
     }
     const key = keyOf(issue.path);
-    // The secret never appears in an error message either.
-    const got = key === 'ami.secret' ? '' : `, got ${describe(valueAt(input, issue.path))}`;
+    // The secret never appears in an error message either, nor a database URL's password.
+    const value = valueAt(input, issue.path);
+    const got = key === 'ami.secret' ? '' : `, got ${key === 'database.url' && typeof value === 'string' ? JSON.stringify(redactUrl(value)) : describe(value)}`;
     return [{ key, text: `${key}: ${issue.message}${got}` }];
   });
 }
@@ -113,6 +115,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): AmiqConfig {
   const fromFile = file === undefined ? {} : readToml(file);
   const fromEnv: Plain = {};
   if (env['AMIQ_DB']) fromEnv['database'] = { path: env['AMIQ_DB'] };
+  if (env['AMIQ_DATABASE_URL'] !== undefined) fromEnv['database'] = { ...(fromEnv['database'] as Plain | undefined), url: env['AMIQ_DATABASE_URL'] };
   if (env['AMIQ_AMI_SECRET'] !== undefined) fromEnv['ami'] = { secret: env['AMIQ_AMI_SECRET'] };
   const merged = deepMerge(deepMerge(fromFile, fromEnv), (opts.overrides ?? {}) as Plain);
   const config = parseConfig(merged, file);

@@ -1,5 +1,6 @@
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
+import { DATABASE_URL_RULE, parseDatabaseUrl } from '../db/database-url.js';
 import { parseNetwork } from '../network.js';
 
 // Each helper states its rule once; the same words appear in the error a user sees
@@ -48,4 +49,18 @@ export function cidrList() {
     if (!net.ok) ctx.addIssue({ code: 'custom', message: net.problem, input: entry });
   });
   return z.array(network, { error: 'expected an array of networks like "127.0.0.0/8"' });
+}
+
+/** Empty (SQLite, `path`) or a postgres://, postgresql://, mysql:// or mariadb:// URL. */
+export function databaseUrl() {
+  const valid = (s: string) => {
+    if (s === '') return true;
+    try {
+      parseDatabaseUrl(s);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return z.string({ error: DATABASE_URL_RULE }).refine(valid, { error: `${DATABASE_URL_RULE}, or "" for the SQLite file at path` });
 }

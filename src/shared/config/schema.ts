@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cidrList, cron, int, listOf, num, oneOf, str, strList } from './rules.js';
+import { cidrList, cron, databaseUrl, int, listOf, num, oneOf, str, strList } from './rules.js';
 
 /** Workers `amiq run`, `amiq start` and `amiq keepalive` know (SPEC §9). */
 export const WORKER_NAMES = ['action-sender', 'manager-listener', 'heartbeat', 'meetme-cleaner'] as const;
@@ -19,6 +19,9 @@ export const configSchema = z.strictObject(
   {
     database: section({
       path: str({ nonEmpty: true }).default('amiq.db'),
+      // Beyond SPEC §10: a PostgreSQL or MySQL/MariaDB server instead of the SQLite file.
+      url: databaseUrl().default(''),
+      poll_interval_ms: int(1).default(50),
     }),
     server: section({
       name: str({ nonEmpty: true }).default('default'),

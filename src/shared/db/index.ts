@@ -1,7 +1,12 @@
 export type { Database, QueueRow, NewQueueRow, WorkerRow, Time } from './schema.js';
 export { migrateToLatest, pendingMigrations, MigrationError } from './migrate.js';
-// SQLite-specific pieces; a PostgreSQL port replaces these files (it needs no checkpointer).
-export { openDatabase, applySqlitePragmas, type OpenDatabase } from './sqlite/open.js';
+export { openDatabase, DatabaseUnreachableError, type AmiqDatabase, type DatabaseTarget, type WakeSignalOptions } from './open-database.js';
+export { parseDatabaseUrl, redactUrl, DatabaseUrlError, DATABASE_URL_RULE, type DatabaseUrl } from './database-url.js';
+export type { AmiqDialect, Engine } from './dialect.js';
+export { dialectOf } from './dialect-of.js';
+export { WakeSignal } from './wake-signal.js';
+// SQLite-only pieces (the file handle, its checkpoints, its commit counter).
+export { openSqlite, applySqlitePragmas, type OpenSqlite } from './sqlite/open.js';
 export { immediateTransaction, immediateTransactionAsync } from './sqlite/immediate-transaction.js';
 export { isBusy, unlessBusy, withBusyTimeout, LOOP_LOCK_WAIT_MS } from './sqlite/busy.js';
 export { createChangeSignal, ChangeSignal, type ChangeSignalOptions } from './sqlite/change-signal.js';

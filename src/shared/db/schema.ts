@@ -1,7 +1,17 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
-/** UTC text `YYYY-MM-DDTHH:MM:SS.mmmZ`: sortable, readable in any SQL shell (SPEC §2). */
+/**
+ * A time as amiq sees it on every engine: UTC text `YYYY-MM-DDTHH:MM:SS.mmmZ` (SPEC §2). SQLite
+ * stores that text (clients may write other forms, queue/queue-time.ts); PostgreSQL and MySQL
+ * store native timestamps, and their drivers are set to hand them back in this same form.
+ */
 export type Time = string;
+
+/** Every time column of every table: MySQL's driver seam converts amiq's ISO text for these. */
+export const TIME_COLUMNS: ReadonlySet<string> = new Set([
+  'not_before', 'expires_at', 'created_at', 'sent_at', 'response_at', 'answered_at', 'ended_at',
+  'started_at', 'beat_at', 'last_error_at', 'time', 'alone_since', 'first_seen', 'last_seen', 'closed_at',
+]);
 
 export const QUEUE_STATUSES = ['NEW', 'SENDING', 'SENT', 'SUCCESS', 'FAILED', 'LOST', 'INVALID', 'EXPIRED', 'CANCELLED'] as const;
 export type QueueStatus = (typeof QUEUE_STATUSES)[number];

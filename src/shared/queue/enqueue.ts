@@ -1,3 +1,4 @@
+import { dialectOf } from '../db/dialect-of.js';
 import type { NewQueueRow } from '../db/schema.js';
 import type { QueueDb } from './types.js';
 
@@ -10,10 +11,5 @@ export type EnqueueInput = Pick<NewQueueRow, 'server' | 'action' | 'channel' | '
 /** Insert one NEW row and return its id. */
 export async function enqueue(db: QueueDb, input: EnqueueInput): Promise<number> {
   const { params, ...cols } = input;
-  const row = await db
-    .insertInto('manager_queue')
-    .values({ ...cols, params: JSON.stringify(params ?? {}) })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  return dialectOf(db).insertId(db.insertInto('manager_queue').values({ ...cols, params: JSON.stringify(params ?? {}) }));
 }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { dialectOf } from '../db/dialect-of.js';
 import { anyTimeUnreadable, deadlineMs, ttlFromNotBefore } from './row-window.js';
 import type { QueueDb } from './types.js';
 
@@ -15,19 +16,20 @@ export interface ExpireOptions {
  */
 export async function expireRows(db: QueueDb, opts: ExpireOptions): Promise<number> {
   const nowMs = opts.now ?? Date.now();
+  const d = dialectOf(db);
   const ttl = `not sent within ttl_seconds=${opts.ttlSeconds}`;
   const res = await db
     .updateTable('manager_queue')
     .set({
       status: 'EXPIRED',
       message: sql<string>`(CASE
-        WHEN expires_at IS NOT NULL THEN 'not sent before expires_at ' || expires_at
-        WHEN ${ttlFromNotBefore} THEN ${`${ttl} of not_before `} || not_before
+        WHEN expires_at IS NOT NULL THEN ${d.concat(sql`${'not sent before expires_at '}`, d.timeText('expires_at'))}
+        WHEN ${ttlFromNotBefore(d)} THEN ${d.concat(sql`${`${ttl} of not_before `}`, d.timeText('not_before'))}
         ELSE ${`${ttl} of created_at`} END)`,
     })
     .where('server', '=', opts.server)
     .where('status', '=', 'NEW')
-    .where(sql<boolean>`(NOT ${anyTimeUnreadable} AND ${deadlineMs(opts.ttlSeconds * 1000)} <= ${nowMs})`)
+    .where(sql<boolean>`(NOT ${anyTimeUnreadable(d)} AND ${deadlineMs(d, opts.ttlSeconds * 1000)} <= ${nowMs})`)
     .executeTakeFirst();
   return Number(res.numUpdatedRows);
 }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { dialectOf } from '../db/dialect-of.js';
 import { isoNow } from '../time.js';
 import { caseById, chunks } from './case-by-id.js';
 import type { QueueDb } from './types.js';
@@ -20,25 +21,19 @@ export async function markSent(db: QueueDb, marks: readonly SentMark[], now: str
   const done = new Set<number>();
   for (const batch of chunks(marks)) {
     const withCallerid = batch.filter((m) => m.callerid);
-    const rows = await db
-      .updateTable('manager_queue')
-      .set({
+    const ids = await dialectOf(db).updateReturningIds(
+      db,
+      (eb) => eb.and([eb('id', 'in', batch.map((m) => m.id)), eb('status', '=', 'SENDING')]),
+      {
         status: 'SENT',
         sent_at: now,
         action_id: caseById(batch.map((m) => [m.id, m.actionId] as const)),
         ...(withCallerid.length > 0
           ? { callerid: sql<string>`COALESCE(${sql.ref('callerid')}, ${caseById(withCallerid.map((m) => [m.id, m.callerid!] as const))})` }
           : {}),
-      })
-      .where(
-        'id',
-        'in',
-        batch.map((m) => m.id),
-      )
-      .where('status', '=', 'SENDING')
-      .returning('id')
-      .execute();
-    for (const r of rows) done.add(r.id);
+      },
+    );
+    for (const id of ids) done.add(id);
   }
   return done;
 }

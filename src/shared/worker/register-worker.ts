@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { immediateTransactionAsync } from '../db/sqlite/immediate-transaction.js';
+import { dialectOf } from '../db/dialect-of.js';
 import type { Database, WorkerRow } from '../db/schema.js';
 import { WorkerAlreadyRunningError } from './errors.js';
 import type { WorkerIdentity } from './identity.js';
@@ -7,6 +7,7 @@ import { isAlive } from './is-alive.js';
 import { pidAlive } from './pid-alive.js';
 import { readWorker } from './read-worker.js';
 import { upsertWorker } from './upsert-worker.js';
+import { workerLockKey } from './worker-lock-key.js';
 
 export interface RegisterOptions {
   nowMs: number;
@@ -33,11 +34,12 @@ export function takeoverReason(row: WorkerRow, id: WorkerIdentity, opts: Registe
 }
 
 /**
- * Claims (server, name) for this process, atomically across processes: read and write happen
- * under SQLite's write lock, so two starters cannot both see "free". Returns the replaced row, if any.
+ * Claims (server, name) for this process, atomically across processes and hosts: read and write
+ * happen in one write transaction locked on (server, name), so two starters cannot both see
+ * "free". Returns the replaced row, if any.
  */
 export async function registerWorker(db: Kysely<Database>, id: WorkerIdentity, opts: RegisterOptions): Promise<WorkerRow | undefined> {
-  return immediateTransactionAsync(db, async (trx) => {
+  return dialectOf(db).writeTransaction(db, workerLockKey(id.server, id.name), async (trx) => {
     const row = await readWorker(trx, id.server, id.name);
     if (row !== undefined && takeoverReason(row, id, opts) === undefined) throw new WorkerAlreadyRunningError(row);
     await upsertWorker(trx, id);

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
+import { dialectOf } from '../db/dialect-of.js';
 import type { Database } from '../db/schema.js';
 import type { WorkerIdentity } from './identity.js';
 
-/** Writes a fresh registration over whatever row (server, name) had. Call inside BEGIN IMMEDIATE. */
+/** Writes a fresh registration over whatever row (server, name) had. Call inside the registration's write transaction. */
 export async function upsertWorker(db: Kysely<Database>, id: WorkerIdentity, state = 'running'): Promise<void> {
   const fresh = {
     pid: id.pid,
@@ -15,9 +16,5 @@ export async function upsertWorker(db: Kysely<Database>, id: WorkerIdentity, sta
     last_error: null,
     last_error_at: null,
   };
-  await db
-    .insertInto('workers')
-    .values({ server: id.server, name: id.name, ...fresh })
-    .onConflict((oc) => oc.columns(['server', 'name']).doUpdateSet(fresh))
-    .execute();
+  await dialectOf(db).upsert(db, 'workers', { server: id.server, name: id.name, ...fresh }, ['server', 'name'], fresh);
 }

@@ -1,5 +1,5 @@
-import { EventEmitter } from 'node:events';
 import BetterSqlite3 from 'better-sqlite3';
+import { WakeSignal } from '../wake-signal.js';
 
 export interface ChangeSignalOptions {
   /** How often to look; default 50 ms. One tiny pragma read per look. */
@@ -11,15 +11,14 @@ export interface ChangeSignalOptions {
  *
  * SQLite has no NOTIFY: `PRAGMA data_version` on a dedicated connection changes whenever
  * another connection commits, so polling it is a cheap cross-process commit signal. This is
- * the seam where PostgreSQL's LISTEN/NOTIFY would go. Listeners still re-read what they need:
+ * SQLite's side of the wake-up seam (wake-signal.ts). Listeners still re-read what they need:
  * a signal says "something changed", never what.
  */
-export class ChangeSignal extends EventEmitter<{ change: []; error: [Error] }> {
+export class ChangeSignal extends WakeSignal {
   readonly #conn: BetterSqlite3.Database;
   readonly #dataVersion: BetterSqlite3.Statement<[], number>;
   readonly #timer: NodeJS.Timeout;
   #version: number;
-  #closed = false;
 
   constructor(path: string, opts: ChangeSignalOptions = {}) {
     super();
@@ -50,27 +49,9 @@ export class ChangeSignal extends EventEmitter<{ change: []; error: [Error] }> {
     }
   }
 
-  /** Resolves at the next change (or when `signal` aborts, or after `timeoutMs`); true = a change. */
-  next(opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<boolean> {
-    return new Promise((resolve) => {
-      if (this.#closed || opts.signal?.aborted) return resolve(false);
-      const done = (changed: boolean) => {
-        this.off('change', onChange);
-        opts.signal?.removeEventListener('abort', onAbort);
-        if (timer) clearTimeout(timer);
-        resolve(changed);
-      };
-      const onChange = () => done(true);
-      const onAbort = () => done(false);
-      const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => done(false), opts.timeoutMs);
-      this.on('change', onChange);
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.closed) return;
+    this.closed = true;
     clearInterval(this.#timer);
     this.#conn.close();
     this.removeAllListeners('change');

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
+import { rawTransaction } from '../raw-transaction.js';
 import { swapBusyTimeout } from './busy.js';
 
 /**
@@ -19,22 +20,18 @@ export function immediateTransaction<T>(sqlite: BetterSqlite3.Database, fn: () =
  */
 export async function immediateTransactionAsync<DB, T>(db: Kysely<DB>, fn: (trx: Kysely<DB>) => Promise<T>, opts: { busyTimeoutMs?: number } = {}): Promise<T> {
   return db.connection().execute(async (conn) => {
-    if (opts.busyTimeoutMs === undefined) await sql`BEGIN IMMEDIATE`.execute(conn);
-    else {
-      const prev = await swapBusyTimeout(conn, opts.busyTimeoutMs);
-      try {
-        await sql`BEGIN IMMEDIATE`.execute(conn);
-      } finally {
-        await swapBusyTimeout(conn, prev);
-      }
-    }
-    try {
-      const result = await fn(conn);
-      await sql`COMMIT`.execute(conn);
-      return result;
-    } catch (err) {
-      await sql`ROLLBACK`.execute(conn);
-      throw err;
-    }
+    if (opts.busyTimeoutMs === undefined) return rawTransaction(conn, sql`BEGIN IMMEDIATE`, fn);
+    const prev = await swapBusyTimeout(conn, opts.busyTimeoutMs);
+    // Only the lock wait is short: once BEGIN IMMEDIATE holds the lock, the body runs as usual.
+    const begin = {
+      execute: async (c: Kysely<DB>) => {
+        try {
+          return await sql`BEGIN IMMEDIATE`.execute(c);
+        } finally {
+          await swapBusyTimeout(c, prev);
+        }
+      },
+    };
+    return rawTransaction(conn, begin, fn);
   });
 }

@@ -6,7 +6,7 @@ import type { Database } from '../schema.js';
 import { registerQueueTimeFunction } from './queue-time-sql.js';
 import { withStatementCache } from './statement-cache.js';
 
-export interface OpenDatabase {
+export interface OpenSqlite {
   db: Kysely<Database>;
   /** The raw SQLite handle, for SQLite-only helpers (immediateTransaction, change signal). */
   sqlite: BetterSqlite3.Database;
@@ -45,7 +45,7 @@ function createPrivately(abs: string): void {
 }
 
 /** Opens (creating file and directory) the SQLite database behind a typed Kysely instance. */
-export function openDatabase(path: string): OpenDatabase {
+export function openSqlite(path: string): OpenSqlite {
   const abs = path === ':memory:' ? path : resolve(path);
   if (abs !== ':memory:') {
     mkdirSync(dirname(abs), { recursive: true });

@@ -1,0 +1,44 @@
+import { sql, type Kysely } from 'kysely';
+import { claimCandidates } from '../claim-candidates.js';
+import type { AmiqDialect } from '../dialect.js';
+import { sqliteDialect } from '../sqlite/dialect.js';
+import type { Database } from '../schema.js';
+
+/**
+ * PostgreSQL: times are timestamptz (no text to misread), the claim locks its candidates with
+ * SKIP LOCKED inside the one UPDATE, and a write transaction serialises on an advisory lock.
+ */
+export const postgresDialect: AmiqDialect = {
+  engine: 'postgres',
+  instantMs: (column) => sql<number | null>`(floor(extract(epoch from ${sql.ref(column)}) * 1000)::bigint)`,
+  laterMs: (a, b) => sql<number | null>`greatest(${a}, ${b})`,
+  timeUnreadable: () => sql<boolean>`false`,
+  timeText: (column) => sql<string>`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+  concat: (...parts) => sql<string>`(${sql.join(parts.map((p) => sql`${p}::text`), sql` || `)})`,
+
+  // The candidates are picked once, in a MATERIALIZED CTE: as `id IN (subquery … LIMIT)` the
+  // planner may run the subquery again per row and claim more than the limit. The outer status
+  // test re-checks each row once locked.
+  claim: (db, filter, limit) =>
+    db
+      .with((cte) => cte('picked').materialized(), (qb) => claimCandidates(qb, filter, limit).forUpdate().skipLocked())
+      .updateTable('manager_queue')
+      .set({ status: 'SENDING' })
+      .where('status', '=', 'NEW')
+      .where('id', 'in', (qb) => qb.selectFrom('picked').select('picked.id'))
+      .returningAll()
+      .execute(),
+
+  updateReturningIds: sqliteDialect.updateReturningIds,
+  insertId: sqliteDialect.insertId,
+  upsert: sqliteDialect.upsert,
+  insertOrUpdateIf: sqliteDialect.insertOrUpdateIf,
+
+  writeTransaction: (db, lockKey, fn) => {
+    const locked = async (trx: Kysely<Database>) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${lockKey}))`.execute(trx);
+      return fn(trx);
+    };
+    return db.isTransaction ? locked(db) : db.transaction().execute(locked);
+  },
+};

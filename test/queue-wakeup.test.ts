@@ -1,0 +1,78 @@
+import { createConnection } from 'mysql2/promise';
+import pg from 'pg';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { WakeSignal } from '../src/shared/db/index.js';
+import { describeEngines, SERVER_ENGINES } from './helpers/engines.js';
+
+/**
+ * The wake-up seam on the server engines: a row written by any client (here a raw driver
+ * connection, as psql or a PHP script would write it) wakes a waiting sender. The bounds are
+ * generous: they only keep a broken signal from hanging the test.
+ */
+const WAIT = { timeoutMs: 5_000 };
+
+describeEngines(
+  'wake-up on PostgreSQL: LISTEN/NOTIFY',
+  (t) => {
+    let signal: WakeSignal;
+    let client: pg.Client;
+    beforeEach(async () => {
+      signal = t.handle.wakeSignal({ server: 'default' });
+      await signal.ready;
+      client = new pg.Client({ connectionString: t.url });
+      await client.connect();
+    });
+    afterEach(async () => {
+      await signal.close();
+      await client.end();
+    });
+
+    it('a plain INSERT from another connection wakes the waiter; another server\'s row does not', async () => {
+      let changes = 0;
+      signal.on('change', () => changes++);
+      await client.query(`INSERT INTO manager_queue (server, action) VALUES ('other', 'Ping')`);
+      const woke = signal.next(WAIT);
+      await client.query(`INSERT INTO manager_queue (action) VALUES ('Ping')`);
+      expect(await woke).toBe(true);
+      expect(changes).toBe(1); // notifications arrive in commit order: the other server's came first, unseen
+    });
+
+    it('a row released back to NEW wakes it too (UPDATE of status)', async () => {
+      await client.query(`INSERT INTO manager_queue (action, status) VALUES ('Ping', 'SENDING')`);
+      const woke = signal.next(WAIT);
+      await client.query(`UPDATE manager_queue SET status = 'NEW'`);
+      expect(await woke).toBe(true);
+    });
+
+    it('recovers after its connection is killed: wakes once on reconnect, then on the next INSERT', async () => {
+      const reconnected = signal.next(WAIT);
+      const killed = await client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`);
+      expect(killed.rowCount).toBe(1);
+      expect(await reconnected).toBe(true);
+      const woke = signal.next(WAIT);
+      await client.query(`INSERT INTO manager_queue (action) VALUES ('Ping')`);
+      expect(await woke).toBe(true);
+    });
+  },
+  SERVER_ENGINES.filter((e) => e === 'postgres'),
+);
+
+describeEngines(
+  'wake-up on MySQL/MariaDB: an indexed poll',
+  (t) => {
+    it('a plain INSERT from another connection wakes the waiter within a few poll intervals (20 ms here)', async () => {
+      const signal = t.handle.wakeSignal({ server: 'default' });
+      const client = await createConnection({ uri: t.url });
+      try {
+        await signal.ready;
+        const woke = signal.next(WAIT);
+        await client.query(`INSERT INTO manager_queue (action) VALUES ('Ping')`);
+        expect(await woke).toBe(true);
+      } finally {
+        await signal.close();
+        await client.end();
+      }
+    });
+  },
+  SERVER_ENGINES.filter((e) => e === 'mysql'),
+);
