@@ -101,6 +101,9 @@ describe('action-sender against the simulator', () => {
     const hang = await enqueue(t.db, { action: 'Hangup', callerid: okRow.callerid });
     await status(hang, 'SUCCESS');
     expect(sim.actions.filter((a) => a.action === 'Hangup').map((a) => getHeader({ kind: 'other', headers: a.headers }, 'Channel'))).toEqual([live.name]);
+    // The rows record the channel they acted on, in their empty channel column.
+    expect((await rowById(t.db, redirect)).channel).toBe(live.name);
+    expect((await rowById(t.db, hang)).channel).toBe(live.name);
     await t.db.updateTable('manager_queue').set({ call_state: 'ENDED' }).where('id', '=', ok).execute();
     const late = await enqueue(t.db, { action: 'Hangup', callerid: okRow.callerid });
     await status(late, 'FAILED');

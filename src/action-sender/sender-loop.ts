@@ -51,7 +51,8 @@ export interface SenderHooks {
   setError(err: unknown): void;
 }
 
-type Ready = { row: QueueRow; built: BuiltAction };
+/** A row to write; actedOn: the channel a Redirect/Hangup by callerid resolved to. */
+type Ready = { row: QueueRow; built: BuiltAction; actedOn: string | null };
 
 const IDLE_WAIT_MS = 1000;
 /**
@@ -187,14 +188,14 @@ export class ActionSender {
           channel = r.channel;
         }
         const b = buildAction(row, v.plan, channel);
-        if (b.ok) ready.push({ row, built: b.built });
+        if (b.ok) ready.push({ row, built: b.built, actedOn: v.plan.byCallerid !== null ? channel : null });
         else invalid.push({ id: row.id, message: b.message });
       }
       for (const i of invalid) await markInvalid(trx, i.id, i.message);
       for (const f of failed) await markUnsentFailed(trx, f.id, f.message);
       const sent = await markSent(
         trx,
-        ready.map((r) => ({ id: r.row.id, actionId: r.built.actionId, callerid: r.built.generatedCallerid })),
+        ready.map((r) => ({ id: r.row.id, actionId: r.built.actionId, callerid: r.built.generatedCallerid, channel: r.actedOn })),
       );
       return { claimed: rows.length, invalid, failed, ready: ready.filter((r) => sent.has(r.row.id)) };
     });

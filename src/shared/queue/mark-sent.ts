@@ -9,6 +9,8 @@ export interface SentMark {
   actionId: string;
   /** The callerid the sender generated for an Originate row that had none; kept if one exists. */
   callerid?: string | null;
+  /** The live channel a Redirect/Hangup by callerid acted on, filled into its empty channel column. */
+  channel?: string | null;
 }
 
 /**
@@ -21,6 +23,7 @@ export async function markSent(db: QueueDb, marks: readonly SentMark[], now: str
   const done = new Set<number>();
   for (const batch of chunks(marks)) {
     const withCallerid = batch.filter((m) => m.callerid);
+    const withChannel = batch.filter((m) => m.channel);
     const ids = await dialectOf(db).updateReturningIds(
       db,
       (eb) => eb.and([eb('id', 'in', batch.map((m) => m.id)), eb('status', '=', 'SENDING')]),
@@ -30,6 +33,9 @@ export async function markSent(db: QueueDb, marks: readonly SentMark[], now: str
         action_id: caseById(batch.map((m) => [m.id, m.actionId] as const)),
         ...(withCallerid.length > 0
           ? { callerid: sql<string>`COALESCE(${sql.ref('callerid')}, ${caseById(withCallerid.map((m) => [m.id, m.callerid!] as const))})` }
+          : {}),
+        ...(withChannel.length > 0
+          ? { channel: sql<string>`COALESCE(${sql.ref('channel')}, ${caseById(withChannel.map((m) => [m.id, m.channel!] as const))})` }
           : {}),
       },
     );
