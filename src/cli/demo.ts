@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { parseDatabaseUrl } from '../shared/db/index.js';
 import { enqueue, type EnqueueInput } from '../shared/queue/index.js';
 import { isAlive, readWorker } from '../shared/worker/index.js';
 import type { StartContext } from './commands/start.js';
@@ -147,12 +148,26 @@ export async function runDemo(ctx: StartContext): Promise<void> {
   }
 }
 
+const shellWord = (text: string): string => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`);
+
+/** The command that reaches this demo's database, and an SQL shell on it (a server URL's password shows as ***). */
+function databaseCommands(ctx: StartContext): { amiq: string; sqlShell: string } {
+  const where = shellWord(ctx.dbPath);
+  if (ctx.database.engine === 'sqlite') return { amiq: `npx amiq --db ${where}`, sqlShell: `sqlite3 ${where}` };
+  const amiq = `AMIQ_DATABASE_URL=${where} npx amiq`;
+  if (ctx.database.engine === 'postgres') return { amiq, sqlShell: `psql ${where}` };
+  const u = parseDatabaseUrl(ctx.dbPath);
+  const user = decodeURIComponent(new URL(ctx.dbPath).username);
+  const login = `${user ? ` -u ${shellWord(user)}` : ''}${ctx.dbPath.includes(':***@') ? ' -p' : ''}`;
+  return { amiq, sqlShell: `mysql -h ${shellWord(u.host)} -P ${u.port}${login} ${shellWord(u.database)} -e` };
+}
+
 function finish(ctx: StartContext, count: number, started: number): void {
-  const db = /^[\w@%+=:,./-]+$/.test(ctx.dbPath) ? ctx.dbPath : `'${ctx.dbPath.replaceAll("'", "'\\''")}'`;
-  const amiq = `npx amiq --db ${db}`;
+  const { amiq, sqlShell } = databaseCommands(ctx);
   ctx.out(`demo: all ${count} demo rows settled in ${((Date.now() - started) / 1000).toFixed(1)} s. The workers keep running; Ctrl-C stops them.`);
   ctx.out('demo: try your own call from another terminal in this directory:');
   ctx.out(`demo:   ${amiq} originate --channel Local/100@default --exten 700 --context default --wait`);
   ctx.out(`demo: and look at the queue:  ${amiq} watch   or   ${amiq} show <id>`);
-  ctx.out(`demo:   or in SQL: sqlite3 ${db} "SELECT id, action, status, call_state, call_reason, hangup_cause FROM manager_queue"`);
+  ctx.out(`demo:   or in SQL: ${sqlShell} "SELECT id, action, status, call_state, call_reason, hangup_cause FROM manager_queue"`);
+  if (ctx.dbPath.includes(':***@')) ctx.out('demo: (put the real password where the URL shows ***)');
 }

@@ -1,7 +1,6 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { AmiqConfig, WorkerName } from '../shared/config/index.js';
-import { createChangeSignal, startCheckpointer, type Database } from '../shared/db/index.js';
+import { startCheckpointer, type AmiqDatabase, type Database } from '../shared/db/index.js';
 import { isAlive, type WorkerContext } from '../shared/worker/index.js';
 import { CliError } from './context.js';
 
@@ -16,7 +15,7 @@ export interface WorkerFlags {
 export interface LaunchOptions {
   config: AmiqConfig;
   db: Kysely<Database>;
-  sqlite: BetterSqlite3.Database;
+  database: AmiqDatabase;
   ctx: WorkerContext;
   flags: WorkerFlags;
 }
@@ -38,24 +37,29 @@ async function load<T>(name: WorkerName, importer: () => Promise<T>): Promise<T>
 }
 
 const LAUNCHERS: Record<WorkerName, Launcher> = {
-  'action-sender': async ({ config, db, sqlite, ctx }) => {
+  'action-sender': async ({ config, db, database, ctx }) => {
     const { runActionSender } = await load('action-sender', () => import('../action-sender/index.js'));
-    // The sender's insert-to-sent latency is bounded by this interval: look every 2 ms (one pragma read).
-    const changes = sqlite.name === ':memory:' ? undefined : createChangeSignal(sqlite, { intervalMs: 2 });
+    // SQLite: the sender's insert-to-sent latency is bounded by this interval: look every 2 ms
+    // (one pragma read). PostgreSQL: LISTEN/NOTIFY; MySQL: the configured poll. Only this
+    // server's rows wake it.
+    const inMemory = database.sqlite?.name === ':memory:';
+    const changes = inMemory ? undefined : database.wakeSignal({ server: config.server.name, intervalMs: 2 });
+    // The signal recovers by itself (reconnects); a dropped LISTEN connection is worth a warning.
+    changes?.on('error', (err) => ctx.logger.warn({ err }, 'wake-up signal lost; reconnecting'));
     try {
       await runActionSender({ config, db, logger: ctx.logger, signal: ctx.signal, ctx, changes });
     } finally {
-      changes?.close();
+      await changes?.close();
     }
   },
-  'manager-listener': async ({ config, db, sqlite, ctx }) => {
+  'manager-listener': async ({ config, db, database, ctx }) => {
     const { runManagerListener } = await load('manager-listener', () => import('../manager-listener/index.js'));
-    // An event storm is written as fast as it comes: its commits must not wait for checkpoints.
-    const checkpointer = startCheckpointer(sqlite, { logger: ctx.logger });
+    // SQLite: an event storm is written as fast as it comes: its commits must not wait for checkpoints.
+    const checkpointer = database.sqlite && startCheckpointer(database.sqlite, { logger: ctx.logger });
     try {
       await runManagerListener({ config, db, logger: ctx.logger, signal: ctx.signal, ctx });
     } finally {
-      await checkpointer.close();
+      await checkpointer?.close();
     }
   },
   heartbeat: async ({ config, db, ctx, flags }) => {

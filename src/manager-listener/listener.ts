@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { headersJson } from '../shared/ami/headers-json.js';
 import { eventName, getHeader, type AmiMessage } from '../shared/ami/message.js';
 import type { Database } from '../shared/db/schema.js';
-import { immediateTransactionAsync, isBusy, LOOP_LOCK_WAIT_MS } from '../shared/db/index.js';
+import { isBusy, LOOP_LOCK_WAIT_MS, writeBatch } from '../shared/db/index.js';
 import { RateLimitedLog } from '../shared/rate-limited-log.js';
 import { isoNow } from '../shared/time.js';
 import { mergeUpdate, type CallUpdate, type RowSnapshot } from './call-update.js';
@@ -271,14 +271,14 @@ export class Listener {
     const t0 = performance.now();
     let written: number;
     try {
-      written = await immediateTransactionAsync(
+      written = await writeBatch(
         this.opts.db,
         async (trx) => {
           const n = await applyCallUpdates(trx, updates);
           await insertEvents(trx, this.opts.server, log);
           return n;
         },
-        wait ? {} : { busyTimeoutMs: LOOP_LOCK_WAIT_MS },
+        wait ? {} : { lockWaitMs: LOOP_LOCK_WAIT_MS },
       );
     } catch (err) {
       this.failed(err, updates.length);

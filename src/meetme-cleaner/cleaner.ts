@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../shared/db/schema.js';
-import { immediateTransactionAsync, LOOP_LOCK_WAIT_MS, withBusyTimeout } from '../shared/db/index.js';
+import { LOOP_LOCK_WAIT_MS, withBusyTimeout, writeBatch } from '../shared/db/index.js';
 import { enqueue } from '../shared/queue/enqueue.js';
 import { isoNow } from '../shared/time.js';
 import { closeRooms } from './db/close-rooms.js';
@@ -66,7 +66,7 @@ export function createCleaner(o: CleanerOptions): { tick(): Promise<TickReport> 
     const decisions = decideKicks(state, o.settings, at, o.dryRun);
     // The kick rows and the marks that stop a second kick commit together or not at all. Locked
     // by another process, the tick fails at once (its loop reads AMI) and the next one redoes it.
-    return immediateTransactionAsync(o.db, async (trx) => {
+    return writeBatch(o.db, async (trx) => {
       const kicks: Kick[] = [];
       for (const { member, reason } of decisions) {
         const kick: Kick = { kind, room: listed.room, channel: member.channel, ...(member.user ? { user: member.user } : {}), reason };
@@ -81,7 +81,7 @@ export function createCleaner(o: CleanerOptions): { tick(): Promise<TickReport> 
       if (row) await updateRoom(trx, row.id, state, at);
       else await insertRoom(trx, o.server, state, at);
       return kicks;
-    }, { busyTimeoutMs: LOOP_LOCK_WAIT_MS });
+    }, { lockWaitMs: LOOP_LOCK_WAIT_MS });
   }
 
   async function syncKind(kind: ConferenceKind, listing: KindListing, at: number, report: TickReport): Promise<void> {

@@ -20,19 +20,17 @@ export interface SuperviseOptions {
 /** One worker under core supervision (registration, beats, SIGTERM drain), as `run` and `start` use it. */
 export function superviseWorker(name: WorkerName, c: CliContext, opts: SuperviseOptions = {}): Promise<WorkerOutcome> {
   const flags = opts.flags ?? {};
-  const sqlite = c.sqlite;
-  if (sqlite === undefined) return Promise.reject(new CliError(`workers run on SQLite only in this build; ${c.dbPath} serves clients, amiq status and the queue commands`, 1));
   return runWorker({
     name,
     server: c.config.server.name,
     db: c.db,
-    sqlite,
+    sqlite: c.sqlite,
     logger: c.logger,
     beatSeconds: c.config.workers.beat_seconds,
     drainSeconds: c.config.workers.drain_seconds,
     signal: opts.signal,
     reservation: opts.reservation,
-    run: (ctx) => launchWorker(name, { config: c.config, db: c.db, sqlite, ctx, flags }),
+    run: (ctx) => launchWorker(name, { config: c.config, db: c.db, database: c.database, ctx, flags }),
   });
 }
 

@@ -55,4 +55,15 @@ export interface AmiqDialect {
    * transaction lock; MySQL: a named lock). Already inside a transaction, `fn` runs in it.
    */
   writeTransaction<T>(db: Kysely<Database>, lockKey: string, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` on one connection whose statements wait at most `ms` for another writer's lock
+   * (SQLite: busy_timeout; PostgreSQL: lock_timeout; MySQL: innodb_lock_wait_timeout, whole
+   * seconds) and then fail with an error `isBusy` recognises.
+   */
+  withLockWait<T>(db: Kysely<Database>, ms: number, fn: (conn: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * One write transaction (SQLite: BEGIN IMMEDIATE, the write lock taken first). With
+   * `lockWaitMs`, a lock held by another writer is waited for that long at most.
+   */
+  writeBatch<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>, lockWaitMs?: number): Promise<T>;
 }

@@ -5,10 +5,10 @@ export { parseDatabaseUrl, redactUrl, DatabaseUrlError, DATABASE_URL_RULE, type 
 export type { AmiqDialect, Engine } from './dialect.js';
 export { dialectOf } from './dialect-of.js';
 export { WakeSignal } from './wake-signal.js';
+export { isBusy, unlessBusy, withBusyTimeout, writeBatch, LOOP_LOCK_WAIT_MS } from './lock-wait.js';
 // SQLite-only pieces (the file handle, its checkpoints, its commit counter).
 export { openSqlite, applySqlitePragmas, type OpenSqlite } from './sqlite/open.js';
 export { immediateTransaction, immediateTransactionAsync } from './sqlite/immediate-transaction.js';
-export { isBusy, unlessBusy, withBusyTimeout, LOOP_LOCK_WAIT_MS } from './sqlite/busy.js';
 export { createChangeSignal, ChangeSignal, type ChangeSignalOptions } from './sqlite/change-signal.js';
 export { startCheckpointer, type Checkpointer, type CheckpointerOptions } from './sqlite/checkpointer.js';
 export { countQueueByStatus, type QueueCount } from './stats/count-queue-by-status.js';

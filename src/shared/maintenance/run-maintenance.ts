@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.js';
 import { isoNow } from '../time.js';
 import { copyToArchive } from './copy-to-archive.js';
 import { deleteQueueRows } from './delete-queue-rows.js';
-import { immediateTransactionAsync, isBusy, LOOP_LOCK_WAIT_MS, withBusyTimeout } from '../db/index.js';
+import { isBusy, LOOP_LOCK_WAIT_MS, withBusyTimeout, writeBatch } from '../db/index.js';
 import { pruneArchive } from './prune-archive.js';
 import { pruneConferences } from './prune-conferences.js';
 import { pruneEvents } from './prune-events.js';
@@ -43,7 +43,7 @@ async function batchOnLoop(db: Kysely<Database>, fn: (conn: Kysely<Database>) =>
   }
 }
 
-/** Move terminal rows to the archive, batch by batch, each batch one short BEGIN IMMEDIATE transaction. */
+/** Move terminal rows to the archive, batch by batch, each batch one short write transaction. */
 export async function archiveTerminalRows(o: Omit<MaintenanceOptions, 'tasks' | 'logger'>): Promise<number> {
   const now = o.now ?? Date.now();
   const s = resolveMaintenance(o.settings);
@@ -55,7 +55,7 @@ export async function archiveTerminalRows(o: Omit<MaintenanceOptions, 'tasks' | 
   };
   let moved = 0;
   for (;;) {
-    const n = await batchOnLoop(o.db, (conn) => immediateTransactionAsync(conn, async (trx) => deleteQueueRows(trx, await copyToArchive(trx, batch))));
+    const n = await batchOnLoop(o.db, (conn) => writeBatch(conn, async (trx) => deleteQueueRows(trx, await copyToArchive(trx, batch))));
     moved += n;
     if (n < batch.limit) return moved;
   }

@@ -33,7 +33,10 @@ export interface RunWorkerOptions {
   name: string;
   server: string;
   db: Kysely<Database>;
-  /** Lets a crash be recorded synchronously from an uncaughtException handler. */
+  /**
+   * Lets a crash be recorded synchronously from an uncaughtException handler. Without it (the
+   * server engines) the crash is recorded by an ordinary write, awaited for CRASH_WRITE_MS at most.
+   */
   sqlite?: BetterSqlite3.Database;
   logger: Logger;
   beatSeconds: number;
@@ -61,7 +64,7 @@ export interface WorkerOutcome {
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 // Workers running in this process; one set of process handlers serves them all (amiq start).
-const active = new Set<{ stop(reason: string): void; crashSync(err: unknown): void; ownStop: boolean }>();
+const active = new Set<{ stop(reason: string): void; crashSync(err: unknown): Promise<void> | undefined; ownStop: boolean }>();
 // (server, name) of the workers this process runs or is registering.
 const claimedHere = new Set<string>();
 let handlersInstalled = false;
@@ -75,10 +78,18 @@ function onSignal(sig: NodeJS.Signals): void {
   for (const w of active) if (!w.ownStop) w.stop(sig);
 }
 
+/** How long a dying process waits for its crash to be written to a server database. */
+const CRASH_WRITE_MS = 2000;
+
 function onFatal(err: unknown): void {
-  for (const w of active) w.crashSync(err);
+  const writes = [...active].map((w) => w.crashSync(err)).filter((p) => p !== undefined);
   process.stderr.write(`amiq: fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
+  if (writes.length === 0) process.exit(1);
+  const timer = setTimeout(() => process.exit(1), CRASH_WRITE_MS);
+  void Promise.allSettled(writes).then(() => {
+    clearTimeout(timer);
+    process.exit(1);
+  });
 }
 
 function installHandlers(): void {
@@ -206,13 +217,18 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
     ownStop: opts.signal !== undefined,
     crashSync: (err: unknown) => {
       setError(err);
-      if (opts.sqlite === undefined || displaced) return;
+      if (displaced) return undefined;
+      if (opts.sqlite === undefined) {
+        finished = true;
+        return markWorkerStopped(db, id, stopValues('crashed')).catch(() => undefined);
+      }
       try {
         const q = markWorkerStoppedQuery(db, id, stopValues('crashed')).compile();
         opts.sqlite.prepare(q.sql).run(...(q.parameters as unknown[]));
       } catch {
         // Already dying; the stale beat will tell keepalive anyway.
       }
+      return undefined;
     },
   };
   active.add(member);

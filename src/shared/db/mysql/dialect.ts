@@ -81,4 +81,24 @@ export const mysqlDialect: AmiqDialect = {
     };
     return db.isTransaction ? fn(db) : db.connection().execute(locked);
   },
+
+  withLockWait: (db, ms, fn) => (db.isTransaction ? withSessionLockWait(db, ms, fn) : db.connection().execute((conn) => withSessionLockWait(conn, ms, fn))),
+
+  writeBatch: (db, fn, lockWaitMs) => {
+    if (lockWaitMs === undefined) return shortTransaction(db, fn);
+    return db.isTransaction ? fn(db) : db.connection().execute((conn) => withSessionLockWait(conn, lockWaitMs, (c) => shortTransaction(c, fn)));
+  },
 };
+
+/**
+ * innodb_lock_wait_timeout counts whole seconds, and MySQL's least is 1: a row lock is waited
+ * for 1 s at most. The wait is async (the event loop goes on reading AMI); only this write waits.
+ */
+async function withSessionLockWait<T>(conn: Kysely<Database>, ms: number, fn: (conn: Kysely<Database>) => Promise<T>): Promise<T> {
+  await sql`SET SESSION innodb_lock_wait_timeout = ${Math.max(1, Math.ceil(ms / 1000))}`.execute(conn);
+  try {
+    return await fn(conn);
+  } finally {
+    await sql`SET SESSION innodb_lock_wait_timeout = DEFAULT`.execute(conn).catch(() => undefined);
+  }
+}

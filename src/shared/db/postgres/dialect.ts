@@ -41,4 +41,31 @@ export const postgresDialect: AmiqDialect = {
     };
     return db.isTransaction ? locked(db) : db.transaction().execute(locked);
   },
+
+  // lock_timeout 0 would mean "wait for ever": a wait is at least 1 ms.
+  withLockWait: (db, ms, fn) => {
+    if (db.isTransaction) return setLockTimeout(db, ms, true).then(() => fn(db));
+    return db.connection().execute(async (conn) => {
+      await setLockTimeout(conn, ms, false);
+      try {
+        return await fn(conn);
+      } finally {
+        // A dropped connection fails this too; the statement's own error is the one to report.
+        await sql`SET lock_timeout TO DEFAULT`.execute(conn).catch(() => undefined);
+      }
+    });
+  },
+
+  writeBatch: (db, fn, lockWaitMs) => {
+    const body = async (trx: Kysely<Database>) => {
+      if (lockWaitMs !== undefined) await setLockTimeout(trx, lockWaitMs, true);
+      return fn(trx);
+    };
+    return db.isTransaction ? body(db) : db.transaction().execute(body);
+  },
 };
+
+/** lock_timeout for the session, or (`local`) until the transaction ends. */
+async function setLockTimeout(db: Kysely<Database>, ms: number, local: boolean): Promise<void> {
+  await sql`SELECT set_config('lock_timeout', ${`${Math.max(1, Math.ceil(ms))}ms`}, ${local})`.execute(db);
+}

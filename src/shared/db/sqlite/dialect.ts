@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { claimCandidates } from '../claim-candidates.js';
 import type { AmiqDialect } from '../dialect.js';
 import type { Database } from '../schema.js';
+import { withSqliteBusyTimeout } from './busy.js';
 import { immediateTransactionAsync } from './immediate-transaction.js';
 import { instantMs, laterMs, timeUnreadable } from './queue-time-sql.js';
 
@@ -55,4 +56,6 @@ export const sqliteDialect: AmiqDialect = {
 
   // The write lock is the whole database's, so the key needs no lock of its own.
   writeTransaction: (db, _lockKey, fn) => (db.isTransaction ? fn(db) : immediateTransactionAsync(db as Kysely<Database>, fn)),
+  withLockWait: withSqliteBusyTimeout,
+  writeBatch: (db, fn, lockWaitMs) => immediateTransactionAsync(db, fn, lockWaitMs === undefined ? {} : { busyTimeoutMs: lockWaitMs }),
 };

@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import { dialectOf } from './dialect-of.js';
+import type { Database } from './schema.js';
+
+/**
+ * How long a worker's write waits for another writer's lock while its event loop must keep
+ * reading AMI (Asterisk drops a client that does not read for ~100 ms) or answering UDP. On
+ * SQLite the busy handler sleeps 1 ms, then 1 more: the loop stalls 2 ms at most, and the write
+ * is retried. PostgreSQL and MySQL wait asynchronously (the loop never stalls); their short
+ * lock wait only keeps one write from holding up the worker's next ones.
+ */
+export const LOOP_LOCK_WAIT_MS = 2;
+
+// PostgreSQL lock_not_available (lock_timeout); MySQL ER_LOCK_WAIT_TIMEOUT.
+const PG_LOCK_NOT_AVAILABLE = '55P03';
+const MYSQL_LOCK_WAIT_TIMEOUT = 1205;
+
+/** True for "another writer holds the lock" on any engine: SQLITE_BUSY*, lock_timeout, innodb_lock_wait_timeout. */
+export function isBusy(err: unknown): boolean {
+  const e = err as { code?: unknown; errno?: unknown } | null;
+  const code = e?.code;
+  if (typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code === PG_LOCK_NOT_AVAILABLE)) return true;
+  return e?.errno === MYSQL_LOCK_WAIT_TIMEOUT;
+}
+
+/** A catch handler: `fallback` when the database was locked, the error rethrown otherwise. */
+export function unlessBusy<T>(fallback: T): (err: unknown) => T {
+  return (err) => {
+    if (isBusy(err)) return fallback;
+    throw err;
+  };
+}
+
+/** Runs fn on one connection whose lock waits last `ms` at most (AmiqDialect.withLockWait). */
+export function withBusyTimeout<T>(db: Kysely<Database>, ms: number, fn: (conn: Kysely<Database>) => Promise<T>): Promise<T> {
+  return dialectOf(db).withLockWait(db, ms, fn);
+}
+
+/** One write transaction, lock waits `lockWaitMs` at most when given (AmiqDialect.writeBatch). */
+export function writeBatch<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>, opts: { lockWaitMs?: number } = {}): Promise<T> {
+  return dialectOf(db).writeBatch(db, fn, opts.lockWaitMs);
+}
