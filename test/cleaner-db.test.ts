@@ -1,11 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closeRooms } from '../src/meetme-cleaner/db/close-rooms.js';
-import { insertRoom } from '../src/meetme-cleaner/db/insert-room.js';
-import { loadOpenRooms } from '../src/meetme-cleaner/db/load-open-rooms.js';
-import { roomColumns, rowToState } from '../src/meetme-cleaner/db/room-columns.js';
-import { updateRoom } from '../src/meetme-cleaner/db/update-room.js';
+import { expect, it } from 'vitest';
+import { closeRooms } from '../src/shared/db/conferences/close-rooms.js';
+import { insertRoom } from '../src/shared/db/conferences/insert-room.js';
+import { loadOpenRooms } from '../src/shared/db/conferences/load-open-rooms.js';
+import { roomColumns, rowToState } from '../src/meetme-cleaner/room-columns.js';
+import { updateRoom } from '../src/shared/db/conferences/update-room.js';
 import type { RoomState } from '../src/meetme-cleaner/types.js';
-import { openTestDb, type TestDb } from './queue-db.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../src/shared/db/schema.js';
+import { describeEngines } from './helpers/engines.js';
 
 const T0 = Date.parse('2026-11-22T12:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -16,15 +18,13 @@ const state = (room: string, channels: string[], alone_since: string | null = nu
   alone_since,
 });
 
-describe('conference statements', () => {
-  let t: TestDb;
-  beforeEach(async () => (t = await openTestDb()));
-  afterEach(async () => t.close());
+const insert = (db: Kysely<Database>, server: string, s: RoomState, now: number) => insertRoom(db, server, s.kind, s.room, roomColumns(s), now);
 
+describeEngines('conference statements', (t) => {
   it('insertRoom stores members, count, alone_since, first/last seen; loadOpenRooms returns open rooms of one server and kind', async () => {
-    const id = await insertRoom(t.db, 'default', state('4000', ['SIP/a'], iso(T0)), T0);
-    await insertRoom(t.db, 'pbx2', state('4000', ['SIP/b']), T0);
-    await insertRoom(t.db, 'default', { ...state('5000', ['SIP/c']), kind: 'meetme' }, T0);
+    const id = await insert(t.db, 'default', state('4000', ['SIP/a'], iso(T0)), T0);
+    await insert(t.db, 'pbx2', state('4000', ['SIP/b']), T0);
+    await insert(t.db, 'default', { ...state('5000', ['SIP/c']), kind: 'meetme' }, T0);
     const rows = await loadOpenRooms(t.db, 'default', 'confbridge');
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ id, room: '4000', member_count: 1, alone_since: iso(T0), first_seen: iso(T0), last_seen: iso(T0), closed_at: null });
@@ -32,13 +32,13 @@ describe('conference statements', () => {
   });
 
   it('updateRoom writes the state and last_seen of an open room only; closeRooms closes open rooms only and counts them', async () => {
-    const a = await insertRoom(t.db, 'default', state('4000', ['SIP/a', 'SIP/b']), T0);
-    const b = await insertRoom(t.db, 'default', state('4001', ['SIP/c']), T0);
-    expect(await updateRoom(t.db, a, state('4000', ['SIP/a'], iso(T0 + 5000)), T0 + 5000)).toBe(true);
+    const a = await insert(t.db, 'default', state('4000', ['SIP/a', 'SIP/b']), T0);
+    const b = await insert(t.db, 'default', state('4001', ['SIP/c']), T0);
+    expect(await updateRoom(t.db, a, roomColumns(state('4000', ['SIP/a'], iso(T0 + 5000))), T0 + 5000)).toBe(true);
     expect(await closeRooms(t.db, [b], T0 + 6000)).toBe(1);
     expect(await closeRooms(t.db, [a, b], T0 + 7000)).toBe(1);
     expect(await closeRooms(t.db, [], T0 + 8000)).toBe(0);
-    expect(await updateRoom(t.db, a, state('4000', []), T0 + 9000)).toBe(false);
+    expect(await updateRoom(t.db, a, roomColumns(state('4000', [])), T0 + 9000)).toBe(false);
     const rows = await t.db.selectFrom('conferences').selectAll().orderBy('id').execute();
     expect(rows.map((r) => [r.member_count, r.alone_since, r.last_seen, r.closed_at])).toEqual([
       [1, iso(T0 + 5000), iso(T0 + 5000), iso(T0 + 7000)],
@@ -48,7 +48,7 @@ describe('conference statements', () => {
   });
 
   it('rowToState survives a hand-edited members column', async () => {
-    const id = await insertRoom(t.db, 'default', state('4000', []), T0);
+    const id = await insert(t.db, 'default', state('4000', []), T0);
     const row = (await loadOpenRooms(t.db, 'default', 'confbridge'))[0]!;
     expect(rowToState({ ...row, members: 'not json' }).members).toEqual([]);
     expect(rowToState({ ...row, members: '{"a":1}' }).members).toEqual([]);

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { parseAll } from '../src/shared/ami/parser.js';
 import type { AmiMessage } from '../src/shared/ami/message.js';
 import type { Database, QueueRow } from '../src/shared/db/schema.js';
+import { dialectOf } from '../src/shared/db/dialect-of.js';
 import { Listener, type EventLogMode } from '../src/manager-listener/listener.js';
 import { readCapture } from './ami-captures.js';
 
@@ -28,7 +29,8 @@ export async function seedSent(
   db: Kysely<Database>,
   row: { id?: number; callerid?: string | null; action_id?: string | null; channel?: string; status?: 'SENT' | 'SUCCESS' | 'FAILED' | 'LOST'; server?: string },
 ): Promise<number> {
-  const res = await db
+  return dialectOf(db).insertId(
+    db
     .insertInto('manager_queue')
     .values({
       ...(row.id !== undefined ? { id: row.id } : {}),
@@ -39,10 +41,8 @@ export async function seedSent(
       status: row.status ?? 'SUCCESS',
       action_id: row.action_id ?? null,
       sent_at: '2026-11-22T05:00:00.000Z',
-    } as never)
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return res.id;
+    } as never),
+  );
 }
 
 export async function row(db: Kysely<Database>, id: number): Promise<QueueRow> {

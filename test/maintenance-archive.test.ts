@@ -1,18 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { TERMINAL_STATUSES } from '../src/shared/db/schema.js';
 import { archiveTerminalRows, DEFAULT_MAINTENANCE, type MaintenanceSettings } from '../src/shared/maintenance/index.js';
-import { copyToArchive } from '../src/shared/maintenance/copy-to-archive.js';
-import { deleteQueueRows } from '../src/shared/maintenance/delete-queue-rows.js';
+import { archivableRows, copyToArchive } from '../src/shared/db/queue/copy-to-archive.js';
+import { deleteQueueRows } from '../src/shared/db/queue/delete-queue-rows.js';
+import { describeEngines } from './helpers/engines.js';
 import { addRow, hoursAgo, NOW } from './maintenance-helpers.js';
-import { openTestDb, type TestDb } from './queue-db.js';
 
 const settings: MaintenanceSettings = { ...DEFAULT_MAINTENANCE, archive_after_hours: 24, stale_call_hours: 72, batch_size: 500 };
 
-describe('archive of terminal rows', () => {
-  let t: TestDb;
-  beforeEach(async () => (t = await openTestDb()));
-  afterEach(async () => t.close());
-
+describeEngines('archive of terminal rows', (t) => {
   const queueIds = async (): Promise<number[]> => (await t.db.selectFrom('manager_queue').select('id').orderBy('id').execute()).map((r) => r.id);
   const archiveIds = async (): Promise<number[]> =>
     (await t.db.selectFrom('manager_queue_archive').select('id').orderBy('id').execute()).map((r) => r.id);
@@ -46,7 +42,8 @@ describe('archive of terminal rows', () => {
     expect(await archiveTerminalRows({ db: t.db, server: 'default', settings, now: NOW })).toBe(0);
   });
 
-  it('reads a client-written created_at as the instant it names, in any accepted form, never as text', async () => {
+  // Only SQLite's text columns hold a client's own time forms; the server engines' are native.
+  it.runIf(t.engine === 'sqlite')('reads a client-written created_at as the instant it names, in any accepted form, never as text', async () => {
     const written = (hours: number, minutes: number): string => {
       // The instant `hours` ago as a client at UTC+minutes writes it (its wall clock and offset).
       const wall = new Date(NOW - hours * 3_600_000 + minutes * 60_000).toISOString().slice(0, 19);
@@ -70,11 +67,13 @@ describe('archive of terminal rows', () => {
     expect(await queueIds()).toHaveLength(1);
   });
 
-  it('copyToArchive copies one batch of at most limit rows; deleteQueueRows deletes exactly those ids', async () => {
+  it('archivableRows picks one batch of at most limit rows; copyToArchive copies them; deleteQueueRows deletes exactly those ids', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 3; i++) ids.push(await addRow(t, { status: 'FAILED', created_at: hoursAgo(30) }));
-    const copied = await copyToArchive(t.db, { server: 'default', before: hoursAgo(24), liveBefore: hoursAgo(72), limit: 2 });
+    const copied = await archivableRows(t.db, { server: 'default', before: hoursAgo(24), liveBefore: hoursAgo(72), limit: 2 });
     expect(copied.sort((a, b) => a - b)).toEqual(ids.slice(0, 2));
+    expect(await copyToArchive(t.db, copied)).toBe(2);
+    expect(await copyToArchive(t.db, [])).toBe(0);
     expect(await deleteQueueRows(t.db, copied)).toBe(2);
     expect(await deleteQueueRows(t.db, [])).toBe(0);
     expect(await queueIds()).toEqual([ids[2]]);
@@ -84,7 +83,7 @@ describe('archive of terminal rows', () => {
     const id = await addRow(t, { status: 'LOST', created_at: hoursAgo(30) });
     // A row already in the archive with the same id makes the INSERT fail (primary key).
     await t.db.insertInto('manager_queue_archive').values({ id, action: 'Hangup', created_at: hoursAgo(30) }).execute();
-    await expect(archiveTerminalRows({ db: t.db, server: 'default', settings, now: NOW })).rejects.toThrow(/UNIQUE|constraint/i);
+    await expect(archiveTerminalRows({ db: t.db, server: 'default', settings, now: NOW })).rejects.toThrow(/UNIQUE|constraint|Duplicate entry/i);
     expect(await queueIds()).toEqual([id]);
     expect(await t.db.selectFrom('manager_queue_archive').select('action').execute()).toEqual([{ action: 'Hangup' }]);
     // The connection is usable afterwards (the transaction was closed).

@@ -155,7 +155,7 @@ function databaseCommands(ctx: StartContext): { amiq: string; sqlShell: string }
   const where = shellWord(ctx.dbPath);
   if (ctx.database.engine === 'sqlite') return { amiq: `npx amiq --db ${where}`, sqlShell: `sqlite3 ${where}` };
   const amiq = `AMIQ_DATABASE_URL=${where} npx amiq`;
-  if (ctx.database.engine === 'postgres') return { amiq, sqlShell: `psql ${where}` };
+  if (ctx.database.engine === 'postgres') return { amiq, sqlShell: `psql ${where} -c` };
   const u = parseDatabaseUrl(ctx.dbPath);
   const user = decodeURIComponent(new URL(ctx.dbPath).username);
   const login = `${user ? ` -u ${shellWord(user)}` : ''}${ctx.dbPath.includes(':***@') ? ' -p' : ''}`;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../shared/db/schema.js';
-import { listLiveCalls } from '../manager-listener/sql/list-live-calls.js';
+import { listLiveCalls } from '../shared/db/queue/list-live-calls.js';
 import type { Simulator } from '../simulator/index.js';
 
 const POLL_MS = 50;

@@ -1,3 +1,4 @@
+import type { CallUpdate } from '../shared/db/queue/call-columns.js';
 import type { CallState } from '../shared/db/schema.js';
 
 /** Forward-only order of call_state (SPEC §3). FAILED ranks last: an unanswered call that hung up
@@ -8,24 +9,7 @@ export function isFinal(state: CallState | null | undefined): boolean {
   return state === 'ENDED' || state === 'FAILED';
 }
 
-/**
- * What the listener writes to one row. Identity columns take the latest value (a rename moves
- * the name), call_state only moves up in rank, the rest are set once (the first value wins),
- * except the hangup cause: a real cause replaces 0 (a Local `;1` hangs up with 0 while its `;2`,
- * in either order, reports why), and a text alone (cause unknown, say why) fills an empty cause.
- */
-export interface CallUpdate {
-  id: number;
-  uniqueid?: string;
-  linkedid?: string;
-  call_channel?: string;
-  call_state?: CallState;
-  call_reason?: number;
-  answered_at?: string;
-  ended_at?: string;
-  hangup_cause?: number;
-  hangup_cause_txt?: string;
-}
+export type { CallUpdate, RowSnapshot } from '../shared/db/queue/call-columns.js';
 
 /** Fold `next` into `into` with the column rules above (several events of one row per flush). */
 export function mergeUpdate(into: CallUpdate, next: CallUpdate): void {
@@ -51,14 +35,3 @@ function betterCause(current: number | undefined, next: number): boolean {
   return current === undefined || (current === 0 && next > 0);
 }
 
-/** The row fields the tracker needs, as a lookup returns them. */
-export interface RowSnapshot {
-  id: number;
-  uniqueid: string | null;
-  call_channel: string | null;
-  linkedid: string | null;
-  call_state: CallState | null;
-  answered_at: string | null;
-  call_reason: number | null;
-  action_id: string | null;
-}

@@ -9,13 +9,13 @@ import { isoNow } from '../shared/time.js';
 import { mergeUpdate, type CallUpdate, type RowSnapshot } from './call-update.js';
 import { CallTracker, type TrackerOptions } from './call-tracker.js';
 import type { LookupKey } from './lookup-cache.js';
-import { applyCallUpdates } from './sql/apply-call-updates.js';
-import { findRowByActionId } from './sql/find-row-by-action-id.js';
-import { findRowByCallerid } from './sql/find-row-by-callerid.js';
-import { findRowById } from './sql/find-row-by-id.js';
-import { findRowByUniqueid } from './sql/find-row-by-uniqueid.js';
-import { insertEvents, type EventLogEntry } from './sql/insert-events.js';
-import { listLiveCalls } from './sql/list-live-calls.js';
+import { applyCallUpdates } from '../shared/db/queue/apply-call-updates.js';
+import { findRowByActionId } from '../shared/db/queue/find-row-by-action-id.js';
+import { findRowByCallerid } from '../shared/db/queue/find-row-by-callerid.js';
+import { findRowById } from '../shared/db/queue/find-row-by-id.js';
+import { findRowByUniqueid } from '../shared/db/queue/find-row-by-uniqueid.js';
+import { insertEvents, type EventLogEntry } from '../shared/db/events/insert-events.js';
+import { listLiveCalls } from '../shared/db/queue/list-live-calls.js';
 
 export type EventLogMode = 'all' | 'matched' | 'none';
 

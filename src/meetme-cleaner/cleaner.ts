@@ -4,11 +4,11 @@ import type { Database } from '../shared/db/schema.js';
 import { LOOP_LOCK_WAIT_MS, withBusyTimeout, writeBatch } from '../shared/db/index.js';
 import { enqueue } from '../shared/queue/enqueue.js';
 import { isoNow } from '../shared/time.js';
-import { closeRooms } from './db/close-rooms.js';
-import { insertRoom } from './db/insert-room.js';
-import { loadOpenRooms, type ConferenceRow } from './db/load-open-rooms.js';
-import { rowToState } from './db/room-columns.js';
-import { updateRoom } from './db/update-room.js';
+import { closeRooms } from '../shared/db/conferences/close-rooms.js';
+import { insertRoom } from '../shared/db/conferences/insert-room.js';
+import { loadOpenRooms, type ConferenceRow } from '../shared/db/conferences/load-open-rooms.js';
+import { roomColumns, rowToState } from './room-columns.js';
+import { updateRoom } from '../shared/db/conferences/update-room.js';
 import { kickRow } from './kick-row.js';
 import { mergeRoom } from './reconcile.js';
 import { decideKicks } from './rules.js';
@@ -78,8 +78,8 @@ export function createCleaner(o: CleanerOptions): { tick(): Promise<TickReport> 
         }
         kicks.push(kick);
       }
-      if (row) await updateRoom(trx, row.id, state, at);
-      else await insertRoom(trx, o.server, state, at);
+      if (row) await updateRoom(trx, row.id, roomColumns(state), at);
+      else await insertRoom(trx, o.server, state.kind, state.room, roomColumns(state), at);
       return kicks;
     }, { lockWaitMs: LOOP_LOCK_WAIT_MS });
   }

@@ -3,6 +3,9 @@ import type { Database, QueueRow } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres' | 'mysql';
 
+/** The type of a column of `records`: whole numbers, text, or a time (amiq's ISO text). */
+export type RecordType = 'int' | 'text' | 'time';
+
 /** A filter on manager_queue rows, usable in a SELECT and an UPDATE alike. */
 export type QueueFilter = (eb: ExpressionBuilder<Database, 'manager_queue'>) => Expression<SqlBool>;
 
@@ -66,4 +69,24 @@ export interface AmiqDialect {
    * `lockWaitMs`, a lock held by another writer is waited for that long at most.
    */
   writeBatch<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>, lockWaitMs?: number): Promise<T>;
+
+  /** The n-th (0-based) bound parameter's marker in raw SQL text. */
+  placeholder(n: number): string;
+  /** A time (amiq's ISO text) as this engine takes it bound in raw SQL. */
+  bindTime(iso: string | null): unknown;
+  /**
+   * `rows` as a derived table named `alias` with the typed `columns` (every row's own keys),
+   * sent as one JSON parameter: a batch of many rows in one statement.
+   */
+  records(rows: readonly Record<string, unknown>[], alias: string, columns: Readonly<Record<string, RecordType>>): RawBuilder<unknown>;
+  /**
+   * UPDATE `table` SET `set` from the derived table `from`, joined `on`, WHERE `where`; returns
+   * the rows changed. On MySQL the assignments may see each other's new values
+   * (`seesEarlierAssignments`): a statement whose SET reads a column it also sets must read the
+   * old values from `from`.
+   */
+  updateFrom(db: Kysely<Database>, table: string, from: RawBuilder<unknown>, on: RawBuilder<unknown>, set: RawBuilder<unknown>, where: RawBuilder<unknown>): Promise<number>;
+  readonly seesEarlierAssignments: boolean;
+  /** The SELECT locking the rows it reads until the transaction ends (SQLite: the write lock already covers them). */
+  forUpdate<QB extends { forUpdate(): QB }>(qb: QB): QB;
 }

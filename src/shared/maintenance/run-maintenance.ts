@@ -2,12 +2,12 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/schema.js';
 import { isoNow } from '../time.js';
-import { copyToArchive } from './copy-to-archive.js';
-import { deleteQueueRows } from './delete-queue-rows.js';
-import { isBusy, LOOP_LOCK_WAIT_MS, withBusyTimeout, writeBatch } from '../db/index.js';
-import { pruneArchive } from './prune-archive.js';
-import { pruneConferences } from './prune-conferences.js';
-import { pruneEvents } from './prune-events.js';
+import { dialectOf, isBusy, LOOP_LOCK_WAIT_MS, withBusyTimeout } from '../db/index.js';
+import { pruneConferences } from '../db/conferences/prune-conferences.js';
+import { pruneEvents } from '../db/events/prune-events.js';
+import { archivableRows, copyToArchive } from '../db/queue/copy-to-archive.js';
+import { deleteQueueRows } from '../db/queue/delete-queue-rows.js';
+import { pruneArchive } from '../db/queue/prune-archive.js';
 import { resolveMaintenance, type MaintenanceConfig, type MaintenanceTask } from './settings.js';
 
 export interface MaintenanceOptions {
@@ -43,6 +43,15 @@ async function batchOnLoop(db: Kysely<Database>, fn: (conn: Kysely<Database>) =>
   }
 }
 
+/**
+ * One batch of a job in a write transaction under the job's lock for this server (SQLite: the
+ * write lock; PostgreSQL: an advisory lock; MySQL: a named lock), so hosts sharing a database
+ * never run the same job for the same server at once (two archive copies of a row would collide).
+ */
+function lockedBatch(db: Kysely<Database>, job: string, server: string, fn: (trx: Kysely<Database>) => Promise<number>): Promise<number> {
+  return batchOnLoop(db, (conn) => dialectOf(conn).writeTransaction(conn, `maintenance:${job}:${server}`, fn));
+}
+
 /** Move terminal rows to the archive, batch by batch, each batch one short write transaction. */
 export async function archiveTerminalRows(o: Omit<MaintenanceOptions, 'tasks' | 'logger'>): Promise<number> {
   const now = o.now ?? Date.now();
@@ -55,26 +64,31 @@ export async function archiveTerminalRows(o: Omit<MaintenanceOptions, 'tasks' | 
   };
   let moved = 0;
   for (;;) {
-    const n = await batchOnLoop(o.db, (conn) => writeBatch(conn, async (trx) => deleteQueueRows(trx, await copyToArchive(trx, batch))));
+    const n = await lockedBatch(o.db, 'archive', o.server, async (trx) => {
+      const ids = await archivableRows(trx, batch);
+      await copyToArchive(trx, ids);
+      return deleteQueueRows(trx, ids);
+    });
     moved += n;
     if (n < batch.limit) return moved;
   }
 }
 
 type Prune = (db: Kysely<Database>, server: string, before: string, limit: number) => Promise<number>;
-const PRUNES: Record<Exclude<MaintenanceTask, 'archive'>, Prune> = {
+type PruneTask = Exclude<MaintenanceTask, 'archive'>;
+const PRUNES: Record<PruneTask, Prune> = {
   'prune-archive': pruneArchive,
   'prune-events': pruneEvents,
   'prune-conferences': pruneConferences,
 };
 
-async function pruneAll(o: MaintenanceOptions, prune: Prune): Promise<number> {
+async function pruneAll(o: MaintenanceOptions, task: PruneTask): Promise<number> {
   const s = resolveMaintenance(o.settings);
   if (s.prune_after_days <= 0) return 0;
   const before = isoNow((o.now ?? Date.now()) - s.prune_after_days * 24 * HOUR);
   let deleted = 0;
   for (;;) {
-    const n = await batchOnLoop(o.db, (conn) => prune(conn, o.server, before, s.batch_size));
+    const n = await lockedBatch(o.db, task, o.server, (trx) => PRUNES[task](trx, o.server, before, s.batch_size));
     deleted += n;
     if (n < s.batch_size) return deleted;
   }
@@ -84,7 +98,7 @@ async function pruneAll(o: MaintenanceOptions, prune: Prune): Promise<number> {
 export async function runMaintenance(o: MaintenanceOptions): Promise<MaintenanceReport> {
   const report: MaintenanceReport = {};
   for (const task of o.tasks) {
-    report[task] = task === 'archive' ? await archiveTerminalRows(o) : await pruneAll(o, PRUNES[task]);
+    report[task] = task === 'archive' ? await archiveTerminalRows(o) : await pruneAll(o, task);
   }
   o.logger.info({ server: o.server, ...report }, 'maintenance: rows archived/pruned');
   return report;

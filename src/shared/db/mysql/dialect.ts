@@ -4,6 +4,7 @@ import { claimCandidates } from '../claim-candidates.js';
 import type { AmiqDialect } from '../dialect.js';
 import { rawTransaction } from '../raw-transaction.js';
 import type { Database, QueueRow } from '../schema.js';
+import { toMysqlTime } from './time-params-plugin.js';
 
 /** A short READ COMMITTED transaction (rows a locking read passes over are not kept locked). */
 function shortTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
@@ -83,6 +84,23 @@ export const mysqlDialect: AmiqDialect = {
   },
 
   withLockWait: (db, ms, fn) => (db.isTransaction ? withSessionLockWait(db, ms, fn) : db.connection().execute((conn) => withSessionLockWait(conn, ms, fn))),
+
+  placeholder: () => '?',
+  bindTime: toMysqlTime,
+  // JSON_TABLE: MySQL 8, MariaDB >= 10.6. Times go in as MySQL's own UTC text.
+  records: (rows, alias, columns) => {
+    const types = { int: sql`BIGINT`, text: sql`VARCHAR(1024)`, time: sql`DATETIME(3)` };
+    const times = Object.keys(columns).filter((c) => columns[c] === 'time');
+    const json = times.length === 0 ? rows : rows.map((r) => ({ ...r, ...Object.fromEntries(times.map((c) => [c, toMysqlTime(r[c])])) }));
+    const defs = Object.entries(columns).map(([c, t]) => sql`${sql.ref(c)} ${types[t]} PATH ${sql.lit(`$.${c}`)}`);
+    return sql`JSON_TABLE(${JSON.stringify(json)}, '$[*]' COLUMNS (${sql.join(defs)})) AS ${sql.ref(alias)}`;
+  },
+  updateFrom: async (db, table, from, on, set, where) => {
+    const res = await sql`UPDATE ${sql.table(table)} JOIN ${from} ON ${on} SET ${set} WHERE ${where}`.execute(db);
+    return Number(res.numAffectedRows ?? 0n);
+  },
+  seesEarlierAssignments: true,
+  forUpdate: (qb) => qb.forUpdate(),
 
   writeBatch: (db, fn, lockWaitMs) => {
     if (lockWaitMs === undefined) return shortTransaction(db, fn);

@@ -56,6 +56,17 @@ export const postgresDialect: AmiqDialect = {
     });
   },
 
+  placeholder: (n) => `$${n + 1}`,
+  bindTime: (iso) => iso,
+  records: (rows, alias, columns) => {
+    const types = { int: sql`bigint`, text: sql`text`, time: sql`timestamptz` };
+    const defs = Object.entries(columns).map(([c, t]) => sql`${sql.ref(c)} ${types[t]}`);
+    return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS ${sql.ref(alias)}(${sql.join(defs)})`;
+  },
+  updateFrom: sqliteDialect.updateFrom,
+  seesEarlierAssignments: false,
+  forUpdate: (qb) => qb.forUpdate(),
+
   writeBatch: (db, fn, lockWaitMs) => {
     const body = async (trx: Kysely<Database>) => {
       if (lockWaitMs !== undefined) await setLockTimeout(trx, lockWaitMs, true);

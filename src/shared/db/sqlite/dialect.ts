@@ -57,5 +57,15 @@ export const sqliteDialect: AmiqDialect = {
   // The write lock is the whole database's, so the key needs no lock of its own.
   writeTransaction: (db, _lockKey, fn) => (db.isTransaction ? fn(db) : immediateTransactionAsync(db as Kysely<Database>, fn)),
   withLockWait: withSqliteBusyTimeout,
+  placeholder: () => '?',
+  bindTime: (iso) => iso,
+  records: (rows, alias, columns) =>
+    sql`(SELECT ${sql.join(Object.keys(columns).map((c) => sql`value ->> ${`$.${c}`} AS ${sql.ref(c)}`))} FROM json_each(${JSON.stringify(rows)})) AS ${sql.ref(alias)}`,
+  updateFrom: async (db, table, from, on, set, where) => {
+    const res = await sql`UPDATE ${sql.table(table)} SET ${set} FROM ${from} WHERE ${on} AND (${where})`.execute(db);
+    return Number(res.numAffectedRows ?? 0n);
+  },
+  seesEarlierAssignments: false,
+  forUpdate: (qb) => qb,
   writeBatch: (db, fn, lockWaitMs) => immediateTransactionAsync(db, fn, lockWaitMs === undefined ? {} : { busyTimeoutMs: lockWaitMs }),
 };

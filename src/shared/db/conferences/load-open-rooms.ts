@@ -1,11 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { ConferencesTable, Database } from '../../shared/db/schema.js';
-import type { ConferenceKind } from '../types.js';
+import type { ConferencesTable, Database } from '../schema.js';
+import type { ConferenceKindColumn } from './room-columns.js';
 
 export type ConferenceRow = Selectable<ConferencesTable>;
 
 /** The rooms of one kind this server's cleaner saw last and has not closed. */
-export function loadOpenRooms(db: Kysely<Database>, server: string, kind: ConferenceKind): Promise<ConferenceRow[]> {
+export function loadOpenRooms(db: Kysely<Database>, server: string, kind: ConferenceKindColumn): Promise<ConferenceRow[]> {
   return db
     .selectFrom('conferences')
     .selectAll()

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Database } from '../schema.js';
 
 /** Delete rows just copied to the archive (same transaction, so exactly those). */
 export async function deleteQueueRows(db: Kysely<Database>, ids: readonly number[]): Promise<number> {

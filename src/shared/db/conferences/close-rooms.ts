@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../shared/db/schema.js';
-import { isoNow } from '../../shared/time.js';
+import type { Database } from '../schema.js';
+import { isoNow } from '../../time.js';
 
 /** Rooms no longer listed have ended: closed_at records when the cleaner noticed. */
 export async function closeRooms(db: Kysely<Database>, ids: readonly number[], now: number): Promise<number> {

@@ -1,5 +1,5 @@
 import type { Compilable, CompiledQuery } from 'kysely';
-import type { QueueDb } from '../../shared/queue/types.js';
+import type { QueueDb } from '../../queue/types.js';
 
 // Stand-ins no real server name or key can equal, swapped for the real values at each run.
 const SERVER = '\u0000amiq-server\u0000';

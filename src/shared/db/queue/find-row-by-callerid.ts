@@ -1,4 +1,4 @@
-import { LIVE_CALL_STATES } from '../../shared/db/schema.js';
+import { LIVE_CALL_STATES } from '../schema.js';
 import { compiledLookup } from './compiled-lookup.js';
 import { SNAPSHOT_COLUMNS, sentOriginates, type RowSnapshot } from './row-columns.js';
 

@@ -1,8 +1,9 @@
-import type { KickReason, RoomState, StoredMember } from '../types.js';
-import type { ConferenceRow } from './load-open-rooms.js';
+import type { KickReason, RoomState, StoredMember } from './types.js';
+import type { ConferenceRow } from '../shared/db/conferences/load-open-rooms.js';
+import type { RoomColumns } from '../shared/db/conferences/room-columns.js';
 
 /** The columns a room's state is stored in. */
-export function roomColumns(state: RoomState): { members: string; member_count: number; alone_since: string | null } {
+export function roomColumns(state: RoomState): RoomColumns {
   return { members: JSON.stringify(state.members), member_count: state.members.length, alone_since: state.alone_since };
 }
 

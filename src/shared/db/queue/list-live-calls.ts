@@ -1,5 +1,5 @@
-import { LIVE_CALL_STATES } from '../../shared/db/schema.js';
-import type { QueueDb } from '../../shared/queue/types.js';
+import { LIVE_CALL_STATES } from '../schema.js';
+import type { QueueDb } from '../../queue/types.js';
 import { SNAPSHOT_COLUMNS, type RowSnapshot } from './row-columns.js';
 
 /** Rows of a server whose call is in progress: resync checks each against the channels that exist. */

@@ -1,6 +1,6 @@
 import type { SelectQueryBuilder } from 'kysely';
-import type { Database } from '../../shared/db/schema.js';
-import type { RowSnapshot } from '../call-update.js';
+import type { Database } from '../schema.js';
+import type { RowSnapshot } from './call-columns.js';
 
 /** The columns every lookup returns: what the tracker needs to bind a call to its row. */
 export const SNAPSHOT_COLUMNS = ['id', 'uniqueid', 'call_channel', 'linkedid', 'call_state', 'answered_at', 'call_reason', 'action_id'] as const;

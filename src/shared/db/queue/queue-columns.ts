@@ -1,4 +1,4 @@
-import type { ManagerQueueTable } from '../db/schema.js';
+import type { ManagerQueueTable } from '../schema.js';
 
 /** Every manager_queue column, named, so the archive copy never depends on column order. */
 export const QUEUE_COLUMNS = [

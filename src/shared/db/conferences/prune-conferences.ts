@@ -1,0 +1,18 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+
+/** Delete up to `limit` conferences of this server closed before `before` (open ones never); returns how many (ids first, as pruneArchive). */
+export async function pruneConferences(db: Kysely<Database>, server: string, before: string, limit: number): Promise<number> {
+  const ids = await db
+    .selectFrom('conferences')
+    .select('id')
+    .where('server', '=', server)
+    .where('closed_at', 'is not', null)
+    .where('closed_at', '<', before)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  if (ids.length === 0) return 0;
+  const res = await db.deleteFrom('conferences').where('id', 'in', ids.map((r) => r.id)).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
