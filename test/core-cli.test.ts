@@ -133,11 +133,38 @@ describe('amiq status', () => {
     expect(r.oldest_new?.id).toBe(2);
 
     const text = formatStatus(r);
-    expect(text).toContain(`ALIVE action-sender: running pid ${process.pid} on ${hostname()}, up 90s, AMI connected`);
-    expect(text).toContain('DOWN  heartbeat: running (no beat: dead) pid 1 on pbx1, last beat 30s ago, last error: ECONNREFUSED');
-    expect(text).toContain('DOWN  meetme-cleaner: never started');
+    expect(text).toContain(`ALIVE default  action-sender: running pid ${process.pid} on ${hostname()}, up 90s, AMI connected`);
+    expect(text).toContain('DOWN  default  heartbeat: running (no beat: dead) pid 1 on pbx1, last beat 30s ago, last error: ECONNREFUSED');
+    expect(text).toContain('DOWN  default  meetme-cleaner: never started');
     expect(text).toContain('default: NEW 2, SUCCESS 1');
     expect(text).toMatch(/oldest NEW row: #2, waiting \d+s/);
+  });
+
+  it('shows every server\'s workers in a server column, or one server\'s with --server', async () => {
+    const cfg = config({ workers: { enabled: ['action-sender'], beat_seconds: 2 } });
+    const now = Date.now();
+    for (const server of ['default', 'pbx2']) {
+      await registerWorker(t.db, { server, name: 'action-sender', pid: 7, host: `host-${server}`, started_at: isoNow(now - 10_000) }, { nowMs: now, beatSeconds: 2 });
+    }
+    await t.db.updateTable('workers').set({ beat_at: isoNow(now - 1000) }).execute();
+    await t.db.insertInto('manager_queue').values([
+      { action: 'Ping', server: 'default', status: 'NEW' },
+      { action: 'Ping', server: 'pbx2', status: 'NEW' },
+    ]).execute();
+
+    const all = await collectStatus(t.db, cfg, t.path, now);
+    expect(all.workers.map((w) => [w.server, w.name, w.host, w.alive])).toEqual([
+      ['default', 'action-sender', 'host-default', true],
+      ['pbx2', 'action-sender', 'host-pbx2', true],
+    ]);
+    const text = formatStatus(all);
+    expect(text).toContain('ALIVE default  action-sender: running pid 7 on host-default');
+    expect(text).toContain('ALIVE pbx2     action-sender: running pid 7 on host-pbx2');
+
+    const one = await collectStatus(t.db, cfg, t.path, now, 'pbx2');
+    expect(one.workers.map((w) => [w.server, w.name])).toEqual([['pbx2', 'action-sender']]);
+    expect(one.queue).toEqual({ pbx2: { NEW: 1 } });
+    expect(one.oldest_new?.id).toBe(2);
   });
 });
 

@@ -45,9 +45,13 @@ function parseCounters(text: string): Record<string, number> {
   }
 }
 
-export async function collectStatus(db: Kysely<Database>, config: AmiqConfig, dbPath: string, nowMs = Date.now()): Promise<StatusReport> {
+/**
+ * Every server's workers and queue (hosts sharing a database each write their own rows), or only
+ * `onlyServer`'s.
+ */
+export async function collectStatus(db: Kysely<Database>, config: AmiqConfig, dbPath: string, nowMs = Date.now(), onlyServer?: string): Promise<StatusReport> {
   const beat = config.workers.beat_seconds;
-  const rows = await listWorkers(db);
+  const rows = await listWorkers(db, onlyServer);
   const workers: WorkerStatus[] = rows.map((r) => {
     const alive = isAlive(r, nowMs, beat);
     return {
@@ -67,7 +71,7 @@ export async function collectStatus(db: Kysely<Database>, config: AmiqConfig, db
       last_error_at: r.last_error_at,
     };
   });
-  for (const name of config.workers.enabled) {
+  for (const name of onlyServer === undefined || onlyServer === config.server.name ? config.workers.enabled : []) {
     if (rows.some((r) => r.server === config.server.name && r.name === name)) continue;
     workers.push({
       server: config.server.name, name, enabled: true, alive: false, state: 'never started', pid: null, host: null, started_at: null,
@@ -75,8 +79,8 @@ export async function collectStatus(db: Kysely<Database>, config: AmiqConfig, db
     });
   }
   const queue: StatusReport['queue'] = {};
-  for (const q of await countQueueByStatus(db)) (queue[q.server] ??= {})[q.status] = Number(q.count);
-  const oldest = await oldestNewRow(db);
+  for (const q of await countQueueByStatus(db, onlyServer)) (queue[q.server] ??= {})[q.status] = Number(q.count);
+  const oldest = await oldestNewRow(db, onlyServer);
   return {
     server: config.server.name,
     database: dbPath,
@@ -117,8 +121,10 @@ export function healthProblems(r: StatusReport): string[] {
 
 export function formatStatus(r: StatusReport): string {
   const lines = [`database ${r.database}; this host serves server "${r.server}"`, '', 'workers:'];
+  // A server column: hosts sharing one database each serve their own server.
+  const width = Math.max(6, ...r.workers.map((w) => w.server.length));
   for (const w of r.workers) {
-    const who = `${w.server === r.server ? '' : `${w.server}/`}${w.name}`;
+    const who = `${w.server.padEnd(width)}  ${w.name}`;
     const where = w.pid === null ? '' : ` pid ${w.pid} on ${w.host}`;
     const up = w.uptime_seconds === null ? '' : `, up ${duration(w.uptime_seconds)}`;
     const beat = w.beat_age_seconds === null || w.alive ? '' : `, last beat ${duration(w.beat_age_seconds)} ago`;
@@ -146,14 +152,16 @@ export function register(program: Command): void {
   program
     .command('status')
     .description(
-      `workers (alive, pid, uptime, AMI state, last error) and queue counts; exit 0 when every enabled worker is alive and connected, ${STATUS_UNHEALTHY} when not, 2 bad config or no database`,
+      `every server's workers (alive, pid, uptime, AMI state, last error) and queue counts, or --server S's only; exit 0 when every enabled worker is alive and connected, ${STATUS_UNHEALTHY} when not, 2 bad config or no database`,
     )
     .option('--json', 'one JSON object')
     .action(
       action('status', async (flags: { json?: boolean }, cmd: Command) => {
-        const c = await openContext({ ...globalOptions(cmd), logLevel: 'warn' });
+        const global = globalOptions(cmd);
+        const c = await openContext({ ...global, logLevel: 'warn' });
         try {
-          const report = await collectStatus(c.db, c.config, c.dbPath);
+          // --server (the global flag) shows that server only; without it, every server's.
+          const report = await collectStatus(c.db, c.config, c.dbPath, Date.now(), global.server);
           process.stdout.write((flags.json ? JSON.stringify(report) : formatStatus(report)) + '\n');
           return healthProblems(report).length === 0 ? 0 : STATUS_UNHEALTHY;
         } finally {
