@@ -1,27 +1,30 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { runActionSender } from '../src/action-sender/index.js';
 import { runManagerListener, type Listener } from '../src/manager-listener/index.js';
 import type { AmiClient } from '../src/shared/ami/client.js';
 import { defaultConfig } from '../src/shared/config/index.js';
 import type { AmiqConfig } from '../src/shared/config/index.js';
 import type { QueueRow } from '../src/shared/db/schema.js';
-import { enqueue } from '../src/shared/queue/index.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
+import { describeEngines } from './helpers/engines.js';
+import { plainClient, type PlainClient } from './helpers/plain-client.js';
 import { silent } from './listener-helpers.js';
-import { openTestDb, rowById, type TestDb } from './queue-db.js';
+import { rowById } from './queue-db.js';
 
-// The listener against the simulated PBX, with the real sender writing the Originates: each
-// kind of call must end with the right row.
+// The listener against the simulated PBX, with the real sender writing the Originates, on each
+// engine: rows come from a client's own connection (plain driver, plain INSERT), the sender is
+// woken by the engine's signal, and each kind of call must end with the right row.
 const ctx = { setAmiState: () => undefined, count: () => undefined, setError: () => undefined };
 
+describeEngines('listener end to end (simulator, asterisk-22 profile)', (t) => {
 let sim: Simulator;
-let t: TestDb;
+let client: PlainClient;
 let config: AmiqConfig;
 const stops: Array<() => Promise<void>> = [];
 
 beforeEach(async () => {
   sim = await startSimulator({ port: 0, timeScale: 0.01, logger: silent });
-  t = await openTestDb();
+  client = await plainClient(t);
   config = defaultConfig();
   config.ami = { ...config.ami, host: sim.host, port: sim.port, username: 'amiq', secret: 'amiq', reconnect_min_ms: 20, reconnect_max_ms: 200 };
   config.action_sender = { ...config.action_sender, rate_per_second: 0 };
@@ -30,15 +33,17 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const stop of stops.splice(0).reverse()) await stop();
   await sim.close();
-  await t.close();
+  await client.close();
 });
 
 function startSender(): void {
   const ac = new AbortController();
-  const done = runActionSender({ config, db: t.db, logger: silent, signal: ac.signal, ctx });
+  const changes = t.handle.wakeSignal({ server: 'default', intervalMs: 2 });
+  const done = runActionSender({ config, db: t.db, logger: silent, signal: ac.signal, ctx, changes });
   stops.push(async () => {
     ac.abort();
     await done;
+    await changes.close();
   });
 }
 
@@ -70,11 +75,10 @@ async function waitRow(id: number, pred: (r: QueueRow) => boolean, what: string,
 }
 
 const originate = (channel: string, callerid: string, params: Record<string, string> = {}): Promise<number> =>
-  enqueue(t.db, { action: 'Originate', channel, callerid, params: { Exten: '300', Context: 'default', Priority: '1', ...params } });
+  client.insert({ action: 'Originate', channel, callerid, params: { Exten: '300', Context: 'default', Priority: '1', ...params } });
 
 const final = (r: QueueRow): boolean => r.call_state === 'ENDED' || r.call_state === 'FAILED';
 
-describe('listener end to end (simulator, asterisk-22 profile)', () => {
   it('answered, busy, congestion, no answer, bad channel, redirected and hung-up calls each end with the right row', async () => {
     await startListener();
     startSender();
@@ -109,11 +113,11 @@ describe('listener end to end (simulator, asterisk-22 profile)', () => {
 
     const up = await waitRow(toRedirect, (r) => r.call_state === 'UP', 'call to 600 to be up');
     await waitRow(toHangup, (r) => r.call_state === 'UP', 'second call to 600 to be up');
-    const redirect = await enqueue(t.db, { action: 'Redirect', channel: null, callerid: 'M2611221200000000106', params: { Exten: '700', Context: 'default', Priority: '1' } });
+    const redirect = await client.insert({ action: 'Redirect', channel: null, callerid: 'M2611221200000000106', params: { Exten: '700', Context: 'default', Priority: '1' } });
     await waitRow(redirect, (r) => r.status === 'SUCCESS', 'Redirect to be accepted');
     // Redirected, the call goes on (exten 700) on the same ;1 channel.
     expect(await rowById(t.db, toRedirect)).toMatchObject({ call_state: 'UP', call_channel: up.call_channel, uniqueid: up.uniqueid });
-    const hangup = await enqueue(t.db, { action: 'Hangup', channel: null, callerid: 'M2611221200000000107' });
+    const hangup = await client.insert({ action: 'Hangup', channel: null, callerid: 'M2611221200000000107' });
     await waitRow(hangup, (r) => r.status === 'SUCCESS', 'Hangup to be accepted');
     const h = await waitRow(toHangup, final, 'hung-up call to end');
     expect(h).toMatchObject({ call_state: 'ENDED', call_reason: 4 });
