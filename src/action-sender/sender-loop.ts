@@ -63,6 +63,12 @@ const IDLE_WAIT_MS = 1000;
 const RATE_WINDOW_MS = 1020;
 /** After a claim found the database locked by another process: look again this soon. */
 const BUSY_WAIT_MS = 25;
+/**
+ * Responses waiting to be recorded (the database down or locked) beyond which nothing new is
+ * claimed: what Asterisk answered is kept in memory until it can be written, and that memory is
+ * bounded (max_in_flight when set).
+ */
+const UNRECORDED_MAX = 1000;
 
 /**
  * The action-sender: claims NEW rows only while logged in, validates them, commits SENT before
@@ -142,6 +148,7 @@ export class ActionSender {
     if (!this.client.connected) return this.wakeup.wait(Math.min(IDLE_WAIT_MS, expireEvery));
     const free = this.opts.maxInFlight > 0 ? this.opts.maxInFlight - this.inFlight.size : Number.POSITIVE_INFINITY;
     if (free <= 0) return this.wakeup.wait(IDLE_WAIT_MS);
+    if (this.outcomes.pending >= (this.opts.maxInFlight > 0 ? this.opts.maxInFlight : UNRECORDED_MAX)) return this.wakeup.wait(BUSY_WAIT_MS);
     const tokens = this.rateLimit.available(now);
     if (tokens < 1) return this.wakeup.wait(this.rateLimit.msUntilNext(now));
     const limit = Math.min(free, tokens, this.opts.batchMax ?? 200);

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { AmiClient } from '../shared/ami/client.js';
+import type { AmiMessage } from '../shared/ami/message.js';
 import { amiClientOptions, type AmiqConfig } from '../shared/config/index.js';
+import { isConnectionLost } from '../shared/db/connection-lost.js';
 import type { Database } from '../shared/db/schema.js';
 import { scheduleMaintenance } from '../shared/maintenance/schedule-maintenance.js';
 import { RateLimitedLog } from '../shared/rate-limited-log.js';
@@ -85,15 +87,31 @@ export async function runManagerListener(opts: RunManagerListenerOptions): Promi
     signal.addEventListener('abort', () => resolve(), { once: true });
   });
   void stopped.then(() => client.stop());
-  try {
-    for await (const msg of events) {
+  /**
+   * One event, in arrival order. A lookup the database could not answer (a restart) is retried
+   * until it does: the AMI client goes on reading meanwhile (up to maxEventBacklog events), so no
+   * call loses its events to a database outage.
+   */
+  const applyEvent = async (msg: AmiMessage): Promise<void> => {
+    for (let delayMs = 50; ; delayMs = Math.min(delayMs * 2, 2000)) {
       try {
         await listener.onEvent(msg);
         ctx.count('events');
+        return;
       } catch (err) {
-        errors.error('event', { err }, 'manager-listener: event not applied');
         ctx.setError?.(err);
+        if (!isConnectionLost(err) || signal.aborted) {
+          errors.error('event', { err }, 'manager-listener: event not applied');
+          return;
+        }
+        errors.warn('db-down', { err, retryMs: delayMs }, 'manager-listener: database unreachable; events wait');
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
+    }
+  };
+  try {
+    for await (const msg of events) {
+      await applyEvent(msg);
       if (signal.aborted) break;
     }
   } finally {

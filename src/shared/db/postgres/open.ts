@@ -32,7 +32,10 @@ export function postgresClientConfig(url: string): pg.ClientConfig {
 /** A Kysely over a pg pool; the caller checks the server is reachable. */
 export function openPostgres(url: string, maxConnections = 10): Kysely<Database> {
   const pool = new pg.Pool({ ...postgresClientConfig(url), max: maxConnections });
-  // An idle pooled connection that dies (server restart) must not crash the process.
+  // A pooled connection that dies (server restart), idle or checked out between two statements,
+  // emits 'error': unheard, that would crash the worker. The statement it fails reports the error;
+  // pg-pool drops the dead client and the next statement connects again.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
