@@ -1,10 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runActionSender } from '../src/action-sender/index.js';
-import { runManagerListener } from '../src/manager-listener/index.js';
-import type { AmiClient } from '../src/shared/ami/client.js';
-import { defaultConfig } from '../src/shared/config/index.js';
-import { migrateToLatest, openDatabase, type AmiqDatabase, type Engine } from '../src/shared/db/index.js';
+import { migrateToLatest, openDatabase, type Engine } from '../src/shared/db/index.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
+import { startPbxHost } from './helpers/pbx-host.js';
 import { HAS_PRIVATE_MARIADB, HAS_PRIVATE_POSTGRES, startPrivateMariadb, startPrivatePostgres, type PrivateServer } from './helpers/private-server.js';
 import { silent } from './listener-helpers.js';
 
@@ -12,7 +9,6 @@ import { silent } from './listener-helpers.js';
 // the machine's shared ones): the workers survive and reconnect, a response that could not be
 // recorded is kept until it can be, no row is lost and none is sent twice.
 const ROWS = 1000;
-const ctx = { setAmiState: () => undefined, count: () => undefined, setError: () => undefined };
 const TERMINAL = ['SUCCESS', 'FAILED', 'LOST'];
 
 const engines: Array<[Exclude<Engine, 'sqlite'>, () => Promise<PrivateServer>]> = [];
@@ -34,25 +30,10 @@ describe.each(engines)('%s restarted while 1,000 rows flow', (_engine, startServ
     const sim: Simulator = await startSimulator({ port: 0, timeScale: 0.01, logger: silent });
     cleanups.push(() => sim.close());
 
-    const database: AmiqDatabase = await openDatabase({ url: server.url, path: '', pollIntervalMs: 20 });
-    const config = defaultConfig();
-    config.ami = { ...config.ami, host: sim.host, port: sim.port, username: 'amiq', secret: 'amiq', reconnect_min_ms: 20, reconnect_max_ms: 200 };
+    const database = await openDatabase({ url: server.url, path: '', pollIntervalMs: 20 });
     // A flow of about two seconds, so the restart falls in the middle of it.
-    config.action_sender = { ...config.action_sender, rate_per_second: 500 };
-    const ac = new AbortController();
-    let started!: (c: AmiClient) => void;
-    const listening = new Promise<AmiClient>((r) => (started = r));
-    const listener = runManagerListener({ config, db: database.db, logger: silent, signal: ac.signal, ctx, onStarted: (_l, c) => started(c) });
-    await (await listening).waitConnected(5_000);
-    const changes = database.wakeSignal({ server: 'default' });
-    changes.on('error', () => undefined);
-    const sender = runActionSender({ config, db: database.db, logger: silent, signal: ac.signal, ctx, changes });
-    cleanups.push(async () => {
-      ac.abort();
-      await Promise.all([listener, sender]);
-      await changes.close();
-      await database.close();
-    });
+    const host = await startPbxHost(database, sim, 'default', (c) => (c.action_sender.rate_per_second = 500));
+    cleanups.push(() => host.stop());
 
     const rows = Array.from({ length: ROWS }, () => ({ action: 'Originate', channel: 'Local/100@default', params: JSON.stringify({ Exten: '300', Context: 'default', Priority: '1' }) }));
     await setup.db.insertInto('manager_queue').values(rows).execute();

@@ -1,18 +1,13 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { runActionSender } from '../src/action-sender/index.js';
-import { runManagerListener } from '../src/manager-listener/index.js';
-import type { AmiClient } from '../src/shared/ami/client.js';
-import { defaultConfig } from '../src/shared/config/index.js';
-import type { AmiqDatabase } from '../src/shared/db/index.js';
 import type { QueueRow } from '../src/shared/db/schema.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { describeEngines, SERVER_ENGINES } from './helpers/engines.js';
+import { startPbxHost } from './helpers/pbx-host.js';
 import { plainClient, type PlainClient } from './helpers/plain-client.js';
 import { silent } from './listener-helpers.js';
 
 // Two PBX hosts sharing one database (SPEC §1): each host's sender and listener serve only their
 // own server, each with its own connection pool, as on two machines.
-const ctx = { setAmiState: () => undefined, count: () => undefined, setError: () => undefined };
 const SERVERS = ['pbx1', 'pbx2'] as const;
 const ROWS_PER_SERVER = 12;
 
@@ -37,24 +32,8 @@ describeEngines(
     async function startHost(server: string): Promise<void> {
       const sim = await startSimulator({ port: 0, timeScale: 0.01, logger: silent });
       sims.set(server, sim);
-      const database: AmiqDatabase = await t.openAnother();
-      const config = defaultConfig();
-      config.server = { ...config.server, name: server };
-      config.ami = { ...config.ami, host: sim.host, port: sim.port, username: 'amiq', secret: 'amiq', reconnect_min_ms: 20, reconnect_max_ms: 200 };
-      config.action_sender = { ...config.action_sender, rate_per_second: 0 };
-      const ac = new AbortController();
-      let started!: (c: AmiClient) => void;
-      const listening = new Promise<AmiClient>((r) => (started = r));
-      const listener = runManagerListener({ config, db: database.db, logger: silent, signal: ac.signal, ctx, onStarted: (_l, c) => started(c) });
-      await (await listening).waitConnected(5_000);
-      const changes = database.wakeSignal({ server, intervalMs: 2 });
-      const sender = runActionSender({ config, db: database.db, logger: silent, signal: ac.signal, ctx, changes });
-      stops.push(async () => {
-        ac.abort();
-        await Promise.all([listener, sender]);
-        await changes.close();
-        await database.close();
-      });
+      const host = await startPbxHost(await t.openAnother(), sim, server);
+      stops.push(() => host.stop());
     }
 
     const final = (r: QueueRow) => r.call_state === 'ENDED' || r.call_state === 'FAILED';

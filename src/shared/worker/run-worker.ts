@@ -64,7 +64,7 @@ export interface WorkerOutcome {
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 // Workers running in this process; one set of process handlers serves them all (amiq start).
-const active = new Set<{ stop(reason: string): void; crashSync(err: unknown): Promise<void> | undefined; ownStop: boolean }>();
+const active = new Set<{ stop(reason: string): void; crash(err: unknown): Promise<void> | undefined; ownStop: boolean }>();
 // (server, name) of the workers this process runs or is registering.
 const claimedHere = new Set<string>();
 let handlersInstalled = false;
@@ -82,7 +82,7 @@ function onSignal(sig: NodeJS.Signals): void {
 const CRASH_WRITE_MS = 2000;
 
 function onFatal(err: unknown): void {
-  const writes = [...active].map((w) => w.crashSync(err)).filter((p) => p !== undefined);
+  const writes = [...active].map((w) => w.crash(err)).filter((p) => p !== undefined);
   process.stderr.write(`amiq: fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   if (writes.length === 0) process.exit(1);
   const timer = setTimeout(() => process.exit(1), CRASH_WRITE_MS);
@@ -215,7 +215,7 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
   const member = {
     stop,
     ownStop: opts.signal !== undefined,
-    crashSync: (err: unknown) => {
+    crash: (err: unknown) => {
       setError(err);
       if (displaced) return undefined;
       if (opts.sqlite === undefined) {
