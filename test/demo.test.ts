@@ -77,7 +77,7 @@ describe('amiq start --simulate (the demo; needs npm run build)', () => {
     expect(text).toMatch(/^amiq: demo: all 8 demo rows settled in [\d.]+ s\. The workers keep running; Ctrl-C stops them\.$/m);
     expect(text).toContain('workers: action-sender, manager-listener, heartbeat, meetme-cleaner');
     expect(text).toMatch(/#\d+\s+Originate\s+Local\/400@default\s+SUCCESS\s+call FAILED\s+reason 5 busy/);
-    expect(text).toMatch(/#\d+\s+Redirect\s+callerid M\d{19}\s+SUCCESS/);
+    expect(text).toMatch(/#\d+\s+Redirect\s+Local\/300@default-\d{8};1\s+SUCCESS/);
     expect(text).toContain(`npx amiq --db ${dbPath} originate --channel Local/100@default`);
     // Warnings would be JSON log lines among the demo's; there should be none.
     expect(out.lines.filter((l) => !l.startsWith('amiq: '))).toEqual([]);
@@ -95,11 +95,12 @@ describe('amiq start --simulate (the demo; needs npm run build)', () => {
       expect(by['congestion']).toMatchObject({ call_state: 'FAILED', call_reason: 8, answered_at: null });
       expect(by['no-answer']).toMatchObject({ call_state: 'FAILED', call_reason: 3, answered_at: null });
 
-      // Redirect and Hangup name their call by the callerid the sender gave the Originate.
-      expect(by['redirect']).toMatchObject({ action: 'Redirect', channel: null, callerid: by['redirected']!.callerid });
+      // Redirect and Hangup name their call by the callerid the sender gave the Originate; the
+      // sender records the channel it acted on.
+      expect(by['redirect']).toMatchObject({ action: 'Redirect', channel: by['redirected']!.call_channel, callerid: by['redirected']!.callerid });
       expect(by['redirected']).toMatchObject({ call_state: 'ENDED', hangup_cause: 16 });
       expect(by['redirected']!.answered_at).not.toBeNull();
-      expect(by['hangup']).toMatchObject({ action: 'Hangup', channel: null, callerid: by['hung-up']!.callerid });
+      expect(by['hangup']).toMatchObject({ action: 'Hangup', channel: by['hung-up']!.call_channel, callerid: by['hung-up']!.callerid });
       expect(by['hung-up']).toMatchObject({ call_state: 'ENDED', hangup_cause: 16 });
       expect(by['hung-up']!.answered_at).not.toBeNull();
       // The call ended because of the Hangup row (its own dialplan would have kept it up an hour).
