@@ -79,6 +79,24 @@ describeEngines('archive of terminal rows', (t) => {
     expect(await queueIds()).toEqual([ids[2]]);
   });
 
+  it('two hosts archiving the same server at once never collide: each row moves once', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 40; i++) ids.push(await addRow(t, { status: 'SUCCESS', created_at: hoursAgo(30) }));
+    const other = await t.openAnother();
+    try {
+      const small = { ...settings, batch_size: 3 };
+      const [a, b] = await Promise.all([
+        archiveTerminalRows({ db: t.db, server: 'default', settings: small, now: NOW }),
+        archiveTerminalRows({ db: other.db, server: 'default', settings: small, now: NOW }),
+      ]);
+      expect(a + b).toBe(ids.length);
+    } finally {
+      await other.close();
+    }
+    expect(await archiveIds()).toEqual(ids);
+    expect(await queueIds()).toEqual([]);
+  });
+
   it('a failure inside the transaction rolls the copy back: no row is in both tables or in neither', async () => {
     const id = await addRow(t, { status: 'LOST', created_at: hoursAgo(30) });
     // A row already in the archive with the same id makes the INSERT fail (primary key).
