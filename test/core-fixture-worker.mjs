@@ -1,14 +1,15 @@
 // A trivial supervised worker for core tests (spawned as a real process):
-//   node test/core-fixture-worker.mjs <db> <name> [server]
+//   node test/core-fixture-worker.mjs <db> <name> [server]   (<db>: a SQLite path or a server URL)
 // Prints "ready <pid>" once registered; on SIGTERM it "drains" (counts drained) and stops.
 // AMIQ_RESERVATION is honoured as `amiq run` does; FIXTURE_CRASH=1 throws from run after ready,
 // FIXTURE_CRASH=uncaught throws outside any promise (the process-level handler must record it).
-import { openSqlite } from '../dist/src/shared/db/index.js';
+import { openDatabase } from '../dist/src/shared/db/index.js';
 import { createLogger } from '../dist/src/shared/log.js';
 import { runWorker } from '../dist/src/shared/worker/index.js';
 
 const [dbPath, name, server = 'default'] = process.argv.slice(2);
-const { db, sqlite, close } = openSqlite(dbPath);
+const isUrl = /^(postgres|postgresql|mysql|mariadb):/.test(dbPath);
+const { db, sqlite, close } = await openDatabase(isUrl ? { url: dbPath, path: '' } : { path: dbPath });
 try {
   await runWorker({
     name,
