@@ -15,3 +15,5 @@ export { getRow } from './get-row.js';
 export { cancelRow } from './cancel-row.js';
 export { nextNotBefore } from './next-not-before.js';
 export { listRecent } from './list-recent.js';
+export { insertResults, type ResultItem } from './insert-results.js';
+export { listResults } from './list-results.js';
