@@ -41,7 +41,7 @@ export async function runActionSender(opts: RunActionSenderOptions): Promise<voi
   const s = config.action_sender;
   const client =
     opts.client ??
-    new AmiClient(amiClientOptions(config.ami, 'sender', logger, { events: 'off', actionTimeoutMs: s.response_timeout_ms }));
+    new AmiClient(amiClientOptions(config.ami, 'action-sender', logger, { events: 'off', actionTimeoutMs: s.response_timeout_ms }));
   client.on('state', (state: string) => ctx.setAmiState(state));
   client.on('error', (err: Error) => ctx.setError(err));
 
