@@ -23,7 +23,7 @@ import { keepListItems } from './list-result.js';
 import { OutcomeRecorder, type Outcome } from './outcomes.js';
 import { resolveCallChannel } from './resolve-call.js';
 import { RateLimit } from './rate-limit.js';
-import { validateRow, type SenderPolicy } from './validate.js';
+import { validateRow, type SenderPolicy } from '../shared/row-rules/index.js';
 import { Wakeup } from './wakeup.js';
 
 /**
