@@ -9,7 +9,7 @@ import { configSchema, WORKER_NAMES, type AmiqConfig, type AmiqConfigInput, type
 export interface LoadConfigOptions {
   /** Explicit file (--config); must exist. */
   path?: string;
-  /** Defaults to process.env: AMIQ_CONFIG, AMIQ_DB, AMIQ_DATABASE_URL, AMIQ_AMI_SECRET. */
+  /** Defaults to process.env: AMIQ_CONFIG, AMIQ_DB, AMIQ_DATABASE_URL, AMIQ_AMI_SECRET, AMIQ_AMI_SECRET_<WORKER>. */
   env?: NodeJS.ProcessEnv;
   /** Highest precedence (CLI flags such as --db, --server). */
   overrides?: AmiqConfigInput;
@@ -95,7 +95,7 @@ function toConfigError(error: z.ZodError, input: unknown, file: string | undefin
 }
 
 /** `AMIQ_AMI_SECRET_<WORKER>` (e.g. AMIQ_AMI_SECRET_MANAGER_LISTENER): that worker's own user's secret. */
-export function workerSecretEnv(worker: WorkerName): string {
+function workerSecretEnv(worker: WorkerName): string {
   return `AMIQ_AMI_SECRET_${worker.toUpperCase().replace(/-/g, '_')}`;
 }
 
