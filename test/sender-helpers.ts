@@ -7,6 +7,7 @@ import { runActionSender } from '../src/action-sender/index.js';
 import { defaultConfig, type AmiqConfig } from '../src/shared/config/index.js';
 import { createChangeSignal } from '../src/shared/db/index.js';
 import type { Database } from '../src/shared/db/schema.js';
+import type { ActionResult } from '../src/shared/ami/action-tracker.js';
 import type { AmiMessage } from '../src/shared/ami/message.js';
 import type { ActionHeaders } from '../src/shared/ami/serializer.js';
 import { toHeaderList } from '../src/shared/ami/serializer.js';
@@ -40,6 +41,12 @@ export class FakeClient extends EventEmitter implements SenderClient {
   readonly sent: SentAction[] = [];
   /** Answer automatically with this (or leave pending when null). */
   autoReply: ((a: SentAction) => AmiMessage | Error | null) | null = () => ({ kind: 'response', headers: [['Response', 'Success'], ['Message', 'ok']] });
+
+  /** What the sender calls: the Response of `send`, with `listItems` as the list's items. */
+  listItems: AmiMessage[] = [];
+  sendList(action: string, headers: ActionHeaders = [], opts: { actionId?: string } = {}): Promise<ActionResult> {
+    return this.send(action, headers, opts).then((response) => ({ response, events: this.listItems }));
+  }
 
   send(action: string, headers: ActionHeaders = [], opts: { actionId?: string } = {}): Promise<AmiMessage> {
     return new Promise((resolve, reject) => {

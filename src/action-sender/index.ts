@@ -4,6 +4,7 @@ import { AmiClient } from '../shared/ami/client.js';
 import { amiClientOptions, type AmiqConfig } from '../shared/config/index.js';
 import type { Database } from '../shared/db/schema.js';
 import { scheduleMaintenance } from '../shared/maintenance/schedule-maintenance.js';
+import { policyOf } from '../shared/row-rules/index.js';
 import { ActionSender, type SenderClient } from './sender-loop.js';
 
 /** The worker context runWorker hands in (core's interface). */
@@ -41,7 +42,7 @@ export async function runActionSender(opts: RunActionSenderOptions): Promise<voi
   const s = config.action_sender;
   const client =
     opts.client ??
-    new AmiClient(amiClientOptions(config.ami, 'sender', logger, { events: 'off', actionTimeoutMs: s.response_timeout_ms }));
+    new AmiClient(amiClientOptions(config.ami, 'action-sender', logger, { events: 'off', actionTimeoutMs: s.response_timeout_ms }));
   client.on('state', (state: string) => ctx.setAmiState(state));
   client.on('error', (err: Error) => ctx.setError(err));
 
@@ -50,7 +51,7 @@ export async function runActionSender(opts: RunActionSenderOptions): Promise<voi
     client,
     {
       server: config.server.name,
-      policy: { allowedActions: s.allowed_actions, allowedCommands: s.allowed_commands, allowedDangerous: s.allowed_dangerous },
+      policy: policyOf(s),
       ratePerSecond: s.rate_per_second,
       maxInFlight: s.max_in_flight,
       responseTimeoutMs: s.response_timeout_ms,

@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
+import type { ActionResult } from '../shared/ami/action-tracker.js';
 import type { AmiMessage } from '../shared/ami/message.js';
 import { getHeader, getHeaders } from '../shared/ami/message.js';
 import type { ActionHeaders } from '../shared/ami/serializer.js';
@@ -18,16 +19,21 @@ import {
   type QueueDb,
 } from '../shared/queue/index.js';
 import { buildAction, type BuiltAction } from './build-action.js';
+import { keepListItems } from './list-result.js';
 import { OutcomeRecorder, type Outcome } from './outcomes.js';
 import { resolveCallChannel } from './resolve-call.js';
 import { RateLimit } from './rate-limit.js';
-import { validateRow, type SenderPolicy } from './validate.js';
+import { validateRow, type SenderPolicy } from '../shared/row-rules/index.js';
 import { Wakeup } from './wakeup.js';
 
-/** The part of AmiClient the sender uses (one persistent connection, events off). */
+/**
+ * The part of AmiClient the sender uses (one persistent connection, events off). Every action
+ * goes through sendList: a list action's items come back with its Response (Asterisk sends them
+ * to the asking session whatever its event mask), any other action's Response alone.
+ */
 export interface SenderClient extends EventEmitter {
   readonly connected: boolean;
-  send(action: string, headers?: ActionHeaders, opts?: { timeoutMs?: number; actionId?: string }): Promise<AmiMessage>;
+  sendList(action: string, headers?: ActionHeaders, opts?: { timeoutMs?: number; actionId?: string }): Promise<ActionResult>;
 }
 
 export interface SenderOptions {
@@ -212,8 +218,8 @@ export class ActionSender {
   private write({ row, built }: Ready): void {
     this.inFlight.add(row.id);
     this.hooks.count('sent');
-    this.client.send(built.action, built.headers, { actionId: built.actionId, timeoutMs: this.opts.responseTimeoutMs }).then(
-      (res) => this.settle(row.id, { kind: 'response', id: row.id, response: getHeader(res, 'Response') ?? '', message: responseMessage(res) }),
+    this.client.sendList(built.action, built.headers, { actionId: built.actionId, timeoutMs: this.opts.responseTimeoutMs }).then(
+      (res) => this.settle(row.id, responseOutcome(row.id, res)),
       (err: unknown) => this.settle(row.id, outcomeOfError(row.id, err, this.opts.responseTimeoutMs)),
     );
   }
@@ -239,6 +245,19 @@ export class ActionSender {
     }
     this.rowLog.flush();
   }
+}
+
+/** The Response, and a list action's items (bounded; the message says when some were left out). */
+function responseOutcome(id: number, { response, events }: ActionResult): Outcome {
+  const kept = keepListItems(events);
+  const message = responseMessage(response);
+  return {
+    kind: 'response',
+    id,
+    response: getHeader(response, 'Response') ?? '',
+    message: kept.truncated === null ? message : `${message ?? ''}; ${kept.truncated}`,
+    items: kept.items,
+  };
 }
 
 /** Asterisk's Message; for Command, the output lines (e.g. a meetme kick's answer). */

@@ -56,7 +56,7 @@ export async function runManagerListener(opts: RunManagerListenerOptions): Promi
     ...(opts.tracker ? { tracker: opts.tracker } : {}),
   });
   const client = new AmiClient(
-    amiClientOptions(config.ami, 'listener', logger, {
+    amiClientOptions(config.ami, 'manager-listener', logger, {
       events: LISTENER_EVENT_CLASSES,
       // A burst (a campaign's calls ending together) must not drop events: rows would stay UP until resync.
       maxEventBacklog: 200_000,

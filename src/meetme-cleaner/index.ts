@@ -53,7 +53,7 @@ export async function runMeetmeCleaner(opts: RunMeetmeCleanerOptions): Promise<v
   const { config, logger, ctx } = opts;
   const client: CleanerClient =
     opts.client ??
-    new AmiClient(amiClientOptions(config.ami, 'cleaner', logger, { events: 'off' }));
+    new AmiClient(amiClientOptions(config.ami, 'meetme-cleaner', logger, { events: 'off' }));
   const lister = new ConferenceLister(client);
   // A reconnect may be a restarted PBX with other modules loaded: ask again what it supports.
   client.on('connected', () => lister.forget());

@@ -25,7 +25,7 @@ function isSuccess(msg: AmiMessage): boolean {
 function refused(step: string, msg: AmiMessage, username: string): AmiAuthError {
   const message = getHeader(msg, 'Message') ?? getHeader(msg, 'Response') ?? 'no message';
   // Asterisk says only "Authentication failed" for an unknown user and a wrong secret alike.
-  const hint = /authentication failed/i.test(message) ? ` (the secret for user "${username}" is wrong, or manager.conf has no such user or its permit/deny refuses this host: check ami.secret / AMIQ_AMI_SECRET)` : '';
+  const hint = /authentication failed/i.test(message) ? ` (the secret for user "${username}" is wrong, or manager.conf has no such user or its permit/deny refuses this host: check ami.secret / AMIQ_AMI_SECRET, or this worker's [ami.users.<worker>] secret / AMIQ_AMI_SECRET_<WORKER>)` : '';
   return new AmiAuthError(`AMI ${step} refused for user ${username}: ${message}${hint}`, {
     username,
     actionId: getHeader(msg, 'ActionID'),
