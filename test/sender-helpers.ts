@@ -7,7 +7,7 @@ import { runActionSender } from '../src/action-sender/index.js';
 import { defaultConfig, type AmiqConfig } from '../src/shared/config/index.js';
 import { createChangeSignal } from '../src/shared/db/index.js';
 import type { Database } from '../src/shared/db/schema.js';
-import type { AmiMessage } from '../src/shared/ami/message.js';
+import { AmiMessage } from '../src/shared/ami/message.js';
 import type { ActionHeaders } from '../src/shared/ami/serializer.js';
 import { toHeaderList } from '../src/shared/ami/serializer.js';
 import type { SenderClient } from '../src/action-sender/sender-loop.js';
@@ -39,7 +39,7 @@ export class FakeClient extends EventEmitter implements SenderClient {
   connected = true;
   readonly sent: SentAction[] = [];
   /** Answer automatically with this (or leave pending when null). */
-  autoReply: ((a: SentAction) => AmiMessage | Error | null) | null = () => ({ kind: 'response', headers: [['Response', 'Success'], ['Message', 'ok']] });
+  autoReply: ((a: SentAction) => AmiMessage | Error | null) | null = () => AmiMessage.of('response', [['Response', 'Success'], ['Message', 'ok']]);
 
   send(action: string, headers: ActionHeaders = [], opts: { actionId?: string } = {}): Promise<AmiMessage> {
     return new Promise((resolve, reject) => {

@@ -1,7 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { AmiMessage } from '../shared/ami/message.js';
-import { getHeader, getHeaders } from '../shared/ami/message.js';
 import type { ActionHeaders } from '../shared/ami/serializer.js';
 import { LOOP_LOCK_WAIT_MS, unlessBusy, withBusyTimeout } from '../shared/db/index.js';
 import type { QueueRow } from '../shared/db/schema.js';
@@ -212,7 +211,7 @@ export class ActionSender {
     this.inFlight.add(row.id);
     this.hooks.count('sent');
     this.client.send(built.action, built.headers, { actionId: built.actionId, timeoutMs: this.opts.responseTimeoutMs }).then(
-      (res) => this.settle(row.id, { kind: 'response', id: row.id, response: getHeader(res, 'Response') ?? '', message: responseMessage(res) }),
+      (res) => this.settle(row.id, { kind: 'response', id: row.id, response: res.get('Response') ?? '', message: responseMessage(res) }),
       (err: unknown) => this.settle(row.id, outcomeOfError(row.id, err, this.opts.responseTimeoutMs)),
     );
   }
@@ -242,8 +241,8 @@ export class ActionSender {
 
 /** Asterisk's Message; for Command, the output lines (e.g. a meetme kick's answer). */
 function responseMessage(res: AmiMessage): string | null {
-  const output = res.body !== undefined ? res.body.trimEnd() : getHeaders(res, 'Output').join('\n');
-  return output !== '' ? output : (getHeader(res, 'Message') ?? null);
+  const output = res.body !== undefined ? res.body.trimEnd() : res.all('Output').join('\n');
+  return output !== '' ? output : (res.get('Message') ?? null);
 }
 
 /** Map a send failure to the row's fate, by the AMI client's error names. */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { getHeader, type AmiMessage } from '../shared/ami/message.js';
+import { type AmiMessage } from '../shared/ami/message.js';
 import { channelChange, listedFromConcise, listedFromCoreShowChannels } from './channel-events.js';
 import type { ChannelMap, ListedChannel } from './channel-map.js';
 
@@ -151,8 +151,8 @@ export class ChannelTracker {
     const timeoutMs = this.opts.listTimeoutMs;
     if (method === 'CoreShowChannels') {
       const { response, events } = await this.opts.ami.sendList('CoreShowChannels', undefined, { timeoutMs });
-      if (getHeader(response, 'Response')?.toLowerCase() === 'error') {
-        const message = getHeader(response, 'Message') ?? '';
+      if (response.get('Response')?.toLowerCase() === 'error') {
+        const message = response.get('Message') ?? '';
         if (/invalid\/unknown command/i.test(message)) throw new ListingUnsupported(message);
         throw new Error(`CoreShowChannels: ${message}`);
       }
@@ -160,8 +160,8 @@ export class ChannelTracker {
     }
     const { response, output } = await this.opts.ami.command(method, { timeoutMs });
     if (output.some((line) => /^no such command/i.test(line.trim()))) throw new ListingUnsupported(output.join(' '));
-    if (getHeader(response, 'Response')?.toLowerCase() === 'error') {
-      throw new Error(`Command ${method}: ${getHeader(response, 'Message') ?? output.join(' ')}`);
+    if (response.get('Response')?.toLowerCase() === 'error') {
+      throw new Error(`Command ${method}: ${response.get('Message') ?? output.join(' ')}`);
     }
     return listedFromConcise(output);
   }

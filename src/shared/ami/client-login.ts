@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { getHeader, type AmiMessage } from './message.js';
+import type { AmiMessage } from './message.js';
 import type { ActionHeaders } from './serializer.js';
 import { AmiAuthError } from './errors.js';
 
@@ -19,14 +19,14 @@ export function md5Key(challenge: string, secret: string): string {
 }
 
 function isSuccess(msg: AmiMessage): boolean {
-  return getHeader(msg, 'Response')?.toLowerCase() === 'success';
+  return msg.get('Response')?.toLowerCase() === 'success';
 }
 
 function refused(step: string, msg: AmiMessage, username: string): AmiAuthError {
-  const message = getHeader(msg, 'Message') ?? getHeader(msg, 'Response') ?? 'no message';
+  const message = msg.get('Message') ?? msg.get('Response') ?? 'no message';
   return new AmiAuthError(`AMI ${step} refused for user ${username}: ${message}`, {
     username,
-    actionId: getHeader(msg, 'ActionID'),
+    actionId: msg.get('ActionID'),
     message,
   });
 }
@@ -39,7 +39,7 @@ export async function login(request: LoginRequest, opts: LoginOptions): Promise<
   let auth: ActionHeaders;
   if (opts.authType === 'md5') {
     const reply = await request('Challenge', { AuthType: 'MD5' });
-    const challenge = getHeader(reply, 'Challenge');
+    const challenge = reply.get('Challenge');
     if (!isSuccess(reply) || !challenge) throw refused('Challenge', reply, opts.username);
     auth = { AuthType: 'MD5', Username: opts.username, Key: md5Key(challenge, opts.secret) };
   } else {
