@@ -4,7 +4,8 @@ import { ActionSender, type SenderOptions } from '../src/action-sender/sender-lo
 import { Wakeup } from '../src/action-sender/wakeup.js';
 import { claimRows, enqueue, markSent } from '../src/shared/queue/index.js';
 import { openTestDb, rowById, type TestDb } from './queue-db.js';
-import { amiError, FakeClient, silent, until } from './sender-helpers.js';
+import { FakeClient, silent, until } from './sender-helpers.js';
+import { AmiConnectionLostError, AmiNotConnectedError, AmiTimeoutError } from '../src/shared/ami/errors.js';
 
 const policy = { allowedActions: ['Originate', 'Redirect', 'Hangup', 'Ping'], allowedCommands: [] };
 const baseOpts: SenderOptions = { server: 'default', policy, ratePerSecond: 0, maxInFlight: 20, responseTimeoutMs: 1000, ttlSeconds: 60, drainMs: 200 };
@@ -64,7 +65,7 @@ describe('ActionSender with a stand-in client', () => {
   });
 
   it('timeout and connection loss → LOST, never re-sent; not connected → back to NEW and sent later', async () => {
-    const errs = [amiError('AmiTimeoutError'), amiError('AmiConnectionLostError')];
+    const errs = [new AmiTimeoutError('timeout'), new AmiConnectionLostError('lost')];
     client.autoReply = () => errs.shift() ?? AmiMessage.of('response', [['Response', 'Success']]);
     const a = await enqueue(t.db, { action: 'Ping' });
     const b = await enqueue(t.db, { action: 'Ping' });
@@ -81,7 +82,7 @@ describe('ActionSender with a stand-in client', () => {
     client.send = (action, headers, opts) => {
       if (dropNext) {
         dropNext = false;
-        return Promise.reject(amiError('AmiNotConnectedError'));
+        return Promise.reject(new AmiNotConnectedError('not connected'));
       }
       return origSend(action, headers, opts);
     };

@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { AmiPort } from '../shared/ami/ami-port.js';
 import { AmiClient } from '../shared/ami/client.js';
 import { amiClientOptions, type AmiqConfig } from '../shared/config/index.js';
 import type { Database } from '../shared/db/schema.js';
 import { scheduleMaintenance } from '../shared/maintenance/schedule-maintenance.js';
-import { ActionSender, type SenderClient } from './sender-loop.js';
+import { ActionSender } from './sender-loop.js';
 
 /** The worker context runWorker hands in (core's interface). */
 export interface SenderWorkerContext {
@@ -28,7 +29,7 @@ export interface RunActionSenderOptions {
   /** Wakes the sender within milliseconds of a commit by any process. */
   changes?: ChangeSignal;
   /** For tests: a client other than a fresh AmiClient from the config. */
-  client?: SenderClient & { start(): void; stop(): Promise<void> };
+  client?: Pick<AmiPort, 'connected' | 'send' | 'on' | 'start' | 'stop'>;
 }
 
 /**
