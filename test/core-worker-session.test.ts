@@ -1,10 +1,8 @@
-import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/shared/log.js';
 import { isoNow } from '../src/shared/time.js';
-import { readWorker, registerWorker, runWorker, WorkerDrainTimeoutError, type WorkerContext } from '../src/shared/worker/index.js';
-import { ProcessSignals } from '../src/shared/worker/process-signals.js';
+import { readWorker, registerWorker, WorkerDrainTimeoutError, type WorkerContext } from '../src/shared/worker/index.js';
 import { WorkerSession } from '../src/shared/worker/worker-session.js';
 import { tempDb, type TempDb } from './core-helpers.js';
 
@@ -71,24 +69,5 @@ describe('WorkerSession', () => {
     await expect(s.run(async () => Promise.reject(new Error('AMI exploded')))).rejects.toThrow('AMI exploded');
     await s.beat();
     expect(await readWorker(t.db, 'default', 'heartbeat')).toMatchObject({ state: 'crashed', last_error: 'AMI exploded' });
-  });
-});
-
-describe('runWorker with its own process side', () => {
-  it('a signal during registration stops the worker once registered; the handlers are gone after', async () => {
-    const proc = new EventEmitter();
-    let abortedAtStart: boolean | undefined;
-    const done = runWorker({
-      name: 'heartbeat', server: 'default', db: t.db, logger, beatSeconds: 60, signals: new ProcessSignals(proc, () => {}),
-      run: async (ctx) => {
-        abortedAtStart = ctx.signal.aborted;
-      },
-    });
-    // runWorker awaits its registration now.
-    expect(proc.emit('SIGTERM', 'SIGTERM')).toBe(true);
-    expect(await done).toMatchObject({ state: 'stopped' });
-    expect(abortedAtStart).toBe(true);
-    expect(await readWorker(t.db, 'default', 'heartbeat')).toMatchObject({ state: 'stopped' });
-    expect(proc.listenerCount('SIGTERM')).toBe(0);
   });
 });

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/schema.js';
 import { isoNow } from '../time.js';
 import type { WorkerIdentity } from './identity.js';
-import { processSignals, type ProcessSignals } from './process-signals.js';
+import { processSignals } from './process-signals.js';
 import { registerWorker } from './register-worker.js';
 import type { WorkerContext } from './worker-context.js';
 import { WorkerSession, type WorkerOutcome } from './worker-session.js';
@@ -28,8 +28,6 @@ export interface RunWorkerOptions {
   signal?: AbortSignal;
   /** Install SIGTERM/SIGINT/uncaught-failure handlers on the process; default true. */
   handleProcessEvents?: boolean;
-  /** For tests: the process side (signals, in-process claims) other than this process's. */
-  signals?: ProcessSignals;
   /** For tests: whether a pid is alive (takeover of a dead instance's row). */
   pidAlive?: (pid: number) => boolean;
   /** The row keepalive reserved for this process (its started_at), if any. */
@@ -43,13 +41,12 @@ export interface RunWorkerOptions {
  * (with last_error). Rejects with run's error after marking the crash.
  */
 export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> {
-  const signals = opts.signals ?? processSignals;
   const id: WorkerIdentity = { server: opts.server, name: opts.name, pid: process.pid, host: hostname(), started_at: isoNow() };
   const key = `${id.server}\u0000${id.name}`;
   // Claimed synchronously, before any await, so two calls in one process cannot both see "free".
-  const notRunningHere = signals.claim(key);
+  const notRunningHere = processSignals.claim(key);
   try {
-    signals.startRegistering(opts.handleProcessEvents ?? true);
+    processSignals.startRegistering(opts.handleProcessEvents ?? true);
     let replaced: Awaited<ReturnType<typeof registerWorker>>;
     try {
       replaced = await registerWorker(opts.db, id, {
@@ -60,7 +57,7 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
         notRunningHere,
       });
     } catch (err) {
-      signals.doneRegistering(undefined);
+      processSignals.doneRegistering(undefined);
       throw err;
     }
     const logger = opts.logger.child({ worker: opts.name, server: opts.server });
@@ -73,7 +70,7 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
       drainMs: (opts.drainSeconds ?? 10) * 1000,
       ownStop: opts.signal !== undefined,
     });
-    const signalled = signals.doneRegistering(session);
+    const signalled = processSignals.doneRegistering(session);
     logger.info({ replaced: replaced && { pid: replaced.pid, host: replaced.host, state: replaced.state } }, 'worker registered');
     if (signalled !== undefined && !session.ownStop) session.stop(signalled);
     const onExternalStop = (): void => session.stop(String(opts.signal?.reason ?? 'stop'));
@@ -83,9 +80,9 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
       return await session.run(opts.run);
     } finally {
       opts.signal?.removeEventListener('abort', onExternalStop);
-      signals.remove(session);
+      processSignals.remove(session);
     }
   } finally {
-    if (notRunningHere) signals.release(key);
+    if (notRunningHere) processSignals.release(key);
   }
 }
