@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { AmiParser } from '../src/shared/ami/parser.js';
-import { type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { serializeAction } from '../src/shared/ami/serializer.js';
 
 export interface PeerResult {

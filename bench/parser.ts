@@ -16,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { AmiParser, parseAll } from '../src/shared/ami/parser.js';
-import { type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { AMIQ, AMIQ_SPLIT, PEERS, type Peer, type PeerResult } from './parser-peers.js';
 import type { BenchServerData } from './parser-server.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { serializeAction } from '../src/shared/ami/serializer.js';
 import { AmiFrameError, AmiSerializeError, AmiTimeoutError } from '../src/shared/ami/errors.js';
 import { scriptedPeerPerTest, type ScriptedAction } from './helpers/scripted-ami-server.js';

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
-import { type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { AmiAuthError, AmiConnectionLostError, AmiFrameError, AmiSerializeError, AmiTimeoutError } from '../src/shared/ami/errors.js';
 import { connectedClient, makeClient, rejectionOf, stopClients } from './helpers/ami-client-fixtures.js';
 

@@ -5,7 +5,7 @@ import { commandOutput } from '../src/shared/ami/command-output.js';
 import { ActionTracker } from '../src/shared/ami/action-tracker.js';
 import { md5Key } from '../src/shared/ami/client-login.js';
 import { parseAll } from '../src/shared/ami/parser.js';
-import { type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { AmiConnectionLostError, AmiNotConnectedError, AmiTimeoutError } from '../src/shared/ami/errors.js';
 import { readCapture } from './ami-captures.js';
 import { rejectionOf } from './helpers/ami-client-fixtures.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AmiParser, parseAll } from '../src/shared/ami/parser.js';
-import { type AmiMessage, type AmiMessageKind } from '../src/shared/ami/message.js';
+import type { AmiMessage, AmiMessageKind } from '../src/shared/ami/message.js';
 import { sameKey } from '../src/shared/ami/header-key.js';
 import { captureNames, readCapture } from './ami-captures.js';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { parseAll } from '../src/shared/ami/parser.js';
 import type { QueueRow } from '../src/shared/db/schema.js';
 import { CAPTURES_ROOT, readCapture } from './ami-captures.js';

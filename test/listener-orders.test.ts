@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Listener } from '../src/manager-listener/listener.js';
-import { type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { capturedOriginates, type CapturedOriginate } from './listener-capture-calls.js';
 import { allRows, callColumns, captureEvents, replay, seedSent, silent } from './listener-helpers.js';
 import { openTestDb, type TestDb } from './queue-db.js';

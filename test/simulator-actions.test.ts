@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { parseAll } from '../src/shared/ami/parser.js';
 import { readCapture } from './ami-captures.js';
 import { simulatorHarness, type RawPeer } from './simulator-peer.js';

@@ -1,4 +1,4 @@
-import { type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 
 /**
  * The events of each originated Local call of a burst, in wire order, as keys like `Hangup;1#0`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { simulatorHarness, type RawPeer } from './simulator-peer.js';
 
 const h = simulatorHarness();

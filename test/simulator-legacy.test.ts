@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ProfileName } from '../src/simulator/index.js';
-import { type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { simulatorHarness, type RawPeer } from './simulator-peer.js';
 
 const h = simulatorHarness();

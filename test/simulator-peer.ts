@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { afterEach } from 'vitest';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/index.js';
 import { AmiParser } from '../src/shared/ami/parser.js';
-import { type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { serializeAction, type ActionHeaders } from '../src/shared/ami/serializer.js';
 
 /** A raw AMI peer for simulator tests: a socket, the shared parser, and awaitable messages. */

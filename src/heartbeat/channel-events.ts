@@ -1,4 +1,4 @@
-import { type AmiMessage } from '../shared/ami/message.js';
+import type { AmiMessage } from '../shared/ami/message.js';
 import type { ChannelChange, ListedChannel } from './channel-map.js';
 import { stateText } from './channel-states.js';
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { type AmiMessage } from '../shared/ami/message.js';
+import type { AmiMessage } from '../shared/ami/message.js';
 import type { Database } from '../shared/db/schema.js';
 import { immediateTransactionAsync, isBusy, LOOP_LOCK_WAIT_MS } from '../shared/db/index.js';
 import { RateLimitedLog } from '../shared/rate-limited-log.js';

@@ -1,5 +1,5 @@
 import { AmiError } from '../shared/ami/errors.js';
-import { type AmiMessage } from '../shared/ami/message.js';
+import type { AmiMessage } from '../shared/ami/message.js';
 
 /** Listing a conference application failed in a way that says nothing about its rooms. */
 export class ConferenceListError extends AmiError {}
