@@ -281,7 +281,7 @@ describe('AmiParser limits', () => {
 });
 
 describe('message helpers', () => {
-  const msg = AmiMessage.of('event', [
+  const msg = new AmiMessage('event', [
     ['Event', 'Newchannel'],
     ['chanvariable', 'A=1'],
     ['ChanVariable', 'B=2'],
@@ -297,7 +297,7 @@ describe('message helpers', () => {
   it('all returns every value in order; eventName only for events', () => {
     expect(msg.all('chanVariable')).toEqual(['A=1', 'B=2']);
     expect(msg.eventName).toBe('Newchannel');
-    expect(AmiMessage.of('response', [['Response', 'Success']]).eventName).toBeUndefined();
+    expect(new AmiMessage('response', [['Response', 'Success']]).eventName).toBeUndefined();
   });
 });
 

@@ -5,9 +5,9 @@ import { readCapture } from './ami-captures.js';
 
 type ListReply = { response: AmiMessage; events: AmiMessage[] };
 
-export const response = (status: string, message: string): AmiMessage => AmiMessage.of('response', [['Response', status], ['Message', message]]);
+export const response = (status: string, message: string): AmiMessage => new AmiMessage('response', [['Response', status], ['Message', message]]);
 export const event = (name: string, fields: Record<string, string>): AmiMessage =>
-  AmiMessage.of('event', [['Event', name], ...(Object.entries(fields) as AmiHeader[])]);
+  new AmiMessage('event', [['Event', name], ...(Object.entries(fields) as AmiHeader[])]);
 export const unknownAction = (name: string): ListReply => ({
   response: response('Error', `Invalid/unknown command: ${name}. Use Action: ListCommands to show available commands.`),
   events: [],

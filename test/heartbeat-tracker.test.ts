@@ -8,7 +8,7 @@ import { countedStates } from '../src/heartbeat/channel-states.js';
 import { ChannelTracker } from '../src/heartbeat/channel-tracker.js';
 import { e1Mask } from '../src/heartbeat/frame-source.js';
 
-const msg = (kind: AmiMessage['kind'], ...headers: [string, string][]): AmiMessage => AmiMessage.of(kind, headers);
+const msg = (kind: AmiMessage['kind'], ...headers: [string, string][]): AmiMessage => new AmiMessage(kind, headers);
 const ok = msg('response', ['Response', 'Success']);
 const item = (channel: string, state: string): AmiMessage => msg('event', ['Event', 'CoreShowChannel'], ['Channel', channel], ['ChannelStateDesc', state]);
 

@@ -12,7 +12,7 @@ function reading(m: AmiMessage): object {
   return { name: ev.name, refs: ev.refs, fields: KEYS.map((k) => ev.get(k)) };
 }
 
-const plain = (m: AmiMessage): AmiMessage => AmiMessage.of(m.kind, m.headers.map(([k, v]) => [k, v] as AmiHeader));
+const plain = (m: AmiMessage): AmiMessage => new AmiMessage(m.kind, m.headers.map(([k, v]) => [k, v] as AmiHeader));
 const text = (headers: string[]): AmiMessage => new AmiMessage('event', headers.join('\r\n') + '\r\n');
 
 describe('readEvent', () => {

@@ -5,7 +5,7 @@ import { AmiMessage } from '../src/shared/ami/message.js';
 
 // The pure tracker with hand-written events for what the captures do not show.
 const ev = (name: string, headers: Record<string, string> | Array<[string, string]>): AmiMessage =>
-  AmiMessage.of('event', [['Event', name], ...(Array.isArray(headers) ? headers : Object.entries(headers))]);
+  new AmiMessage('event', [['Event', name], ...(Array.isArray(headers) ? headers : Object.entries(headers))]);
 
 const rowOf = (id: number, over: Partial<RowSnapshot> = {}): RowSnapshot => ({ id, uniqueid: null, call_channel: null, linkedid: null, call_state: null, answered_at: null, call_reason: null, action_id: null, ...over });
 

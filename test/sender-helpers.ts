@@ -40,7 +40,7 @@ export class FakeClient extends EventEmitter implements Pick<AmiPort, 'connected
   connected = true;
   readonly sent: SentAction[] = [];
   /** Answer automatically with this (or leave pending when null). */
-  autoReply: ((a: SentAction) => AmiMessage | Error | null) | null = () => AmiMessage.of('response', [['Response', 'Success'], ['Message', 'ok']]);
+  autoReply: ((a: SentAction) => AmiMessage | Error | null) | null = () => new AmiMessage('response', [['Response', 'Success'], ['Message', 'ok']]);
 
   send(action: string, headers: ActionHeaders = [], opts: { actionId?: string } = {}): Promise<AmiMessage> {
     return new Promise((resolve, reject) => {

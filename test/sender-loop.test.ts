@@ -44,7 +44,7 @@ describe('ActionSender with a stand-in client', () => {
     await claimRows(t.db, { server: 'default', limit: 2, ttlSeconds: 60 });
     await markSent(t.db, [{ id: crashedSent, actionId: 'x' }]);
     client.autoReply = (a) =>
-      a.action === 'Hangup' ? AmiMessage.of('response', [['Response', 'Error'], ['Message', 'No such channel']]) : AmiMessage.of('response', [['Response', 'Success'], ['Message', 'Originate successfully queued']]);
+      a.action === 'Hangup' ? new AmiMessage('response', [['Response', 'Error'], ['Message', 'No such channel']]) : new AmiMessage('response', [['Response', 'Success'], ['Message', 'Originate successfully queued']]);
     const orig = await enqueue(t.db, { action: 'Originate', channel: 'Local/100@default', params: { Exten: '300', Context: 'default' } });
     const hang = await enqueue(t.db, { action: 'Hangup', channel: 'SIP/9-1' });
     start();
@@ -66,7 +66,7 @@ describe('ActionSender with a stand-in client', () => {
 
   it('timeout and connection loss → LOST, never re-sent; not connected → back to NEW and sent later', async () => {
     const errs = [new AmiTimeoutError('timeout'), new AmiConnectionLostError('lost')];
-    client.autoReply = () => errs.shift() ?? AmiMessage.of('response', [['Response', 'Success']]);
+    client.autoReply = () => errs.shift() ?? new AmiMessage('response', [['Response', 'Success']]);
     const a = await enqueue(t.db, { action: 'Ping' });
     const b = await enqueue(t.db, { action: 'Ping' });
     start({ batchMax: 1 });
@@ -77,7 +77,7 @@ describe('ActionSender with a stand-in client', () => {
 
     // The connection drops between the claim and the write: the client refuses, nothing written.
     let dropNext = true;
-    client.autoReply = () => AmiMessage.of('response', [['Response', 'Success']]);
+    client.autoReply = () => new AmiMessage('response', [['Response', 'Success']]);
     const origSend = client.send.bind(client);
     client.send = (action, headers, opts) => {
       if (dropNext) {
@@ -132,9 +132,9 @@ describe('ActionSender with a stand-in client', () => {
     await until(() => client.sent.length === 2, 'two writes');
     await new Promise((r) => setTimeout(r, 50));
     expect(client.sent).toHaveLength(2);
-    client.sent[0]!.resolve(AmiMessage.of('response', [['Response', 'Success']]));
+    client.sent[0]!.resolve(new AmiMessage('response', [['Response', 'Success']]));
     await until(() => client.sent.length === 3, 'a third write once one answered');
-    client.sent[1]!.resolve(AmiMessage.of('response', [['Response', 'Success']]));
+    client.sent[1]!.resolve(new AmiMessage('response', [['Response', 'Success']]));
     await until(() => client.sent.length === 4, 'a fourth');
     stop.abort();
     await running;

@@ -100,7 +100,7 @@ describe('action-sender against the simulator', () => {
     await status(redirect, 'SUCCESS');
     const hang = await enqueue(t.db, { action: 'Hangup', callerid: okRow.callerid });
     await status(hang, 'SUCCESS');
-    expect(sim.actions.filter((a) => a.action === 'Hangup').map((a) => AmiMessage.of('other', a.headers).get('Channel'))).toEqual([live.name]);
+    expect(sim.actions.filter((a) => a.action === 'Hangup').map((a) => new AmiMessage('other', a.headers).get('Channel'))).toEqual([live.name]);
     await t.db.updateTable('manager_queue').set({ call_state: 'ENDED' }).where('id', '=', ok).execute();
     const late = await enqueue(t.db, { action: 'Hangup', callerid: okRow.callerid });
     await status(late, 'FAILED');

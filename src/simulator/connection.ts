@@ -114,7 +114,7 @@ export class Session {
 
   private onMessage({ headers, lineTooLong }: ClientMessage): void {
     if (this.closed) return;
-    const msg: AmiMessage = AmiMessage.of('other', headers);
+    const msg = new AmiMessage('other', headers);
     const name = (msg.get('Action') ?? '').trim();
     const actionId = msg.get('ActionID') || undefined;
     const faults = this.core.faultState;

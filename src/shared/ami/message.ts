@@ -30,22 +30,20 @@ export interface HeaderSink {
  * text in place.
  */
 export class AmiMessage {
+  /** The header lines, each ended by LF or CRLF (the last may lack it); undefined for a message made of split headers. */
+  private readonly text: string | undefined;
   private split: AmiHeader[] | undefined;
 
-  /** `text`: the header lines, each ended by LF or CRLF (the last may lack it). */
+  /** `lines`: the header text as the parser read it, or split headers (a Follows response, the simulator's, a test's). */
   constructor(
     readonly kind: AmiMessageKind,
-    private readonly text: string | undefined,
-    split?: AmiHeader[],
+    lines: string | AmiHeader[],
     /** Raw text of a legacy `Response: Follows` body, without the `--END COMMAND--` marker. */
     readonly body?: string,
   ) {
-    this.split = split;
-  }
-
-  /** A message made of split headers (a Follows response, the simulator's, a test's). */
-  static of(kind: AmiMessageKind, headers: AmiHeader[], body?: string): AmiMessage {
-    return new AmiMessage(kind, undefined, headers, body);
+    // Both fields always set: every message has one shape, which keeps the parser's hot path monomorphic.
+    this.text = typeof lines === 'string' ? lines : undefined;
+    this.split = typeof lines === 'string' ? undefined : lines;
   }
 
   get headers(): AmiHeader[] {

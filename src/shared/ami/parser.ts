@@ -172,7 +172,7 @@ export class AmiParser {
       this.atStreamStart = false;
       const text = buf.slice(start, end);
       if (BANNER.test(text)) {
-        this.onMessage(AmiMessage.of('banner', [[text, '']]));
+        this.onMessage(new AmiMessage('banner', [[text, '']]));
         return;
       }
     }
@@ -237,7 +237,7 @@ export class AmiParser {
 
   /** A Follows response, read line by line. */
   private emit(): void {
-    const msg = AmiMessage.of(this.kind, this.headers, this.body.join(''));
+    const msg = new AmiMessage(this.kind, this.headers, this.body.join(''));
     this.reset();
     this.onMessage(msg);
   }
