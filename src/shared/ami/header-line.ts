@@ -6,6 +6,11 @@ export function lineEnd(text: string, start: number, nl: number): number {
   return nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
 }
 
+/** Whether the line `text[start, nl)` is blank (`nl` at its LF): the parser's per-line test, cheaper than lineEnd's for a line that is not. */
+export function isBlankLine(text: string, start: number, nl: number): boolean {
+  return nl === start || (nl === start + 1 && text.charCodeAt(start) === 13);
+}
+
 /** Where the value of a line ending at `end` starts, its key's colon at `colon`: one space after the colon separates, the rest is value. */
 export function valueStart(text: string, colon: number, end: number): number {
   return colon + 1 < end && text.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1;

@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { AmiMessage, type AmiMessageKind } from './message.js';
-import { lineEnd, splitRange, type AmiHeader } from './header-line.js';
+import { isBlankLine, lineEnd, splitRange, type AmiHeader } from './header-line.js';
 import { keyAt } from './header-key.js';
 import { AmiFrameError } from './errors.js';
 
@@ -79,7 +79,7 @@ export class AmiParser {
     let nl = buf.indexOf('\n', start);
     while (nl !== -1) {
       if (this.mode === Mode.Raw) {
-        if (lineEnd(buf, start, nl) === start) {
+        if (isBlankLine(buf, start, nl)) {
           this.emitRaw(buf.slice(msgStart, start));
         } else if (this.size + nl + 1 - msgStart > this.max) {
           this.overflow(this.size + nl + 1 - msgStart, this.rawFirstLine(buf, msgStart));
@@ -116,7 +116,7 @@ export class AmiParser {
     this.buf = '';
     if (this.mode === Mode.Raw) {
       // The unterminated last line belongs to the message unless it is blank.
-      this.emitRaw(lineEnd(rest, 0, rest.length) === 0 ? '' : rest);
+      this.emitRaw(isBlankLine(rest, 0, rest.length) ? '' : rest);
     } else {
       if (rest.length > 0) this.line(rest, 0, lineEnd(rest, 0, rest.length), rest.length);
       if ((this.mode as Mode) === Mode.Raw) this.emitRaw(rest);
