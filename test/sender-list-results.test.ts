@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_RESULT_ITEMS } from '../src/action-sender/list-result.js';
 import { ActionSender } from '../src/action-sender/sender-loop.js';
-import type { AmiMessage } from '../src/shared/ami/message.js';
+import { AmiMessage } from '../src/shared/ami/message.js';
 import { enqueue, listResults } from '../src/shared/queue/index.js';
 import { archiveTerminalRows } from '../src/shared/maintenance/run-maintenance.js';
 import { DEFAULT_MAINTENANCE } from '../src/shared/maintenance/index.js';
@@ -100,9 +100,9 @@ describe('a list action keeps its answer, bounded (stand-in client)', () => {
 
   it(`keeps the first ${MAX_RESULT_ITEMS} items and says in the message how many were left out`, async () => {
     const client = new FakeClient();
-    const item = (n: number): AmiMessage => ({ kind: 'event', headers: [['Event', 'CoreShowChannel'], ['Channel', `PJSIP/${n}`], ['ChanVariable', 'A=1'], ['ChanVariable', 'B=2']] });
+    const item = (n: number): AmiMessage => new AmiMessage('event', [['Event', 'CoreShowChannel'], ['Channel', `PJSIP/${n}`], ['ChanVariable', 'A=1'], ['ChanVariable', 'B=2']]);
     client.listItems = Array.from({ length: MAX_RESULT_ITEMS + 5 }, (_, i) => item(i + 1));
-    client.autoReply = () => ({ kind: 'response', headers: [['Response', 'Success'], ['EventList', 'start'], ['Message', 'Channels will follow']] });
+    client.autoReply = () => new AmiMessage('response', [['Response', 'Success'], ['EventList', 'start'], ['Message', 'Channels will follow']]);
     const stop = new AbortController();
     const sender = new ActionSender(t.db, client, { server: 'default', policy: { allowedActions: ['CoreShowChannels'], allowedCommands: [] }, ratePerSecond: 0, maxInFlight: 20, responseTimeoutMs: 1000, ttlSeconds: 60, drainMs: 200 }, silent, { count: () => {}, setError: () => {} });
     const running = sender.run(stop.signal);

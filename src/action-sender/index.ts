@@ -1,35 +1,25 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { AmiPort } from '../shared/ami/ami-port.js';
 import { AmiClient } from '../shared/ami/client.js';
 import { amiClientOptions, type AmiqConfig } from '../shared/config/index.js';
+import type { ChangeSignal } from '../shared/db/index.js';
 import type { Database } from '../shared/db/schema.js';
 import { scheduleMaintenance } from '../shared/maintenance/schedule-maintenance.js';
 import { policyOf } from '../shared/row-rules/index.js';
-import { ActionSender, type SenderClient } from './sender-loop.js';
-
-/** The worker context runWorker hands in (core's interface). */
-export interface SenderWorkerContext {
-  setAmiState(state: string): void;
-  count(name: string, n?: number): void;
-  setError(err: unknown): void;
-}
-
-/** A cross-process commit signal (core's createChangeSignal over PRAGMA data_version); its creator closes it. */
-export interface ChangeSignal {
-  on(event: 'change', fn: () => void): unknown;
-  off(event: 'change', fn: () => void): unknown;
-}
+import type { WorkerContext } from '../shared/worker/index.js';
+import { ActionSender } from './sender-loop.js';
 
 export interface RunActionSenderOptions {
   config: AmiqConfig;
   db: Kysely<Database>;
   logger: Logger;
   signal: AbortSignal;
-  ctx: SenderWorkerContext;
-  /** Wakes the sender within milliseconds of a commit by any process. */
-  changes?: ChangeSignal;
+  ctx: Pick<WorkerContext, 'setAmiState' | 'count' | 'setError'>;
+  /** Wakes the sender within milliseconds of a commit by any process; its creator closes it. */
+  changes?: Pick<ChangeSignal, 'on' | 'off'>;
   /** For tests: a client other than a fresh AmiClient from the config. */
-  client?: SenderClient & { start(): void; stop(): Promise<void> };
+  client?: Pick<AmiPort, 'connected' | 'sendList' | 'on' | 'start' | 'stop'>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { eventName, type AmiMessage } from '../shared/ami/message.js';
+import type { AmiMessage } from '../shared/ami/message.js';
 import type { ResultItem } from '../shared/queue/index.js';
 
 /** A row keeps at most this many list items ... */
@@ -26,7 +26,7 @@ export function keepListItems(events: readonly AmiMessage[]): KeptResult {
     if (items.length >= MAX_RESULT_ITEMS || bytes > MAX_RESULT_BYTES) {
       return { items, truncated: `results truncated: kept ${items.length} of ${events.length} items (limit ${MAX_RESULT_ITEMS} items, 1 MiB)` };
     }
-    items.push({ event: eventName(msg) ?? '', headers });
+    items.push({ event: msg.eventName ?? '', headers });
   }
   return { items, truncated: null };
 }
