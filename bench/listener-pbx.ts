@@ -1,5 +1,4 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { getHeader } from '../src/shared/ami/message.js';
 import { AmiParser } from '../src/shared/ami/parser.js';
 import { StormGenerator } from './listener-storm.js';
 
@@ -24,8 +23,8 @@ const server = createServer((sock) => {
   };
   const parser = new AmiParser({
     onMessage: (m) => {
-      const action = (getHeader(m, 'Action') ?? '').toLowerCase();
-      const id = getHeader(m, 'ActionID');
+      const action = (m.get('Action') ?? '').toLowerCase();
+      const id = m.get('ActionID');
       if (action === 'login') {
         reply(id, ['Message: Authentication accepted']);
       } else if (action === 'ping') reply(id, ['Ping: Pong', `Timestamp: ${Date.now() / 1000}`]);

@@ -51,7 +51,7 @@ export async function run(variant: Variant): Promise<void> {
   const config = defaultConfig();
   config.ami = { ...config.ami, port, username: 'amiq', secret: 'amiq', ping_interval_ms: 0 };
   config.manager_listener.event_log = EVENT_LOG;
-  const ctx = { setAmiState: () => undefined, count: () => undefined };
+  const ctx = { setAmiState: () => undefined, count: () => undefined, setError: () => undefined };
   let listener: Listener | undefined;
   const done = runManagerListener({ config, db, logger: pino({ level: 'silent' }), signal: ac.signal, ctx, onStarted: (l) => (listener = l) });
   await started;

@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { AmiParser } from '../src/shared/ami/parser.js';
-import { eventName, getHeader, type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { serializeAction } from '../src/shared/ami/serializer.js';
 
 export interface PeerResult {
@@ -90,7 +90,7 @@ function amiqPeer(name: string, read: (msg: AmiMessage) => unknown): Peer {
           onMessage: (msg) => {
             if (msg.kind === 'event') {
               read(msg);
-              t.event(() => getHeader(msg, 'Uniqueid'), () => socket.destroy());
+              t.event(() => msg.get('Uniqueid'), () => socket.destroy());
             } else if (msg.kind === 'response' && !loggedIn) {
               loggedIn = true;
               t.go();
@@ -109,7 +109,7 @@ function amiqPeer(name: string, read: (msg: AmiMessage) => unknown): Peer {
 export const AMIQ = 'amiq AmiParser (net.Socket)';
 export const AMIQ_SPLIT = 'amiq AmiParser, every header split';
 
-const amiq = amiqPeer(AMIQ, eventName);
+const amiq = amiqPeer(AMIQ, (msg) => msg.eventName);
 const amiqSplit = amiqPeer(AMIQ_SPLIT, (msg) => msg.headers);
 
 const require = createRequire(import.meta.url);

@@ -6,7 +6,6 @@
 import { createServer, type Socket } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AmiParser } from '../src/shared/ami/parser.js';
-import { getHeader } from '../src/shared/ami/message.js';
 
 export interface BenchServerData {
   /** The event mix, each a whole CRLF-framed event. */
@@ -65,8 +64,8 @@ function serve(socket: Socket): void {
   const n = nextCount;
   const parser = new AmiParser({
     onMessage: (msg) => {
-      const action = getHeader(msg, 'Action')?.toLowerCase();
-      const id = getHeader(msg, 'ActionID');
+      const action = msg.get('Action')?.toLowerCase();
+      const id = msg.get('ActionID');
       const idLine = id === undefined ? '' : `ActionID: ${id}\r\n`;
       if (action === 'login') {
         socket.write(`Response: Success\r\n${idLine}Message: Authentication accepted\r\n\r\n`);

@@ -16,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { AmiParser, parseAll } from '../src/shared/ami/parser.js';
-import { eventName, getHeader, getHeaders, type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { AMIQ, AMIQ_SPLIT, PEERS, type Peer, type PeerResult } from './parser-peers.js';
 import type { BenchServerData } from './parser-server.js';
 
@@ -59,7 +59,7 @@ function buildMix(): Buffer[] {
     let data = readFileSync(join(root, name));
     if (name.startsWith('public/')) data = data.subarray(data.indexOf(0x0a) + 1);
     const events = parseAll(data).filter(
-      (m: AmiMessage) => m.kind === 'event' && getHeaders(m, 'Event').length === 1 && /^(call|dialplan)/.test(getHeader(m, 'Privilege') ?? ''),
+      (m: AmiMessage) => m.kind === 'event' && m.all('Event').length === 1 && /^(call|dialplan)/.test(m.get('Privilege') ?? ''),
     );
     for (const m of events) out.push(Buffer.from(m.headers.map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n'));
   }
@@ -165,7 +165,7 @@ export async function run(): Promise<void> {
     `mix: ${mix.length} real call/dialplan events (avg ${fmt(mixBytes / mix.length)} bytes) from ${MIX_SOURCES.length} captures; ` +
       `node ${process.version}, ${cpus().length} cpus (${cpus()[0]?.model ?? '?'})`,
   );
-  const mem = inMemory(mix, Math.round(1_000_000 * scale), eventName);
+  const mem = inMemory(mix, Math.round(1_000_000 * scale), (msg) => msg.eventName);
   console.log(`parser alone, in memory, event names read: ${fmt(mem.rate)} events/s, ${fmt(mem.mbps, 1)} MB/s`);
   const split = inMemory(mix, Math.round(1_000_000 * scale), (msg) => msg.headers);
   console.log(`parser alone, in memory, every header split: ${fmt(split.rate)} events/s, ${fmt(split.mbps, 1)} MB/s`);

@@ -1,5 +1,5 @@
 // The package's root entry (`import ... from 'amiq'`): the queue's row types and status names, for
-// Node programs that read or insert manager_queue rows. The typed client (`amiq/client`) comes later.
+// Node programs that read or insert manager_queue rows. The typed client is `amiq/client`.
 export {
   CALL_STATES,
   LIVE_CALL_STATES,
@@ -8,6 +8,7 @@ export {
   type CallState,
   type Database,
   type NewQueueRow,
+  type QueueResultRow,
   type QueueRow,
   type QueueStatus,
   type Time,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventName, getHeader, type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { serializeAction } from '../src/shared/ami/serializer.js';
 import { AmiFrameError, AmiSerializeError, AmiTimeoutError } from '../src/shared/ami/errors.js';
 import { scriptedPeerPerTest, type ScriptedAction } from './helpers/scripted-ami-server.js';
@@ -12,12 +12,12 @@ describe('AmiClient actions (scripted peer)', () => {
   it('gives every action its own ActionID and resolves Success and Error replies alike', async () => {
     const client = await connectedClient(peer.server.port);
     const [pong, unknown] = await Promise.all([client.send('Ping'), client.send('NoSuchAction')]);
-    expect(getHeader(pong, 'Ping')).toBe('Pong');
-    expect(getHeader(unknown, 'Response')).toBe('Error');
+    expect(pong.get('Ping')).toBe('Pong');
+    expect(unknown.get('Response')).toBe('Error');
     const ids = peer.server.actions.map((a) => a.actionId);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.every((id) => id?.startsWith(`amiq-${process.pid}-`))).toBe(true);
-    expect(getHeader(pong, 'ActionID')).toBe(peer.server.actions[1]!.actionId);
+    expect(pong.get('ActionID')).toBe(peer.server.actions[1]!.actionId);
     expect(client.stats.actionsSent).toBe(2);
   });
 
@@ -27,8 +27,8 @@ describe('AmiClient actions (scripted peer)', () => {
     const client = await connectedClient(peer.server.port);
     const replies = await Promise.all([client.send('Ping'), client.send('Events', { EventMask: 'off' }), client.send('Ping')]);
     const sent = peer.server.actions.slice(1).map((a) => a.actionId);
-    expect(replies.map((r) => getHeader(r, 'Seq'))).toEqual(sent);
-    expect(getHeader(replies[1]!, 'Events')).toBe('Off');
+    expect(replies.map((r) => r.get('Seq'))).toEqual(sent);
+    expect(replies[1]!.get('Events')).toBe('Off');
   });
 
   it('lets a late reply without ActionID fall on the timed-out action, not on the next one', async () => {
@@ -41,7 +41,7 @@ describe('AmiClient actions (scripted peer)', () => {
     const err = await rejectionOf(client.send('Ping', [], { timeoutMs: 30 }));
     expect(err).toBeInstanceOf(AmiTimeoutError);
     const second = await client.send('Ping');
-    expect(getHeader(second, 'Seq')).toBe(held[1]!.actionId);
+    expect(second.get('Seq')).toBe(held[1]!.actionId);
   });
 
   it('classifies by the first line: an OriginateResponse event with Response and ActionID resolves nothing', async () => {
@@ -53,8 +53,8 @@ describe('AmiClient actions (scripted peer)', () => {
     const events: AmiMessage[] = [];
     client.on('event', (e: AmiMessage) => events.push(e));
     const reply = await client.send('Originate', { Channel: 'Local/100@default', Exten: '300', Context: 'default', Priority: 1, Async: 'true' });
-    expect(getHeader(reply, 'Message')).toBe('Originate successfully queued');
-    expect(events.map(eventName)).toContain('OriginateResponse');
+    expect(reply.get('Message')).toBe('Originate successfully queued');
+    expect(events.map((m) => m.eventName)).toContain('OriginateResponse');
   });
 
   it('times out an unanswered action with context, and ignores its late reply (logged at debug)', async () => {
@@ -67,7 +67,7 @@ describe('AmiClient actions (scripted peer)', () => {
     expect((err as AmiTimeoutError).context).toMatchObject({ action: 'Originate', actionId: held[0]!.actionId, written: true });
     held[0]!.conn.reply(held[0]!, 'Success', { Message: 'Originate successfully queued' });
     const pong = await client.send('Ping');
-    expect(getHeader(pong, 'Ping')).toBe('Pong');
+    expect(pong.get('Ping')).toBe('Pong');
     const late = log.lines.find((l) => l.actionId === held[0]!.actionId && String(l.msg).includes('no pending action'));
     expect(late?.level).toBe(20);
   });
@@ -133,10 +133,10 @@ describe('AmiClient lists and Command (scripted peer)', () => {
     const events: AmiMessage[] = [];
     client.on('event', (e: AmiMessage) => events.push(e));
     const result = await client.sendList('Hangup', { Channel: '/^Local\\/600@amq-test-.*;2$/', Cause: 16 }, { actionId: 'h5' });
-    expect(getHeader(result.response, 'EventList')).toBe('start');
-    expect(result.events.map((e) => getHeader(e, 'Channel'))).toEqual(['Local/600@amq-test-00000007;2', 'Local/600@amq-test-00000008;2']);
-    expect(result.complete && eventName(result.complete)).toBe('ChannelsHungupListComplete');
-    expect(events.map(eventName)).toEqual(['Newchannel']);
+    expect(result.response.get('EventList')).toBe('start');
+    expect(result.events.map((e) => e.get('Channel'))).toEqual(['Local/600@amq-test-00000007;2', 'Local/600@amq-test-00000008;2']);
+    expect(result.complete && result.complete.eventName).toBe('ChannelsHungupListComplete');
+    expect(events.map((m) => m.eventName)).toEqual(['Newchannel']);
   });
 
   it('collects a legacy list without EventList up to <X>Complete carrying the ActionID', async () => {
@@ -153,16 +153,16 @@ describe('AmiClient lists and Command (scripted peer)', () => {
     const others: AmiMessage[] = [];
     client.on('event', (e: AmiMessage) => others.push(e));
     const result = await client.sendList('Status');
-    expect(result.events.map((e) => getHeader(e, 'Channel'))).toEqual(['SIP/a-1', 'SIP/b-2']);
-    expect(getHeader(result.complete!, 'Items')).toBe('2');
-    expect(others.map(eventName)).toEqual(['Hangup']);
+    expect(result.events.map((e) => e.get('Channel'))).toEqual(['SIP/a-1', 'SIP/b-2']);
+    expect(result.complete!.get('Items')).toBe('2');
+    expect(others.map((m) => m.eventName)).toEqual(['Hangup']);
   });
 
   it('resolves an Error instead of a list with no events', async () => {
     peer.server.on('ConfbridgeListRooms', (a) => a.conn.reply(a, 'Error', { Message: 'No active conferences.' }));
     const client = await connectedClient(peer.server.port);
     const result = await client.sendList('ConfbridgeListRooms');
-    expect(getHeader(result.response, 'Message')).toBe('No active conferences.');
+    expect(result.response.get('Message')).toBe('No active conferences.');
     expect(result.events).toEqual([]);
   });
 
@@ -176,7 +176,7 @@ describe('AmiClient lists and Command (scripted peer)', () => {
     );
     const client = await connectedClient(peer.server.port);
     const { response, output } = await client.command('core show channels concise');
-    expect(getHeader(response, 'Response')).toBe('Follows');
+    expect(response.get('Response')).toBe('Follows');
     expect(output).toEqual(['SIP/100-0001!default!200!1!Up!Dial!SIP/200!100!!!3!7!SIP/200-0002', 'Zap/15-1!default!s!1!Up!MeetMe!4000!!!3!12!(None)']);
   });
 
@@ -208,13 +208,13 @@ describe('AmiClient events and backlog (scripted peer)', () => {
     const client = await connectedClient(peer.server.port, { maxEventBacklog: 5, logger: log.logger });
     await client.send('Ping');
     const seen: string[] = [];
-    client.on('event', (e: AmiMessage) => seen.push(getHeader(e, 'N') ?? ''));
+    client.on('event', (e: AmiMessage) => seen.push(e.get('N') ?? ''));
     const slow = client.events();
     await client.send('UserEvent', { UserEvent: 'burst' });
     expect(seen).toHaveLength(20);
     expect(client.stats.eventsDropped).toBe(15);
     const taken: string[] = [];
-    for (let i = 0; i < 5; i++) taken.push(getHeader((await slow.next()).value as AmiMessage, 'N') ?? '');
+    for (let i = 0; i < 5; i++) taken.push(((await slow.next()).value as AmiMessage).get('N') ?? '');
     expect(taken).toEqual(['1', '2', '3', '4', '5']);
     expect(log.lines.filter((l) => String(l.msg).includes('backlog full'))).toHaveLength(1);
     expect(log.lines.some((l) => String(l.msg).includes('caught up') && l.dropped === 15)).toBe(true);
@@ -233,8 +233,8 @@ describe('AmiClient events and backlog (scripted peer)', () => {
       throw new Error('listener bug');
     });
     const reply = await client.send('UserEvent', { UserEvent: 'boom' });
-    expect(getHeader(reply, 'Message')).toBe('Event Sent');
-    expect(getHeader(await client.send('Ping'), 'Ping')).toBe('Pong');
+    expect(reply.get('Message')).toBe('Event Sent');
+    expect((await client.send('Ping')).get('Ping')).toBe('Pong');
     expect(client.connected).toBe(true);
   });
 });

@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { getHeader } from '../src/shared/ami/message.js';
 import { md5Key } from '../src/shared/ami/client-login.js';
 import type { AmiClientState } from '../src/shared/ami/client.js';
 import { AmiAuthError, AmiConnectionLostError, AmiNotConnectedError, AmiTimeoutError } from '../src/shared/ami/errors.js';
@@ -97,7 +96,7 @@ describe('AmiClient connection loss (scripted peer)', () => {
     expect(err).toBeInstanceOf(AmiConnectionLostError);
     expect((err as AmiConnectionLostError).context).toMatchObject({ actionId: 'orig-1', action: 'Originate' });
     await once(client, 'connected');
-    expect(getHeader(await client.send('Ping'), 'Ping')).toBe('Pong');
+    expect((await client.send('Ping')).get('Ping')).toBe('Pong');
     expect(peer.server.count('Originate')).toBe(1);
     expect(peer.server.connections[1]!.actions.map((a) => a.name)).toEqual(['Login', 'Ping']);
     expect(client.stats.reconnects).toBe(1);

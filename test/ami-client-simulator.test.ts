@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
-import { eventName, getHeader, type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { AmiAuthError, AmiConnectionLostError, AmiFrameError, AmiSerializeError, AmiTimeoutError } from '../src/shared/ami/errors.js';
 import { connectedClient, makeClient, rejectionOf, stopClients } from './helpers/ami-client-fixtures.js';
 
@@ -20,7 +20,7 @@ afterEach(async () => {
 async function liveCall(client: Awaited<ReturnType<typeof connectedClient>>): Promise<void> {
   const before = sim.channels().length;
   const reply = await client.send('Originate', { Channel: 'Local/600@default', Exten: '600', Context: 'default', Priority: 1, Async: 'true' });
-  expect(getHeader(reply, 'Response')).toBe('Success');
+  expect(reply.get('Response')).toBe('Success');
   while (sim.channels().length < before + 2) await once(client, 'event');
 }
 
@@ -28,7 +28,7 @@ describe('AmiClient against the simulator: login', () => {
   it('logs in with the plain secret and reads the banner', async () => {
     const client = await connectedClient(sim.port);
     expect(client.banner).toMatch(/^Asterisk Call Manager\//);
-    expect(getHeader(await client.send('Ping'), 'Ping')).toBe('Pong');
+    expect((await client.send('Ping')).get('Ping')).toBe('Pong');
     expect(sim.actions.map((a) => a.action)).toEqual(['Login', 'Ping']);
   });
 
@@ -36,7 +36,7 @@ describe('AmiClient against the simulator: login', () => {
     const client = await connectedClient(sim.port, { authType: 'md5' });
     expect(sim.actions.map((a) => a.action)).toEqual(['Challenge', 'Login']);
     expect(sim.actions[1]!.headers.some(([k]) => k.toLowerCase() === 'secret')).toBe(false);
-    expect(getHeader(await client.send('Ping'), 'Response')).toBe('Success');
+    expect((await client.send('Ping')).get('Response')).toBe('Success');
   });
 
   it('turns a bad secret into AmiAuthError and keeps retrying', async () => {
@@ -52,8 +52,8 @@ describe('AmiClient against the simulator: login', () => {
   it('resolves Permission denied for a read-only user as an Error response, staying connected', async () => {
     const client = await connectedClient(sim.port, { username: 'readonly', secret: 'readonly' });
     const reply = await client.send('Originate', { Channel: 'Local/100@default', Exten: '300', Context: 'default', Priority: 1 });
-    expect(getHeader(reply, 'Response')).toBe('Error');
-    expect(getHeader(reply, 'Message')).toBe('Permission denied');
+    expect(reply.get('Response')).toBe('Error');
+    expect(reply.get('Message')).toBe('Permission denied');
     expect(client.connected).toBe(true);
   });
 });
@@ -67,17 +67,17 @@ describe('AmiClient against the simulator: actions', () => {
     );
     expect(err).toBeInstanceOf(AmiTimeoutError);
     expect((err as AmiTimeoutError).context).toMatchObject({ action: 'Originate', written: true });
-    expect(getHeader(await client.send('Ping'), 'Ping')).toBe('Pong');
+    expect((await client.send('Ping')).get('Ping')).toBe('Pong');
   });
 
   it('collects CoreShowChannels into one result', async () => {
     const client = await connectedClient(sim.port);
     await liveCall(client);
     const result = await client.sendList('CoreShowChannels');
-    const names = result.events.map((e) => getHeader(e, 'Channel'));
+    const names = result.events.map((e) => e.get('Channel'));
     expect(names).toEqual(expect.arrayContaining(sim.channels().map((c) => c.name)));
-    expect(result.events.every((e) => eventName(e) === 'CoreShowChannel')).toBe(true);
-    expect(getHeader(result.complete!, 'ListItems')).toBe(String(result.events.length));
+    expect(result.events.every((e) => e.eventName === 'CoreShowChannel')).toBe(true);
+    expect(result.complete!.get('ListItems')).toBe(String(result.events.length));
   });
 
   it('collects a regex Hangup answered as a list', async () => {
@@ -86,7 +86,7 @@ describe('AmiClient against the simulator: actions', () => {
     await liveCall(client);
     const result = await client.sendList('Hangup', { Channel: '/^Local\\/600@default-.*;2$/', Cause: 16 });
     expect(result.events).toHaveLength(2);
-    expect(result.events.every((e) => eventName(e) === 'ChannelHungup')).toBe(true);
+    expect(result.events.every((e) => e.eventName === 'ChannelHungup')).toBe(true);
   });
 
   it('reads Command output lines', async () => {
@@ -115,7 +115,7 @@ describe('AmiClient against the simulator: actions', () => {
     client.on('error', (e: Error) => errors.push(e));
     sim.faults.sendOversized(20_000);
     sim.faults.sendGarbage('\u0000\u0001 not AMI at all\r\n\r\n');
-    expect(getHeader(await client.send('Ping'), 'Ping')).toBe('Pong');
+    expect((await client.send('Ping')).get('Ping')).toBe('Pong');
     expect(errors.length).toBeGreaterThanOrEqual(2);
     expect(errors.every((e) => e instanceof AmiFrameError)).toBe(true);
     expect(client.connected).toBe(true);
@@ -130,7 +130,7 @@ describe('AmiClient against the simulator: connection faults', () => {
     expect(err).toBeInstanceOf(AmiTimeoutError);
     sim.faults.silence(false);
     await once(client, 'connected');
-    expect(getHeader(await client.send('Ping'), 'Ping')).toBe('Pong');
+    expect((await client.send('Ping')).get('Ping')).toBe('Pong');
   });
 
   it('rejects the action pending at a drop, never re-sends it, and works after reconnecting', async () => {
@@ -143,7 +143,7 @@ describe('AmiClient against the simulator: connection faults', () => {
     expect(err).toBeInstanceOf(AmiConnectionLostError);
     expect((err as AmiConnectionLostError).context).toMatchObject({ actionId: 'once-only', action: 'Originate' });
     await reconnected;
-    expect(getHeader(await client.send('Ping'), 'Ping')).toBe('Pong');
+    expect((await client.send('Ping')).get('Ping')).toBe('Pong');
     expect(sim.actions.filter((a) => a.actionId === 'once-only')).toHaveLength(1);
     expect(client.stats.reconnects).toBeGreaterThanOrEqual(1);
   });
@@ -157,7 +157,7 @@ describe('AmiClient against the simulator: connection faults', () => {
     const seen: AmiMessage[] = [];
     client.on('event', (e: AmiMessage) => seen.push(e));
     await liveCall(client);
-    expect(seen.some((e) => eventName(e) === 'Newchannel')).toBe(true);
+    expect(seen.some((e) => e.eventName === 'Newchannel')).toBe(true);
   });
 });
 
@@ -171,14 +171,14 @@ describe.each(['asterisk-11', 'asterisk-1.4'] as const)('AmiClient against the s
     const client = await connectedClient(sim.port, { authType: 'md5' });
     expect(client.banner).toBe(profile === 'asterisk-11' ? 'Asterisk Call Manager/1.3' : 'Asterisk Call Manager/1.0');
     const pong = await client.send('Ping');
-    expect(getHeader(pong, 'Response')).toMatch(/^(Success|Pong)$/);
+    expect(pong.get('Response')).toMatch(/^(Success|Pong)$/);
   });
 
   it('reads Command output from the Response: Follows body', async () => {
     const client = await connectedClient(sim.port);
     await liveCall(client);
     const { response, output } = await client.command('core show channels concise');
-    expect(getHeader(response, 'Response')).toBe('Follows');
+    expect(response.get('Response')).toBe('Follows');
     expect(output).toHaveLength(sim.channels().length);
     expect(output.map((line) => line.split('!')[0])).toEqual(expect.arrayContaining(sim.channels().map((c) => c.name)));
   });
@@ -187,7 +187,7 @@ describe.each(['asterisk-11', 'asterisk-1.4'] as const)('AmiClient against the s
     const client = await connectedClient(sim.port);
     await liveCall(client);
     const result = await client.sendList('Status');
-    expect(result.events.map((e) => getHeader(e, 'Channel')).sort()).toEqual(sim.channels().map((c) => c.name).sort());
-    expect(result.complete && eventName(result.complete)).toBe('StatusComplete');
+    expect(result.events.map((e) => e.get('Channel')).sort()).toEqual(sim.channels().map((c) => c.name).sort());
+    expect(result.complete && result.complete.eventName).toBe('StatusComplete');
   });
 });

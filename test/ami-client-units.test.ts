@@ -5,7 +5,7 @@ import { commandOutput } from '../src/shared/ami/command-output.js';
 import { ActionTracker } from '../src/shared/ami/action-tracker.js';
 import { md5Key } from '../src/shared/ami/client-login.js';
 import { parseAll } from '../src/shared/ami/parser.js';
-import { getHeader, type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { AmiConnectionLostError, AmiNotConnectedError, AmiTimeoutError } from '../src/shared/ami/errors.js';
 import { readCapture } from './ami-captures.js';
 import { rejectionOf } from './helpers/ami-client-fixtures.js';
@@ -44,7 +44,7 @@ describe('commandOutput', () => {
 
   it('reads the Output lines of a captured 22 reply', () => {
     const msgs = parseAll(readCapture('asterisk-22/command-core-show-channels.received.txt'));
-    const concise = msgs.find((m) => m.kind === 'response' && getHeader(m, 'Message') === 'Command output follows');
+    const concise = msgs.find((m) => m.kind === 'response' && m.get('Message') === 'Command output follows');
     expect(concise).toBeDefined();
     const output = commandOutput(concise!);
     expect(output.length).toBeGreaterThan(0);
@@ -91,8 +91,8 @@ describe('ActionTracker', () => {
     t.markWritten('p3');
     t.handleResponse(reply('Response: Success\nActionID: p2\nPing: Pong'));
     t.handleResponse(reply('Response: Success\nPing: Pong\nSeq: for-p3'));
-    expect(getHeader((await second).response, 'ActionID')).toBe('p2');
-    expect(getHeader((await third).response, 'Seq')).toBe('for-p3');
+    expect(((await second).response).get('ActionID')).toBe('p2');
+    expect(((await third).response).get('Seq')).toBe('for-p3');
   });
 
   it('restarts a list timeout per item and lets a late item through as a plain event', async () => {
@@ -104,7 +104,7 @@ describe('ActionTracker', () => {
     expect(t.handleEvent(reply('Event: CoreShowChannel\nActionID: l1\nChannel: a'))).toBe(true);
     expect(t.handleEvent(reply('Event: CoreShowChannelsComplete\nActionID: l1\nEventList: Complete\nListItems: 1'))).toBe(true);
     const result = await list;
-    expect(result.events.map((e) => getHeader(e, 'Channel'))).toEqual(['a']);
+    expect(result.events.map((e) => e.get('Channel'))).toEqual(['a']);
     expect(t.handleEvent(reply('Event: CoreShowChannel\nActionID: l1\nChannel: late'))).toBe(false);
   });
 

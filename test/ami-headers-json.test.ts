@@ -1,19 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { headersJson } from '../src/shared/ami/headers-json.js';
+import { AmiMessage } from '../src/shared/ami/message.js';
 import { parseAll } from '../src/shared/ami/parser.js';
-import { RawMessage } from '../src/shared/ami/raw-message.js';
 import { captureNames, readCapture } from './ami-captures.js';
 
-const raw = (text: string): RawMessage => new RawMessage('event', text);
-/** What headersJson must equal: the split headers through JSON.stringify. */
-const expected = (m: RawMessage): string => JSON.stringify(new RawMessage(m.kind, m.text).headers);
+const raw = (text: string): AmiMessage => new AmiMessage('event', text);
+/** What headersJson must equal: the split headers through JSON.stringify (of another message over the same text). */
+const expected = (text: string): string => JSON.stringify(raw(text).headers);
 
 describe('headersJson', () => {
   it('equals JSON.stringify of the headers for every message of every capture', () => {
     let checked = 0;
     for (const name of captureNames()) {
       for (const m of parseAll(readCapture(name))) {
-        expect(headersJson(m), `${name}: ${JSON.stringify(m.headers).slice(0, 80)}`).toBe(JSON.stringify(m.headers));
+        expect(m.headersJson(), `${name}: ${JSON.stringify(m.headers).slice(0, 80)}`).toBe(JSON.stringify(m.headers));
         checked++;
       }
     }
@@ -39,17 +38,17 @@ describe('headersJson', () => {
     ['no text', ''],
   ])('keeps the parser’s split with %s', (_label, text) => {
     const m = raw(text);
-    expect(headersJson(m)).toBe(expected(m));
-    expect(JSON.parse(headersJson(m))).toEqual(m.headers);
+    expect(m.headersJson()).toBe(expected(text));
+    expect(JSON.parse(m.headersJson())).toEqual(m.headers);
   });
 
   it('writes a message too long for its buffer through JSON.stringify, the same text', () => {
-    const m = raw(`Event: UserEvent\r\nData: ${'x'.repeat(20_000)}\r\n`);
-    expect(headersJson(m)).toBe(expected(m));
+    const text = `Event: UserEvent\r\nData: ${'x'.repeat(20_000)}\r\n`;
+    expect(raw(text).headersJson()).toBe(expected(text));
   });
 
   it('writes a plain message (Follows responses, tests) through JSON.stringify', () => {
-    const m = { kind: 'event' as const, headers: [['Event', 'Hangup'], ['Cause', '16']] as [string, string][] };
-    expect(headersJson(m)).toBe('[["Event","Hangup"],["Cause","16"]]');
+    const m = new AmiMessage('event', [['Event', 'Hangup'], ['Cause', '16']]);
+    expect(m.headersJson()).toBe('[["Event","Hangup"],["Cause","16"]]');
   });
 });

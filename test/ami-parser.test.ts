@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AmiParser, parseAll, splitHeader } from '../src/shared/ami/parser.js';
 import { AmiFrameError } from '../src/shared/ami/errors.js';
-import { RawMessage } from '../src/shared/ami/raw-message.js';
-import { eventName, getHeader, getHeaders, type AmiMessage } from '../src/shared/ami/message.js';
+import { AmiMessage, type AmiMessageData } from '../src/shared/ami/message.js';
 
 function collect(opts: { maxMessageBytes?: number } = {}) {
   const messages: AmiMessage[] = [];
@@ -11,14 +10,14 @@ function collect(opts: { maxMessageBytes?: number } = {}) {
   return { parser, messages, errors };
 }
 
-/** A message as plain data (a RawMessage prints as its kind and split headers). */
+/** A message as plain data (it prints as its kind, split headers and any body). */
 const plain = (m: AmiMessage): unknown => JSON.parse(JSON.stringify(m));
 
 const crlf = (lines: string[]) => lines.map((l) => `${l}\r\n`).join('');
 
 describe('AmiParser framing', () => {
   const lines = ['Event: Hangup', 'Privilege: call,all', 'Channel: SIP/100-0001', 'Cause: 16', '', 'Response: Success', 'Ping: Pong', ''];
-  const expected: AmiMessage[] = [
+  const expected: AmiMessageData[] = [
     {
       kind: 'event',
       headers: [
@@ -66,7 +65,7 @@ describe('AmiParser framing', () => {
   });
 
   it('ignores extra blank lines between messages', () => {
-    expect(parseAll('\r\n\r\nEvent: A\r\n\r\n\r\n\r\nEvent: B\r\n\r\n').map(eventName)).toEqual(['A', 'B']);
+    expect(parseAll('\r\n\r\nEvent: A\r\n\r\n\r\n\r\nEvent: B\r\n\r\n').map((m) => m.eventName)).toEqual(['A', 'B']);
   });
 
   it('splits on the first colon and drops one space after it only', () => {
@@ -83,8 +82,8 @@ describe('AmiParser classification', () => {
   it('classifies by the FIRST line: OriginateResponse is an event that has a Response key', () => {
     const [msg] = parseAll(crlf(['Event: OriginateResponse', 'ActionID: a1', 'Response: Failure', 'Reason: 5', '']));
     expect(msg!.kind).toBe('event');
-    expect(eventName(msg!)).toBe('OriginateResponse');
-    expect(getHeader(msg!, 'Response')).toBe('Failure');
+    expect(msg!.eventName).toBe('OriginateResponse');
+    expect(msg!.get('Response')).toBe('Failure');
   });
 
   it('a reply that mentions Event later is still a response', () => {
@@ -172,7 +171,7 @@ describe('AmiParser legacy Follows bodies', () => {
     const msgs = parseAll(wire);
     expect(msgs[0]!.body).toBe('q1: a\n\nq2: b\n');
     expect(msgs[0]!.headers).toHaveLength(2);
-    expect(eventName(msgs[1]!)).toBe('Next');
+    expect(msgs[1]!.eventName).toBe('Next');
   });
 
   it('keeps a blank first line of the body', () => {
@@ -201,14 +200,14 @@ describe('AmiParser UTF-8', () => {
       parser.push(wire.subarray(0, at));
       parser.push(wire.subarray(at));
       parser.end();
-      expect(getHeader(messages[0]!, 'CallerIDName')).toBe('Zoë Ørsted 日本語 😀');
+      expect(messages[0]!.get('CallerIDName')).toBe('Zoë Ørsted 日本語 😀');
     }
   });
 
   it('keeps them fed one byte at a time', () => {
     const { parser, messages } = collect();
     for (const b of Buffer.from('Event: X\r\nName: 😀é\r\n\r\n')) parser.push(Buffer.from([b]));
-    expect(getHeader(messages[0]!, 'Name')).toBe('😀é');
+    expect(messages[0]!.get('Name')).toBe('😀é');
   });
 });
 
@@ -241,7 +240,7 @@ describe('AmiParser limits', () => {
     parser.push(Buffer.from(`Event: Long\r\nData: ${'y'.repeat(max * 2)}\r`));
     parser.push(Buffer.from('\nMore: z\r\n\r\nEvent: Fine\r\n\r\n'));
     expect(errors).toHaveLength(1);
-    expect(messages.map(eventName)).toEqual(['Fine']);
+    expect(messages.map((m) => m.eventName)).toEqual(['Fine']);
   });
 
   it('keeps memory bounded under 50 MB of one never-ending line, then parses again', () => {
@@ -256,7 +255,7 @@ describe('AmiParser limits', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]!.context['firstLine']).toMatch(/^g{200}$/);
     parser.push(Buffer.from('\r\n\r\nEvent: Alive\r\n\r\n'));
-    expect(messages.map(eventName)).toEqual(['Alive']);
+    expect(messages.map((m) => m.eventName)).toEqual(['Alive']);
     expect(parser.bufferedChars).toBe(0);
   });
 
@@ -277,45 +276,41 @@ describe('AmiParser limits', () => {
     const wire = Buffer.from('Event: Growing\r\n' + 'Key: value\r\n'.repeat(200) + '\r\nEvent: Next\r\n\r\n');
     for (let at = 0; at < wire.length; at += 7) parser.push(wire.subarray(at, at + 7));
     expect(errors.map((e) => e.context['firstLine'])).toEqual(['Event: Growing']);
-    expect(messages.map(eventName)).toEqual(['Next']);
+    expect(messages.map((m) => m.eventName)).toEqual(['Next']);
   });
 });
 
 describe('message helpers', () => {
-  const msg: AmiMessage = {
-    kind: 'event',
-    headers: [
-      ['Event', 'Newchannel'],
-      ['chanvariable', 'A=1'],
-      ['ChanVariable', 'B=2'],
-      ['Uniqueid', '1.1'],
-    ],
-  };
+  const msg = new AmiMessage('event', [
+    ['Event', 'Newchannel'],
+    ['chanvariable', 'A=1'],
+    ['ChanVariable', 'B=2'],
+    ['Uniqueid', '1.1'],
+  ]);
 
-  it('getHeader returns the first value, matching the key in any case', () => {
-    expect(getHeader(msg, 'ChanVariable')).toBe('A=1');
-    expect(getHeader(msg, 'UNIQUEID')).toBe('1.1');
-    expect(getHeader(msg, 'Uniqueid2')).toBeUndefined();
+  it('get returns the first value, matching the key in any case', () => {
+    expect(msg.get('ChanVariable')).toBe('A=1');
+    expect(msg.get('UNIQUEID')).toBe('1.1');
+    expect(msg.get('Uniqueid2')).toBeUndefined();
   });
 
-  it('getHeaders returns every value in order; eventName only for events', () => {
-    expect(getHeaders(msg, 'chanVariable')).toEqual(['A=1', 'B=2']);
-    expect(eventName(msg)).toBe('Newchannel');
-    expect(eventName({ kind: 'response', headers: [['Response', 'Success']] })).toBeUndefined();
+  it('all returns every value in order; eventName only for events', () => {
+    expect(msg.all('chanVariable')).toEqual(['A=1', 'B=2']);
+    expect(msg.eventName).toBe('Newchannel');
+    expect(new AmiMessage('response', [['Response', 'Success']]).eventName).toBeUndefined();
   });
 });
 
-describe('RawMessage: fields read from the text, headers split on demand', () => {
+describe('AmiMessage over text: fields read from the text, headers split on demand', () => {
   const text = 'Event: Newchannel\r\nuniqueid: 1.1\r\nChannel: SIP/a-1\r\nAppData: a:b: c\r\nEmpty:\r\nChannel: second\r\nno colon\r\nSpaced:  two';
 
   it('is what the parser delivers for an ordinary message, with the text it read', () => {
     const [msg] = parseAll(`${text}\r\n\r\n`);
-    expect(msg).toBeInstanceOf(RawMessage);
-    expect((msg as RawMessage).text).toBe(`${text}\r\n`);
+    expect(msg).toEqual(new AmiMessage('event', `${text}\r\n`));
   });
 
   it('get reads the first value of a key in any ASCII case, as split headers give it', () => {
-    const msg = new RawMessage('event', text);
+    const msg = new AmiMessage('event', text);
     expect(msg.get('Channel')).toBe('SIP/a-1');
     expect(msg.get('UNIQUEID')).toBe('1.1');
     expect(msg.get('AppData')).toBe('a:b: c');
@@ -338,20 +333,20 @@ describe('RawMessage: fields read from the text, headers split on demand', () =>
   });
 
   it('reads LF-only text and a last line without its line end', () => {
-    const msg = new RawMessage('event', 'Event: Hangup\nCause: 16\nCause-txt: Normal Clearing');
-    expect(getHeader(msg, 'Cause')).toBe('16');
-    expect(getHeader(msg, 'cause-TXT')).toBe('Normal Clearing');
-    expect(eventName(msg)).toBe('Hangup');
+    const msg = new AmiMessage('event', 'Event: Hangup\nCause: 16\nCause-txt: Normal Clearing');
+    expect(msg.get('Cause')).toBe('16');
+    expect(msg.get('cause-TXT')).toBe('Normal Clearing');
+    expect(msg.eventName).toBe('Hangup');
   });
 
   it('does not fold non-letters: Asterisk compares names with strcasecmp', () => {
-    const msg = new RawMessage('event', 'Event: X\r\nA-B: 1\r\n');
+    const msg = new AmiMessage('event', 'Event: X\r\nA-B: 1\r\n');
     expect(msg.get('a-b')).toBe('1');
     expect(msg.get('a\rb')).toBeUndefined();
   });
 
   it('prints as its kind and split headers', () => {
-    expect(JSON.parse(JSON.stringify(new RawMessage('response', 'Response: Success\r\nPing: Pong\r\n')))).toEqual({
+    expect(JSON.parse(JSON.stringify(new AmiMessage('response', 'Response: Success\r\nPing: Pong\r\n')))).toEqual({
       kind: 'response',
       headers: [
         ['Response', 'Success'],

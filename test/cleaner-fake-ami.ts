@@ -1,18 +1,13 @@
-import { getHeader, type AmiHeader, type AmiMessage } from '../src/shared/ami/message.js';
+import { type AmiHeader, AmiMessage } from '../src/shared/ami/message.js';
 import { parseAll } from '../src/shared/ami/parser.js';
 import type { ListingAmi } from '../src/meetme-cleaner/types.js';
 import { readCapture } from './ami-captures.js';
 
 type ListReply = { response: AmiMessage; events: AmiMessage[] };
 
-export const response = (status: string, message: string): AmiMessage => ({
-  kind: 'response',
-  headers: [['Response', status], ['Message', message]],
-});
-export const event = (name: string, fields: Record<string, string>): AmiMessage => ({
-  kind: 'event',
-  headers: [['Event', name], ...(Object.entries(fields) as AmiHeader[])],
-});
+export const response = (status: string, message: string): AmiMessage => new AmiMessage('response', [['Response', status], ['Message', message]]);
+export const event = (name: string, fields: Record<string, string>): AmiMessage =>
+  new AmiMessage('event', [['Event', name], ...(Object.entries(fields) as AmiHeader[])]);
 export const unknownAction = (name: string): ListReply => ({
   response: response('Error', `Invalid/unknown command: ${name}. Use Action: ListCommands to show available commands.`),
   events: [],
@@ -22,7 +17,7 @@ export const unknownAction = (name: string): ListReply => ({
 export function captureReplies(name: string): Map<string, ListReply> {
   const out = new Map<string, ListReply>();
   for (const m of parseAll(readCapture(name))) {
-    const id = getHeader(m, 'ActionID');
+    const id = m.get('ActionID');
     if (id === undefined) continue;
     if (m.kind === 'response') out.set(id, { response: m, events: [] });
     else if (m.kind === 'event') out.get(id)?.events.push(m);

@@ -7,7 +7,7 @@ describeEngines('migrations', (t) => {
     expect(await pendingMigrations(t.db)).toEqual([]);
     expect(await migrateToLatest(t.db)).toEqual([]);
     const tables = (await t.db.introspection.getTables()).map((x) => x.name);
-    expect(tables).toEqual(expect.arrayContaining(['manager_queue', 'manager_queue_archive', 'workers', 'manager_events', 'conferences']));
+    expect(tables).toEqual(expect.arrayContaining(['manager_queue', 'manager_queue_archive', 'workers', 'manager_events', 'conferences', 'manager_queue_results']));
     await t.db.insertInto('manager_queue').values({ action: 'Ping' }).execute();
     const row = await t.db.selectFrom('manager_queue').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ server: 'default', params: '{}', priority: 0, status: 'NEW', not_before: null });

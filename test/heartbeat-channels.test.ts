@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAll } from '../src/shared/ami/parser.js';
 import { commandOutput } from '../src/shared/ami/command-output.js';
-import type { AmiMessage } from '../src/shared/ami/message.js';
+import { AmiMessage } from '../src/shared/ami/message.js';
 import { e1ChannelNumber } from '../src/heartbeat/channel-name.js';
 import { countedStates, stateText } from '../src/heartbeat/channel-states.js';
 import { channelChange, listedFromConcise, listedFromCoreShowChannels } from '../src/heartbeat/channel-events.js';
@@ -9,7 +9,7 @@ import { ChannelMap } from '../src/heartbeat/channel-map.js';
 import { e1Mask } from '../src/heartbeat/frame-source.js';
 import { readCapture } from './ami-captures.js';
 
-const ev = (...headers: [string, string][]): AmiMessage => ({ kind: 'event', headers });
+const ev = (...headers: [string, string][]): AmiMessage => new AmiMessage('event', headers);
 const upOnly = countedStates(['Up']);
 const newMap = (span = 1, counted = upOnly): ChannelMap => new ChannelMap((chs) => e1Mask(chs, span, counted));
 const lines = (name: string): string[] => readCapture(name).toString('utf8').split('\n');
@@ -60,7 +60,7 @@ describe('channel events', () => {
     });
     expect(channelChange(ev(['Event', 'Rename'], ['Channel', 'SIP/a-1'], ['Newname', 'DAHDI/4-1']))).toMatchObject({ from: 'SIP/a-1', to: 'DAHDI/4-1' });
     expect(channelChange(ev(['Event', 'DialBegin'], ['DestChannel', 'DAHDI/3-1']))).toBeNull();
-    expect(channelChange({ kind: 'response', headers: [['Response', 'Success']] })).toBeNull();
+    expect(channelChange(new AmiMessage('response', [['Response', 'Success']]))).toBeNull();
   });
 
   it('reads CoreShowChannel items of 22 (capture) and 1.8 (public/25)', () => {

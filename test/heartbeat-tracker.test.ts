@@ -2,13 +2,13 @@ import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import pino from 'pino';
-import type { AmiMessage } from '../src/shared/ami/message.js';
+import { AmiMessage } from '../src/shared/ami/message.js';
 import { ChannelMap } from '../src/heartbeat/channel-map.js';
 import { countedStates } from '../src/heartbeat/channel-states.js';
 import { ChannelTracker } from '../src/heartbeat/channel-tracker.js';
 import { e1Mask } from '../src/heartbeat/frame-source.js';
 
-const msg = (kind: AmiMessage['kind'], ...headers: [string, string][]): AmiMessage => ({ kind, headers });
+const msg = (kind: AmiMessage['kind'], ...headers: [string, string][]): AmiMessage => new AmiMessage(kind, headers);
 const ok = msg('response', ['Response', 'Success']);
 const item = (channel: string, state: string): AmiMessage => msg('event', ['Event', 'CoreShowChannel'], ['Channel', channel], ['ChannelStateDesc', state]);
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { getHeader, type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { parseAll } from '../src/shared/ami/parser.js';
 import type { QueueRow } from '../src/shared/db/schema.js';
 import { CAPTURES_ROOT, readCapture } from './ami-captures.js';
@@ -26,7 +26,7 @@ export interface CapturedOriginate {
 
 const NONE: CallColumns = { uniqueid: null, linkedid: null, call_channel: null, call_state: null, call_reason: null, hangup_cause: null, hangup_cause_txt: null };
 
-const h = (m: AmiMessage, key: string): string | undefined => getHeader(m, key);
+const h = (m: AmiMessage, key: string): string | undefined => m.get(key);
 
 interface Chan {
   name: string;

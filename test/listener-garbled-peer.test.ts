@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runManagerListener, type Listener } from '../src/manager-listener/index.js';
 import type { AmiClient } from '../src/shared/ami/client.js';
+import { AmiFrameError } from '../src/shared/ami/errors.js';
 import { defaultConfig } from '../src/shared/config/index.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { openTestDb, type TestDb } from './queue-db.js';
@@ -36,7 +37,7 @@ describe('listener: a garbled peer', () => {
     let frameErrors = 0;
     const all = new Promise<void>((resolve) =>
       client.on('error', (e: Error) => {
-        if (e.name === 'AmiFrameError' && ++frameErrors === FRAMES) resolve();
+        if (e instanceof AmiFrameError && ++frameErrors === FRAMES) resolve();
       }),
     );
     const before = lines.length;

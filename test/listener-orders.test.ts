@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Listener } from '../src/manager-listener/listener.js';
-import { eventName, getHeader, type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { capturedOriginates, type CapturedOriginate } from './listener-capture-calls.js';
 import { allRows, callColumns, captureEvents, replay, seedSent, silent } from './listener-helpers.js';
 import { openTestDb, type TestDb } from './queue-db.js';
@@ -24,8 +24,8 @@ const BURSTS = ['asterisk-18/originate-failures-burst', 'asterisk-20/originate-f
 
 /** The channel an event belongs to (its Uniqueid, Dest or LocalOne snapshot), or its OriginateResponse. */
 function laneOf(m: AmiMessage): string {
-  if (eventName(m) === 'OriginateResponse') return `or:${getHeader(m, 'ActionID')}`;
-  const uid = getHeader(m, 'Uniqueid') ?? getHeader(m, 'DestUniqueid') ?? getHeader(m, 'LocalOneUniqueid');
+  if (m.eventName === 'OriginateResponse') return `or:${m.get('ActionID')}`;
+  const uid = m.get('Uniqueid') ?? m.get('DestUniqueid') ?? m.get('LocalOneUniqueid');
   return uid === undefined ? 'none' : `u:${uid}`;
 }
 
@@ -126,17 +126,17 @@ describe('the outcome does not depend on the order of events', () => {
       const one = call.expected.uniqueid!;
       const oneName = call.expected.call_channel!;
       const all = captureEvents(`${burst}.received.txt`);
-      const twoUid = getHeader(all.find((m) => getHeader(m, 'Channel') === oneName.replace(/;1$/, ';2'))!, 'Uniqueid')!;
+      const twoUid = (all.find((m) => m.get('Channel') === oneName.replace(/;1$/, ';2'))!).get('Uniqueid')!;
       const mine = all.filter((m) => [`u:${one}`, `u:${twoUid}`, `or:${actionId}`].includes(laneOf(m)));
       const isKey = (m: AmiMessage): boolean => {
-        const name = eventName(m);
-        return name === 'Newchannel' || name === 'Hangup' || name === 'OriginateResponse' || (name === 'VarSet' && getHeader(m, 'Variable') === 'AMIQ_ID');
+        const name = m.eventName;
+        return name === 'Newchannel' || name === 'Hangup' || name === 'OriginateResponse' || (name === 'VarSet' && m.get('Variable') === 'AMIQ_ID');
       };
       const orders = interleavings(lanes(mine).map((l) => segments(l, isKey)));
       // ;1 and ;2: Newchannel, VarSet, Hangup each; the response: 7!/(3!·3!·1!) orders.
       expect(orders.length).toBe(140);
       for (const order of orders) {
-        const label = order.filter(isKey).map((m) => `${eventName(m)}${/;[12]$/.exec(getHeader(m, 'Channel') ?? '')?.[0] ?? ''}`).join(' ');
+        const label = order.filter(isKey).map((m) => `${m.eventName}${/;[12]$/.exec(m.get('Channel') ?? '')?.[0] ?? ''}`).join(' ');
         for (const flushEachChange of [true, false]) await expectOutcomes([call], order, flushEachChange, `${label} (flush ${flushEachChange ? 'each change' : 'at the end'})`);
       }
     });

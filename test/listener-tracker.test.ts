@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { CallTracker } from '../src/manager-listener/call-tracker.js';
 import type { CallUpdate, RowSnapshot } from '../src/manager-listener/call-update.js';
-import type { AmiMessage } from '../src/shared/ami/message.js';
+import { AmiMessage } from '../src/shared/ami/message.js';
 
 // The pure tracker with hand-written events for what the captures do not show.
-const ev = (name: string, headers: Record<string, string> | Array<[string, string]>): AmiMessage => ({
-  kind: 'event',
-  headers: [['Event', name], ...(Array.isArray(headers) ? headers : Object.entries(headers))],
-});
+const ev = (name: string, headers: Record<string, string> | Array<[string, string]>): AmiMessage =>
+  new AmiMessage('event', [['Event', name], ...(Array.isArray(headers) ? headers : Object.entries(headers))]);
 
 const rowOf = (id: number, over: Partial<RowSnapshot> = {}): RowSnapshot => ({ id, uniqueid: null, call_channel: null, linkedid: null, call_state: null, answered_at: null, call_reason: null, action_id: null, ...over });
 

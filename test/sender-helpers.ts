@@ -7,10 +7,12 @@ import { runActionSender } from '../src/action-sender/index.js';
 import { defaultConfig, type AmiqConfig } from '../src/shared/config/index.js';
 import { createChangeSignal } from '../src/shared/db/index.js';
 import type { Database } from '../src/shared/db/schema.js';
-import type { AmiMessage } from '../src/shared/ami/message.js';
+import type { ActionResult } from '../src/shared/ami/action-tracker.js';
+import { AmiMessage } from '../src/shared/ami/message.js';
 import type { ActionHeaders } from '../src/shared/ami/serializer.js';
 import { toHeaderList } from '../src/shared/ami/serializer.js';
-import type { SenderClient } from '../src/action-sender/sender-loop.js';
+import type { AmiPort } from '../src/shared/ami/ami-port.js';
+import { AmiNotConnectedError } from '../src/shared/ami/errors.js';
 import type { QueueRow } from '../src/shared/db/schema.js';
 
 export const silent = pino({ level: 'silent' });
@@ -35,18 +37,22 @@ export interface SentAction {
 }
 
 /** An AmiClient stand-in: records writes and lets the test answer, time out or drop each. */
-export class FakeClient extends EventEmitter implements SenderClient {
+export class FakeClient extends EventEmitter implements Pick<AmiPort, 'connected' | 'send' | 'sendList' | 'on'> {
   connected = true;
   readonly sent: SentAction[] = [];
   /** Answer automatically with this (or leave pending when null). */
-  autoReply: ((a: SentAction) => AmiMessage | Error | null) | null = () => ({ kind: 'response', headers: [['Response', 'Success'], ['Message', 'ok']] });
+  autoReply: ((a: SentAction) => AmiMessage | Error | null) | null = () => new AmiMessage('response', [['Response', 'Success'], ['Message', 'ok']]);
+
+  /** What the sender calls: the Response of `send`, with `listItems` as the list's items. */
+  listItems: AmiMessage[] = [];
+  sendList(action: string, headers: ActionHeaders = [], opts: { actionId?: string } = {}): Promise<ActionResult> {
+    return this.send(action, headers, opts).then((response) => ({ response, events: this.listItems }));
+  }
 
   send(action: string, headers: ActionHeaders = [], opts: { actionId?: string } = {}): Promise<AmiMessage> {
     return new Promise((resolve, reject) => {
       if (!this.connected) {
-        const e = new Error('not connected');
-        e.name = 'AmiNotConnectedError';
-        reject(e);
+        reject(new AmiNotConnectedError('not connected'));
         return;
       }
       const a: SentAction = { action, headers: toHeaderList(headers), actionId: opts.actionId ?? '', resolve, reject };
@@ -59,11 +65,6 @@ export class FakeClient extends EventEmitter implements SenderClient {
   }
 }
 
-export function amiError(name: string, message = name): Error {
-  const e = new Error(message);
-  e.name = name;
-  return e;
-}
 
 const ROOT = new URL('..', import.meta.url).pathname;
 

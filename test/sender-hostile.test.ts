@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildAction } from '../src/action-sender/build-action.js';
 import { runActionSender } from '../src/action-sender/index.js';
-import { validateRow, type SenderPolicy } from '../src/action-sender/validate.js';
+import { validateRow, type SenderPolicy } from '../src/shared/row-rules/index.js';
 import { defaultConfig } from '../src/shared/config/index.js';
 import type { QueueRow } from '../src/shared/db/schema.js';
 import { enqueue } from '../src/shared/queue/index.js';

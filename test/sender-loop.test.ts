@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AmiMessage } from '../src/shared/ami/message.js';
 import { ActionSender, type SenderOptions } from '../src/action-sender/sender-loop.js';
 import { Wakeup } from '../src/action-sender/wakeup.js';
 import { claimRows, enqueue, markSent } from '../src/shared/queue/index.js';
 import { openTestDb, rowById, type TestDb } from './queue-db.js';
-import { amiError, FakeClient, silent, until } from './sender-helpers.js';
+import { FakeClient, silent, until } from './sender-helpers.js';
+import { AmiConnectionLostError, AmiNotConnectedError, AmiTimeoutError } from '../src/shared/ami/errors.js';
 
 const policy = { allowedActions: ['Originate', 'Redirect', 'Hangup', 'Ping'], allowedCommands: [] };
 const baseOpts: SenderOptions = { server: 'default', policy, ratePerSecond: 0, maxInFlight: 20, responseTimeoutMs: 1000, ttlSeconds: 60, drainMs: 200 };
@@ -42,7 +44,7 @@ describe('ActionSender with a stand-in client', () => {
     await claimRows(t.db, { server: 'default', limit: 2, ttlSeconds: 60 });
     await markSent(t.db, [{ id: crashedSent, actionId: 'x' }]);
     client.autoReply = (a) =>
-      a.action === 'Hangup' ? { kind: 'response', headers: [['Response', 'Error'], ['Message', 'No such channel']] } : { kind: 'response', headers: [['Response', 'Success'], ['Message', 'Originate successfully queued']] };
+      a.action === 'Hangup' ? new AmiMessage('response', [['Response', 'Error'], ['Message', 'No such channel']]) : new AmiMessage('response', [['Response', 'Success'], ['Message', 'Originate successfully queued']]);
     const orig = await enqueue(t.db, { action: 'Originate', channel: 'Local/100@default', params: { Exten: '300', Context: 'default' } });
     const hang = await enqueue(t.db, { action: 'Hangup', channel: 'SIP/9-1' });
     start();
@@ -63,8 +65,8 @@ describe('ActionSender with a stand-in client', () => {
   });
 
   it('timeout and connection loss → LOST, never re-sent; not connected → back to NEW and sent later', async () => {
-    const errs = [amiError('AmiTimeoutError'), amiError('AmiConnectionLostError')];
-    client.autoReply = () => errs.shift() ?? { kind: 'response', headers: [['Response', 'Success']] };
+    const errs = [new AmiTimeoutError('timeout'), new AmiConnectionLostError('lost')];
+    client.autoReply = () => errs.shift() ?? new AmiMessage('response', [['Response', 'Success']]);
     const a = await enqueue(t.db, { action: 'Ping' });
     const b = await enqueue(t.db, { action: 'Ping' });
     start({ batchMax: 1 });
@@ -75,12 +77,12 @@ describe('ActionSender with a stand-in client', () => {
 
     // The connection drops between the claim and the write: the client refuses, nothing written.
     let dropNext = true;
-    client.autoReply = () => ({ kind: 'response', headers: [['Response', 'Success']] });
+    client.autoReply = () => new AmiMessage('response', [['Response', 'Success']]);
     const origSend = client.send.bind(client);
     client.send = (action, headers, opts) => {
       if (dropNext) {
         dropNext = false;
-        return Promise.reject(amiError('AmiNotConnectedError'));
+        return Promise.reject(new AmiNotConnectedError('not connected'));
       }
       return origSend(action, headers, opts);
     };
@@ -130,9 +132,9 @@ describe('ActionSender with a stand-in client', () => {
     await until(() => client.sent.length === 2, 'two writes');
     await new Promise((r) => setTimeout(r, 50));
     expect(client.sent).toHaveLength(2);
-    client.sent[0]!.resolve({ kind: 'response', headers: [['Response', 'Success']] });
+    client.sent[0]!.resolve(new AmiMessage('response', [['Response', 'Success']]));
     await until(() => client.sent.length === 3, 'a third write once one answered');
-    client.sent[1]!.resolve({ kind: 'response', headers: [['Response', 'Success']] });
+    client.sent[1]!.resolve(new AmiMessage('response', [['Response', 'Success']]));
     await until(() => client.sent.length === 4, 'a fourth');
     stop.abort();
     await running;

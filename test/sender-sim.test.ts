@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AmiMessage } from '../src/shared/ami/message.js';
 import { runActionSender } from '../src/action-sender/index.js';
-import { getHeader } from '../src/shared/ami/message.js';
 import { defaultConfig } from '../src/shared/config/index.js';
 import type { AmiqConfig } from '../src/shared/config/index.js';
 import { createChangeSignal, type ChangeSignal } from '../src/shared/db/index.js';
@@ -100,7 +100,7 @@ describe('action-sender against the simulator', () => {
     await status(redirect, 'SUCCESS');
     const hang = await enqueue(t.db, { action: 'Hangup', callerid: okRow.callerid });
     await status(hang, 'SUCCESS');
-    expect(sim.actions.filter((a) => a.action === 'Hangup').map((a) => getHeader({ kind: 'other', headers: a.headers }, 'Channel'))).toEqual([live.name]);
+    expect(sim.actions.filter((a) => a.action === 'Hangup').map((a) => new AmiMessage('other', a.headers).get('Channel'))).toEqual([live.name]);
     // The rows record the channel they acted on, in their empty channel column.
     expect((await rowById(t.db, redirect)).channel).toBe(live.name);
     expect((await rowById(t.db, hang)).channel).toBe(live.name);

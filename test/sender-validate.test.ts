@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildAction } from '../src/action-sender/build-action.js';
 import { resolveCallChannel } from '../src/action-sender/resolve-call.js';
 import { actionIdFor, callerIdHeader, generateCallerid } from '../src/action-sender/row-identity.js';
-import { validateRow, type SenderPolicy } from '../src/action-sender/validate.js';
+import { validateRow, type SenderPolicy } from '../src/shared/row-rules/index.js';
 import type { QueueRow } from '../src/shared/db/schema.js';
 import { queueRow } from './sender-helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventName, getHeader, getHeaders, type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { parseAll } from '../src/shared/ami/parser.js';
 import { readCapture } from './ami-captures.js';
 import { simulatorHarness, type RawPeer } from './simulator-peer.js';
@@ -7,14 +7,14 @@ import { simulatorHarness, type RawPeer } from './simulator-peer.js';
 const h = simulatorHarness();
 const { loggedIn } = h;
 
-const chanIs = (suffix: string) => (m: AmiMessage) => (getHeader(m, 'Channel') ?? '').endsWith(suffix);
+const chanIs = (suffix: string) => (m: AmiMessage) => (m.get('Channel') ?? '').endsWith(suffix);
 
 /** An async Originate that stays up (exten 600 both ways); resolves with the ;1 channel name. */
 async function liveCall(p: RawPeer, id: string, dial = 'Local/600@default', exten = '600'): Promise<string> {
   p.send('Originate', { Channel: dial, Exten: exten, Context: 'default', Priority: '1', Async: 'true', CallerID: '"AMQ" <M1>', ActionID: id });
-  const resp = await p.event('OriginateResponse', (m) => getHeader(m, 'ActionID') === id);
-  expect(getHeader(resp, 'Response')).toBe('Success');
-  return getHeader(resp, 'Channel')!;
+  const resp = await p.event('OriginateResponse', (m) => m.get('ActionID') === id);
+  expect(resp.get('Response')).toBe('Success');
+  return resp.get('Channel')!;
 }
 
 describe('simulator: Redirect and Hangup', () => {
@@ -23,15 +23,15 @@ describe('simulator: Redirect and Hangup', () => {
     const one = await liveCall(p, 'r0');
     p.send('Redirect', { Channel: one, Context: 'amq-park', Exten: '700', Priority: '1', ActionID: 'r1' });
     const r1 = await p.response('r1');
-    expect(getHeader(r1, 'Message')).toBe('Redirect successful');
+    expect(r1.get('Message')).toBe('Redirect successful');
     p.cursor = p.messages.indexOf(r1);
-    const ne = await p.event('Newexten', (m) => chanIs(';1')(m) && getHeader(m, 'Application') === 'Wait');
-    expect([getHeader(ne, 'Context'), getHeader(ne, 'Exten'), getHeader(ne, 'AppData')]).toEqual(['amq-park', '700', '600']);
+    const ne = await p.event('Newexten', (m) => chanIs(';1')(m) && m.get('Application') === 'Wait');
+    expect([ne.get('Context'), ne.get('Exten'), ne.get('AppData')]).toEqual(['amq-park', '700', '600']);
     expect(h.sim.channels().find((c) => c.name === one)).toMatchObject({ context: 'amq-park', exten: '700', state: 'Up' });
     p.send('Redirect', { Channel: 'Local/does-not-exist;1', Context: 'amq-park', Exten: '700', Priority: '1', ActionID: 'r3' });
-    expect(getHeader(await p.response('r3'), 'Message')).toBe('Channel does not exist: Local/does-not-exist;1');
+    expect((await p.response('r3')).get('Message')).toBe('Channel does not exist: Local/does-not-exist;1');
     p.send('Redirect', { Channel: one, Exten: '700', Priority: '1', ActionID: 'r4' });
-    expect(getHeader(await p.response('r4'), 'Message')).toBe('Context not specified');
+    expect((await p.response('r4')).get('Message')).toBe('Context not specified');
   });
 
   it('hangs up with the given Cause; a missing channel is No such channel', async () => {
@@ -39,27 +39,27 @@ describe('simulator: Redirect and Hangup', () => {
     const one = await liveCall(p, 'h0');
     const two = one.replace(/;1$/, ';2');
     p.send('Hangup', { Channel: two, Cause: '16', ActionID: 'h1' });
-    expect(getHeader(await p.response('h1'), 'Message')).toBe('Channel Hungup');
+    expect((await p.response('h1')).get('Message')).toBe('Channel Hungup');
     const order: string[] = [];
     const h1 = await p.event('Hangup', chanIs(';1'));
-    for (const m of p.messages.slice(p.messages.findIndex((m) => getHeader(m, 'ActionID') === 'h1'))) {
-      if (m.kind === 'event') order.push(`${eventName(m)} ${getHeader(m, 'Channel')?.slice(-2)} ${getHeader(m, 'Cause')}`);
+    for (const m of p.messages.slice(p.messages.findIndex((m) => m.get('ActionID') === 'h1'))) {
+      if (m.kind === 'event') order.push(`${m.eventName} ${m.get('Channel')?.slice(-2)} ${m.get('Cause')}`);
     }
     expect(order.slice(0, 5)).toEqual(['SoftHangupRequest ;2 16', 'HangupRequest ;1 16', 'Hangup ;2 16', 'SoftHangupRequest ;1 16', 'Hangup ;1 16']);
-    expect(getHeader(h1, 'Cause-txt')).toBe('Normal Clearing');
+    expect(h1.get('Cause-txt')).toBe('Normal Clearing');
     p.send('Hangup', { Channel: 'Local/does-not-exist;1', Cause: '16', ActionID: 'h2' });
-    expect(getHeader(await p.response('h2'), 'Message')).toBe('No such channel');
+    expect((await p.response('h2')).get('Message')).toBe('No such channel');
     p.send('Hangup', { ActionID: 'h3' });
-    expect(getHeader(await p.response('h3'), 'Message')).toBe('No channel specified');
+    expect((await p.response('h3')).get('Message')).toBe('No channel specified');
   });
 
   it('a Hangup without Cause ends the call Normal Clearing, as Asterisk 22 does', async () => {
     const p = await loggedIn();
     const one = await liveCall(p, 'n0');
     p.send('Hangup', { Channel: one, ActionID: 'n1' });
-    expect(getHeader(await p.response('n1'), 'Message')).toBe('Channel Hungup');
+    expect((await p.response('n1')).get('Message')).toBe('Channel Hungup');
     const h = await p.event('Hangup', chanIs(';1'));
-    expect([getHeader(h, 'Cause'), getHeader(h, 'Cause-txt')]).toEqual(['16', 'Normal Clearing']);
+    expect([h.get('Cause'), h.get('Cause-txt')]).toEqual(['16', 'Normal Clearing']);
   });
 
   it('answers a /regex/ Hangup as a list of the channels it hangs up', async () => {
@@ -75,7 +75,7 @@ describe('simulator: Redirect and Hangup', () => {
       ['EventList', 'start'],
       ['Message', 'Channels hung up will follow'],
     ]);
-    const items = [await p.event('ChannelHungup'), await p.waitFor((m) => eventName(m) === 'ChannelHungup' && m !== p.messages.find((x) => eventName(x) === 'ChannelHungup'))];
+    const items = [await p.event('ChannelHungup'), await p.waitFor((m) => m.eventName === 'ChannelHungup' && m !== p.messages.find((x) => x.eventName === 'ChannelHungup'))];
     expect(items.map((m) => m.headers.map(([k]) => k))).toEqual([
       ['Event', 'Channel', 'ActionID'],
       ['Event', 'Channel', 'ActionID'],
@@ -98,7 +98,7 @@ describe('simulator: Redirect and Hangup', () => {
     h.sim.on('call-ended', (c) => ended.push(c.cause));
     expect(h.sim.hangup(one, 17)).toBe(true);
     expect(h.sim.hangup('Local/none;1')).toBe(false);
-    expect(getHeader(await p.event('Hangup', chanIs(';1')), 'Cause')).toBe('17');
+    expect((await p.event('Hangup', chanIs(';1'))).get('Cause')).toBe('17');
     expect(ended).toEqual([17, 17]);
     expect(h.sim.channels()).toEqual([]);
   });
@@ -116,15 +116,15 @@ describe('simulator: channel listings', () => {
     ]);
     const one = await liveCall(p, 'o');
     p.send('CoreShowChannels', { ActionID: 'c2' });
-    expect(getHeader(await p.response('c2'), 'Message')).toBe('Channels will follow');
-    const item = await p.event('CoreShowChannel', (m) => getHeader(m, 'ActionID') === 'c2');
+    expect((await p.response('c2')).get('Message')).toBe('Channels will follow');
+    const item = await p.event('CoreShowChannel', (m) => m.get('ActionID') === 'c2');
     expect(item.headers.map(([k]) => k)).toEqual([
       'Event', 'ActionID', 'Channel', 'ChannelState', 'ChannelStateDesc', 'CallerIDNum', 'CallerIDName', 'ConnectedLineNum', 'ConnectedLineName',
       'Language', 'AccountCode', 'Context', 'Exten', 'Priority', 'Uniqueid', 'Linkedid', 'Application', 'ApplicationData', 'Duration', 'BridgeId',
     ]);
-    expect([getHeader(item, 'Channel'), getHeader(item, 'ChannelStateDesc'), getHeader(item, 'Application'), getHeader(item, 'ApplicationData')]).toEqual([one, 'Up', 'Wait', '3600']);
-    expect(getHeader(item, 'Duration')).toMatch(/^\d\d:\d\d:\d\d$/);
-    expect(getHeader(await p.event('CoreShowChannelsComplete', (m) => getHeader(m, 'ActionID') === 'c2'), 'ListItems')).toBe('2');
+    expect([item.get('Channel'), item.get('ChannelStateDesc'), item.get('Application'), item.get('ApplicationData')]).toEqual([one, 'Up', 'Wait', '3600']);
+    expect(item.get('Duration')).toMatch(/^\d\d:\d\d:\d\d$/);
+    expect((await p.event('CoreShowChannelsComplete', (m) => m.get('ActionID') === 'c2')).get('ListItems')).toBe('2');
   });
 
   it('lists a DAHDI channel (DAHDI/g1/<c>) as Up, connected to the Originate target', async () => {
@@ -132,10 +132,10 @@ describe('simulator: channel listings', () => {
     const chan = await liveCall(p, 'd', 'DAHDI/g1/15', '600');
     expect(chan).toBe('DAHDI/15-1');
     p.send('CoreShowChannels', { ActionID: 'l' });
-    const item = await p.event('CoreShowChannel', (m) => getHeader(m, 'Channel') === 'DAHDI/15-1');
-    expect([getHeader(item, 'ChannelStateDesc'), getHeader(item, 'Exten'), getHeader(item, 'Application')]).toEqual(['Up', '600', 'Wait']);
+    const item = await p.event('CoreShowChannel', (m) => m.get('Channel') === 'DAHDI/15-1');
+    expect([item.get('ChannelStateDesc'), item.get('Exten'), item.get('Application')]).toEqual(['Up', '600', 'Wait']);
     p.send('Originate', { Channel: 'DAHDI/15', Exten: '600', Context: 'default', Priority: '1', Async: 'true', ActionID: 'busy' });
-    expect(getHeader(await p.event('OriginateResponse', (m) => getHeader(m, 'ActionID') === 'busy'), 'Reason')).toBe('5');
+    expect((await p.event('OriginateResponse', (m) => m.get('ActionID') === 'busy')).get('Reason')).toBe('5');
     expect(await liveCall(p, 'z', 'Zap/3', '600')).toBe('DAHDI/3-1');
   });
 
@@ -148,8 +148,8 @@ describe('simulator: channel listings', () => {
     })();
     p.send('Command', { Command: 'core show channels concise', ActionID: 'cmd1' });
     const res = await p.response('cmd1');
-    expect(getHeader(res, 'Message')).toBe('Command output follows');
-    const lines = getHeaders(res, 'Output');
+    expect(res.get('Message')).toBe('Command output follows');
+    const lines = res.all('Output');
     expect(lines).toHaveLength(2);
     const f = lines[0]!.split('!');
     expect(f).toHaveLength(14);
@@ -164,9 +164,9 @@ describe('simulator: channel listings', () => {
       ['Output', "No such command 'core show nosuchthing' (type 'core show help core show nosuchthing' for other possible commands)"],
     ]);
     p.send('Command', { Command: 'core show channels', ActionID: 'cmd2' });
-    const table = getHeaders(await p.response('cmd2'), 'Output');
+    const table = (await p.response('cmd2')).all('Output');
     const captured = parseAll(readCapture('asterisk-22/command-core-show-channels.received.txt'));
-    expect(table[0]).toBe(getHeaders(captured.find((m) => getHeader(m, 'ActionID') === 'cmd2')!, 'Output')[0]);
+    expect(table[0]).toBe((captured.find((m) => m.get('ActionID') === 'cmd2')!).all('Output')[0]);
     expect(table.slice(-3, -1)).toEqual(['2 active channels', '2 active calls']);
   });
 
@@ -195,18 +195,18 @@ describe('simulator: channel listings', () => {
     const p = await loggedIn();
     const one = await liveCall(p, 'o');
     p.send('Status', { Channel: one, Variables: 'AMIQ_ID', ActionID: 's' });
-    expect(getHeader(await p.response('s'), 'EventList')).toBe('start');
+    expect((await p.response('s')).get('EventList')).toBe('start');
     const item = await p.event('Status');
-    expect([getHeader(item, 'Privilege'), getHeader(item, 'Channel'), getHeader(item, 'Variable')]).toEqual(['Call', one, 'AMIQ_ID=']);
+    expect([item.get('Privilege'), item.get('Channel'), item.get('Variable')]).toEqual(['Call', one, 'AMIQ_ID=']);
     expect(item.headers.at(-1)).toEqual(['ActionID', 's']);
     const done = await p.event('StatusComplete');
-    expect([getHeader(done, 'ListItems'), getHeader(done, 'Items')]).toEqual(['1', '1']);
+    expect([done.get('ListItems'), done.get('Items')]).toEqual(['1', '1']);
     p.send('Status', { Channel: 'SIP/none-1', ActionID: 'x' });
-    expect(getHeader(await p.response('x'), 'Message')).toBe('No such channel');
+    expect((await p.response('x')).get('Message')).toBe('No such channel');
     p.send('Setvar', { Channel: one, Variable: 'AMIQ_ID', Value: '7', ActionID: 'sv' });
-    expect(getHeader(await p.response('sv'), 'Message')).toBe('Variable Set');
-    expect(getHeader(await p.event('VarSet', (m) => getHeader(m, 'Value') === '7'), 'ChanVariable')).toBe('AMIQ_ID=7');
+    expect((await p.response('sv')).get('Message')).toBe('Variable Set');
+    expect((await p.event('VarSet', (m) => m.get('Value') === '7')).get('ChanVariable')).toBe('AMIQ_ID=7');
     p.send('Getvar', { Channel: one, Variable: 'AMIQ_ID', ActionID: 'gv' });
-    expect(getHeader(await p.response('gv'), 'Value')).toBe('7');
+    expect((await p.response('gv')).get('Value')).toBe('7');
   });
 });

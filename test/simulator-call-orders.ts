@@ -1,4 +1,4 @@
-import { eventName, getHeader, type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 
 /**
  * The events of each originated Local call of a burst, in wire order, as keys like `Hangup;1#0`
@@ -7,12 +7,12 @@ import { eventName, getHeader, type AmiMessage } from '../src/shared/ami/message
  */
 export function callOrders(messages: readonly AmiMessage[]): string[][] {
   // List items (CoreShowChannel) answer an action: not part of a call's own stream.
-  const events = messages.filter((m) => m.kind === 'event' && (eventName(m) === 'OriginateResponse' || getHeader(m, 'ActionID') === undefined));
+  const events = messages.filter((m) => m.kind === 'event' && (m.eventName === 'OriginateResponse' || m.get('ActionID') === undefined));
   const pairOfId = new Map<string, string>();
   for (const m of events) {
-    if (eventName(m) !== 'VarSet' || getHeader(m, 'Variable') !== 'AMIQ_ID') continue;
-    const pair = localPair(getHeader(m, 'Channel'));
-    if (pair) pairOfId.set(getHeader(m, 'Value')!, pair[0]);
+    if (m.eventName !== 'VarSet' || m.get('Variable') !== 'AMIQ_ID') continue;
+    const pair = localPair(m.get('Channel'));
+    if (pair) pairOfId.set(m.get('Value')!, pair[0]);
   }
   const calls = new Map<string, string[]>();
   const add = (pair: string, key: string) => {
@@ -21,15 +21,15 @@ export function callOrders(messages: readonly AmiMessage[]): string[][] {
     keys.push(`${key}#${keys.filter((k) => k.startsWith(`${key}#`)).length}`);
   };
   for (const m of events) {
-    const name = eventName(m)!;
+    const name = m.eventName!;
     if (name === 'OriginateResponse') {
-      const pair = pairOfId.get((getHeader(m, 'ActionID') ?? '').replace(/^amiq-/, ''));
+      const pair = pairOfId.get((m.get('ActionID') ?? '').replace(/^amiq-/, ''));
       if (pair) add(pair, name);
       continue;
     }
-    const pair = localPair(getHeader(m, 'Channel') ?? getHeader(m, 'DestChannel') ?? getHeader(m, 'LocalOneChannel'));
+    const pair = localPair(m.get('Channel') ?? m.get('DestChannel') ?? m.get('LocalOneChannel'));
     if (!pair) continue;
-    const what = name === 'VarSet' ? `:${getHeader(m, 'Variable')}` : name === 'Newstate' ? `:${getHeader(m, 'ChannelState')}` : '';
+    const what = name === 'VarSet' ? `:${m.get('Variable')}` : name === 'Newstate' ? `:${m.get('ChannelState')}` : '';
     add(pair[0], `${name}${name === 'LocalBridge' ? '' : `;${pair[1]}`}${what}`);
   }
   return [...calls.values()];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventName, type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { parseAll } from '../src/shared/ami/parser.js';
 import { readCapture } from './ami-captures.js';
 import { simulatorHarness } from './simulator-peer.js';
@@ -15,7 +15,7 @@ const CAPTURE_USERS = [
 /** Values that depend on the clock, the session or the port. */
 const VOLATILE = new Set(['Timestamp', 'EventTV', 'SessionTV', 'SessionID', 'RemoteAddress', 'LocalAddress', 'Uptime', 'LastReload']);
 const stable = (m: AmiMessage) => ({ kind: m.kind, headers: m.headers.map(([k, v]) => [k, VOLATILE.has(k) ? '*' : v]) });
-const events = (msgs: AmiMessage[]) => msgs.filter((m) => m.kind === 'event').map((m) => eventName(m)).sort();
+const events = (msgs: AmiMessage[]) => msgs.filter((m) => m.kind === 'event').map((m) => m.eventName).sort();
 
 describe('simulator: whole captures replayed as sent', () => {
   it.each(['unknown-action', 'readonly-originate', 'originate-badchannel', 'login-bad-secret'])(

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { register, runSimulate, type SimulateFlags } from '../src/cli/commands/simulate.js';
-import { getHeader } from '../src/shared/ami/message.js';
 import { RawPeer } from './simulator-peer.js';
 
 const flags = (over: Partial<SimulateFlags> = {}): SimulateFlags => ({
@@ -36,7 +35,7 @@ describe('amiq simulate', () => {
     const { text, port, run, stop } = await simulate({ profile: 'asterisk-11' });
     expect(text).toMatch(/^amiq simulator \(asterisk-11\) listening on 127\.0\.0\.1:\d+$/);
     const p = await RawPeer.connect(port);
-    expect(getHeader(await p.login(), 'Message')).toBe('Authentication accepted');
+    expect((await p.login()).get('Message')).toBe('Authentication accepted');
     expect(p.messages[0]!.headers[0]![0]).toBe('Asterisk Call Manager/1.3');
     stop();
     expect(await run).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getHeader, type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { parseAll } from '../src/shared/ami/parser.js';
 import { startSimulator, type SimulatorOptions } from '../src/simulator/index.js';
 import { readCapture } from './ami-captures.js';
@@ -29,7 +29,7 @@ async function playBurst(burst: string, opts: SimulatorOptions): Promise<Run> {
     const chunks: Buffer[] = [];
     p.socket.on('data', (c: Buffer) => chunks.push(c));
     const sent = readCapture(`asterisk-22/${burst}.sent.txt`);
-    const calls = parseAll(sent).filter((m) => getHeader(m, 'Action') === 'Originate').length;
+    const calls = parseAll(sent).filter((m) => m.get('Action') === 'Originate').length;
     let ended = 0;
     const allEnded = new Promise<void>((resolve) => sim.on('call-ended', () => ++ended === 2 * calls && resolve()));
     p.socket.write(sent);

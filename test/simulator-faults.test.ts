@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { eventName, getHeader } from '../src/shared/ami/message.js';
 import { simulatorHarness, type RawPeer } from './simulator-peer.js';
 
 const h = simulatorHarness();
@@ -21,7 +20,7 @@ async function marker(p: RawPeer, n: number): Promise<void> {
   await p.event(`Marker${n}`);
 }
 
-const responded = (p: RawPeer, actionId: string) => p.messages.some((m) => m.kind === 'response' && getHeader(m, 'ActionID') === actionId);
+const responded = (p: RawPeer, actionId: string) => p.messages.some((m) => m.kind === 'response' && m.get('ActionID') === actionId);
 
 describe('simulator: test API', () => {
   it('logs actions with name, ActionID and connection; counts them; waits for them', async () => {
@@ -116,7 +115,7 @@ describe('simulator: faults', () => {
     p.send('Ping', { ActionID: 'p' });
     await p.response('p');
     expect(responded(p, 'o')).toBe(false);
-    expect(getHeader(await p.event('OriginateResponse'), 'ActionID')).toBe('o');
+    expect((await p.event('OriginateResponse')).get('ActionID')).toBe('o');
     h.sim.faults.dropResponses(null);
     p.send('Ping', { ActionID: 'p2' });
     await p.response('p2');
@@ -142,7 +141,7 @@ describe('simulator: faults', () => {
     await h.sim.waitForAction((a) => a.actionId === 'o');
     await marker(p, 1);
     expect(responded(p, 'lost')).toBe(false);
-    expect(p.messages.some((m) => eventName(m) === 'Newchannel')).toBe(false);
+    expect(p.messages.some((m) => m.eventName === 'Newchannel')).toBe(false);
     expect(p.closed).toBe(false);
     h.sim.faults.silence(false);
     p.send('Ping', { ActionID: 'back' });
@@ -178,25 +177,25 @@ describe('simulator: line length (manager.c get_input)', () => {
     ]);
     expect(h.sim.actionCount('Ping')).toBe(0);
     p.send('Ping', { ActionID: 'after' });
-    expect(getHeader(await p.response('after'), 'Response')).toBe('Success');
+    expect((await p.response('after')).get('Response')).toBe('Success');
   });
 
   it('takes 1024 bytes with the CRLF whole; one more byte and the message is refused', async () => {
     const p = await loggedIn();
     p.socket.write(`Action: Ping\r\nActionID: edge\r\n${padLine(1024)}\r\n`);
-    expect(getHeader(await p.response('edge'), 'Response')).toBe('Success');
+    expect((await p.response('edge')).get('Response')).toBe('Success');
     // The cut falls between CR and LF: the lone LF ends the message early, the final CRLF is a stray blank line.
     p.socket.write(`Action: Ping\r\nActionID: over\r\n${padLine(1025)}\r\n`);
-    expect(getHeader(await p.response('over'), 'Message')).toBe('Failed to parse message: line too long');
+    expect((await p.response('over')).get('Message')).toBe('Failed to parse message: line too long');
     expect(h.sim.actionCount('Ping')).toBe(1);
   });
 
   it('echoes an ActionID read after the long line; none read, none echoed', async () => {
     const p = await loggedIn();
     p.socket.write(`Action: Ping\r\n${padLine(3000)}ActionID: late\r\n\r\n`);
-    expect(getHeader(await p.response('late'), 'Message')).toBe('Failed to parse message: line too long');
+    expect((await p.response('late')).get('Message')).toBe('Failed to parse message: line too long');
     p.socket.write(`Action: Ping\r\n${padLine(2000)}\r\n`);
-    const bare = await p.waitFor((m) => m.kind === 'response' && getHeader(m, 'ActionID') === undefined);
+    const bare = await p.waitFor((m) => m.kind === 'response' && m.get('ActionID') === undefined);
     expect(bare.headers).toEqual([
       ['Response', 'Error'],
       ['Message', 'Failed to parse message: line too long'],
@@ -212,12 +211,12 @@ describe('simulator: authtimeout', () => {
     const idle = await h.peer();
     const since = Date.now();
     idle.send('Ping', { ActionID: 'pre' });
-    expect(getHeader(await idle.response('pre'), 'Message')).toBe('Permission denied');
+    expect((await idle.response('pre')).get('Message')).toBe('Permission denied');
     await once(idle.socket, 'close');
     expect(Date.now() - since).toBeGreaterThanOrEqual(150);
     expect(idle.messages.map((m) => m.kind)).toEqual(['banner', 'response']);
     expect(authed.closed).toBe(false);
     authed.send('Ping', { ActionID: 'still' });
-    expect(getHeader(await authed.response('still'), 'Response')).toBe('Success');
+    expect((await authed.response('still')).get('Response')).toBe('Success');
   });
 });

@@ -1,13 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ProfileName } from '../src/simulator/index.js';
-import { eventName, getHeader, type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { simulatorHarness, type RawPeer } from './simulator-peer.js';
 
 const h = simulatorHarness();
 const loggedIn = (profile: ProfileName) => h.loggedIn({ profile });
 
 const keys = (m: AmiMessage) => m.headers.map(([k]) => k);
-const chanIs = (suffix: string) => (m: AmiMessage) => (getHeader(m, 'Channel') ?? '').endsWith(suffix);
+const chanIs = (suffix: string) => (m: AmiMessage) => (m.get('Channel') ?? '').endsWith(suffix);
 const originate = (p: RawPeer, dial: string, exten: string, actionId: string, extra: Record<string, string> = {}) =>
   p.send('Originate', { Channel: dial, Exten: exten, Context: 'default', Priority: '1', Async: 'true', CallerID: '"AMQ" <M1>', ActionID: actionId, ...extra });
 
@@ -18,39 +18,39 @@ describe('simulator: asterisk-11 profile', () => {
     expect(keys(await p.event('FullyBooted'))).toEqual(['Event', 'Privilege', 'Status']);
     originate(p, 'Local/100@default', '300', 'o1', { Variable: 'AMIQ_ID=42' });
     const nc = await p.event('Newchannel', chanIs(';1'));
-    const one = getHeader(nc, 'Channel')!;
+    const one = nc.get('Channel')!;
     expect(keys(nc)).toEqual(['Event', 'Privilege', 'Channel', 'ChannelState', 'ChannelStateDesc', 'CallerIDNum', 'CallerIDName', 'AccountCode', 'Exten', 'Context', 'Uniqueid', `ChanVariable(${one})`]);
-    expect(getHeader(nc, 'CallerIDNum')).toBe('');
-    const up = await p.event('Newstate', (m) => chanIs(';1')(m) && getHeader(m, 'ChannelStateDesc') === 'Up');
+    expect(nc.get('CallerIDNum')).toBe('');
+    const up = await p.event('Newstate', (m) => chanIs(';1')(m) && m.get('ChannelStateDesc') === 'Up');
     expect(keys(up)).toEqual(['Event', 'Privilege', 'Channel', 'ChannelState', 'ChannelStateDesc', 'CallerIDNum', 'CallerIDName', 'ConnectedLineNum', 'ConnectedLineName', 'Uniqueid', `ChanVariable(${one})`]);
-    expect(getHeader(up, `ChanVariable(${one})`)).toBe('AMIQ_ID=42');
+    expect(up.get(`ChanVariable(${one})`)).toBe('AMIQ_ID=42');
     const resp = await p.event('OriginateResponse');
-    expect(getHeader(resp, `ChanVariable(${one})`)).toBe('AMIQ_ID=42');
+    expect(resp.get(`ChanVariable(${one})`)).toBe('AMIQ_ID=42');
     const hangup = await p.event('Hangup', chanIs(';1'));
     expect(keys(hangup)).toEqual([
       'Event', 'Privilege', 'Channel', 'Uniqueid', 'CallerIDNum', 'CallerIDName', 'ConnectedLineNum', 'ConnectedLineName', 'AccountCode', 'Cause', 'Cause-txt', `ChanVariable(${one})`,
     ]);
-    const seen = new Set(p.messages.map((m) => eventName(m)));
+    const seen = new Set(p.messages.map((m) => m.eventName));
     for (const modern of ['DialBegin', 'DialEnd', 'NewConnectedLine', 'DeviceStateChange', 'BridgeCreate']) expect(seen.has(modern)).toBe(false);
-    expect(getHeader(await p.event('LocalBridge'), 'Channel1')).toBe(one);
+    expect((await p.event('LocalBridge')).get('Channel1')).toBe(one);
   });
 
   it('fails with Uniqueid <null>, lists channels the 1.8 way, names E1 channels Zap/<c>-1', async () => {
     const p = await loggedIn('asterisk-11');
     originate(p, 'Local/400@default', '100', 'busy');
-    expect(getHeader(await p.event('OriginateResponse', (m) => getHeader(m, 'ActionID') === 'busy'), 'Uniqueid')).toBe('<null>');
+    expect((await p.event('OriginateResponse', (m) => m.get('ActionID') === 'busy')).get('Uniqueid')).toBe('<null>');
     originate(p, 'DAHDI/g1/2', '600', 'e1');
-    expect(getHeader(await p.event('OriginateResponse', (m) => getHeader(m, 'ActionID') === 'e1'), 'Channel')).toBe('Zap/2-1');
+    expect((await p.event('OriginateResponse', (m) => m.get('ActionID') === 'e1')).get('Channel')).toBe('Zap/2-1');
     p.send('CoreShowChannels', { ActionID: 'c' });
     const item = await p.event('CoreShowChannel');
     expect(keys(item).slice(0, 4)).toEqual(['Event', 'ActionID', 'Channel', 'UniqueID']);
-    expect(getHeader(item, 'BridgedChannel')).toBe('');
+    expect(item.get('BridgedChannel')).toBe('');
     expect(keys(await p.event('CoreShowChannelsComplete'))).toEqual(['Event', 'EventList', 'ListItems', 'ActionID']);
     p.send('Status', { ActionID: 's' });
-    expect(getHeader(await p.response('s'), 'EventList')).toBeUndefined();
+    expect((await p.response('s')).get('EventList')).toBeUndefined();
     const status = await p.event('Status');
     expect(keys(status).at(-1)).toBe('ActionID');
-    expect(getHeader(status, 'ChannelStateDesc')).toBe('Up');
+    expect(status.get('ChannelStateDesc')).toBe('Up');
   });
 
   it('raises the 10/11 ConfBridge and MeetMe events', async () => {
@@ -68,7 +68,7 @@ describe('simulator: asterisk-11 profile', () => {
     const m = h.sim.addMeetmeMember('5000');
     const join = await p.event('MeetmeJoin');
     expect(keys(join).slice(0, 6)).toEqual(['Event', 'Privilege', 'Channel', 'Uniqueid', 'Meetme', 'Usernum']);
-    expect(getHeader(join, 'Channel')).toBe(m.name);
+    expect(join.get('Channel')).toBe(m.name);
     p.send('Command', { Command: 'meetme list 5000 concise', ActionID: 'l' });
     expect((await p.response('l')).body).toMatch(new RegExp(`^1!<unknown>!<no name>!${m.name.replace('/', '\\/')}!!!!!-1!\\d\\d:\\d\\d:\\d\\d\\n$`));
   });
@@ -79,12 +79,12 @@ describe('simulator: exten 800 (Dial to a phone)', () => {
     const p = await loggedIn('asterisk-11');
     originate(p, 'Local/800@default', '600', 'm', { Variable: 'AMIQ_ID=9' });
     const resp = await p.event('OriginateResponse');
-    const one = getHeader(resp, 'Channel')!;
-    const u1 = getHeader(resp, 'Uniqueid')!;
-    const zombie = await p.event('Hangup', (m) => (getHeader(m, 'Channel') ?? '').endsWith('<ZOMBIE>'));
-    const from = p.messages.findIndex((m) => eventName(m) === 'Masquerade');
-    const seq = p.messages.slice(from, p.messages.indexOf(zombie) + 1).map((m) => [eventName(m), getHeader(m, 'Channel') ?? getHeader(m, 'Bridgestate'), getHeader(m, 'Newname')]);
-    const phone = getHeader(p.messages[from]!, 'Clone')!;
+    const one = resp.get('Channel')!;
+    const u1 = resp.get('Uniqueid')!;
+    const zombie = await p.event('Hangup', (m) => (m.get('Channel') ?? '').endsWith('<ZOMBIE>'));
+    const from = p.messages.findIndex((m) => m.eventName === 'Masquerade');
+    const seq = p.messages.slice(from, p.messages.indexOf(zombie) + 1).map((m) => [m.eventName, m.get('Channel') ?? m.get('Bridgestate'), m.get('Newname')]);
+    const phone = p.messages[from]!.get('Clone')!;
     expect(phone).toMatch(/^SIP\/phone800-[0-9a-f]{8}$/);
     expect(seq).toEqual([
       ['Masquerade', undefined, undefined],
@@ -96,24 +96,24 @@ describe('simulator: exten 800 (Dial to a phone)', () => {
       ['HangupRequest', one.replace(/;1$/, ';2'), undefined],
       ['Hangup', `${one}<ZOMBIE>`, undefined],
     ]);
-    const renamed = p.messages.find((m) => eventName(m) === 'Rename' && getHeader(m, 'Newname') === phone)!;
-    expect(getHeader(renamed, 'Uniqueid')).toBe(u1);
+    const renamed = p.messages.find((m) => m.eventName === 'Rename' && m.get('Newname') === phone)!;
+    expect(renamed.get('Uniqueid')).toBe(u1);
     expect(h.sim.channels().map((c) => [c.name, c.uniqueid, c.variables.AMIQ_ID])).toEqual([[phone, u1, '9']]);
     expect(h.sim.hangup(phone)).toBe(true);
-    expect(getHeader(await p.event('Hangup', (m) => getHeader(m, 'Channel') === phone), 'Uniqueid')).toBe(u1);
+    expect((await p.event('Hangup', (m) => m.get('Channel') === phone)).get('Uniqueid')).toBe(u1);
   });
 
   it('asterisk-22: the phone is bridged to ;2 (Dial*, Bridge*); hanging the phone up ends the call', async () => {
     const p = await h.loggedIn();
     originate(p, 'Local/800@default', '600', 'm');
-    const begin = await p.event('DialBegin', (m) => getHeader(m, 'Channel') !== undefined);
-    const phone = getHeader(begin, 'DestChannel')!;
+    const begin = await p.event('DialBegin', (m) => m.get('Channel') !== undefined);
+    const phone = begin.get('DestChannel')!;
     expect(phone).toMatch(/^PJSIP\/phone800-[0-9a-f]{8}$/);
-    expect(getHeader(await p.event('DialState'), 'DialStatus')).toBe('RINGING');
-    expect(getHeader(await p.event('OriginateResponse'), 'Response')).toBe('Success');
-    const enter = await p.event('BridgeEnter', (m) => getHeader(m, 'Channel') === phone);
-    expect([getHeader(enter, 'BridgeType'), getHeader(enter, 'BridgeNumChannels')]).toEqual(['basic', '2']);
-    expect(h.sim.channels().filter((c) => c.bridgeId === getHeader(enter, 'BridgeUniqueid'))).toHaveLength(2);
+    expect((await p.event('DialState')).get('DialStatus')).toBe('RINGING');
+    expect((await p.event('OriginateResponse')).get('Response')).toBe('Success');
+    const enter = await p.event('BridgeEnter', (m) => m.get('Channel') === phone);
+    expect([enter.get('BridgeType'), enter.get('BridgeNumChannels')]).toEqual(['basic', '2']);
+    expect(h.sim.channels().filter((c) => c.bridgeId === enter.get('BridgeUniqueid'))).toHaveLength(2);
     expect(h.sim.hangup(phone)).toBe(true);
     await p.event('BridgeDestroy');
     await p.event('Hangup', chanIs(';1'));
@@ -132,16 +132,16 @@ describe('simulator: asterisk-1.4 profile', () => {
     ]);
     originate(p, 'Local/600@default', '600', 'o');
     const nc = await p.event('Newchannel');
-    expect(getHeader(nc, 'Channel')).toMatch(/^Local\/600@default-[0-9a-f]{4},1$/);
+    expect(nc.get('Channel')).toMatch(/^Local\/600@default-[0-9a-f]{4},1$/);
     expect(keys(nc)).toEqual(['Event', 'Privilege', 'Channel', 'State', 'CallerIDNum', 'CallerIDName', 'Uniqueid']);
-    expect(getHeader(nc, 'CallerIDNum')).toBe('<unknown>');
-    expect(getHeader(await p.event('OriginateResponse'), 'CallerID')).toBe('M1');
+    expect(nc.get('CallerIDNum')).toBe('<unknown>');
+    expect((await p.event('OriginateResponse')).get('CallerID')).toBe('M1');
     p.send('Command', { Command: 'show channels concise', ActionID: 'c' });
     const lines = (await p.response('c')).body!.trimEnd().split('\n');
     expect(lines.map((l) => l.split('!').length)).toEqual([12, 12]);
     expect(lines[0]!.split('!')[11]).toBe('(None)');
     p.send('CoreShowChannels', { ActionID: 'x' });
-    expect(getHeader(await p.response('x'), 'Message')).toBe('Invalid/unknown command');
+    expect((await p.response('x')).get('Message')).toBe('Invalid/unknown command');
   });
 
   it('lists MeetMe rooms with a bare `meetme`; `meetme list` without a room is its usage', async () => {
@@ -157,13 +157,13 @@ describe('simulator: asterisk-1.4 profile', () => {
     expect((await p.response('c')).body!.split('!')).toHaveLength(9);
     p.send('Command', { Command: 'meetme kick 5000 1', ActionID: 'k' });
     expect((await p.response('k')).body).toBe('');
-    await p.event('Hangup', (e) => getHeader(e, 'Channel') === m.name);
+    await p.event('Hangup', (e) => e.get('Channel') === m.name);
   });
   it('takes 1023 bytes with the CRLF whole; of a longer line drops the first 1023 without a word and runs the rest', async () => {
     const p = await loggedIn('asterisk-1.4');
     const id = 'i'.repeat(1023 - 'ActionID: '.length - 2);
     p.socket.write(`Action: Ping\r\nActionID: ${id}\r\n\r\n`);
-    expect(getHeader(await p.response(id), 'Response')).toBe('Pong');
+    expect((await p.response(id)).get('Response')).toBe('Pong');
     p.socket.write(`Action: Ping\r\nActionID: long\r\nX-Pad: ${'x'.repeat(1091)}\r\n\r\n`);
     expect((await p.response('long')).headers).toEqual([
       ['Response', 'Pong'],
@@ -172,8 +172,8 @@ describe('simulator: asterisk-1.4 profile', () => {
     // 1100 bytes less the 1023 thrown away: the tail arrives as a line of its own.
     expect(h.sim.actions.at(-1)!.headers.at(-1)).toEqual(['x'.repeat(75), '']);
     p.send('Ping', { ActionID: 'after' });
-    expect(getHeader(await p.response('after'), 'Response')).toBe('Pong');
-    expect(p.messages.filter((m) => getHeader(m, 'Response') === 'Error')).toEqual([]);
+    expect((await p.response('after')).get('Response')).toBe('Pong');
+    expect(p.messages.filter((m) => m.get('Response') === 'Error')).toEqual([]);
   });
 
   it('has no authtimeout: a session that never logs in stays open', async () => {
@@ -189,6 +189,6 @@ describe('simulator: asterisk-1.4 profile', () => {
       vi.useRealTimers();
     }
     p.send('Ping', { ActionID: 'x' });
-    expect(getHeader(await p.response('x'), 'Message')).toBe('Authentication Required');
+    expect((await p.response('x')).get('Message')).toBe('Authentication Required');
   });
 });

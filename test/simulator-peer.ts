@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { afterEach } from 'vitest';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/index.js';
 import { AmiParser } from '../src/shared/ami/parser.js';
-import { getHeader, eventName, type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { serializeAction, type ActionHeaders } from '../src/shared/ami/serializer.js';
 
 /** A raw AMI peer for simulator tests: a socket, the shared parser, and awaitable messages. */
@@ -57,11 +57,11 @@ export class RawPeer {
 
   /** The response to the action with this ActionID. */
   response(actionId: string, timeoutMs?: number): Promise<AmiMessage> {
-    return this.waitFor((m) => m.kind === 'response' && getHeader(m, 'ActionID') === actionId, timeoutMs);
+    return this.waitFor((m) => m.kind === 'response' && m.get('ActionID') === actionId, timeoutMs);
   }
 
   event(name: string, pred: (m: AmiMessage) => boolean = () => true, timeoutMs?: number): Promise<AmiMessage> {
-    return this.waitFor((m) => eventName(m)?.toLowerCase() === name.toLowerCase() && pred(m), timeoutMs);
+    return this.waitFor((m) => m.eventName?.toLowerCase() === name.toLowerCase() && pred(m), timeoutMs);
   }
 
   async login(username = 'amiq', secret = 'amiq', events = 'on'): Promise<AmiMessage> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { eventName, getHeader, getHeaders, type AmiMessage } from '../src/shared/ami/message.js';
+import type { AmiMessage } from '../src/shared/ami/message.js';
 import { parseAll } from '../src/shared/ami/parser.js';
 import { readCapture } from './ami-captures.js';
 import { simulatorHarness } from './simulator-peer.js';
@@ -9,15 +9,15 @@ const h = simulatorHarness();
 const { start, peer } = h;
 
 const frameAction = (m: AmiMessage) => m.headers.map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n';
-const names = (msgs: AmiMessage[]) => msgs.filter((m) => m.kind === 'event').map((m) => eventName(m));
-const chanIs = (suffix: string) => (m: AmiMessage) => (getHeader(m, 'Channel') ?? '').endsWith(suffix);
+const names = (msgs: AmiMessage[]) => msgs.filter((m) => m.kind === 'event').map((m) => m.eventName);
+const chanIs = (suffix: string) => (m: AmiMessage) => (m.get('Channel') ?? '').endsWith(suffix);
 
 describe('simulator: login paths', () => {
   it('sends the 22 banner, accepts amiq/amiq, then FullyBooted and SuccessfulAuth', async () => {
     await start();
     const p = await peer();
     const res = await p.login();
-    expect(p.messages[0]).toEqual({ kind: 'banner', headers: [['Asterisk Call Manager/11.0.0', '']] });
+    expect(p.messages[0]!.toJSON()).toEqual({ kind: 'banner', headers: [['Asterisk Call Manager/11.0.0', '']] });
     expect(res.headers).toEqual([
       ['Response', 'Success'],
       ['ActionID', 'login'],
@@ -25,7 +25,7 @@ describe('simulator: login paths', () => {
     ]);
     const booted = await p.event('FullyBooted');
     expect(booted.headers.map(([k]) => k)).toEqual(['Event', 'Privilege', 'Uptime', 'LastReload', 'Status']);
-    expect(getHeader(await p.event('SuccessfulAuth'), 'AccountID')).toBe('amiq');
+    expect((await p.event('SuccessfulAuth')).get('AccountID')).toBe('amiq');
   });
 
   it('answers a bad secret with Authentication failed, then closes', async () => {
@@ -33,8 +33,8 @@ describe('simulator: login paths', () => {
     const p = await peer();
     p.send('Login', { Username: 'amiq', Secret: 'wrong', ActionID: 'l1' });
     const res = await p.response('l1');
-    expect(getHeader(res, 'Response')).toBe('Error');
-    expect(getHeader(res, 'Message')).toBe('Authentication failed');
+    expect(res.get('Response')).toBe('Error');
+    expect(res.get('Message')).toBe('Authentication failed');
     await p.closedByPeer();
   });
 
@@ -42,20 +42,20 @@ describe('simulator: login paths', () => {
     await start();
     const p = await peer();
     p.send('Challenge', { AuthType: 'MD5', ActionID: 'c' });
-    const challenge = getHeader(await p.response('c'), 'Challenge')!;
+    const challenge = (await p.response('c')).get('Challenge')!;
     expect(challenge).toMatch(/^\d+$/);
     const key = createHash('md5').update(challenge + 'amiq').digest('hex');
     p.send('Login', { AuthType: 'MD5', Username: 'amiq', Key: key, ActionID: 'l' });
-    expect(getHeader(await p.response('l'), 'Message')).toBe('Authentication accepted');
+    expect((await p.response('l')).get('Message')).toBe('Authentication accepted');
   });
 
   it('refuses everything but Login/Challenge/Logoff before auth', async () => {
     await start();
     const p = await peer();
     p.send('Ping', { ActionID: 'p' });
-    expect(getHeader(await p.response('p'), 'Message')).toBe('Permission denied');
+    expect((await p.response('p')).get('Message')).toBe('Permission denied');
     p.send('Logoff', { ActionID: 'bye' });
-    expect(getHeader(await p.response('bye'), 'Response')).toBe('Goodbye');
+    expect((await p.response('bye')).get('Response')).toBe('Goodbye');
     await p.closedByPeer();
   });
 
@@ -65,11 +65,11 @@ describe('simulator: login paths', () => {
     await p.login('readonly', 'readonly');
     for (const action of ['Originate', 'Redirect', 'Hangup', 'Command']) {
       p.send(action, { Channel: 'Local/100@default', ActionID: action });
-      expect(getHeader(await p.response(action), 'Message')).toBe('Permission denied');
+      expect((await p.response(action)).get('Message')).toBe('Permission denied');
     }
-    expect(getHeader(await p.event('RequestNotAllowed'), 'RequestType')).toBe('Action: Originate');
+    expect((await p.event('RequestNotAllowed')).get('RequestType')).toBe('Action: Originate');
     p.send('Ping', { ActionID: 'p' });
-    expect(getHeader(await p.response('p'), 'Ping')).toBe('Pong');
+    expect((await p.response('p')).get('Ping')).toBe('Pong');
   });
 
   it('answers Ping with Pong and a Timestamp, echoing the ActionID only when given', async () => {
@@ -79,9 +79,9 @@ describe('simulator: login paths', () => {
     p.send('Ping', { ActionID: 'p1' });
     const pong = await p.response('p1');
     expect(pong.headers.map(([k]) => k)).toEqual(['Response', 'ActionID', 'Ping', 'Timestamp']);
-    expect(getHeader(pong, 'Timestamp')).toMatch(/^\d+\.\d{6}$/);
+    expect(pong.get('Timestamp')).toMatch(/^\d+\.\d{6}$/);
     p.send('Ping');
-    const bare = await p.waitFor((m) => m.kind === 'response' && getHeader(m, 'Ping') === 'Pong' && !getHeader(m, 'ActionID'));
+    const bare = await p.waitFor((m) => m.kind === 'response' && m.get('Ping') === 'Pong' && !m.get('ActionID'));
     expect(bare.headers.map(([k]) => k)).toEqual(['Response', 'Ping', 'Timestamp']);
   });
 
@@ -90,8 +90,8 @@ describe('simulator: login paths', () => {
     const p = await peer();
     await p.login();
     p.send('FooBarBaz', { ActionID: 'u1' });
-    expect(getHeader(await p.response('u1'), 'Message')).toBe('Invalid/unknown command: FooBarBaz. Use Action: ListCommands to show available commands.');
-    expect(getHeader(await p.event('RequestBadFormat'), 'RequestType')).toBe('Action: FooBarBaz');
+    expect((await p.response('u1')).get('Message')).toBe('Invalid/unknown command: FooBarBaz. Use Action: ListCommands to show available commands.');
+    expect((await p.event('RequestBadFormat')).get('RequestType')).toBe('Action: FooBarBaz');
   });
 
   it('refuses an action of more than 128 lines', async () => {
@@ -99,7 +99,7 @@ describe('simulator: login paths', () => {
     const p = await peer();
     await p.login();
     p.socket.write(`Action: Ping\r\nActionID: big\r\n${'X-Pad: 1\r\n'.repeat(130)}\r\n`);
-    expect(getHeader(await p.response('big'), 'Message')).toBe('Too many lines in message or allocation failure');
+    expect((await p.response('big')).get('Message')).toBe('Too many lines in message or allocation failure');
   });
 
   it('Logoff says Goodbye and closes', async () => {
@@ -133,7 +133,7 @@ describe('simulator: login paths', () => {
     expect(off.messages.filter((m) => m.kind === 'event')).toEqual([]);
     expect(names(system.messages)).toEqual(['FullyBooted']);
     off.send('Events', { EventMask: 'on', ActionID: 'ev' });
-    expect(getHeader(await off.response('ev'), 'Events')).toBe('On');
+    expect((await off.response('ev')).get('Events')).toBe('On');
     h.sim.hangup(h.sim.channels()[0]!.name);
     await off.event('Hangup');
   });
@@ -155,10 +155,10 @@ describe('simulator: Originate', () => {
     await p.login();
     const captured = parseAll(readCapture(`${profile}/${name}.received.txt`));
     const want = captured.slice(
-      captured.findIndex((m) => getHeader(m, 'ActionID') === actionId),
-      captured.findIndex((m) => getHeader(m, 'Response') === 'Goodbye'),
+      captured.findIndex((m) => m.get('ActionID') === actionId),
+      captured.findIndex((m) => m.get('Response') === 'Goodbye'),
     );
-    const sent = parseAll(readCapture(`${profile}/${name}.sent.txt`)).find((m) => getHeader(m, 'Action') === 'Originate')!;
+    const sent = parseAll(readCapture(`${profile}/${name}.sent.txt`)).find((m) => m.get('Action') === 'Originate')!;
     const from = p.messages.length;
     p.socket.write(frameAction(sent));
     await p.waitFor(() => p.messages.length - from >= want.length);
@@ -177,10 +177,10 @@ describe('simulator: Originate', () => {
     p.send('Originate', { Channel: 'Local/600@default', Exten: '600', Context: 'default', Priority: '1', Async: 'true', ActionID: 'o' });
     const one = await p.event('Newchannel', chanIs(';1'));
     const two = await p.event('Newchannel', chanIs(';2'));
-    expect(getHeader(one, 'Channel')).toMatch(/^Local\/600@default-[0-9a-f]{8};1$/);
-    expect(getHeader(one, 'Uniqueid')).toMatch(/^\d+\.\d+$/);
-    expect(getHeader(two, 'Linkedid')).toBe(getHeader(one, 'Uniqueid'));
-    expect(getHeader(one, 'CallerIDNum')).toBe('<unknown>');
+    expect(one.get('Channel')).toMatch(/^Local\/600@default-[0-9a-f]{8};1$/);
+    expect(one.get('Uniqueid')).toMatch(/^\d+\.\d+$/);
+    expect(two.get('Linkedid')).toBe(one.get('Uniqueid'));
+    expect(one.get('CallerIDNum')).toBe('<unknown>');
   });
 
   it('reports a busy extension as Reason 5 and Cause 17', async () => {
@@ -203,8 +203,8 @@ describe('simulator: Originate', () => {
       ['CallerIDName', 'AMQ'],
     ]);
     const hangup2 = await p.event('Hangup', chanIs(';2'));
-    expect([getHeader(hangup2, 'Cause'), getHeader(hangup2, 'Cause-txt')]).toEqual(['17', 'User busy']);
-    expect(getHeader(await p.event('DialEnd'), 'DialStatus')).toBe('BUSY');
+    expect([hangup2.get('Cause'), hangup2.get('Cause-txt')]).toEqual(['17', 'User busy']);
+    expect((await p.event('DialEnd')).get('DialStatus')).toBe('BUSY');
   });
 
   it('reports congestion as Reason 8 and Cause 34', async () => {
@@ -212,8 +212,8 @@ describe('simulator: Originate', () => {
     const p = await peer();
     await p.login();
     p.send('Originate', { Channel: 'Local/401@default', Exten: '100', Context: 'default', Priority: '1', Async: 'true', ActionID: 'c' });
-    expect(getHeader(await p.event('OriginateResponse'), 'Reason')).toBe('8');
-    expect(getHeader(await p.event('Hangup', chanIs(';2')), 'Cause')).toBe('34');
+    expect((await p.event('OriginateResponse')).get('Reason')).toBe('8');
+    expect((await p.event('Hangup', chanIs(';2'))).get('Cause')).toBe('34');
   });
 
   it('gives up on exten 500 after a shorter Timeout: Reason 3, Cause 19', async () => {
@@ -222,9 +222,9 @@ describe('simulator: Originate', () => {
     await p.login();
     p.send('Originate', { Channel: 'Local/500@default', Exten: '100', Context: 'default', Priority: '1', Async: 'true', Timeout: '3000', ActionID: 't6' });
     const resp = await p.event('OriginateResponse');
-    expect([getHeader(resp, 'Response'), getHeader(resp, 'Reason'), getHeader(resp, 'Uniqueid')]).toEqual(['Failure', '3', '<unknown>']);
+    expect([resp.get('Response'), resp.get('Reason'), resp.get('Uniqueid')]).toEqual(['Failure', '3', '<unknown>']);
     const h1 = await p.event('Hangup', chanIs(';1'));
-    expect([getHeader(h1, 'Cause'), getHeader(h1, 'Cause-txt')]).toEqual(['19', 'User alerting, no answer']);
+    expect([h1.get('Cause'), h1.get('Cause-txt')]).toEqual(['19', 'User alerting, no answer']);
     expect(h.sim.channels()).toEqual([]);
   });
 
@@ -234,7 +234,7 @@ describe('simulator: Originate', () => {
     await p.login();
     p.send('Originate', { Channel: 'Local/500@default', Exten: '600', Context: 'default', Priority: '1', Async: 'true', Timeout: '60000', ActionID: 'a' });
     const resp = await p.event('OriginateResponse');
-    expect(getHeader(resp, 'Reason')).toBe('4');
+    expect(resp.get('Reason')).toBe('4');
   });
 
   it('fails Foo/bar like originate-badchannel: async Reason 0, sync Originate failed, no slash Invalid channel', async () => {
@@ -243,13 +243,13 @@ describe('simulator: Originate', () => {
     await p.login();
     const base = { Exten: '100', Context: 'default', Priority: '1', CallerID: '"AMQ" <M1>' };
     p.send('Originate', { ...base, Channel: 'Foo/bar', Async: 'true', ActionID: 't4' });
-    expect(getHeader(await p.response('t4'), 'Message')).toBe('Originate successfully queued');
+    expect((await p.response('t4')).get('Message')).toBe('Originate successfully queued');
     const resp = await p.event('OriginateResponse');
-    expect([getHeader(resp, 'Channel'), getHeader(resp, 'Reason'), getHeader(resp, 'Uniqueid')]).toEqual(['Foo/bar', '0', '<unknown>']);
+    expect([resp.get('Channel'), resp.get('Reason'), resp.get('Uniqueid')]).toEqual(['Foo/bar', '0', '<unknown>']);
     p.send('Originate', { ...base, Channel: 'Foo/bar', ActionID: 't5' });
-    expect(getHeader(await p.response('t5'), 'Message')).toBe('Originate failed');
+    expect((await p.response('t5')).get('Message')).toBe('Originate failed');
     p.send('Originate', { ...base, Channel: 'nonsense-without-slash', Async: 'true', ActionID: 't5b' });
-    expect(getHeader(await p.response('t5b'), 'Message')).toBe('Invalid channel');
+    expect((await p.response('t5b')).get('Message')).toBe('Invalid channel');
   });
 
   it('answers a sync Originate only once the call is up, without OriginateResponse', async () => {
@@ -258,7 +258,7 @@ describe('simulator: Originate', () => {
     await p.login();
     p.send('Originate', { Channel: 'Local/600@default', Exten: '600', Context: 'default', Priority: '1', ActionID: 's' });
     const res = await p.response('s');
-    expect(getHeader(res, 'Message')).toBe('Originate successfully queued');
+    expect(res.get('Message')).toBe('Originate successfully queued');
     const idx = p.messages.indexOf(res);
     expect(names(p.messages.slice(0, idx))).toContain('DialEnd');
     expect(names(p.messages)).not.toContain('OriginateResponse');
@@ -279,15 +279,15 @@ describe('simulator: Originate', () => {
       ActionID: 'amiq-42',
     });
     const first = await p.event('Newchannel');
-    expect(getHeaders(first, 'ChanVariable')).toEqual(['AMIQ_ID=']);
-    const varset = await p.event('VarSet', (m) => getHeader(m, 'Variable') === 'AMIQ_ID');
-    expect(getHeader(varset, 'Value')).toBe('42');
+    expect(first.all('ChanVariable')).toEqual(['AMIQ_ID=']);
+    const varset = await p.event('VarSet', (m) => m.get('Variable') === 'AMIQ_ID');
+    expect(varset.get('Value')).toBe('42');
     const dial = await p.event('DialBegin');
-    expect(getHeader(dial, 'DestChanVariable')).toBe('AMIQ_ID=42');
+    expect(dial.get('DestChanVariable')).toBe('AMIQ_ID=42');
     const resp = await p.event('OriginateResponse');
-    const chan = getHeader(resp, 'Channel')!;
-    expect(getHeader(resp, 'ActionID')).toBe('amiq-42');
-    expect(getHeader(resp, `ChanVariable(${chan})`)).toBe('AMIQ_ID=42');
+    const chan = resp.get('Channel')!;
+    expect(resp.get('ActionID')).toBe('amiq-42');
+    expect(resp.get(`ChanVariable(${chan})`)).toBe('AMIQ_ID=42');
     expect(h.sim.channels().find((c) => c.name === chan)?.variables).toMatchObject({ AMIQ_ID: '42', X: '1', Y: '2' });
   });
 
@@ -299,7 +299,7 @@ describe('simulator: Originate', () => {
     h.sim.on('call-ended', (c) => ended.push(c.channel));
     p.send('Originate', { Channel: 'Local/100@default', Exten: '300', Context: 'default', Priority: '1', Async: 'true', ActionID: 'o' });
     const hangup = await p.event('Hangup', chanIs(';1'));
-    expect(getHeader(hangup, 'Cause')).toBe('16');
+    expect(hangup.get('Cause')).toBe('16');
     expect(h.sim.channels()).toEqual([]);
     expect(ended).toHaveLength(2);
   });
@@ -309,11 +309,11 @@ describe('simulator: Originate', () => {
     const p = await peer();
     await p.login();
     p.send('Originate', { Channel: 'Local/600@default', Exten: '600', Context: 'default', Priority: '1', Async: 'true', ChannelId: 'call-1', OtherChannelId: 'call-1b', ActionID: 'a' });
-    expect(getHeader(await p.event('OriginateResponse'), 'Uniqueid')).toBe('call-1');
+    expect((await p.event('OriginateResponse')).get('Uniqueid')).toBe('call-1');
     const two = await p.event('Newchannel', chanIs(';2'));
-    expect([getHeader(two, 'Uniqueid'), getHeader(two, 'Linkedid')]).toEqual(['call-1b', 'call-1']);
+    expect([two.get('Uniqueid'), two.get('Linkedid')]).toEqual(['call-1b', 'call-1']);
     p.send('Originate', { Channel: 'Foo/bar', Application: 'Echo', Async: 'true', ChannelId: 'call-2', ActionID: 'b' });
-    const failed = await p.event('OriginateResponse', (m) => getHeader(m, 'ActionID') === 'b');
+    const failed = await p.event('OriginateResponse', (m) => m.get('ActionID') === 'b');
     expect(failed.headers.slice(3)).toEqual([
       ['Response', 'Failure'],
       ['Channel', 'Foo/bar'],

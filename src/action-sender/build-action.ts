@@ -2,7 +2,7 @@ import type { AmiHeader } from '../shared/ami/message.js';
 import { checkHeaders } from '../shared/ami/serializer.js';
 import type { QueueRow } from '../shared/db/schema.js';
 import { actionIdFor, callerIdHeader, generateCallerid } from './row-identity.js';
-import type { ActionPlan } from './validate.js';
+import type { ActionPlan } from '../shared/row-rules/index.js';
 
 /** Everything needed to write one row to Asterisk. */
 export interface BuiltAction {

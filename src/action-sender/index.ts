@@ -1,34 +1,25 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { AmiPort } from '../shared/ami/ami-port.js';
 import { AmiClient } from '../shared/ami/client.js';
 import { amiClientOptions, type AmiqConfig } from '../shared/config/index.js';
+import type { WakeSignal } from '../shared/db/index.js';
 import type { Database } from '../shared/db/schema.js';
 import { scheduleMaintenance } from '../shared/maintenance/schedule-maintenance.js';
-import { ActionSender, type SenderClient } from './sender-loop.js';
-
-/** The worker context runWorker hands in (core's interface). */
-export interface SenderWorkerContext {
-  setAmiState(state: string): void;
-  count(name: string, n?: number): void;
-  setError(err: unknown): void;
-}
-
-/** A cross-process commit signal (core's createChangeSignal over PRAGMA data_version); its creator closes it. */
-export interface ChangeSignal {
-  on(event: 'change', fn: () => void): unknown;
-  off(event: 'change', fn: () => void): unknown;
-}
+import { policyOf } from '../shared/row-rules/index.js';
+import type { WorkerContext } from '../shared/worker/index.js';
+import { ActionSender } from './sender-loop.js';
 
 export interface RunActionSenderOptions {
   config: AmiqConfig;
   db: Kysely<Database>;
   logger: Logger;
   signal: AbortSignal;
-  ctx: SenderWorkerContext;
-  /** Wakes the sender within milliseconds of a commit by any process. */
-  changes?: ChangeSignal;
+  ctx: Pick<WorkerContext, 'setAmiState' | 'count' | 'setError'>;
+  /** Wakes the sender within milliseconds of a commit by any process; its creator closes it. */
+  changes?: Pick<WakeSignal, 'on' | 'off'>;
   /** For tests: a client other than a fresh AmiClient from the config. */
-  client?: SenderClient & { start(): void; stop(): Promise<void> };
+  client?: Pick<AmiPort, 'connected' | 'sendList' | 'on' | 'start' | 'stop'>;
 }
 
 /**
@@ -41,7 +32,7 @@ export async function runActionSender(opts: RunActionSenderOptions): Promise<voi
   const s = config.action_sender;
   const client =
     opts.client ??
-    new AmiClient(amiClientOptions(config.ami, 'sender', logger, { events: 'off', actionTimeoutMs: s.response_timeout_ms }));
+    new AmiClient(amiClientOptions(config.ami, 'action-sender', logger, { events: 'off', actionTimeoutMs: s.response_timeout_ms }));
   client.on('state', (state: string) => ctx.setAmiState(state));
   client.on('error', (err: Error) => ctx.setError(err));
 
@@ -50,7 +41,7 @@ export async function runActionSender(opts: RunActionSenderOptions): Promise<voi
     client,
     {
       server: config.server.name,
-      policy: { allowedActions: s.allowed_actions, allowedCommands: s.allowed_commands, allowedDangerous: s.allowed_dangerous },
+      policy: policyOf(s),
       ratePerSecond: s.rate_per_second,
       maxInFlight: s.max_in_flight,
       responseTimeoutMs: s.response_timeout_ms,

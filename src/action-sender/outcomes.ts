@@ -1,11 +1,22 @@
 import type { Logger } from 'pino';
 import { isBusy, LOOP_LOCK_WAIT_MS, withBusyTimeout } from '../shared/db/index.js';
 import { RateLimitedLog } from '../shared/rate-limited-log.js';
-import { markInvalid, markLost, recordResponses, releaseRows, statusForResponse, type ActionResponse, type QueueDb } from '../shared/queue/index.js';
+import {
+  insertResults,
+  markInvalid,
+  markLost,
+  recordResponses,
+  releaseRows,
+  statusForResponse,
+  type ActionResponse,
+  type QueueDb,
+  type ResultItem,
+} from '../shared/queue/index.js';
 
 /** What became of a row after its write was attempted. */
 export type Outcome =
-  | ({ kind: 'response' } & ActionResponse)
+  /** items: a list action's answer (CoreShowChannels, Status, ...), stored with the response. */
+  | ({ kind: 'response'; items?: ResultItem[] } & ActionResponse)
   | { kind: 'lost'; id: number; message: string }
   /** Certainly never written (not logged in): back to NEW. */
   | { kind: 'release'; id: number }
@@ -88,7 +99,7 @@ export class OutcomeRecorder {
   }
 
   private async write(batch: Outcome[]): Promise<void> {
-    const responses: ActionResponse[] = [];
+    const responses: Array<ActionResponse & { items?: ResultItem[] }> = [];
     const lost = new Map<string, number[]>();
     const release: number[] = [];
     const invalid: Array<{ id: number; message: string }> = [];
@@ -101,6 +112,7 @@ export class OutcomeRecorder {
     await withBusyTimeout(this.db, LOOP_LOCK_WAIT_MS, (conn) =>
       conn.transaction().execute(async (trx) => {
         await recordResponses(trx, responses);
+        for (const r of responses) if (r.items !== undefined && r.items.length > 0) await insertResults(trx, r.id, r.items);
         for (const [message, ids] of lost) await markLost(trx, ids, message);
         await releaseRows(trx, release);
         for (const i of invalid) await markInvalid(trx, i.id, i.message);

@@ -1,8 +1,8 @@
-import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
+import type { ActionResult } from '../shared/ami/action-tracker.js';
+import type { AmiPort } from '../shared/ami/ami-port.js';
+import { AmiConnectionLostError, AmiNotConnectedError, AmiSerializeError, AmiTimeoutError } from '../shared/ami/errors.js';
 import type { AmiMessage } from '../shared/ami/message.js';
-import { getHeader, getHeaders } from '../shared/ami/message.js';
-import type { ActionHeaders } from '../shared/ami/serializer.js';
 import { LOOP_LOCK_WAIT_MS, unlessBusy, withBusyTimeout } from '../shared/db/index.js';
 import type { QueueRow } from '../shared/db/schema.js';
 import { RateLimitedLog } from '../shared/rate-limited-log.js';
@@ -18,17 +18,12 @@ import {
   type QueueDb,
 } from '../shared/queue/index.js';
 import { buildAction, type BuiltAction } from './build-action.js';
+import { keepListItems } from './list-result.js';
 import { OutcomeRecorder, type Outcome } from './outcomes.js';
 import { resolveCallChannel } from './resolve-call.js';
 import { RateLimit } from './rate-limit.js';
-import { validateRow, type SenderPolicy } from './validate.js';
+import { validateRow, type SenderPolicy } from '../shared/row-rules/index.js';
 import { Wakeup } from './wakeup.js';
-
-/** The part of AmiClient the sender uses (one persistent connection, events off). */
-export interface SenderClient extends EventEmitter {
-  readonly connected: boolean;
-  send(action: string, headers?: ActionHeaders, opts?: { timeoutMs?: number; actionId?: string }): Promise<AmiMessage>;
-}
 
 export interface SenderOptions {
   server: string;
@@ -88,7 +83,7 @@ export class ActionSender {
 
   constructor(
     private readonly db: QueueDb,
-    private readonly client: SenderClient,
+    private readonly client: Pick<AmiPort, 'connected' | 'sendList' | 'on'>,
     private readonly opts: SenderOptions,
     private readonly logger: Logger,
     private readonly hooks: SenderHooks,
@@ -219,8 +214,8 @@ export class ActionSender {
   private write({ row, built }: Ready): void {
     this.inFlight.add(row.id);
     this.hooks.count('sent');
-    this.client.send(built.action, built.headers, { actionId: built.actionId, timeoutMs: this.opts.responseTimeoutMs }).then(
-      (res) => this.settle(row.id, { kind: 'response', id: row.id, response: getHeader(res, 'Response') ?? '', message: responseMessage(res) }),
+    this.client.sendList(built.action, built.headers, { actionId: built.actionId, timeoutMs: this.opts.responseTimeoutMs }).then(
+      (res) => this.settle(row.id, responseOutcome(row.id, res)),
       (err: unknown) => this.settle(row.id, outcomeOfError(row.id, err, this.opts.responseTimeoutMs)),
     );
   }
@@ -248,26 +243,31 @@ export class ActionSender {
   }
 }
 
-/** Asterisk's Message; for Command, the output lines (e.g. a meetme kick's answer). */
-function responseMessage(res: AmiMessage): string | null {
-  const output = res.body !== undefined ? res.body.trimEnd() : getHeaders(res, 'Output').join('\n');
-  return output !== '' ? output : (getHeader(res, 'Message') ?? null);
+/** The Response, and a list action's items (bounded; the message says when some were left out). */
+function responseOutcome(id: number, { response, events }: ActionResult): Outcome {
+  const kept = keepListItems(events);
+  const message = responseMessage(response);
+  return {
+    kind: 'response',
+    id,
+    response: response.get('Response') ?? '',
+    message: kept.truncated === null ? message : `${message ?? ''}; ${kept.truncated}`,
+    items: kept.items,
+  };
 }
 
-/** Map a send failure to the row's fate, by the AMI client's error names. */
+/** Asterisk's Message; for Command, the output lines (e.g. a meetme kick's answer). */
+function responseMessage(res: AmiMessage): string | null {
+  const output = res.body !== undefined ? res.body.trimEnd() : res.all('Output').join('\n');
+  return output !== '' ? output : (res.get('Message') ?? null);
+}
+
+/** Map a send failure to the row's fate, by the AMI client's error classes. */
 export function outcomeOfError(id: number, err: unknown, timeoutMs: number): Outcome {
-  const name = err instanceof Error ? err.name : '';
+  if (err instanceof AmiNotConnectedError) return { kind: 'release', id };
+  if (err instanceof AmiSerializeError) return { kind: 'invalid', id, message: `refused by the AMI serializer: ${err.message}` };
+  if (err instanceof AmiTimeoutError) return { kind: 'lost', id, message: `no response within ${timeoutMs} ms; not re-sent` };
+  if (err instanceof AmiConnectionLostError) return { kind: 'lost', id, message: 'connection to Asterisk lost before the response; not re-sent' };
   const text = err instanceof Error ? err.message : String(err);
-  switch (name) {
-    case 'AmiNotConnectedError':
-      return { kind: 'release', id };
-    case 'AmiSerializeError':
-      return { kind: 'invalid', id, message: `refused by the AMI serializer: ${text}` };
-    case 'AmiTimeoutError':
-      return { kind: 'lost', id, message: `no response within ${timeoutMs} ms; not re-sent` };
-    case 'AmiConnectionLostError':
-      return { kind: 'lost', id, message: 'connection to Asterisk lost before the response; not re-sent' };
-    default:
-      return { kind: 'lost', id, message: `send failed after the write may have happened (${text}); not re-sent` };
-  }
+  return { kind: 'lost', id, message: `send failed after the write may have happened (${text}); not re-sent` };
 }

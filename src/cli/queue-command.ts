@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { validateRow } from '../action-sender/validate.js';
 import type { QueueRow } from '../shared/db/schema.js';
 import { enqueue, getRow, type EnqueueInput } from '../shared/queue/index.js';
+import { checkNewRow, policyOf } from '../shared/row-rules/index.js';
 import { action, CliError, globalOptions, openContext, type CliContext } from './context.js';
 import { EXIT, exitCodeFor, formatRowDetail, formatRowTable, waitForRow } from './queue-rows.js';
 
@@ -54,15 +54,7 @@ function print(row: QueueRow, json: boolean | undefined, detail: boolean): void 
 export async function enqueueAndReport(ctx: CliContext, opts: QueueCommandOptions, input: EnqueueInput): Promise<number> {
   const sender = ctx.config.action_sender;
   const server = ctx.config.server.name;
-  const probe = {
-    id: 0, server, action: input.action, channel: input.channel ?? null, callerid: input.callerid ?? null,
-    params: JSON.stringify(input.params ?? {}), tag: input.tag ?? null,
-  } as QueueRow;
-  const v = validateRow(probe, {
-    allowedActions: sender.allowed_actions,
-    allowedCommands: sender.allowed_commands,
-    allowedDangerous: sender.allowed_dangerous,
-  });
+  const v = checkNewRow({ ...input, server }, policyOf(sender));
   if (!v.ok) throw badInput(v.message);
   const wait = opts.waitTimeout !== undefined ? Number(opts.waitTimeout) : undefined;
   if (wait !== undefined && !(Number.isFinite(wait) && wait >= 0)) throw badInput(`--wait-timeout ${JSON.stringify(opts.waitTimeout)}: expected milliseconds`);

@@ -1,6 +1,5 @@
 import type { QueueRow } from '../shared/db/schema.js';
-import { TERMINAL_STATUSES } from '../shared/db/schema.js';
-import { getRow, type QueueDb } from '../shared/queue/index.js';
+import { callSettled, isTerminal, placesCall, pollRow, type QueueDb } from '../shared/queue/index.js';
 import { callReasonText } from './call-reason.js';
 import { CliError } from './context.js';
 
@@ -32,11 +31,6 @@ export function parseId(text: string): number {
   return id;
 }
 
-const isTerminal = (row: QueueRow): boolean => TERMINAL_STATUSES.includes(row.status);
-
-/** A call is settled for `--wait` once it is answered, has ended or failed. */
-const callSettled = (row: QueueRow): boolean => row.call_state === 'UP' || row.call_state === 'ENDED' || row.call_state === 'FAILED';
-
 /**
  * The exit code a row deserves: 0 sent and accepted (and the call not failed), 1 refused, failed,
  * lost, expired or cancelled, 2 refused as invalid input.
@@ -66,24 +60,13 @@ export interface WaitResult {
  * (both bounded). Polls the row: a CLI process has no change signal worth opening for one row.
  */
 export async function waitForRow(db: QueueDb, id: number, opts: WaitOptions): Promise<WaitResult> {
-  const poll = opts.pollMs ?? 50;
-  const sleep = (): Promise<void> => new Promise((r) => setTimeout(r, poll));
-  const statusDeadline = Date.now() + opts.statusTimeoutMs;
-  let row = await getRow(db, id);
-  if (!row) throw new CliError(`row ${id} not found`, 2);
-  while (!isTerminal(row)) {
-    if (Date.now() > statusDeadline) return { row, timedOut: 'status' };
-    await sleep();
-    row = (await getRow(db, id)) ?? row;
-  }
-  if (row.action.toLowerCase() !== 'originate' || row.status !== 'SUCCESS') return { row, timedOut: null };
-  const callDeadline = Date.now() + opts.callTimeoutMs;
-  while (!callSettled(row)) {
-    if (Date.now() > callDeadline) return { row, timedOut: 'call' };
-    await sleep();
-    row = (await getRow(db, id)) ?? row;
-  }
-  return { row, timedOut: null };
+  const poll = { pollMs: opts.pollMs ?? 50, maxPollMs: opts.pollMs ?? 50 };
+  const status = await pollRow(db, id, isTerminal, { ...poll, timeoutMs: opts.statusTimeoutMs });
+  if (!status.row) throw new CliError(`row ${id} not found`, 2);
+  if (status.timedOut) return { row: status.row, timedOut: 'status' };
+  if (!placesCall(status.row)) return { row: status.row, timedOut: null };
+  const call = await pollRow(db, id, callSettled, { ...poll, timeoutMs: opts.callTimeoutMs });
+  return { row: call.row ?? status.row, timedOut: call.timedOut ? 'call' : null };
 }
 
 const DETAIL: Array<keyof QueueRow> = [

@@ -1,10 +1,10 @@
-import { eventName, getHeader, type AmiMessage } from '../shared/ami/message.js';
+import type { AmiMessage } from '../shared/ami/message.js';
 import type { ChannelChange, ListedChannel } from './channel-map.js';
 import { stateText } from './channel-states.js';
 
 /** State of a channel event or listing item: ChannelStateDesc (1.6+), State (1.4), ChannelState. */
 function messageState(msg: AmiMessage): string | undefined {
-  return stateText(getHeader(msg, 'ChannelStateDesc') ?? getHeader(msg, 'State'), getHeader(msg, 'ChannelState'));
+  return stateText(msg.get('ChannelStateDesc') ?? msg.get('State'), msg.get('ChannelState'));
 }
 
 /**
@@ -12,19 +12,19 @@ function messageState(msg: AmiMessage): string | undefined {
  * every version; Rename is `Oldname/Newname` in 1.4 and `Channel/Newname` in 1.6 and later.
  */
 export function channelChange(msg: AmiMessage): ChannelChange | null {
-  const name = eventName(msg)?.toLowerCase();
+  const name = msg.eventName?.toLowerCase();
   if (name === undefined) return null;
   if (name === 'newchannel' || name === 'newstate') {
-    const channel = getHeader(msg, 'Channel');
+    const channel = msg.get('Channel');
     return channel === undefined ? null : { kind: 'set', name: channel, state: messageState(msg) };
   }
   if (name === 'hangup') {
-    const channel = getHeader(msg, 'Channel');
+    const channel = msg.get('Channel');
     return channel === undefined ? null : { kind: 'remove', name: channel };
   }
   if (name === 'rename') {
-    const from = getHeader(msg, 'Oldname') ?? getHeader(msg, 'Channel');
-    const to = getHeader(msg, 'Newname');
+    const from = msg.get('Oldname') ?? msg.get('Channel');
+    const to = msg.get('Newname');
     if (from === undefined || to === undefined) return null;
     return { kind: 'rename', from, to, state: messageState(msg) };
   }
@@ -35,8 +35,8 @@ export function channelChange(msg: AmiMessage): ChannelChange | null {
 export function listedFromCoreShowChannels(items: readonly AmiMessage[]): ListedChannel[] {
   const out: ListedChannel[] = [];
   for (const item of items) {
-    const channel = getHeader(item, 'Channel');
-    if (eventName(item)?.toLowerCase() === 'coreshowchannel' && channel !== undefined) {
+    const channel = item.get('Channel');
+    if (item.eventName?.toLowerCase() === 'coreshowchannel' && channel !== undefined) {
       out.push({ name: channel, state: messageState(item) });
     }
   }

@@ -1,23 +1,12 @@
 import type { Logger } from 'pino';
-import { getHeader, type AmiMessage } from '../shared/ami/message.js';
+import type { AmiPort } from '../shared/ami/ami-port.js';
+import type { AmiMessage } from '../shared/ami/message.js';
 import { channelChange, listedFromConcise, listedFromCoreShowChannels } from './channel-events.js';
 import type { ChannelMap, ListedChannel } from './channel-map.js';
 
-/** What the tracker needs of AmiClient (src/shared/ami/client.ts); a fake in unit tests. */
-export interface TrackerAmi {
-  readonly connected: boolean;
-  on(event: 'event', fn: (msg: AmiMessage) => void): unknown;
-  on(event: 'connected', fn: () => void): unknown;
-  on(event: 'disconnected', fn: (err?: Error) => void): unknown;
-  off(event: 'event', fn: (msg: AmiMessage) => void): unknown;
-  off(event: 'connected', fn: () => void): unknown;
-  off(event: 'disconnected', fn: (err?: Error) => void): unknown;
-  sendList(action: string, headers?: undefined, opts?: { timeoutMs?: number }): Promise<{ response: AmiMessage; events: AmiMessage[] }>;
-  command(cmd: string, opts?: { timeoutMs?: number }): Promise<{ response: AmiMessage; output: string[] }>;
-}
-
 export interface ChannelTrackerOptions {
-  ami: TrackerAmi;
+  /** AmiClient; a fake in unit tests. */
+  ami: Pick<AmiPort, 'connected' | 'on' | 'off' | 'sendList' | 'command'>;
   map: ChannelMap;
   logger: Logger;
   /** Full listing period; also how often staleness is checked. */
@@ -151,8 +140,8 @@ export class ChannelTracker {
     const timeoutMs = this.opts.listTimeoutMs;
     if (method === 'CoreShowChannels') {
       const { response, events } = await this.opts.ami.sendList('CoreShowChannels', undefined, { timeoutMs });
-      if (getHeader(response, 'Response')?.toLowerCase() === 'error') {
-        const message = getHeader(response, 'Message') ?? '';
+      if (response.get('Response')?.toLowerCase() === 'error') {
+        const message = response.get('Message') ?? '';
         if (/invalid\/unknown command/i.test(message)) throw new ListingUnsupported(message);
         throw new Error(`CoreShowChannels: ${message}`);
       }
@@ -160,8 +149,8 @@ export class ChannelTracker {
     }
     const { response, output } = await this.opts.ami.command(method, { timeoutMs });
     if (output.some((line) => /^no such command/i.test(line.trim()))) throw new ListingUnsupported(output.join(' '));
-    if (getHeader(response, 'Response')?.toLowerCase() === 'error') {
-      throw new Error(`Command ${method}: ${getHeader(response, 'Message') ?? output.join(' ')}`);
+    if (response.get('Response')?.toLowerCase() === 'error') {
+      throw new Error(`Command ${method}: ${response.get('Message') ?? output.join(' ')}`);
     }
     return listedFromConcise(output);
   }

@@ -1,6 +1,5 @@
-import { keyAt } from '../shared/ami/header-key.js';
-import type { AmiMessage } from '../shared/ami/message.js';
-import { RawMessage, valueStart } from '../shared/ami/raw-message.js';
+import { HeaderKeys } from '../shared/ami/header-key.js';
+import type { AmiMessage, HeaderSink } from '../shared/ami/message.js';
 
 /** The variable the sender sets on every Originate (SPEC §4). */
 export const AMIQ_VAR = 'AMIQ_ID';
@@ -69,7 +68,7 @@ function amiqValue(assignment: string): string | undefined {
   return assignment.startsWith(AMIQ_VAR + '=') ? assignment.slice(AMIQ_VAR.length + 1) : undefined;
 }
 
-/** What readEvent does with one header key (lower case; lines are matched ignoring ASCII case). */
+/** What readEvent does with one header key (lower case; keys are matched ignoring ASCII case). */
 interface KeyRole {
   lk: string;
   /** Index in WANTED, or -1. */
@@ -79,13 +78,8 @@ interface KeyRole {
   isVar: boolean;
 }
 
-/**
- * Every key readEvent reads, by length: a line's key is compared, in place in the message text,
- * with the few keys of its length, and most lines (Privilege, Exten, Context...) with none. No
- * key is cut out of the text and nothing is hashed.
- */
-const ROLES_BY_LENGTH: KeyRole[][] = [];
-{
+/** Every key readEvent reads whole: WANTED and the snapshot keys of each prefix. */
+const EXACT_ROLES: KeyRole[] = (() => {
   const roles = new Map<string, KeyRole>();
   const role = (lk: string, prefix: string): KeyRole => {
     let r = roles.get(lk);
@@ -96,22 +90,20 @@ const ROLES_BY_LENGTH: KeyRole[][] = [];
   for (const prefix of ['', ...PREFIXES]) {
     for (const [key, field] of Object.entries(SNAPSHOT_KEYS)) role(prefix + key, prefix).field = field;
   }
-  for (const r of roles.values()) (ROLES_BY_LENGTH[r.lk.length] ??= []).push(r);
-}
+  return [...roles.values()];
+})();
 
 /** ChanVariable, ChanVariable(<chan>) (1.8-11) and their prefixed forms: matched on the start of the key. */
 const VAR_ROLES: KeyRole[] = ['', ...PREFIXES].map((prefix) => ({ lk: `${prefix}chanvariable`, wanted: -1, prefix, field: undefined, isVar: true }));
 
-/** The role of the key `text[start, end)`, or undefined for a key readEvent skips. */
-function roleAt(text: string, start: number, end: number): KeyRole | undefined {
-  const len = end - start;
-  const same = ROLES_BY_LENGTH[len];
-  if (same !== undefined) for (const r of same) if (keyAt(text, start, r.lk)) return r;
-  for (const r of VAR_ROLES) if (len >= r.lk.length && keyAt(text, start, r.lk)) return r;
-  return undefined;
-}
+/** KEYS matches a key by its index here. */
+const ROLES = [...EXACT_ROLES, ...VAR_ROLES];
+const KEYS = new HeaderKeys(
+  EXACT_ROLES.map((r) => r.lk),
+  VAR_ROLES.map((r) => r.lk),
+);
 
-class Fields implements EventFields {
+class Fields implements EventFields, HeaderSink {
   name = '';
   readonly refs: ChannelRef[] = [];
   private readonly firsts: (string | undefined)[] = new Array<string | undefined>(WANTED.length);
@@ -123,7 +115,8 @@ class Fields implements EventFields {
     return i === undefined ? undefined : this.firsts[i];
   }
 
-  take(role: KeyRole, value: string): void {
+  take(id: number, value: string): void {
+    const role = ROLES[id]!;
     if (role.wanted >= 0) this.firsts[role.wanted] ??= value;
     if (role.field === undefined && !role.isVar) return;
     const r = refFor(this.refs, role.prefix);
@@ -135,32 +128,13 @@ class Fields implements EventFields {
   }
 }
 
-/** Header lines of a message's text (split as the parser splits them), each value cut only if its role reads it. */
-function takeLines(f: Fields, text: string): void {
-  for (let at = 0; at < text.length; ) {
-    let nl = text.indexOf('\n', at);
-    if (nl === -1) nl = text.length;
-    const end = nl > at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-    const colon = text.indexOf(':', at);
-    // A line without a colon is all key, with an empty value.
-    const keyEnd = colon === -1 || colon > end ? end : colon;
-    const role = roleAt(text, at, keyEnd);
-    if (role !== undefined) f.take(role, keyEnd === end ? '' : text.slice(valueStart(text, colon, end), end));
-    at = nl + 1;
-  }
-}
-
 /**
  * Read an event once: every channel it names with the correlation keys it carries. Key lookup
  * is case-insensitive, as Asterisk's is. Values are kept as sent.
  */
 export function readEvent(msg: AmiMessage): EventFields {
   const f = new Fields(msg);
-  if (msg instanceof RawMessage) takeLines(f, msg.text);
-  else for (const [key, value] of msg.headers) {
-    const role = roleAt(key, 0, key.length);
-    if (role !== undefined) f.take(role, value);
-  }
+  msg.scan(KEYS, f);
   const base = f.refs.find((r) => r.prefix === '');
   if (base) {
     // 1.4 spells the state `State: Up` and the number `CallerID`; 1.6-11 Dial uses `UniqueID` (same key).

@@ -7,6 +7,7 @@ import { isConnectionLost } from '../shared/db/connection-lost.js';
 import type { Database } from '../shared/db/schema.js';
 import { scheduleMaintenance } from '../shared/maintenance/schedule-maintenance.js';
 import { RateLimitedLog } from '../shared/rate-limited-log.js';
+import type { WorkerContext } from '../shared/worker/index.js';
 import { Listener } from './listener.js';
 import type { TrackerOptions } from './call-tracker.js';
 
@@ -24,19 +25,12 @@ export const LISTENER_EVENT_CLASSES = 'call,dialplan';
 /** The parts of the amiq config the listener reads (SPEC §10). */
 export type ListenerRunConfig = Pick<AmiqConfig, 'server' | 'ami' | 'manager_listener' | 'maintenance'>;
 
-/** What the listener uses of core's worker context. */
-export interface ListenerWorkerContext {
-  count(name: string, n?: number): void;
-  setAmiState(state: string): void;
-  setError?(err: unknown): void;
-}
-
 export interface RunManagerListenerOptions {
   config: ListenerRunConfig;
   db: Kysely<Database>;
   logger: Logger;
   signal: AbortSignal;
-  ctx: ListenerWorkerContext;
+  ctx: Pick<WorkerContext, 'count' | 'setAmiState' | 'setError'>;
   tracker?: TrackerOptions;
   /** Called once the engine exists (tests and the demo read its stats). */
   onStarted?: (listener: Listener, client: AmiClient) => void;
@@ -58,7 +52,7 @@ export async function runManagerListener(opts: RunManagerListenerOptions): Promi
     ...(opts.tracker ? { tracker: opts.tracker } : {}),
   });
   const client = new AmiClient(
-    amiClientOptions(config.ami, 'listener', logger, {
+    amiClientOptions(config.ami, 'manager-listener', logger, {
       events: LISTENER_EVENT_CLASSES,
       // A burst (a campaign's calls ending together) must not drop events: rows would stay UP until resync.
       maxEventBacklog: 200_000,
@@ -73,7 +67,7 @@ export async function runManagerListener(opts: RunManagerListenerOptions): Promi
   client.on('connected', () => {
     listener.resync(() => client.sendList('CoreShowChannels')).catch((err: unknown) => {
       logger.warn({ err }, 'manager-listener: resync failed; it runs again on the next connect');
-      ctx.setError?.(err);
+      ctx.setError(err);
     });
   });
   const loaded = await listener.loadLive();
@@ -99,7 +93,7 @@ export async function runManagerListener(opts: RunManagerListenerOptions): Promi
         ctx.count('events');
         return;
       } catch (err) {
-        ctx.setError?.(err);
+        ctx.setError(err);
         if (!isConnectionLost(err) || signal.aborted) {
           errors.error('event', { err }, 'manager-listener: event not applied');
           return;

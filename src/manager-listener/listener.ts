@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { headersJson } from '../shared/ami/headers-json.js';
-import { eventName, getHeader, type AmiMessage } from '../shared/ami/message.js';
+import type { AmiMessage } from '../shared/ami/message.js';
 import type { Database } from '../shared/db/schema.js';
 import { isBusy, LOOP_LOCK_WAIT_MS, writeBatch } from '../shared/db/index.js';
 import { RateLimitedLog } from '../shared/rate-limited-log.js';
@@ -130,11 +129,11 @@ export class Listener {
     if (this.opts.eventLog === 'all' || (this.opts.eventLog === 'matched' && rowId !== undefined)) {
       this.log.push({
         time: this.isoAt(now),
-        event: eventName(msg) ?? '',
+        event: msg.eventName ?? '',
         uniqueid: ev.get('uniqueid') ?? null,
         channel: ev.get('channel') ?? null,
         queue_id: rowId ?? null,
-        headers: headersJson(msg),
+        headers: msg.headersJson(),
       });
       this.queued++;
     }
@@ -186,15 +185,15 @@ export class Listener {
     await this.flush();
     const dbLive = await listLiveCalls(this.opts.db, this.opts.server);
     const { response, events } = await listChannels();
-    if ((getHeader(response, 'Response') ?? '').toLowerCase() !== 'success') {
-      this.opts.logger.warn({ message: getHeader(response, 'Message') }, 'manager-listener: CoreShowChannels refused; live calls not checked');
+    if ((response.get('Response') ?? '').toLowerCase() !== 'success') {
+      this.opts.logger.warn({ message: response.get('Message') }, 'manager-listener: CoreShowChannels refused; live calls not checked');
       return { ended: 0, kept: 0 };
     }
     const uids = new Set<string>();
     const names = new Set<string>();
     for (const item of events) {
-      const uid = getHeader(item, 'Uniqueid');
-      const name = getHeader(item, 'Channel');
+      const uid = item.get('Uniqueid');
+      const name = item.get('Channel');
       if (uid) uids.add(uid);
       if (name) names.add(name);
     }

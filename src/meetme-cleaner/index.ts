@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { AmiPort } from '../shared/ami/ami-port.js';
 import { AmiClient } from '../shared/ami/client.js';
 import { amiClientOptions, type AmiqConfig } from '../shared/config/index.js';
 import type { Database } from '../shared/db/schema.js';
@@ -8,23 +9,12 @@ import { scheduleJob, type Job } from '../shared/maintenance/schedule-job.js';
 import { scheduleMaintenance } from '../shared/maintenance/schedule-maintenance.js';
 import { createCleaner } from './cleaner.js';
 import { ConferenceLister } from './lister.js';
-import type { ListingAmi } from './types.js';
 
 export { createCleaner, type CleanerOptions, type Kick, type TickReport } from './cleaner.js';
 export { ConferenceLister } from './lister.js';
 
 /** The part of runWorker's context the cleaner uses. */
 export type CleanerWorkerContext = Pick<WorkerContext, 'setAmiState' | 'count' | 'setCounter' | 'setError'>;
-
-/** The AMI client the cleaner needs: lists, plus lifecycle (AmiClient; tests may pass another). */
-export type CleanerClient = ListingAmi & {
-  readonly connected: boolean;
-  start(): void;
-  stop(): Promise<void>;
-  on(event: 'connected', fn: () => void): unknown;
-  on(event: 'state', fn: (state: string) => void): unknown;
-  on(event: 'error', fn: (err: Error) => void): unknown;
-};
 
 export interface RunMeetmeCleanerOptions {
   config: AmiqConfig;
@@ -34,7 +24,8 @@ export interface RunMeetmeCleanerOptions {
   ctx: CleanerWorkerContext;
   /** `amiq run meetme-cleaner --dry-run`: log what would be kicked, enqueue nothing. */
   dryRun?: boolean;
-  client?: CleanerClient;
+  /** For tests: a client other than a fresh AmiClient from the config. */
+  client?: AmiPort;
 }
 
 function untilAborted(signal: AbortSignal): Promise<void> {
@@ -51,9 +42,9 @@ function untilAborted(signal: AbortSignal): Promise<void> {
  */
 export async function runMeetmeCleaner(opts: RunMeetmeCleanerOptions): Promise<void> {
   const { config, logger, ctx } = opts;
-  const client: CleanerClient =
+  const client: AmiPort =
     opts.client ??
-    new AmiClient(amiClientOptions(config.ami, 'cleaner', logger, { events: 'off' }));
+    new AmiClient(amiClientOptions(config.ami, 'meetme-cleaner', logger, { events: 'off' }));
   const lister = new ConferenceLister(client);
   // A reconnect may be a restarted PBX with other modules loaded: ask again what it supports.
   client.on('connected', () => lister.forget());

@@ -1,4 +1,4 @@
-import { commandAllowed } from '../action-sender/command-prefix.js';
+import { commandAllowed } from '../shared/row-rules/index.js';
 import type { EnqueueInput } from '../shared/queue/enqueue.js';
 import type { ConferenceKind, KickReason, StoredMember } from './types.js';
 

@@ -1,4 +1,3 @@
-import { getHeader } from '../shared/ami/message.js';
 import { classifyListResponse, itemsNamed, parseSeconds } from './list-response.js';
 import type { KindListing, ListedRoom, ListingAmi } from './types.js';
 
@@ -14,16 +13,16 @@ export async function listConfbridge(ami: ListingAmi): Promise<KindListing> {
   if (outcome === 'none') return { kind: 'confbridge', present: true, rooms };
 
   const names = itemsNamed(list.events, 'ConfbridgeListRooms')
-    .map((e) => getHeader(e, 'Conference'))
+    .map((e) => e.get('Conference'))
     .filter((n): n is string => n !== undefined && n !== '');
   for (const room of new Set(names)) {
     const users = await ami.sendList('ConfbridgeList', { Conference: room });
     // `No Conference by that name found.`: the room ended since the room list; it is not listed.
     if (classifyListResponse('ConfbridgeList', users.response) !== 'items') continue;
     const members = itemsNamed(users.events, 'ConfbridgeList').flatMap((e) => {
-      const channel = getHeader(e, 'Channel');
+      const channel = e.get('Channel');
       if (channel === undefined || channel === '') return [];
-      return [{ channel, seconds: parseSeconds(getHeader(e, 'AnsweredTime')) }];
+      return [{ channel, seconds: parseSeconds(e.get('AnsweredTime')) }];
     });
     rooms.push({ room, members });
   }

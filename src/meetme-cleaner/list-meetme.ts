@@ -1,4 +1,3 @@
-import { getHeader } from '../shared/ami/message.js';
 import { ConferenceListError, classifyListResponse, itemsNamed } from './list-response.js';
 import { NO_SUCH_COMMAND, USAGE, parseMeetmeMembers, parseMeetmeRooms } from './meetme-cli.js';
 import type { KindListing, ListedMember, ListedRoom, ListingAmi } from './types.js';
@@ -49,7 +48,7 @@ export class MeetmeLister {
     const outcome = classifyListResponse('MeetmeListRooms', list.response);
     if (outcome !== 'items') return outcome === 'none' ? present([]) : outcome;
     const names = itemsNamed(list.events, 'MeetmeListRooms')
-      .map((e) => getHeader(e, 'Conference'))
+      .map((e) => e.get('Conference'))
       .filter((n): n is string => n !== undefined && n !== '');
     const rooms: ListedRoom[] = [];
     for (const room of new Set(names)) {
@@ -89,12 +88,12 @@ export class MeetmeLister {
   private async cli(cmd: string): Promise<string[] | 'unsupported'> {
     const { response, output } = await this.ami.command(cmd);
     if (output.some((l) => NO_SUCH_COMMAND.test(l))) return 'unsupported';
-    if ((getHeader(response, 'Response') ?? '').toLowerCase() === 'error') {
-      const message = getHeader(response, 'Message') ?? '';
+    if ((response.get('Response') ?? '').toLowerCase() === 'error') {
+      const message = response.get('Message') ?? '';
       throw new ConferenceListError(`Command ${JSON.stringify(cmd)} refused: ${message || '(no message)'}`, {
         action: 'Command',
         command: cmd,
-        actionId: getHeader(response, 'ActionID'),
+        actionId: response.get('ActionID'),
         message,
       });
     }
@@ -110,9 +109,9 @@ function present(rooms: ListedRoom[]): KindListing {
 function membersOf(events: Parameters<typeof itemsNamed>[0]): Map<string, ListedMember[]> {
   const byRoom = new Map<string, ListedMember[]>();
   for (const e of itemsNamed(events, 'MeetmeList')) {
-    const room = getHeader(e, 'Conference');
-    const channel = getHeader(e, 'Channel');
-    const user = getHeader(e, 'UserNumber');
+    const room = e.get('Conference');
+    const channel = e.get('Channel');
+    const user = e.get('UserNumber');
     if (!room || !channel || !user) continue;
     const list = byRoom.get(room) ?? [];
     list.push({ channel, user });

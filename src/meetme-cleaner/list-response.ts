@@ -1,5 +1,5 @@
 import { AmiError } from '../shared/ami/errors.js';
-import { eventName, getHeader, type AmiMessage } from '../shared/ami/message.js';
+import type { AmiMessage } from '../shared/ami/message.js';
 
 /** Listing a conference application failed in a way that says nothing about its rooms. */
 export class ConferenceListError extends AmiError {}
@@ -15,14 +15,14 @@ const UNKNOWN_ACTION = /^Invalid\/unknown command/i;
 
 /** Classify a list action's response; any other Error (permission, ...) is thrown, not guessed at. */
 export function classifyListResponse(action: string, response: AmiMessage): ListOutcome {
-  const status = getHeader(response, 'Response') ?? '';
+  const status = response.get('Response') ?? '';
   if (status.toLowerCase() !== 'error') return 'items';
-  const message = (getHeader(response, 'Message') ?? '').trim();
+  const message = (response.get('Message') ?? '').trim();
   if (NONE.test(message)) return 'none';
   if (UNKNOWN_ACTION.test(message)) return 'unsupported';
   throw new ConferenceListError(`${action} refused: ${message || '(no message)'}`, {
     action,
-    actionId: getHeader(response, 'ActionID'),
+    actionId: response.get('ActionID'),
     message,
   });
 }
@@ -30,7 +30,7 @@ export function classifyListResponse(action: string, response: AmiMessage): List
 /** The list items called `name` (the Complete event and strays left out). */
 export function itemsNamed(events: readonly AmiMessage[], name: string): AmiMessage[] {
   const lower = name.toLowerCase();
-  return events.filter((e) => eventName(e)?.toLowerCase() === lower);
+  return events.filter((e) => e.eventName?.toLowerCase() === lower);
 }
 
 /** `HH:MM:SS` (hours may exceed 24) or plain seconds to seconds; undefined when it is neither. */

@@ -1,4 +1,4 @@
-import type { AmiMessage } from '../shared/ami/message.js';
+import type { AmiPort } from '../shared/ami/ami-port.js';
 
 export type ConferenceKind = 'confbridge' | 'meetme';
 export const CONFERENCE_KINDS: readonly ConferenceKind[] = ['confbridge', 'meetme'];
@@ -51,8 +51,5 @@ export interface CleanerSettings {
   exempt_channels: readonly string[];
 }
 
-/** The part of AmiClient the cleaner lists with (AmiClient satisfies it). */
-export interface ListingAmi {
-  sendList(action: string, headers?: Record<string, string>): Promise<{ response: AmiMessage; events: AmiMessage[] }>;
-  command(cmd: string): Promise<{ response: AmiMessage; output: string[] }>;
-}
+/** The part of the AMI port the cleaner lists with. */
+export type ListingAmi = Pick<AmiPort, 'sendList' | 'command'>;

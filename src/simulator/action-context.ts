@@ -1,5 +1,4 @@
 import type { AmiHeader, AmiMessage } from '../shared/ami/message.js';
-import { getHeader, getHeaders } from '../shared/ami/message.js';
 import type { Session } from './connection.js';
 import type { SimCore } from './core.js';
 import { frame } from './wire.js';
@@ -20,11 +19,11 @@ export class ActionContext {
 
   /** First value of a header; Asterisk 1.8+ skips blanks after the colon. */
   get(key: string): string | undefined {
-    return getHeader(this.msg, key)?.trimStart();
+    return this.msg.get(key)?.trimStart();
   }
 
   getAll(key: string): string[] {
-    return getHeaders(this.msg, key).map((v) => v.trimStart());
+    return this.msg.all(key).map((v) => v.trimStart());
   }
 
   send(headers: readonly AmiHeader[]): void {

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { getHeader, type AmiMessage } from '../shared/ami/message.js';
+import { AmiMessage } from '../shared/ami/message.js';
 import type { SimCore, SimUser } from './core.js';
 import type { ActionRecord } from './types.js';
 import { ActionContext } from './action-context.js';
@@ -114,9 +114,9 @@ export class Session {
 
   private onMessage({ headers, lineTooLong }: ClientMessage): void {
     if (this.closed) return;
-    const msg: AmiMessage = { kind: 'other', headers };
-    const name = (getHeader(msg, 'Action') ?? '').trim();
-    const actionId = getHeader(msg, 'ActionID') || undefined;
+    const msg = new AmiMessage('other', headers);
+    const name = (msg.get('Action') ?? '').trim();
+    const actionId = msg.get('ActionID') || undefined;
     const faults = this.core.faultState;
     if (lineTooLong && this.core.spec.longLineError) {
       // Not run, so not logged as an action; the error carries the ActionID if one was read.

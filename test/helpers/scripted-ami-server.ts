@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, beforeEach } from 'vitest';
 import { AmiParser } from '../../src/shared/ami/parser.js';
-import { getHeader, type AmiHeader } from '../../src/shared/ami/message.js';
+import type { AmiHeader } from '../../src/shared/ami/message.js';
 import { md5Key } from '../../src/shared/ami/client-login.js';
 import { stopClients } from './ami-client-fixtures.js';
 
@@ -132,8 +132,8 @@ export class ScriptedAmiServer {
       onMessage: (msg) => {
         const headers = msg.headers;
         const action: ScriptedAction = {
-          name: getHeader(msg, 'Action') ?? '',
-          actionId: getHeader(msg, 'ActionID'),
+          name: msg.get('Action') ?? '',
+          actionId: msg.get('ActionID'),
           headers,
           conn,
         };

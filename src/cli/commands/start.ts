@@ -45,7 +45,7 @@ async function start(c: CliContext, simulate: boolean, out: (line: string) => vo
       const { startSimulator } = await import('../../simulator/index.js');
       simulator = await startSimulator({ port: 0, logger: c.logger.child({ component: 'simulator' }) });
       // The simulator's read-write user (SPEC §11).
-      c.config.ami = { ...c.config.ami, host: simulator.host, port: simulator.port, username: 'amiq', secret: 'amiq' };
+      c.config.ami = { ...c.config.ami, host: simulator.host, port: simulator.port, username: 'amiq', secret: 'amiq', users: {} };
       out(`simulated PBX (${simulator.profile}) on ${simulator.host}:${simulator.port}`);
     }
     const names = c.config.workers.enabled as WorkerName[];

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { eventName, getHeader, type AmiMessage } from './message.js';
+import type { AmiMessage } from './message.js';
 import { AmiConnectionLostError, AmiNotConnectedError, AmiTimeoutError } from './errors.js';
 
 /** What an action resolves with: its Response, and for list actions the items and the closing event. */
@@ -32,8 +32,8 @@ const MAX_TOMBSTONES = 256;
  * `Channel Hungup`) carries no list and resolves with no events.
  */
 function announcesList(msg: AmiMessage): boolean {
-  if (getHeader(msg, 'Response')?.toLowerCase() !== 'success') return false;
-  return getHeader(msg, 'EventList')?.toLowerCase() === 'start' || /will follow/i.test(getHeader(msg, 'Message') ?? '');
+  if (msg.get('Response')?.toLowerCase() !== 'success') return false;
+  return msg.get('EventList')?.toLowerCase() === 'start' || /will follow/i.test(msg.get('Message') ?? '');
 }
 
 /**
@@ -93,7 +93,7 @@ export class ActionTracker {
   }
 
   handleResponse(msg: AmiMessage): void {
-    const actionId = getHeader(msg, 'ActionID');
+    const actionId = msg.get('ActionID');
     const p = actionId === undefined ? this.takeOldest() : this.take(actionId);
     if (!p) return;
     if (!p.list) return this.settle(p, { response: msg, events: [] });
@@ -105,12 +105,12 @@ export class ActionTracker {
 
   /** True when the event was an item or the end of a list being collected (the caller then skips it). */
   handleEvent(msg: AmiMessage): boolean {
-    const actionId = getHeader(msg, 'ActionID');
+    const actionId = msg.get('ActionID');
     if (actionId === undefined) return false;
     const p = this.pending.get(actionId);
     if (!p?.list || !p.response) return false;
     // EventList lists end with `EventList: Complete`; legacy ones (1.4 Status, QueueStatus) with `<X>Complete`.
-    const ends = getHeader(msg, 'EventList')?.toLowerCase() === 'complete' || /complete$/i.test(eventName(msg) ?? '');
+    const ends = msg.get('EventList')?.toLowerCase() === 'complete' || /complete$/i.test(msg.eventName ?? '');
     if (ends) {
       this.settle(p, { response: p.response, events: p.events, complete: msg });
     } else {

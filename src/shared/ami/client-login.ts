@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { getHeader, type AmiMessage } from './message.js';
+import type { AmiMessage } from './message.js';
 import type { ActionHeaders } from './serializer.js';
 import { AmiAuthError } from './errors.js';
 
@@ -19,16 +19,16 @@ export function md5Key(challenge: string, secret: string): string {
 }
 
 function isSuccess(msg: AmiMessage): boolean {
-  return getHeader(msg, 'Response')?.toLowerCase() === 'success';
+  return msg.get('Response')?.toLowerCase() === 'success';
 }
 
 function refused(step: string, msg: AmiMessage, username: string): AmiAuthError {
-  const message = getHeader(msg, 'Message') ?? getHeader(msg, 'Response') ?? 'no message';
+  const message = msg.get('Message') ?? msg.get('Response') ?? 'no message';
   // Asterisk says only "Authentication failed" for an unknown user and a wrong secret alike.
-  const hint = /authentication failed/i.test(message) ? ` (the secret for user "${username}" is wrong, or manager.conf has no such user or its permit/deny refuses this host: check ami.secret / AMIQ_AMI_SECRET)` : '';
+  const hint = /authentication failed/i.test(message) ? ` (the secret for user "${username}" is wrong, or manager.conf has no such user or its permit/deny refuses this host: check ami.secret / AMIQ_AMI_SECRET, or this worker's [ami.users.<worker>] secret / AMIQ_AMI_SECRET_<WORKER>)` : '';
   return new AmiAuthError(`AMI ${step} refused for user ${username}: ${message}${hint}`, {
     username,
-    actionId: getHeader(msg, 'ActionID'),
+    actionId: msg.get('ActionID'),
     message,
   });
 }
@@ -41,7 +41,7 @@ export async function login(request: LoginRequest, opts: LoginOptions): Promise<
   let auth: ActionHeaders;
   if (opts.authType === 'md5') {
     const reply = await request('Challenge', { AuthType: 'MD5' });
-    const challenge = getHeader(reply, 'Challenge');
+    const challenge = reply.get('Challenge');
     if (!isSuccess(reply) || !challenge) throw refused('Challenge', reply, opts.username);
     auth = { AuthType: 'MD5', Username: opts.username, Key: md5Key(challenge, opts.secret) };
   } else {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { pino, type Logger } from 'pino';
+import type { AmiPort } from './ami-port.js';
 import type { AmiClientOptions, AmiClientState, AmiClientStats, SendOptions } from './client-types.js';
 import type { AmiMessage } from './message.js';
 import { serializeAction, toHeaderList, type ActionHeaders } from './serializer.js';
@@ -30,7 +31,7 @@ let actionCounter = 0;
  * use `events()`, which is bounded (see EventBacklog). Items of a list being collected by
  * `sendList` go to its result only.
  */
-export class AmiClient extends EventEmitter {
+export class AmiClient extends EventEmitter implements AmiPort {
   readonly stats: AmiClientStats = { eventsReceived: 0, eventsDropped: 0, reconnects: 0, actionsSent: 0 };
   private readonly log: Logger;
   /** A garbled peer sends malformed frames without end: their warnings are rate-limited. */

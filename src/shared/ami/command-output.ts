@@ -1,4 +1,5 @@
-import { getHeaders, type AmiMessage } from './message.js';
+import { lineEnd } from './header-line.js';
+import type { AmiMessage } from './message.js';
 
 /**
  * The CLI output lines of an `Action: Command` reply, whatever the version: the raw body of a
@@ -9,7 +10,7 @@ export function commandOutput(msg: AmiMessage): string[] {
   if (msg.body !== undefined) {
     if (msg.body.length === 0) return [];
     const text = msg.body.endsWith('\n') ? msg.body.slice(0, -1) : msg.body;
-    return text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+    return text.split('\n').map((line) => line.slice(0, lineEnd(line, 0, line.length)));
   }
-  return getHeaders(msg, 'Output');
+  return msg.all('Output');
 }

@@ -1,6 +1,3 @@
-import type { AmiMessage } from './message.js';
-import { RawMessage } from './raw-message.js';
-
 const LINE_FEED = 10;
 const RETURN = 13;
 const SPACE = 32;
@@ -18,15 +15,16 @@ const src = Buffer.allocUnsafe(MAX_CHARS * 3);
 const out = Buffer.allocUnsafe(src.length * 5 + 2);
 
 /**
- * The message's headers as JSON text, `[["Event","Hangup"],["Channel","..."],...]`: exactly
- * `JSON.stringify(msg.headers)`. A RawMessage is rewritten byte by byte from its text, without
- * splitting it: the split headers (an array and two strings per line) were the listener's
- * largest allocation in an event storm, and this is about twice as fast. A text holding a
- * character JSON escapes (quote, backslash, control character other than a line's CR LF) takes
- * JSON.stringify; Asterisk's headers almost never hold one.
+ * The JSON text of header lines `text`, split as the parser splits them: exactly
+ * `JSON.stringify` of the split headers, `[["Event","Hangup"],["Channel","..."],...]`, or
+ * undefined when the text holds a character JSON escapes (quote, backslash, control character
+ * other than a line's CR LF; Asterisk's headers almost never hold one) or is over the fast path's
+ * size. Rewritten byte by byte without splitting: the split headers (an array and two strings
+ * per line) were the listener's largest allocation in an event storm, and this is about twice as
+ * fast.
  */
-export function headersJson(msg: AmiMessage): string {
-  return (msg instanceof RawMessage && msg.text.length <= MAX_CHARS && rewrite(msg.text)) || JSON.stringify(msg.headers);
+export function headersJsonOf(text: string): string | undefined {
+  return text.length <= MAX_CHARS ? rewrite(text) : undefined;
 }
 
 /** The JSON of `text`'s header lines, split as the parser splits them; undefined if it needs escaping. */

@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
-import type { AmiHeader, AmiMessage, AmiMessageKind } from './message.js';
-import { RawMessage, splitRange } from './raw-message.js';
+import { AmiMessage, type AmiMessageKind } from './message.js';
+import { isBlankLine, lineEnd, splitRange, type AmiHeader } from './header-line.js';
 import { keyAt } from './header-key.js';
 import { AmiFrameError } from './errors.js';
 
@@ -36,9 +36,9 @@ const enum Mode {
  * same messages (UTF-8 sequences cut by a chunk boundary are held by the StringDecoder).
  * Memory is bounded by `maxMessageBytes` plus one chunk, whatever the peer sends.
  *
- * The hot path only finds line ends: an ordinary message is delivered as a `RawMessage` over its
- * text, split into headers when a consumer reads them. `Response: Follows` messages, rare and
- * irregular, are read line by line into a plain message.
+ * The hot path only finds line ends: an ordinary message is delivered over its text, split into
+ * headers when a consumer reads them. `Response: Follows` messages, rare and irregular, are read
+ * line by line into split headers and a body.
  */
 export class AmiParser {
   private readonly onMessage: (msg: AmiMessage) => void;
@@ -79,14 +79,13 @@ export class AmiParser {
     let nl = buf.indexOf('\n', start);
     while (nl !== -1) {
       if (this.mode === Mode.Raw) {
-        if (nl === start || (nl === start + 1 && buf.charCodeAt(start) === 13)) {
+        if (isBlankLine(buf, start, nl)) {
           this.emitRaw(buf.slice(msgStart, start));
         } else if (this.size + nl + 1 - msgStart > this.max) {
           this.overflow(this.size + nl + 1 - msgStart, this.rawFirstLine(buf, msgStart));
         }
       } else {
-        const end = nl > start && buf.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        this.line(buf, start, end, nl + 1);
+        this.line(buf, start, lineEnd(buf, start, nl), nl + 1);
         if ((this.mode as Mode) === Mode.Raw) msgStart = start;
       }
       start = nl + 1;
@@ -117,9 +116,9 @@ export class AmiParser {
     this.buf = '';
     if (this.mode === Mode.Raw) {
       // The unterminated last line belongs to the message unless it is blank.
-      this.emitRaw(rest === '' || rest === '\r' ? '' : rest);
+      this.emitRaw(isBlankLine(rest, 0, rest.length) ? '' : rest);
     } else {
-      if (rest.length > 0) this.line(rest, 0, rest.endsWith('\r') ? rest.length - 1 : rest.length, rest.length);
+      if (rest.length > 0) this.line(rest, 0, lineEnd(rest, 0, rest.length), rest.length);
       if ((this.mode as Mode) === Mode.Raw) this.emitRaw(rest);
       this.pendingBlank = null;
       if (this.mode !== Mode.Skipping && this.headers.length > 0) this.emit();
@@ -173,7 +172,7 @@ export class AmiParser {
       this.atStreamStart = false;
       const text = buf.slice(start, end);
       if (BANNER.test(text)) {
-        this.onMessage({ kind: 'banner', headers: [[text, '']] });
+        this.onMessage(new AmiMessage('banner', [[text, '']]));
         return;
       }
     }
@@ -224,7 +223,7 @@ export class AmiParser {
 
   /** The Raw message ends with `tail`, its lines in the current chunk. */
   private emitRaw(tail: string): void {
-    const msg = new RawMessage(this.kind, this.held.length === 0 ? tail : this.held.join('') + tail);
+    const msg = new AmiMessage(this.kind, this.held.length === 0 ? tail : this.held.join('') + tail);
     this.reset();
     this.atStreamStart = false;
     this.onMessage(msg);
@@ -238,7 +237,7 @@ export class AmiParser {
 
   /** A Follows response, read line by line. */
   private emit(): void {
-    const msg: AmiMessage = { kind: this.kind, headers: this.headers, body: this.body.join('') };
+    const msg = new AmiMessage(this.kind, this.headers, this.body.join(''));
     this.reset();
     this.onMessage(msg);
   }
@@ -284,8 +283,7 @@ function isKey(buf: string, start: number, end: number, lower: string): boolean 
 
 function firstLineOf(buf: string, start: number): string {
   const nl = buf.indexOf('\n', start);
-  const end = nl === -1 ? buf.length : nl > start && buf.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-  return buf.slice(start, end);
+  return nl === -1 ? buf.slice(start) : buf.slice(start, lineEnd(buf, start, nl));
 }
 
 /** Parse a whole byte string (a capture file, a test fixture) into its messages. */

@@ -27,6 +27,8 @@ const NOTES: { [S in Section]: { title: string; keys: { [K in keyof AmiqConfig[S
       ping_timeout_ms: '+ a Ping unanswered this long drops the connection',
       reconnect_min_ms: '+ first reconnect delay (doubles, jittered)',
       reconnect_max_ms: '+ longest reconnect delay',
+      users:
+        '+ a worker may log in as its own manager.conf user with only the classes it needs: [ami.users.<worker>] username, secret (AMIQ_AMI_SECRET_<WORKER>, e.g. AMIQ_AMI_SECRET_ACTION_SENDER); a worker without one uses username/secret above',
     },
   },
   action_sender: {
@@ -94,6 +96,15 @@ const NOTES: { [S in Section]: { title: string; keys: { [K in keyof AmiqConfig[S
   log: { title: '+ logging', keys: { level: '"fatal" "error" "warn" "info" "debug" "trace" or "silent"' } },
 };
 
+// A table of tables, and the last key of [ami]: its own (empty) header, so that the example
+// under it can be uncommented as it stands.
+const USERS_EXAMPLE = (note: string): string[] => [
+  `[ami.users]  # ${note}`,
+  '# [ami.users.manager-listener]',
+  '# username = "amiq-listener"',
+  '# secret = ""                   # AMIQ_AMI_SECRET_MANAGER_LISTENER overrides',
+];
+
 function tomlValue(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(tomlValue).join(', ')}]`;
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
@@ -110,7 +121,10 @@ export function exampleConfigToml(): string {
   for (const [section, { title, keys }] of Object.entries(NOTES) as [Section, { title: string; keys: Record<string, string> }][]) {
     lines.push('', `[${section}]  # ${title}`);
     const values = defaults[section] as Record<string, unknown>;
-    for (const [key, note] of Object.entries(keys)) lines.push(`${key} = ${tomlValue(values[key])}  # ${note}`);
+    for (const [key, note] of Object.entries(keys)) {
+      if (key === 'users') lines.push(...USERS_EXAMPLE(note));
+      else lines.push(`${key} = ${tomlValue(values[key])}  # ${note}`);
+    }
   }
   return lines.join('\n') + '\n';
 }

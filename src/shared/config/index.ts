@@ -1,4 +1,4 @@
-export { amiClientOptions, type WorkerAmiOptions } from './ami-client-options.js';
+export { amiClientOptions, amiUserFor, type WorkerAmiOptions } from './ami-client-options.js';
 export { ConfigError } from './config-error.js';
 export { configWarnings } from './config-warnings.js';
 export { defaultConfig, loadConfig, parseConfig, resolveConfigPath, type LoadConfigOptions } from './load-config.js';

@@ -4,12 +4,12 @@ import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { redactUrl } from '../db/database-url.js';
 import { ConfigError } from './config-error.js';
-import { configSchema, type AmiqConfig, type AmiqConfigInput } from './schema.js';
+import { configSchema, WORKER_NAMES, type AmiqConfig, type AmiqConfigInput, type WorkerName } from './schema.js';
 
 export interface LoadConfigOptions {
   /** Explicit file (--config); must exist. */
   path?: string;
-  /** Defaults to process.env: AMIQ_CONFIG, AMIQ_DB, AMIQ_DATABASE_URL, AMIQ_AMI_SECRET. */
+  /** Defaults to process.env: AMIQ_CONFIG, AMIQ_DB, AMIQ_DATABASE_URL, AMIQ_AMI_SECRET, AMIQ_AMI_SECRET_<WORKER>. */
   env?: NodeJS.ProcessEnv;
   /** Highest precedence (CLI flags such as --db, --server). */
   overrides?: AmiqConfigInput;
@@ -80,7 +80,8 @@ function problemsOf(error: z.ZodError, input: unknown): Array<{ key: string; tex
     const key = keyOf(issue.path);
     // The secret never appears in an error message either, nor a database URL's password.
     const value = valueAt(input, issue.path);
-    const got = key === 'ami.secret' ? '' : `, got ${key === 'database.url' && typeof value === 'string' ? JSON.stringify(redactUrl(value)) : describe(value)}`;
+    const hidden = key === 'ami.secret' || key.startsWith('ami.users');
+    const got = hidden ? '' : `, got ${key === 'database.url' && typeof value === 'string' ? JSON.stringify(redactUrl(value)) : describe(value)}`;
     return [{ key, text: `${key}: ${issue.message}${got}` }];
   });
 }
@@ -91,6 +92,20 @@ function toConfigError(error: z.ZodError, input: unknown, file: string | undefin
   if (problems.length === 1) return new ConfigError(first.text, first.key, file);
   const list = problems.map((p) => `\n  ${p.text}`).join('');
   return new ConfigError(`${problems.length} problems${file === undefined ? '' : ` in ${file}`}:${list}`, first.key, file, problems.map((p) => p.text));
+}
+
+/** `AMIQ_AMI_SECRET_<WORKER>` (e.g. AMIQ_AMI_SECRET_MANAGER_LISTENER): that worker's own user's secret. */
+function workerSecretEnv(worker: WorkerName): string {
+  return `AMIQ_AMI_SECRET_${worker.toUpperCase().replace(/-/g, '_')}`;
+}
+
+function workerSecretsFromEnv(env: NodeJS.ProcessEnv): Plain | undefined {
+  const users: Plain = {};
+  for (const w of WORKER_NAMES) {
+    const secret = env[workerSecretEnv(w)];
+    if (secret !== undefined) users[w] = { secret };
+  }
+  return Object.keys(users).length > 0 ? users : undefined;
 }
 
 /** Validates a configuration object (file contents merged with env/overrides) and fills defaults. */
@@ -117,6 +132,8 @@ export function loadConfig(opts: LoadConfigOptions = {}): AmiqConfig {
   if (env['AMIQ_DB']) fromEnv['database'] = { path: env['AMIQ_DB'] };
   if (env['AMIQ_DATABASE_URL'] !== undefined) fromEnv['database'] = { ...(fromEnv['database'] as Plain | undefined), url: env['AMIQ_DATABASE_URL'] };
   if (env['AMIQ_AMI_SECRET'] !== undefined) fromEnv['ami'] = { secret: env['AMIQ_AMI_SECRET'] };
+  const users = workerSecretsFromEnv(env);
+  if (users !== undefined) fromEnv['ami'] = { ...(fromEnv['ami'] as Plain | undefined), users };
   const merged = deepMerge(deepMerge(fromFile, fromEnv), (opts.overrides ?? {}) as Plain);
   const config = parseConfig(merged, file);
   const fileDir = file === undefined ? cwd : dirname(file);

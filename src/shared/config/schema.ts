@@ -15,6 +15,11 @@ export const DEFAULT_ALLOWED_ACTIONS = [
 // `prefault({})` parses the missing section so every key gets its default.
 const section = <S extends z.core.$ZodLooseShape>(shape: S) => z.strictObject(shape, { error: 'expected a table' }).prefault({} as never);
 
+/** A worker's own manager.conf user (`[ami.users.<worker>]`); its secret also from AMIQ_AMI_SECRET_<WORKER>. */
+const amiUser = z
+  .strictObject({ username: str({ nonEmpty: true }), secret: str().default('') }, { error: 'expected a table' })
+  .optional();
+
 export const configSchema = z.strictObject(
   {
     database: section({
@@ -38,6 +43,18 @@ export const configSchema = z.strictObject(
       ping_timeout_ms: int(1).default(3000),
       reconnect_min_ms: int(1).default(500),
       reconnect_max_ms: int(1).default(30000),
+      // Beyond SPEC §10: a worker may log in as its own user, with only the classes it needs.
+      users: z
+        .strictObject(
+          {
+            'action-sender': amiUser,
+            'manager-listener': amiUser,
+            heartbeat: amiUser,
+            'meetme-cleaner': amiUser,
+          },
+          { error: 'expected a table of worker names' },
+        )
+        .default({}),
     }),
     action_sender: section({
       rate_per_second: num(0).default(50),

@@ -90,6 +90,18 @@ export interface ManagerEventsTable {
   headers: string;
 }
 
+/** The items a list action answered with (CoreShowChannels, Status, ...), kept by the action-sender. */
+export interface ManagerQueueResultsTable {
+  /** The row's id (in manager_queue or, once archived, manager_queue_archive). */
+  queue_id: number;
+  /** 1, 2, ... in the order Asterisk sent the items. */
+  seq: number;
+  /** The item's event name, e.g. CoreShowChannel, Status, ConfbridgeList. */
+  event: string;
+  /** Every header as a JSON object; a repeated header (ChanVariable, Variable) is an array of its values. */
+  headers: string;
+}
+
 export interface ConferencesTable {
   id: Generated<number>;
   server: string;
@@ -110,9 +122,11 @@ export interface Database {
   manager_queue_archive: ManagerQueueArchiveTable;
   workers: WorkersTable;
   manager_events: ManagerEventsTable;
+  manager_queue_results: ManagerQueueResultsTable;
   conferences: ConferencesTable;
 }
 
 export type QueueRow = Selectable<ManagerQueueTable>;
 export type NewQueueRow = Insertable<ManagerQueueTable>;
+export type QueueResultRow = Selectable<ManagerQueueResultsTable>;
 export type WorkerRow = Selectable<WorkersTable>;

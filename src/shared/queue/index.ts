@@ -1,6 +1,6 @@
 /** The queue's SQL statements, one per module; the sender, the CLI and the cleaner share them. */
 export type { QueueDb } from './types.js';
-export { enqueue, type EnqueueInput } from './enqueue.js';
+export { enqueue, type EnqueueInput, type ParamScalar, type RowParams } from './enqueue.js';
 export { claimRows, type ClaimOptions } from './claim-rows.js';
 export { expireRows, type ExpireOptions } from './expire-rows.js';
 export { markInvalid } from './mark-invalid.js';
@@ -15,3 +15,7 @@ export { getRow } from './get-row.js';
 export { cancelRow } from './cancel-row.js';
 export { nextNotBefore } from './next-not-before.js';
 export { listRecent } from './list-recent.js';
+export { insertResults, type ResultItem } from './insert-results.js';
+export { listResults } from './list-results.js';
+export { pollRow, type PollOptions, type PollResult } from './poll-row.js';
+export { callSettled, isTerminal, placesCall } from './row-settled.js';

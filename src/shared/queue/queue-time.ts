@@ -63,7 +63,7 @@ export function checkTimeColumn(column: string, value: unknown): string | null {
 }
 
 /** The first client-written time column of a row that names no instant, as its INVALID message. */
-export function checkRowTimes(row: Readonly<Record<ClientTimeColumn, unknown>>): string | null {
+export function checkRowTimes(row: Readonly<Partial<Record<ClientTimeColumn, unknown>>>): string | null {
   for (const column of CLIENT_TIME_COLUMNS) {
     const bad = checkTimeColumn(column, row[column]);
     if (bad !== null) return bad;

@@ -1,4 +1,6 @@
-export { runWorker, type RunWorkerOptions, type WorkerContext, type WorkerOutcome } from './run-worker.js';
+export { runWorker, type RunWorkerOptions } from './run-worker.js';
+export type { WorkerContext } from './worker-context.js';
+export type { WorkerOutcome } from './worker-session.js';
 export { isAlive, MISSED_BEATS } from './is-alive.js';
 export { pidAlive } from './pid-alive.js';
 export { WorkerAlreadyRunningError, WorkerDisplacedError, WorkerDrainTimeoutError } from './errors.js';

@@ -1,9 +1,12 @@
-import type { AmiHeader } from '../shared/ami/message.js';
-import type { QueueRow } from '../shared/db/schema.js';
-import { checkRowTimes } from '../shared/queue/queue-time.js';
+import type { AmiHeader } from '../ami/message.js';
+import type { QueueRow } from '../db/schema.js';
+import { checkRowTimes } from '../queue/queue-time.js';
 import { commandAllowed } from './command-prefix.js';
 import { parseParams } from './params.js';
 import { checkValue, type SafetyPolicy } from './value-safety.js';
+
+/** The columns the rules read: of a claimed row, or of a row about to be inserted. */
+export type RowToCheck = Pick<QueueRow, 'action' | 'channel' | 'callerid' | 'params'> & Partial<Pick<QueueRow, 'not_before' | 'expires_at' | 'created_at'>>;
 
 /** What the config allows (action_sender.allowed_actions / allowed_commands / allowed_dangerous). */
 export interface SenderPolicy extends SafetyPolicy {
@@ -84,11 +87,12 @@ function checkCommand(p: ParamView, policy: SenderPolicy): string | null {
 }
 
 /**
- * Decide, without touching the database or the network, whether a claimed row may be sent and
- * what it becomes. Every refusal names the field and the rule (`params.Variable[1]: value
+ * Decide, without touching the database or the network, whether a row may be sent and what it
+ * becomes: the sender judges each claimed row by these rules, the CLI and the client library a
+ * row before they insert it. Every refusal names the field and the rule (`params.Variable[1]: value
  * contains CR, LF or NUL`).
  */
-export function validateRow(row: QueueRow, policy: SenderPolicy): Validation {
+export function validateRow(row: RowToCheck, policy: SenderPolicy): Validation {
   const badTime = checkRowTimes(row);
   if (badTime !== null) return { ok: false, message: badTime };
   const fail = (message: string): Validation => ({ ok: false, message });

@@ -1,4 +1,4 @@
-import { checkHeaders } from '../shared/ami/serializer.js';
+import { checkHeaders } from '../ami/serializer.js';
 
 /**
  * Dialplan applications that run a shell command, an external program, or any other application

@@ -1,5 +1,5 @@
-import type { AmiHeader } from '../shared/ami/message.js';
-import { MAX_HEADERS } from '../shared/ami/serializer.js';
+import type { AmiHeader } from '../ami/message.js';
+import { MAX_HEADERS } from '../ami/serializer.js';
 
 /**
  * Longest params text read at all. 100 headers of under 1024 bytes fit with room for JSON
