@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
+import type pinoPretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -90,8 +91,13 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   return pino(options, dest);
 }
 
+// Loaded only for pretty output: a JSON-logging process (a worker under systemd, a cold CLI
+// command) does not pay for it.
+const requireModule = createRequire(import.meta.url);
+
 /** One line per record: time, level, message, then the fields as compact JSON (no stack unless an error is logged). */
 function prettyStream(destination: string | number | undefined): pinoPretty.PrettyStream {
+  const pretty = requireModule('pino-pretty') as typeof pinoPretty;
   const fd = typeof destination === 'number' ? destination : 1;
   const common = {
     sync: true,
@@ -101,6 +107,6 @@ function prettyStream(destination: string | number | undefined): pinoPretty.Pret
     messageFormat: '{if worker}{worker}: {end}{msg}',
     ignore: 'pid,hostname,name,worker,server,component',
   };
-  if (typeof destination === 'string') return pinoPretty({ ...common, colorize: false, destination, mkdir: true, append: true });
-  return pinoPretty({ ...common, colorize: fd === 1 ? process.stdout.isTTY === true : false, destination: fd });
+  if (typeof destination === 'string') return pretty({ ...common, colorize: false, destination, mkdir: true, append: true });
+  return pretty({ ...common, colorize: fd === 1 ? process.stdout.isTTY === true : false, destination: fd });
 }

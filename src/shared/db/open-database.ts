@@ -1,12 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { sql, type Kysely } from 'kysely';
-import { parseDatabaseUrl, type DatabaseUrl } from './database-url.js';
+import type { Kysely } from 'kysely';
+import { parseDatabaseUrl } from './database-url.js';
 import type { AmiqDialect, Engine } from './dialect.js';
 import { DIALECTS } from './dialect-of.js';
-import { PollSignal } from './mysql/poll-signal.js';
-import { openMysql } from './mysql/open.js';
-import { NotifySignal } from './postgres/notify-signal.js';
-import { openPostgres, postgresClientConfig } from './postgres/open.js';
 import type { Database } from './schema.js';
 import { createChangeSignal } from './sqlite/change-signal.js';
 import { openSqlite } from './sqlite/open.js';
@@ -42,24 +38,6 @@ export interface AmiqDatabase {
   close(): Promise<void>;
 }
 
-/** The database server named by the URL does not answer or refuses us; the message never holds the password. */
-export class DatabaseUnreachableError extends Error {
-  override readonly name = 'DatabaseUnreachableError';
-  constructor(
-    readonly target: DatabaseUrl,
-    override readonly cause: unknown,
-  ) {
-    super(`database.url: cannot connect to ${target.engine} at ${target.host}:${target.port} (${target.redacted}): ${causeText(target, cause)}`);
-  }
-}
-
-function causeText(target: DatabaseUrl, cause: unknown): string {
-  const e = cause as { code?: string; message?: string };
-  const text = e.message || e.code || String(cause);
-  const password = new URL(target.url).password;
-  return password === '' ? text : text.replaceAll(decodeURIComponent(password), '***');
-}
-
 /**
  * The one way amiq opens its database, whatever the engine. A server database is checked with
  * one round trip, so a wrong URL fails here, naming the key and host:port, not at first use.
@@ -77,29 +55,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<AmiqDatabase
       close: h.close,
     };
   }
-  const url = parseDatabaseUrl(target.url);
-  const db = url.engine === 'postgres' ? openPostgres(url.url) : openMysql(url.url);
-  try {
-    await sql`SELECT 1`.execute(db);
-  } catch (err) {
-    await db.destroy().catch(() => undefined);
-    throw new DatabaseUnreachableError(url, err);
-  }
-  let closed = false;
-  return {
-    db,
-    engine: url.engine,
-    dialect: DIALECTS[url.engine],
-    location: url.redacted,
-    sqlite: undefined,
-    wakeSignal: (opts = {}) =>
-      url.engine === 'postgres'
-        ? new NotifySignal(postgresClientConfig(url.url), { server: opts.server })
-        : new PollSignal(db, { server: opts.server, intervalMs: target.pollIntervalMs ?? 50 }),
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await db.destroy();
-    },
-  };
+  // The server drivers (pg, mysql2) load only when a server is configured: a SQLite host's CLI
+  // starts without them (cold `amiq status` ~120 ms faster).
+  const { openServer } = await import('./open-server.js');
+  return openServer(parseDatabaseUrl(target.url), target.pollIntervalMs);
 }
