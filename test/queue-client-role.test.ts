@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { init, printClientRole } from '../src/cli/commands/init.js';
 import { AmiqClient } from '../src/client/index.js';
 import { openDatabase, type AmiqDatabase, type Database } from '../src/shared/db/index.js';
+import { clientRoleUrl, dropClientRole, newClientRoleName } from './helpers/client-role.js';
 import { ADMIN_URLS, describeEngines, SERVER_ENGINES } from './helpers/engines.js';
 
 /*
@@ -17,8 +17,7 @@ import { ADMIN_URLS, describeEngines, SERVER_ENGINES } from './helpers/engines.j
 describeEngines(
   'client role: clients write only their columns',
   (t) => {
-    const role = `amiq_t_${randomBytes(4).toString('hex')}`;
-    const password = `pw'${randomBytes(4).toString('hex')}\\x`; // a quote and a backslash: the literal must be escaped
+    const { name: role, password } = newClientRoleName();
     let dir = '';
     let client: AmiqDatabase;
     const cdb = (): Kysely<Database> => client.db;
@@ -29,22 +28,12 @@ describeEngines(
       const lines: string[] = [];
       await init({ config: join(dir, 'amiq.toml'), clientRole: role, passwordEnv: 'ROLE_PW', env: { ROLE_PW: password } }, (l) => lines.push(l));
       expect(lines.at(-1)).toBe(`client role ${role}: may insert the client columns, read outcomes and cancel NEW rows`);
-      const u = new URL(t.url);
-      u.username = role;
-      u.password = encodeURIComponent(password);
-      client = await openDatabase({ url: u.toString(), path: '' });
+      client = await openDatabase({ url: clientRoleUrl(t, role, password), path: '' });
     });
     afterAll(async () => {
       await client?.close();
       rmSync(dir, { recursive: true, force: true });
-      const admin = await openDatabase({ url: ADMIN_URLS[t.engine as 'postgres' | 'mysql'], path: '' });
-      if (t.engine === 'postgres') {
-        await sql`DROP OWNED BY ${sql.id(role)}`.execute(t.db);
-        await sql`DROP ROLE ${sql.id(role)}`.execute(admin.db);
-      } else {
-        await sql.raw(`DROP USER '${role}'@'%'`).execute(admin.db);
-      }
-      await admin.close();
+      await dropClientRole(t, role);
     });
 
     const insert = async (row: Record<string, unknown>): Promise<number> => {
