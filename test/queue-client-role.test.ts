@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
@@ -123,7 +123,7 @@ describeEngines(
 );
 
 describe('amiq init client role: bad input', () => {
-  it('SQLite has no roles: exit 2, saying file permissions are the control', () => {
+  it('SQLite has no roles: exit 2, saying file permissions are the control, before creating the database', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'amiq-role-'));
     try {
       writeFileSync(join(dir, 'amiq.toml'), `[database]\npath = "${join(dir, 'amiq.db')}"\n`);
@@ -134,6 +134,9 @@ describe('amiq init client role: bad input', () => {
         err = e;
       }
       expect(err).toMatchObject({ exitCode: 2, message: expect.stringMatching(/SQLite has no roles.*file permissions/) });
+      const creating = init({ config: join(dir, 'amiq.toml'), clientRole: 'crm', passwordEnv: 'PW', env: { PW: 'x' } }, () => undefined);
+      await expect(creating).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/SQLite has no roles/) });
+      expect(existsSync(join(dir, 'amiq.db')), 'refused before the database is created').toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

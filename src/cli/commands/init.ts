@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { sql } from 'kysely';
 import { exampleConfigToml } from '../../shared/config/index.js';
 import { ClientRoleError, clientRoleScript, clientRoleStatements } from '../../shared/db/client-role.js';
-import { parseDatabaseUrl } from '../../shared/db/index.js';
+import { parseDatabaseUrl, type Engine } from '../../shared/db/index.js';
 import { action, CliError, globalOptions, loadCliConfig, openContext, type GlobalOptions } from '../context.js';
 
 export interface InitOptions extends GlobalOptions {
@@ -27,12 +27,14 @@ export async function init(opts: InitOptions, out: (line: string) => void): Prom
     chmodSync(file, 0o600);
     out(`config ${file}: written with every key at its default`);
   }
+  // A bad role name, or SQLite, is refused before the database is created.
+  const statements = opts.clientRole === undefined ? [] : roleStatements(configuredEngine({ ...opts, config: file }), opts.clientRole, password);
   const c = await openContext({ ...opts, config: file, logLevel: 'warn', create: true });
   try {
     const applied = c.migrated.length > 0 ? `applied ${c.migrated.join(', ')}` : 'schema up to date';
     out(`database ${c.dbPath}: ${applied}`);
     if (opts.clientRole !== undefined) {
-      for (const statement of roleStatements(c.database.engine, opts.clientRole, password)) await sql.raw(statement).execute(c.db);
+      for (const statement of statements) await sql.raw(statement).execute(c.db);
       out(`client role ${opts.clientRole}: may insert the client columns, read outcomes and cancel NEW rows`);
     }
   } finally {
@@ -49,7 +51,7 @@ function clientRolePassword(opts: InitOptions): string {
 }
 
 /** Statements to run (comments are for the printed script only); a bad name or SQLite is bad input. */
-function roleStatements(engine: Parameters<typeof clientRoleStatements>[0], name: string, password?: string): string[] {
+function roleStatements(engine: Engine, name: string, password?: string): string[] {
   try {
     return clientRoleStatements(engine, name, password).filter((s) => !s.startsWith('--'));
   } catch (err) {
@@ -58,10 +60,14 @@ function roleStatements(engine: Parameters<typeof clientRoleStatements>[0], name
   }
 }
 
+function configuredEngine(opts: InitOptions): Engine {
+  const url = loadCliConfig(opts).database.url;
+  return url ? parseDatabaseUrl(url).engine : 'sqlite';
+}
+
 /** `amiq init --print-client-role NAME`: the SQL for the configured engine, touching nothing. */
 export function printClientRole(opts: InitOptions & { name: string }, out: (text: string) => void): void {
-  const url = loadCliConfig(opts).database.url;
-  const engine = url ? parseDatabaseUrl(url).engine : 'sqlite';
+  const engine = configuredEngine(opts);
   roleStatements(engine, opts.name);
   out(clientRoleScript(engine, opts.name));
 }
