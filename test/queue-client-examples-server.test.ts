@@ -5,13 +5,10 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { runActionSender } from '../src/action-sender/index.js';
-import { runManagerListener } from '../src/manager-listener/index.js';
-import { defaultConfig } from '../src/shared/config/index.js';
-import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { createClientRole, type TestClientRole } from './helpers/client-role.js';
 import { describeEngines, SERVER_ENGINES } from './helpers/engines.js';
-import { silent, until } from './sender-helpers.js';
+import { startExampleWorkers } from './helpers/example-workers.js';
+import { until } from './sender-helpers.js';
 
 // The PostgreSQL and MySQL/MariaDB examples of docs/client-examples.md, run as written while the
 // real sender and listener (server pbx1) talk to the simulator, each connected as a client role:
@@ -26,7 +23,6 @@ function blocks(heading: string, lang: string): string[] {
   return [...section.matchAll(/```(\w+)\n([\s\S]*?)```/g)].filter((m) => m[1] === lang).map((m) => m[2]!);
 }
 const TITLE = { postgres: 'PostgreSQL', mysql: 'MySQL/MariaDB' } as const;
-const ctx = { setAmiState: () => undefined, count: () => undefined, setError: () => undefined };
 const OPEN = ['NEW', 'SENDING', 'SENT'];
 
 describeEngines(
@@ -35,9 +31,7 @@ describeEngines(
     const title = () => TITLE[t.engine as 'postgres' | 'mysql'];
     let role: TestClientRole;
     let dir = '';
-    let sim: Simulator;
-    let stop: AbortController;
-    let workers: Promise<void>[];
+    let workers: { stop(): Promise<void> };
 
     beforeAll(async () => {
       role = await createClientRole(t);
@@ -49,22 +43,9 @@ describeEngines(
       await role?.drop();
     });
     beforeEach(async () => {
-      sim = await startSimulator({ port: 0, timeScale: 0.01, logger: silent });
-      const config = defaultConfig();
-      config.server = { ...config.server, name: 'pbx1' };
-      config.ami = { ...config.ami, host: sim.host, port: sim.port, username: 'amiq', secret: 'amiq', reconnect_min_ms: 20, reconnect_max_ms: 200 };
-      config.action_sender = { ...config.action_sender, rate_per_second: 0 };
-      stop = new AbortController();
-      workers = [
-        runActionSender({ config, db: t.db, logger: silent, signal: stop.signal, ctx }),
-        runManagerListener({ config, db: t.db, logger: silent, signal: stop.signal, ctx }),
-      ];
+      workers = await startExampleWorkers(t.db, 'pbx1');
     });
-    afterEach(async () => {
-      stop.abort();
-      await Promise.all(workers);
-      await sim.close();
-    });
+    afterEach(() => workers.stop());
 
     /** Each statement on a plain driver connection as the client role, no amiq code. */
     async function runSql(script: string): Promise<void> {
@@ -115,8 +96,8 @@ describeEngines(
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      const code2 = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-      expect(code2, err).toBe(0);
+      const exit = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(exit, err).toBe(0);
       const row = JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>;
       // The simulator knows no PJSIP phone: Asterisk accepts the Originate, the call fails.
       expect(row).toMatchObject({ status: 'SUCCESS', call_state: 'FAILED', call_reason: 0 });

@@ -10,9 +10,9 @@ import type { Engine } from './dialect.js';
  */
 
 /** The columns a client writes when inserting (SPEC §2). */
-export const CLIENT_INSERT_COLUMNS = ['server', 'action', 'channel', 'callerid', 'params', 'priority', 'not_before', 'expires_at', 'tag'] as const;
+const CLIENT_INSERT_COLUMNS = ['server', 'action', 'channel', 'callerid', 'params', 'priority', 'not_before', 'expires_at', 'tag'] as const;
 /** The columns of the cancel statement (`SET status = 'CANCELLED', message = …`). */
-export const CLIENT_UPDATE_COLUMNS = ['status', 'message'] as const;
+const CLIENT_UPDATE_COLUMNS = ['status', 'message'] as const;
 const READ_TABLES = ['manager_queue', 'manager_queue_results', 'manager_queue_archive'] as const;
 const NAME_RULE = /^[A-Za-z_][A-Za-z0-9_]{0,31}$/;
 
@@ -22,8 +22,8 @@ export class ClientRoleError extends Error {
 
 /**
  * The statements that create (or, run again, re-grant) the client role `name`, for the amiq
- * database the session is connected to. Without a password the statements create a role that
- * cannot log in yet (PostgreSQL) or leave the password out (MySQL) and say so in a comment.
+ * database the session is connected to. Without a password (the printed script) they leave it
+ * out and say in a comment how to set one.
  */
 export function clientRoleStatements(engine: Engine, name: string, password?: string): string[] {
   if (engine === 'sqlite') throw new ClientRoleError('SQLite has no roles: a client needs read and write access to the database file; file permissions are the control there');
@@ -34,13 +34,13 @@ export function clientRoleStatements(engine: Engine, name: string, password?: st
 const cols = (list: readonly string[]): string => list.join(', ');
 
 function postgresStatements(name: string, password: string | undefined): string[] {
-  const login = password === undefined ? 'NOLOGIN' : `LOGIN PASSWORD ${quote(password, false)}`;
   return [
     `DO $$ BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${name}') THEN CREATE ROLE "${name}" ${login};${password === undefined ? '' : `\n  ELSE ALTER ROLE "${name}" ${login};`}
-  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${name}') THEN CREATE ROLE "${name}" NOLOGIN; END IF;
 END $$`,
-    ...(password === undefined ? [`-- give it a password to log in: ALTER ROLE "${name}" LOGIN PASSWORD '…';`] : []),
+    password === undefined
+      ? `-- give it a password to log in: ALTER ROLE "${name}" LOGIN PASSWORD '…';`
+      : `ALTER ROLE "${name}" LOGIN PASSWORD ${quote(password, false)}`,
     `GRANT INSERT (${cols(CLIENT_INSERT_COLUMNS)}) ON manager_queue TO "${name}"`,
     `GRANT UPDATE (${cols(CLIENT_UPDATE_COLUMNS)}) ON manager_queue TO "${name}"`,
     `GRANT SELECT ON ${cols(READ_TABLES)} TO "${name}"`,
@@ -58,10 +58,8 @@ END $$`,
 function mysqlStatements(name: string, password: string | undefined): string[] {
   const user = `'${name}'@'%'`;
   return [
-    password === undefined
-      ? `CREATE USER IF NOT EXISTS ${user}`
-      : `CREATE USER IF NOT EXISTS ${user} IDENTIFIED BY ${quote(password, true)}`,
-    ...(password === undefined ? [`-- give it a password: ALTER USER ${user} IDENTIFIED BY '…';`] : [`ALTER USER ${user} IDENTIFIED BY ${quote(password, true)}`]),
+    `CREATE USER IF NOT EXISTS ${user}`,
+    password === undefined ? `-- give it a password: ALTER USER ${user} IDENTIFIED BY '…';` : `ALTER USER ${user} IDENTIFIED BY ${quote(password, true)}`,
     `GRANT INSERT (${cols(CLIENT_INSERT_COLUMNS)}) ON manager_queue TO ${user}`,
     `GRANT UPDATE (${cols(CLIENT_UPDATE_COLUMNS)}) ON manager_queue TO ${user}`,
     ...READ_TABLES.map((t) => `GRANT SELECT ON ${t} TO ${user}`),
