@@ -118,6 +118,30 @@ describeEngines(
       }
       expect((await statusOf(id)).status).toBe('SUCCESS');
     });
+
+    it('a workers\' user that is neither owner nor superuser keeps every right on every row', async () => {
+      const { name: w } = newClientRoleName();
+      if (t.engine === 'postgres') {
+        await sql.raw(`CREATE ROLE "${w}" LOGIN PASSWORD 'x'`).execute(t.db);
+        await sql.raw(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "${w}"`).execute(t.db);
+        await sql.raw(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "${w}"`).execute(t.db);
+      } else {
+        await sql.raw(`CREATE USER '${w}'@'%' IDENTIFIED BY 'x'`).execute(t.db);
+        await sql.raw(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${new URL(t.url).pathname.slice(1)}.* TO '${w}'@'%'`).execute(t.db);
+      }
+      const worker = await openDatabase({ url: clientRoleUrl(t, w, 'x'), path: '' });
+      try {
+        const id = await insert({});
+        for (const status of ['SENDING', 'SENT', 'SUCCESS'] as const) {
+          const r = await worker.db.updateTable('manager_queue').set({ status, response: 'Success' }).where('id', '=', id).executeTakeFirstOrThrow();
+          expect(Number(r.numUpdatedRows)).toBe(1);
+        }
+        expect((await statusOf(id)).status).toBe('SUCCESS');
+      } finally {
+        await worker.close();
+        await dropClientRole(t, w);
+      }
+    });
   },
   SERVER_ENGINES,
 );
