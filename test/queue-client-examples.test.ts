@@ -2,48 +2,33 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runActionSender } from '../src/action-sender/index.js';
-import { runManagerListener } from '../src/manager-listener/index.js';
-import { defaultConfig } from '../src/shared/config/index.js';
 import { queueTimeMs } from '../src/shared/queue/queue-time.js';
-import { startSimulator, type Simulator } from '../src/simulator/index.js';
+import { startExampleWorkers } from './helpers/example-workers.js';
 import { openTestDb, type TestDb } from './queue-db.js';
-import { silent, until } from './sender-helpers.js';
+import { until } from './sender-helpers.js';
 
 // The worked examples of docs/client-examples.md, run as written against a migrated database
 // while the real sender and listener talk to the simulator: a doc example that stopped working
 // fails here.
 const ROOT = new URL('..', import.meta.url).pathname;
-const DOC = readFileSync(join(ROOT, 'docs/client-examples.md'), 'utf8');
+// The SQLite part: the server engines' examples are run by queue-client-examples-server.test.ts.
+const DOC = readFileSync(join(ROOT, 'docs/client-examples.md'), 'utf8').split('\n## PostgreSQL and MySQL/MariaDB')[0]!;
 const blocks = (lang: string): string[] => [...DOC.matchAll(/```(\w+)\n([\s\S]*?)```/g)].filter((m) => m[1] === lang).map((m) => m[2]!);
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 
-const ctx = { setAmiState: () => undefined, count: () => undefined, setError: () => undefined };
 const OPEN = ['NEW', 'SENDING', 'SENT'];
 
 describe('docs/client-examples.md', () => {
-  let sim: Simulator;
   let t: TestDb;
-  let stop: AbortController;
-  let workers: Promise<void>[];
+  let workers: { stop(): Promise<void> };
 
   beforeEach(async () => {
-    sim = await startSimulator({ port: 0, timeScale: 0.01, logger: silent });
     t = await openTestDb();
     symlinkSync(join(ROOT, 'node_modules'), join(t.dir, 'node_modules')); // where the examples' better-sqlite3 resolves
-    const config = defaultConfig();
-    config.ami = { ...config.ami, host: sim.host, port: sim.port, username: 'amiq', secret: 'amiq', reconnect_min_ms: 20, reconnect_max_ms: 200 };
-    config.action_sender = { ...config.action_sender, rate_per_second: 0 };
-    stop = new AbortController();
-    workers = [
-      runActionSender({ config, db: t.db, logger: silent, signal: stop.signal, ctx }),
-      runManagerListener({ config, db: t.db, logger: silent, signal: stop.signal, ctx }),
-    ];
+    workers = await startExampleWorkers(t.db);
   });
   afterEach(async () => {
-    stop.abort();
-    await Promise.all(workers);
-    await sim.close();
+    await workers.stop();
     await t.cleanup();
   });
 
