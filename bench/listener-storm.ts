@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAll } from '../src/shared/ami/parser.js';
 
@@ -17,16 +17,10 @@ export interface StormCall {
 }
 
 function captureFile(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (const root of [resolve(here, '../../shared/ami/captures'), resolve(here, '../../../shared/ami/captures'), '/work/shared/ami/captures']) {
-    const p = resolve(root, 'asterisk-22/originate-amiq-id.received.txt');
-    try {
-      return readFileSync(p, 'latin1');
-    } catch {
-      continue;
-    }
-  }
-  throw new Error('capture asterisk-22/originate-amiq-id.received.txt not found');
+  // The repository's own copy of the captures (the tests read the same), found from src or dist.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return readFileSync(join(dir, 'test/fixtures/ami/captures/asterisk-22/originate-amiq-id.received.txt'), 'latin1');
 }
 
 /** Each template event as literal parts between placeholders, so a call's copy is one join. */

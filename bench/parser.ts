@@ -9,7 +9,7 @@
  *   BENCH_PARSER_ONLY=amiq ...       only the clients whose name contains this
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -46,9 +46,8 @@ const FINAL_EVENT =
 function capturesRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  const found = [resolve(dir, '../shared/ami/captures'), '/work/shared/ami/captures'].find((p) => existsSync(p));
-  if (!found) throw new Error('AMI captures not found next to the repo (../shared/ami/captures)');
-  return found;
+  // The repository's own copy of the captures (the tests read the same).
+  return join(dir, 'test/fixtures/ami/captures');
 }
 
 /** Call and dialplan events of the captures, re-framed with CRLF as Asterisk sends them. */
