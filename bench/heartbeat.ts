@@ -124,11 +124,15 @@ export async function run(): Promise<void> {
     const paced = await pacedLatency(client, port);
     worker.postMessage('stop');
     const [{ stats }] = (await once(worker, 'message')) as [{ stats: Record<string, number> }];
-    console.log(`heartbeat full speed (window ${WINDOW}, ${FULL_SPEED_REQUESTS} requests): ${Math.round(full.perSecond)} replies/s (target >= 20000), lost ${full.lost}`);
+    console.log(
+      `heartbeat full speed (window ${WINDOW}, ${FULL_SPEED_REQUESTS} requests): ${Math.round(full.perSecond)} replies/s (target >= 20000), lost ${full.lost}`,
+    );
     console.log(
       `heartbeat at ${RATE}/s for ${RATE_SECONDS}s: p50 ${paced.p50.toFixed(3)} ms, p99 ${paced.p99.toFixed(3)} ms (target < 2), max ${paced.max.toFixed(3)} ms, ${paced.samples} samples, lost ${paced.lost}`,
     );
-    console.log(`server thread busy ${busyUsPerRequest.toFixed(1)} µs per request (≈ ${Math.round(1e6 / busyUsPerRequest)} replies/s on one free core); counters ${JSON.stringify(stats)}`);
+    console.log(
+      `server thread busy ${busyUsPerRequest.toFixed(1)} µs per request (≈ ${Math.round(1e6 / busyUsPerRequest)} replies/s on one free core); counters ${JSON.stringify(stats)}`,
+    );
   } finally {
     await worker.terminate();
     await client.close();

@@ -13,7 +13,11 @@ const rows = Array.from({ length: calls }, (_, i) => StormGenerator.call(i));
 for (let i = 0; i < rows.length; i += 500) {
   await db
     .insertInto('manager_queue')
-    .values(rows.slice(i, i + 500).map((c) => ({ id: c.id, action: 'Originate', channel: 'Local/100@default', callerid: c.callerid, status: 'SUCCESS' as const, action_id: c.actionId })))
+    .values(
+      rows
+        .slice(i, i + 500)
+        .map((c) => ({ id: c.id, action: 'Originate', channel: 'Local/100@default', callerid: c.callerid, status: 'SUCCESS' as const, action_id: c.actionId })),
+    )
     .execute();
 }
 await close();

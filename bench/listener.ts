@@ -65,7 +65,8 @@ export async function run(variant: Variant): Promise<void> {
   let peakLive = 0;
   const gcs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
-      if (((e as { detail?: { kind?: number } }).detail)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) peakLive = Math.max(peakLive, process.memoryUsage().heapUsed);
+      if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+        peakLive = Math.max(peakLive, process.memoryUsage().heapUsed);
     }
   });
   gcs.observe({ entryTypes: ['gc'] });
@@ -83,8 +84,16 @@ export async function run(variant: Variant): Promise<void> {
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(sampler);
   gcs.disconnect();
-  const ended = await db.selectFrom('manager_queue').select((eb) => eb.fn.countAll<number>().as('n')).where('call_state', '=', 'ENDED').where('hangup_cause', '=', 16).executeTakeFirstOrThrow();
-  const logged = await db.selectFrom('manager_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const ended = await db
+    .selectFrom('manager_queue')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('call_state', '=', 'ENDED')
+    .where('hangup_cause', '=', 16)
+    .executeTakeFirstOrThrow();
+  const logged = await db
+    .selectFrom('manager_events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   ac.abort();
   await done;
   await checkpointer?.close();
@@ -93,9 +102,14 @@ export async function run(variant: Variant): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   const rate = Math.round(sent / seconds);
   console.log(`listener, ${VARIANTS[variant]}: ${CALLS} calls (${CONCURRENT} concurrent), ${sent} events over loopback TCP, event_log=${EVENT_LOG}`);
-  console.log(`  ${rate} events/s absorbed (${seconds.toFixed(2)} s), peak RSS ${(peakRss / 1048576).toFixed(0)} MB (V8 heap ${(peakHeap / 1048576).toFixed(0)} MB, of it live after full GCs at most ${(peakLive / 1048576).toFixed(0)} MB)`);
-  console.log(`  rows ENDED with cause 16: ${Number(ended.n)}/${CALLS}; events logged: ${Number(logged.n)}; lookups: ${l.stats.lookups} (${l.stats.lookupMs.toFixed(0)} ms); flushes: ${l.stats.flushes} (${l.stats.flushMs.toFixed(0)} ms, longest ${l.stats.flushLongestMs.toFixed(0)} ms)`);
-  if (variant === 'thread') console.log(`  targets: >= 30000 events/s ${rate >= 30_000 ? 'met' : 'MISSED'}, RSS < 150 MB ${peakRss < 150 * 1048576 ? 'met' : 'MISSED'}`);
+  console.log(
+    `  ${rate} events/s absorbed (${seconds.toFixed(2)} s), peak RSS ${(peakRss / 1048576).toFixed(0)} MB (V8 heap ${(peakHeap / 1048576).toFixed(0)} MB, of it live after full GCs at most ${(peakLive / 1048576).toFixed(0)} MB)`,
+  );
+  console.log(
+    `  rows ENDED with cause 16: ${Number(ended.n)}/${CALLS}; events logged: ${Number(logged.n)}; lookups: ${l.stats.lookups} (${l.stats.lookupMs.toFixed(0)} ms); flushes: ${l.stats.flushes} (${l.stats.flushMs.toFixed(0)} ms, longest ${l.stats.flushLongestMs.toFixed(0)} ms)`,
+  );
+  if (variant === 'thread')
+    console.log(`  targets: >= 30000 events/s ${rate >= 30_000 ? 'met' : 'MISSED'}, RSS < 150 MB ${peakRss < 150 * 1048576 ? 'met' : 'MISSED'}`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -90,7 +90,10 @@ function amiqPeer(name: string, read: (msg: AmiMessage) => unknown): Peer {
           onMessage: (msg) => {
             if (msg.kind === 'event') {
               read(msg);
-              t.event(() => msg.get('Uniqueid'), () => socket.destroy());
+              t.event(
+                () => msg.get('Uniqueid'),
+                () => socket.destroy(),
+              );
             } else if (msg.kind === 'response' && !loggedIn) {
               loggedIn = true;
               t.go();
@@ -129,7 +132,12 @@ const asteriskManager: Peer = {
       const Manager = require('asterisk-manager') as (p: number, h: string, u: string, s: string, ev: boolean) => ManagerLike;
       // Port 0: set the options but do not connect yet, so the login callback is ours.
       const ami = Manager(0, '127.0.0.1', 'bench', 'bench', true);
-      ami.on('managerevent', (e) => t.event(() => e['uniqueid'] as string | undefined, () => ami.disconnect()));
+      ami.on('managerevent', (e) =>
+        t.event(
+          () => e['uniqueid'] as string | undefined,
+          () => ami.disconnect(),
+        ),
+      );
       ami.on('close', () => t.closed());
       ami.connect(port, '127.0.0.1', () =>
         ami.login((err) => {
@@ -154,7 +162,12 @@ const asteriskAmiClient: Peer = {
     counted(n, timeoutMs, (t, fail) => {
       const AmiClient = require('asterisk-ami-client') as new (opts?: Loose) => AmiClientLike;
       const client = new AmiClient({ reconnect: false, keepAlive: false, emitEventsByTypes: false });
-      client.on('event', (e) => t.event(() => e['Uniqueid'] as string | undefined, () => client.disconnect()));
+      client.on('event', (e) =>
+        t.event(
+          () => e['Uniqueid'] as string | undefined,
+          () => client.disconnect(),
+        ),
+      );
       client.on('disconnect', () => t.closed());
       client.connect('bench', 'bench', { host: '127.0.0.1', port }).then(() => {
         t.go();

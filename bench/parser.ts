@@ -189,7 +189,11 @@ export async function run(): Promise<void> {
   }
   const ref = rows.find((r) => r.peer.name.startsWith('asterisk-manager'));
   const refRate = ref ? ref.result.events / ref.result.seconds : NaN;
-  console.log(`\nload average before the table: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (the machine may be shared)`);
+  console.log(
+    `\nload average before the table: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (the machine may be shared)`,
+  );
   console.log('| client | events | runs | best s | events/s | MB/s | events/CPU-s | vs asterisk-manager | last Uniqueid |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {

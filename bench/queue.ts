@@ -25,7 +25,11 @@ function pct(sorted: number[], p: number): number {
 }
 
 function startChild(script: string, args: string[], env: Record<string, string> = {}): { child: ChildProcess; lines: AsyncIterableIterator<string> } {
-  const child = spawn(process.execPath, [...(process.env.AMIQ_BENCH_PROF && script === 'queue-sender.js' ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), join(HERE, script), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.AMIQ_BENCH_PROF && script === 'queue-sender.js' ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), join(HERE, script), ...args],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   return { child, lines: createInterface({ input: child.stdout! })[Symbol.asyncIterator]() };
 }
 
@@ -70,9 +74,11 @@ export async function run(rows = 20_000, latencySeconds = 5): Promise<void> {
     const inserted = JSON.parse(insertLine) as { start: number; end: number };
     const end = await waitAllDone(done, rows, 120_000);
     answered = done();
-    const stats = handle.sqlite
-      .prepare(`SELECT min(sent_at) AS first, max(response_at) AS last, sum(status = 'SUCCESS') AS ok FROM manager_queue`)
-      .get() as { first: string; last: string; ok: number };
+    const stats = handle.sqlite.prepare(`SELECT min(sent_at) AS first, max(response_at) AS last, sum(status = 'SUCCESS') AS ok FROM manager_queue`).get() as {
+      first: string;
+      last: string;
+      ok: number;
+    };
     const senderSpan = (Date.parse(stats.last) - Date.parse(stats.first)) / 1000;
     console.log(`queue throughput (Ping, rate limit off, max_in_flight 500, ${rows} rows, separate inserter and sender processes):`);
     console.log(`  inserts:            ${(rows / ((inserted.end - inserted.start) / 1000)).toFixed(0)} rows/s (batches of 200)`);

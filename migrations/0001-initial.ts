@@ -14,9 +14,7 @@ const PARAMS_CHECK = sql`json_valid(params)`;
 // The queue and its archive share their columns; the archive keeps the original id.
 type TableBuilder = ReturnType<Kysely<unknown>['schema']['createTable']>;
 function queueColumns(t: TableBuilder, archive: boolean): TableBuilder {
-  let b: TableBuilder = archive
-    ? t.addColumn('id', 'integer', (c) => c.primaryKey())
-    : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+  let b: TableBuilder = archive ? t.addColumn('id', 'integer', (c) => c.primaryKey()) : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
   b = b
     .addColumn('server', 'text', (c) => c.notNull().defaultTo('default'))
     .addColumn('action', 'text', (c) => c.notNull())

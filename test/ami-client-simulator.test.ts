@@ -187,7 +187,12 @@ describe.each(['asterisk-11', 'asterisk-1.4'] as const)('AmiClient against the s
     const client = await connectedClient(sim.port);
     await liveCall(client);
     const result = await client.sendList('Status');
-    expect(result.events.map((e) => e.get('Channel')).sort()).toEqual(sim.channels().map((c) => c.name).sort());
+    expect(result.events.map((e) => e.get('Channel')).sort()).toEqual(
+      sim
+        .channels()
+        .map((c) => c.name)
+        .sort(),
+    );
     expect(result.complete && result.complete.eventName).toBe('StatusComplete');
   });
 });

@@ -33,7 +33,7 @@ describe('reconnect backoff', () => {
 
 describe('commandOutput', () => {
   it('splits a legacy Follows body on LF, without the trailing newline', () => {
-    const msg = parseAll('Response: Follows\r\nPrivilege: Command\r\nActionID: 1\r\nNo such command \'x\'\n--END COMMAND--\r\n\r\n')[0]!;
+    const msg = parseAll("Response: Follows\r\nPrivilege: Command\r\nActionID: 1\r\nNo such command 'x'\n--END COMMAND--\r\n\r\n")[0]!;
     expect(commandOutput(msg)).toEqual(["No such command 'x'"]);
   });
 
@@ -91,8 +91,8 @@ describe('ActionTracker', () => {
     t.markWritten('p3');
     t.handleResponse(reply('Response: Success\nActionID: p2\nPing: Pong'));
     t.handleResponse(reply('Response: Success\nPing: Pong\nSeq: for-p3'));
-    expect(((await second).response).get('ActionID')).toBe('p2');
-    expect(((await third).response).get('Seq')).toBe('for-p3');
+    expect((await second).response.get('ActionID')).toBe('p2');
+    expect((await third).response.get('Seq')).toBe('for-p3');
   });
 
   it('restarts a list timeout per item and lets a late item through as a plain event', async () => {

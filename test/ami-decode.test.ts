@@ -24,7 +24,13 @@ async function decodeChunks(chunks: Buffer[]): Promise<{ lines: unknown[]; raw: 
   let raw = '';
   output.on('data', (d: Buffer) => (raw += d.toString('utf8')));
   await decodeStream(Readable.from(chunks), output);
-  return { lines: raw.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as unknown), raw };
+  return {
+    lines: raw
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as unknown),
+    raw,
+  };
 }
 
 describe('decodeStream', () => {
@@ -81,18 +87,22 @@ describe('decodeStream', () => {
     await decodeStream(Readable.from(chunks), output);
     // Without waiting for drain the whole decoded capture would pile up in the stream's queue.
     expect(mostQueued).toBeLessThan(raw.length / 4);
-    expect(raw.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual(expectedLines(data));
+    expect(
+      raw
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual(expectedLines(data));
   });
 
   it('counts dropped oversized messages and reports them', async () => {
     const errors: string[] = [];
     const output = new PassThrough();
     output.resume();
-    const result = await decodeStream(
-      Readable.from([Buffer.from(`Event: Big\r\nData: ${'x'.repeat(5000)}\r\n\r\nEvent: Small\r\n\r\n`)]),
-      output,
-      { maxMessageBytes: 1000, onError: (e) => errors.push(e.message) },
-    );
+    const result = await decodeStream(Readable.from([Buffer.from(`Event: Big\r\nData: ${'x'.repeat(5000)}\r\n\r\nEvent: Small\r\n\r\n`)]), output, {
+      maxMessageBytes: 1000,
+      onError: (e) => errors.push(e.message),
+    });
     expect(result).toEqual({ messages: 1, dropped: 1 });
     expect(errors).toHaveLength(1);
   });
@@ -109,7 +119,10 @@ describe('amiq decode (the built CLI)', () => {
   it('decodes a capture file given as FILE', async () => {
     const name = 'asterisk-22/originate-busy.received.txt';
     const { stdout } = await run('node', ['bin/amiq.js', 'decode', join(CAPTURES_ROOT, name)], { cwd: REPO });
-    const lines = stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown);
+    const lines = stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     expect(lines).toEqual(expectedLines(readCapture(name)));
     expect(lines).toHaveLength(26);
   });
@@ -118,7 +131,12 @@ describe('amiq decode (the built CLI)', () => {
     const data = readCapture('public/19-command-follows-database-show-mixed-eol-ast13.txt');
     const res = spawnSync('node', ['bin/amiq.js', 'decode'], { cwd: REPO, input: data, encoding: 'utf8' });
     expect(res.status).toBe(0);
-    expect(res.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual(expectedLines(data));
+    expect(
+      res.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual(expectedLines(data));
   });
 
   it("masks a Login's Secret and Key as ******** unless --show-secrets", () => {
@@ -130,12 +148,37 @@ describe('amiq decode (the built CLI)', () => {
     expect(masked.status).toBe(0);
     expect(masked.stdout).not.toContain('s3cret-pass');
     expect(masked.stdout).not.toContain('0123456789abcdef');
-    expect(masked.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([
-      { kind: 'other', headers: [['Action', 'Login'], ['Username', 'amiq'], ['Secret', '********']] },
-      { kind: 'other', headers: [['Action', 'Login'], ['AuthType', 'MD5'], ['Username', 'amiq'], ['key', '********']] },
+    expect(
+      masked.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual([
+      {
+        kind: 'other',
+        headers: [
+          ['Action', 'Login'],
+          ['Username', 'amiq'],
+          ['Secret', '********'],
+        ],
+      },
+      {
+        kind: 'other',
+        headers: [
+          ['Action', 'Login'],
+          ['AuthType', 'MD5'],
+          ['Username', 'amiq'],
+          ['key', '********'],
+        ],
+      },
     ]);
     const shown = spawnSync('node', ['bin/amiq.js', 'decode', '--show-secrets'], { cwd: REPO, input: data, encoding: 'utf8' });
-    expect(shown.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual(expectedLines(data, true));
+    expect(
+      shown.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual(expectedLines(data, true));
     expect(shown.stdout).toContain('s3cret-pass');
   });
 

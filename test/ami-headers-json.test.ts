@@ -48,7 +48,10 @@ describe('headersJson', () => {
   });
 
   it('writes a plain message (Follows responses, tests) through JSON.stringify', () => {
-    const m = new AmiMessage('event', [['Event', 'Hangup'], ['Cause', '16']]);
+    const m = new AmiMessage('event', [
+      ['Event', 'Hangup'],
+      ['Cause', '16'],
+    ]);
     expect(m.headersJson()).toBe('[["Event","Hangup"],["Cause","16"]]');
   });
 });

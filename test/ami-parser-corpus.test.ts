@@ -240,7 +240,7 @@ describe('parser over every capture', () => {
         let seed = 7;
         for (let round = 0; round < 5; round++) {
           const chunks: Buffer[] = [];
-          for (let at = 0; at < data.length; ) {
+          for (let at = 0; at < data.length;) {
             seed = (seed * 1103515245 + 12345) % 2 ** 31;
             const len = 1 + (seed % 97);
             chunks.push(data.subarray(at, at + len));
@@ -295,12 +295,8 @@ describe('fields read from the captures', () => {
     expect(auth!.get('LocalAddress')).toMatch(/^IPV4\/TCP\//);
     const [newchan] = byEvent(msgs, 'Newchannel');
     expect(newchan!.headers).toContainEqual(['AccountCode', '']);
-    const unknown = parse('public/22-unknown-action-error-and-ping-ami5.0.2.txt').filter(
-      (m) => m.kind === 'response' && m.get('Response') === 'Error',
-    );
-    expect(unknown[0]!.get('Message')).toBe(
-      'Invalid/unknown command: pwd. Use Action: ListCommands to show available commands.',
-    );
+    const unknown = parse('public/22-unknown-action-error-and-ping-ami5.0.2.txt').filter((m) => m.kind === 'response' && m.get('Response') === 'Error');
+    expect(unknown[0]!.get('Message')).toBe('Invalid/unknown command: pwd. Use Action: ListCommands to show available commands.');
     const report = parse('public/11-originate-local-full-event-stream-ast11.txt')
       .flatMap((m) => m.headers)
       .find(([k]) => k === 'ReportBlock');
@@ -355,11 +351,7 @@ describe('fields read from the captures', () => {
   it('public/36: bodies with and without --END COMMAND--, and spread over two lines', () => {
     const msgs = parse('public/36-command-follows-no-such-command-ast13.txt');
     const text = "No such command 'core show hi' (type 'core show help core show hi' for other possible commands)\n";
-    expect(msgs.map((m) => m.body)).toEqual([
-      text,
-      text,
-      "No such command 'core show hi'\n(type 'core show help core show hi' for other possible commands)\n",
-    ]);
+    expect(msgs.map((m) => m.body)).toEqual([text, text, "No such command 'core show hi'\n(type 'core show help core show hi' for other possible commands)\n"]);
   });
 
   it('public/16: a Follows reply trimmed to its headers has an empty body', () => {
@@ -374,10 +366,10 @@ describe('fields read from the captures', () => {
     const [moh] = parse('public/18-command-output-headers-moh-show-classes-ast14plus-crlf.txt');
     expect(moh!.all('Output')).toEqual(['Class: default', '\tMode: files', '\tDirectory: /var/lib/wazo/moh/default']);
     const msgs = parse('public/21-telnet-session-ami5.0.2-login-fullybooted-command-output.txt');
-    const out = (msgs.at(-1)!).all('Output');
+    const out = msgs.at(-1)!.all('Output');
     expect(out).toHaveLength(4);
     expect(out[1]).toBe('100                        100                               test             No   No        ');
-    expect((msgs.at(-1)!).get('Message')).toBe('Command output follows');
+    expect(msgs.at(-1)!.get('Message')).toBe('Command output follows');
     expect(msgs[0]!.kind).toBe('banner');
     expect(msgs[1]!.get('Message')).toBe('Missing action in request');
   });

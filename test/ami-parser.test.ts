@@ -99,7 +99,7 @@ describe('AmiParser classification', () => {
 
   it('keeps a message with neither Response nor Event (1.4 raw output) as kind other', () => {
     const raw = crlf([
-      'default has 0 calls (max unlimited) in \'ringall\' strategy (0s holdtime), W:0, C:0, A:0, SL:0.0% within 0s',
+      "default has 0 calls (max unlimited) in 'ringall' strategy (0s holdtime), W:0, C:0, A:0, SL:0.0% within 0s",
       '   No Members',
       '   No Callers',
       '',
@@ -166,8 +166,7 @@ describe('AmiParser legacy Follows bodies', () => {
   });
 
   it('keeps blank lines and colons inside the body and reads the next message after it', () => {
-    const wire =
-      'Response: Follows\r\nPrivilege: Command\r\nq1: a\n\nq2: b\n--END COMMAND--\r\n\r\nEvent: Next\r\n\r\n';
+    const wire = 'Response: Follows\r\nPrivilege: Command\r\nq1: a\n\nq2: b\n--END COMMAND--\r\n\r\nEvent: Next\r\n\r\n';
     const msgs = parseAll(wire);
     expect(msgs[0]!.body).toBe('q1: a\n\nq2: b\n');
     expect(msgs[0]!.headers).toHaveLength(2);

@@ -26,9 +26,7 @@ describe('serializeAction', () => {
       Timeout: 30000,
       Skipped: undefined,
     });
-    expect(wire).toBe(
-      'Action: Originate\r\nChannel: Local/100@default\r\nVariable: A=1\r\nVariable: B=2\r\nVariable: C=3\r\nTimeout: 30000\r\n\r\n',
-    );
+    expect(wire).toBe('Action: Originate\r\nChannel: Local/100@default\r\nVariable: A=1\r\nVariable: B=2\r\nVariable: C=3\r\nTimeout: 30000\r\n\r\n');
     const pairs: AmiHeader[] = [
       ['Variable', 'X=1'],
       ['Channel', 'SIP/1'],

@@ -5,7 +5,11 @@ import { readCapture } from './ami-captures.js';
 
 type ListReply = { response: AmiMessage; events: AmiMessage[] };
 
-export const response = (status: string, message: string): AmiMessage => new AmiMessage('response', [['Response', status], ['Message', message]]);
+export const response = (status: string, message: string): AmiMessage =>
+  new AmiMessage('response', [
+    ['Response', status],
+    ['Message', message],
+  ]);
 export const event = (name: string, fields: Record<string, string>): AmiMessage =>
   new AmiMessage('event', [['Event', name], ...(Object.entries(fields) as AmiHeader[])]);
 export const unknownAction = (name: string): ListReply => ({
@@ -45,7 +49,8 @@ export class ScriptedAmi implements ListingAmi {
   async command(cmd: string): Promise<{ response: AmiMessage; output: string[] }> {
     this.calls.push(`Command ${cmd}`);
     const r = this.commands.get(cmd);
-    if (r === undefined) return { response: response('Follows', ''), output: [`No such command '${cmd}' (type 'core show help ${cmd}' for other possible commands)`] };
+    if (r === undefined)
+      return { response: response('Follows', ''), output: [`No such command '${cmd}' (type 'core show help ${cmd}' for other possible commands)`] };
     if (Array.isArray(r)) return { response: response('Follows', ''), output: r };
     return { response: r, output: [] };
   }

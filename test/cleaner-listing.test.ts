@@ -37,7 +37,10 @@ describe('ConfBridge listing', () => {
     const item = msgs.find((m) => m.kind === 'event' && m.headers[0]![1] === 'ConfbridgeList')!;
     const rooms = msgs.find((m) => m.kind === 'event' && m.headers[0]![1] === 'ConfbridgeListRooms')!;
     const ami = new ScriptedAmi();
-    ami.lists.set('ConfbridgeListRooms', { response: ok('Confbridge conferences will follow'), events: [rooms, event('ConfbridgeListRooms', { Conference: '2222' })] });
+    ami.lists.set('ConfbridgeListRooms', {
+      response: ok('Confbridge conferences will follow'),
+      events: [rooms, event('ConfbridgeListRooms', { Conference: '2222' })],
+    });
     ami.lists.set('ConfbridgeList 1111', { response: ok('Confbridge user list will follow'), events: [item] });
     ami.lists.set('ConfbridgeList 2222', { response: response('Error', 'No Conference by that name found.'), events: [] });
     expect(await listConfbridge(ami)).toEqual({
@@ -65,10 +68,25 @@ describe('MeetMe listing', () => {
 
   it('11+: MeetmeListRooms then MeetmeList per room', async () => {
     const ami = new ScriptedAmi();
-    ami.lists.set('MeetmeListRooms', { response: ok('Meetme conferences will follow'), events: [event('MeetmeListRooms', { Conference: '5000', Parties: '2' })] });
+    ami.lists.set('MeetmeListRooms', {
+      response: ok('Meetme conferences will follow'),
+      events: [event('MeetmeListRooms', { Conference: '5000', Parties: '2' })],
+    });
     ami.lists.set('MeetmeList 5000', { response: ok('Meetme user list will follow'), events: [item('5000', '1', 'DAHDI/1-1'), item('5000', '2', 'SIP/b-01')] });
     const lister = new MeetmeLister(ami);
-    const expected = { kind: 'meetme', present: true, rooms: [{ room: '5000', members: [{ channel: 'DAHDI/1-1', user: '1' }, { channel: 'SIP/b-01', user: '2' }] }] };
+    const expected = {
+      kind: 'meetme',
+      present: true,
+      rooms: [
+        {
+          room: '5000',
+          members: [
+            { channel: 'DAHDI/1-1', user: '1' },
+            { channel: 'SIP/b-01', user: '2' },
+          ],
+        },
+      ],
+    };
     expect(await lister.list()).toEqual(expected);
     expect(await lister.list()).toEqual(expected);
     expect(ami.calls).toEqual(['MeetmeListRooms', 'MeetmeList 5000', 'MeetmeListRooms', 'MeetmeList 5000']);
@@ -94,14 +112,26 @@ describe('MeetMe listing', () => {
   it('1.4: the CLI, `meetme list` answered with usage falls back to `meetme`, members from the concise list', async () => {
     const ami = new ScriptedAmi();
     ami.commands.set('meetme list', ['Usage: meetme (un)lock|(un)mute|kick|list [concise] <confno> <usernum>']);
-    ami.commands.set('meetme', ['Conf Num       Parties        Marked     Activity  Creation', '5000         0002      N/A        00:01:05  Static', '* Total number of MeetMe users: 2']);
+    ami.commands.set('meetme', [
+      'Conf Num       Parties        Marked     Activity  Creation',
+      '5000         0002      N/A        00:01:05  Static',
+      '* Total number of MeetMe users: 2',
+    ]);
     ami.commands.set('meetme list 5000 concise', ['1!100!Alice!Zap/1-1!!!!-1!00:01:05', '2!<unknown>!<no name>!SIP/b-0001!1!!!0!00:00:07']);
     const lister = new MeetmeLister(ami);
     const listing = await lister.list();
     expect(listing).toEqual({
       kind: 'meetme',
       present: true,
-      rooms: [{ room: '5000', members: [{ channel: 'Zap/1-1', user: '1', seconds: 65 }, { channel: 'SIP/b-0001', user: '2', seconds: 7 }] }],
+      rooms: [
+        {
+          room: '5000',
+          members: [
+            { channel: 'Zap/1-1', user: '1', seconds: 65 },
+            { channel: 'SIP/b-0001', user: '2', seconds: 7 },
+          ],
+        },
+      ],
     });
     await lister.list();
     expect(ami.calls.filter((c) => c === 'Command meetme list')).toHaveLength(1);

@@ -28,13 +28,27 @@ describe('mergeRoom (grace clock)', () => {
   });
 
   it('restarts the clock for a different lone member, and stops it when someone joins', () => {
-    const a = run('confbridge', [[0, room('4000', 'SIP/a')], [30, room('4000', 'SIP/b')]]);
+    const a = run('confbridge', [
+      [0, room('4000', 'SIP/a')],
+      [30, room('4000', 'SIP/b')],
+    ]);
     expect(a.alone_since).toBe(new Date(s(30)).toISOString());
     expect(mergeRoom('confbridge', a, room('4000', 'SIP/b', 'SIP/c'), s(40)).alone_since).toBeNull();
   });
 
   it('takes the join time from the PBX when it gives one (AnsweredTime, MeetMe duration), else first seen', () => {
-    const st = mergeRoom('meetme', undefined, { room: '5000', members: [{ channel: 'DAHDI/1-1', user: '1', seconds: 90 }, { channel: 'SIP/x', user: '2' }] }, s(100));
+    const st = mergeRoom(
+      'meetme',
+      undefined,
+      {
+        room: '5000',
+        members: [
+          { channel: 'DAHDI/1-1', user: '1', seconds: 90 },
+          { channel: 'SIP/x', user: '2' },
+        ],
+      },
+      s(100),
+    );
     expect(st.members.map((m) => m.joined_at)).toEqual([new Date(s(10)).toISOString(), new Date(s(100)).toISOString()]);
     // Later listings do not move it.
     const st2 = mergeRoom('meetme', st, { room: '5000', members: [{ channel: 'DAHDI/1-1', user: '1', seconds: 200 }] }, s(200));
@@ -63,7 +77,18 @@ describe('decideKicks', () => {
   });
 
   it('kicks members past max_member_seconds (0 = off), alone first when both fire', () => {
-    const st = mergeRoom('confbridge', undefined, { room: '4000', members: [{ channel: 'SIP/a', seconds: 3000 }, { channel: 'SIP/b', seconds: 10 }] }, s(0));
+    const st = mergeRoom(
+      'confbridge',
+      undefined,
+      {
+        room: '4000',
+        members: [
+          { channel: 'SIP/a', seconds: 3000 },
+          { channel: 'SIP/b', seconds: 10 },
+        ],
+      },
+      s(0),
+    );
     expect(decideKicks(st, settings, s(1))).toEqual([]);
     const max = { ...settings, max_member_seconds: 3600 };
     expect(decideKicks(st, max, s(600))).toEqual([]);

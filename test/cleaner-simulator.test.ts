@@ -57,7 +57,14 @@ async function rig(profile: ProfileName): Promise<Rig> {
     // A fresh lister and cleaner each call: what a restarted worker would have.
     cleaner: (over = {}, dryRun = false, allowedCommands = []) =>
       createCleaner({
-        db: t.db, lister: new ConferenceLister(client), server: 'default', settings: { ...settings, ...over }, logger: silent, now: () => r.clock, dryRun, allowedCommands,
+        db: t.db,
+        lister: new ConferenceLister(client),
+        server: 'default',
+        settings: { ...settings, ...over },
+        logger: silent,
+        now: () => r.clock,
+        dryRun,
+        allowedCommands,
       }),
     // The real action-sender until every row is terminal.
     async sendQueued(allowedCommands = []) {
@@ -69,7 +76,10 @@ async function rig(profile: ProfileName): Promise<Rig> {
       const ctx = { setAmiState: () => undefined, count: () => undefined, setError: () => undefined };
       const running = runActionSender({ config, db: t.db, logger: silent, signal: stop.signal, ctx });
       try {
-        await until(async () => (await t.db.selectFrom('manager_queue').select('id').where('status', 'in', ['NEW', 'SENDING', 'SENT']).execute()).length === 0, 'rows sent');
+        await until(
+          async () => (await t.db.selectFrom('manager_queue').select('id').where('status', 'in', ['NEW', 'SENDING', 'SENT']).execute()).length === 0,
+          'rows sent',
+        );
       } finally {
         stop.abort();
         await running;
@@ -126,7 +136,7 @@ describe('meetme-cleaner against the simulator (asterisk-22)', () => {
     expect(listing.present && listing.rooms[0]!.members[0]!.channel).toMatch(/^Local\/200@default-[0-9a-f]+;2$/);
   });
 
-  it('MeetMe with Command off: the kick is a Hangup of the member\'s channel; no Command reaches Asterisk', async () => {
+  it("MeetMe with Command off: the kick is a Hangup of the member's channel; no Command reaches Asterisk", async () => {
     const r = await rig('asterisk-22');
     const m = r.sim.addMeetmeMember('5000');
     await r.cleaner().tick();

@@ -124,7 +124,15 @@ describe('cleaner tick against the database', () => {
 
   it('max_member_seconds kicks with the max-duration tag; a MeetMe kick is a Hangup with Command off', async () => {
     lister.rooms.confbridge = null;
-    lister.rooms.meetme = [{ room: '5000', members: [{ channel: 'DAHDI/1-1', user: '1', seconds: 100 }, { channel: 'SIP/b-1', user: '2', seconds: 5 }] }];
+    lister.rooms.meetme = [
+      {
+        room: '5000',
+        members: [
+          { channel: 'DAHDI/1-1', user: '1', seconds: 100 },
+          { channel: 'SIP/b-1', user: '2', seconds: 5 },
+        ],
+      },
+    ];
     const cleaner = make({ max_member_seconds: 120 });
     await cleaner.tick();
     clock = T0 + 21_000;

@@ -12,17 +12,45 @@ const ROOT = resolve(import.meta.dirname, '..');
 
 describeEngines('amiq/client: enqueue, read, wait, cancel', (t) => {
   const client = () => new AmiqClient(t.db, { server: 'pbx1' });
-  const count = async () => Number((await t.db.selectFrom('manager_queue').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async () =>
+    Number(
+      (
+        await t.db
+          .selectFrom('manager_queue')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const rejected = async (p: Promise<unknown>): Promise<RowRejectedError> => {
-    const err = await p.then(() => undefined, (e: unknown) => e);
+    const err = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(RowRejectedError);
     return err as RowRejectedError;
   };
 
   it('originate, redirect, hangup and action write the row the sender expects', async () => {
     const c = client();
-    const o = await c.originate({ channel: 'PJSIP/2001', exten: '100', context: 'default', callerid: 'C-1', variables: { LEAD: 42 }, timeoutMs: 30000, tag: 'campaign-7', priority: 5 });
-    expect(await rowById(t.db, o)).toMatchObject({ server: 'pbx1', action: 'Originate', channel: 'PJSIP/2001', callerid: 'C-1', status: 'NEW', tag: 'campaign-7', priority: 5 });
+    const o = await c.originate({
+      channel: 'PJSIP/2001',
+      exten: '100',
+      context: 'default',
+      callerid: 'C-1',
+      variables: { LEAD: 42 },
+      timeoutMs: 30000,
+      tag: 'campaign-7',
+      priority: 5,
+    });
+    expect(await rowById(t.db, o)).toMatchObject({
+      server: 'pbx1',
+      action: 'Originate',
+      channel: 'PJSIP/2001',
+      callerid: 'C-1',
+      status: 'NEW',
+      tag: 'campaign-7',
+      priority: 5,
+    });
     expect(JSON.parse((await rowById(t.db, o)).params)).toEqual({ Exten: '100', Context: 'default', Timeout: '30000', Variable: { LEAD: 42 } });
     const r = await c.redirect({ callerid: 'C-1', exten: '700', context: 'default', server: 'pbx2' });
     expect(await rowById(t.db, r)).toMatchObject({ server: 'pbx2', action: 'Redirect', channel: null, callerid: 'C-1' });
@@ -35,7 +63,7 @@ describeEngines('amiq/client: enqueue, read, wait, cancel', (t) => {
     expect(Date.parse((await rowById(t.db, s)).not_before!)).toBe(later.getTime());
   });
 
-  it('a row breaking a rule is refused with the sender\'s message, and nothing is inserted', async () => {
+  it("a row breaking a rule is refused with the sender's message, and nothing is inserted", async () => {
     const c = client();
     const cases: Array<[Promise<unknown>, RegExp]> = [
       [c.originate({ channel: 'PJSIP/1', exten: '100' }), /^params\.Context: required with Exten$/],
@@ -107,10 +135,20 @@ describe('amiq/client with the real sender (simulator)', () => {
 
 describe('packaging', () => {
   it('amiq/client resolves through the exports map to the built library with its types', () => {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', "const m = await import('amiq/client'); console.log(typeof m.AmiqClient, typeof m.openDatabase, import.meta.resolve('amiq/client'))"], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const m = await import('amiq/client'); console.log(typeof m.AmiqClient, typeof m.openDatabase, import.meta.resolve('amiq/client'))",
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^function function file:.*\/dist\/src\/client\/index\.js$/m);
-    const pkg = JSON.parse(spawnSync(process.execPath, ['-p', "JSON.stringify(require('./package.json').exports['./client'])"], { cwd: ROOT, encoding: 'utf8' }).stdout) as Record<string, string>;
+    const pkg = JSON.parse(
+      spawnSync(process.execPath, ['-p', "JSON.stringify(require('./package.json').exports['./client'])"], { cwd: ROOT, encoding: 'utf8' }).stdout,
+    ) as Record<string, string>;
     expect(pkg['types']).toBe('./dist/src/client/index.d.ts');
   });
 });

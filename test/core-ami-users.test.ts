@@ -25,7 +25,17 @@ describe('[ami.users.<worker>]: the config', () => {
 
   it('a worker with its own user logs in as it; the others as [ami]; AMIQ_AMI_SECRET_<WORKER> overrides its secret', () => {
     const c = load(
-      ['[ami]', 'username = "amiq"', 'secret = "main"', '[ami.users.manager-listener]', 'username = "amiq-listener"', 'secret = "in-file"', '[ami.users.heartbeat]', 'username = "amiq-heartbeat"', ''].join('\n'),
+      [
+        '[ami]',
+        'username = "amiq"',
+        'secret = "main"',
+        '[ami.users.manager-listener]',
+        'username = "amiq-listener"',
+        'secret = "in-file"',
+        '[ami.users.heartbeat]',
+        'username = "amiq-heartbeat"',
+        '',
+      ].join('\n'),
       { AMIQ_AMI_SECRET_MANAGER_LISTENER: 'from-env', AMIQ_AMI_SECRET_HEARTBEAT: 'hb-env' },
     );
     expect(amiUserFor(c.ami, 'manager-listener')).toEqual({ username: 'amiq-listener', secret: 'from-env' });
@@ -84,14 +94,29 @@ describe('each worker logs in as its own manager.conf user (amiq start, simulato
     writeFileSync(
       config,
       [
-        '[database]', `path = "${join(dir, 'amiq.db')}"`,
+        '[database]',
+        `path = "${join(dir, 'amiq.db')}"`,
         // The shared user does not exist on this PBX: a worker that fell back to it could not log in.
-        '[ami]', `port = ${sim.port}`, 'username = "nobody"', 'secret = "nothing"', 'reconnect_min_ms = 50', 'reconnect_max_ms = 200',
-        '[ami.users.action-sender]', 'username = "amiq-sender"', `secret = "${SECRETS.sender}"`,
-        '[ami.users.manager-listener]', 'username = "amiq-listener"',
-        '[ami.users.heartbeat]', 'username = "amiq-heartbeat"', `secret = "${SECRETS.heartbeat}"`,
-        '[ami.users.meetme-cleaner]', 'username = "amiq-cleaner"', `secret = "${SECRETS.cleaner}"`,
-        '[heartbeat]', 'bind = "127.0.0.1"', `port = ${port}`,
+        '[ami]',
+        `port = ${sim.port}`,
+        'username = "nobody"',
+        'secret = "nothing"',
+        'reconnect_min_ms = 50',
+        'reconnect_max_ms = 200',
+        '[ami.users.action-sender]',
+        'username = "amiq-sender"',
+        `secret = "${SECRETS.sender}"`,
+        '[ami.users.manager-listener]',
+        'username = "amiq-listener"',
+        '[ami.users.heartbeat]',
+        'username = "amiq-heartbeat"',
+        `secret = "${SECRETS.heartbeat}"`,
+        '[ami.users.meetme-cleaner]',
+        'username = "amiq-cleaner"',
+        `secret = "${SECRETS.cleaner}"`,
+        '[heartbeat]',
+        'bind = "127.0.0.1"',
+        `port = ${port}`,
         '',
       ].join('\n'),
     );
@@ -102,7 +127,7 @@ describe('each worker logs in as its own manager.conf user (amiq start, simulato
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('sender, listener, heartbeat and cleaner each log in with their own user (the listener\'s secret from the environment); no secret is logged', async () => {
+  it("sender, listener, heartbeat and cleaner each log in with their own user (the listener's secret from the environment); no secret is logged", async () => {
     const child = spawn(process.execPath, [BIN, '--config', config, '--log-format', 'json', 'start'], {
       cwd: dir,
       env: { ...process.env, AMIQ_CONFIG: '', AMIQ_AMI_SECRET_MANAGER_LISTENER: SECRETS.listener, LOG_LEVEL: 'debug' },

@@ -82,10 +82,20 @@ describe('amiq status exit code', SPAWNS, () => {
   });
 
   it('3 when a worker is alive but its AMI is not connected', async () => {
-    await t.db.insertInto('workers').values({
-      server: 'default', name: 'heartbeat', pid: process.pid, host: 'h', started_at: new Date().toISOString(),
-      beat_at: new Date().toISOString(), state: 'running', ami_state: 'disconnected', counters: '{}',
-    }).execute();
+    await t.db
+      .insertInto('workers')
+      .values({
+        server: 'default',
+        name: 'heartbeat',
+        pid: process.pid,
+        host: 'h',
+        started_at: new Date().toISOString(),
+        beat_at: new Date().toISOString(),
+        state: 'running',
+        ami_state: 'disconnected',
+        counters: '{}',
+      })
+      .execute();
     const r = amiq(['--config', cfg(60), 'status']);
     expect(r.status).toBe(3);
     expect(r.stdout).toContain('heartbeat AMI disconnected');
@@ -97,7 +107,11 @@ describe('amiq stop under `amiq start`', () => {
     const cfg = join(t.dir, 'start.toml');
     // AMI unreachable (port 9): the workers stay up, reconnecting, and beat.
     writeFileSync(cfg, `[database]\npath = "${t.path}"\n[ami]\nport = 9\n[workers]\nenabled = ["action-sender", "meetme-cleaner"]\nbeat_seconds = 0.2\n`);
-    const start = spawn(process.execPath, [BIN, '--config', cfg, 'start'], { cwd: t.dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+    const start = spawn(process.execPath, [BIN, '--config', cfg, 'start'], {
+      cwd: t.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    });
     children.push(start);
     const running = async (name: string) => ((await readWorker(t.db, 'default', name))?.state === 'running' ? true : undefined);
     await eventually(() => running('action-sender'));

@@ -110,16 +110,34 @@ describe('amiq status', () => {
   it('reports alive, dead and never-started workers, queue counts and the oldest NEW row', async () => {
     const cfg = config({ workers: { enabled: ['action-sender', 'heartbeat', 'meetme-cleaner'], beat_seconds: 2 } });
     const now = Date.now();
-    await registerWorker(t.db, { server: 'default', name: 'action-sender', pid: process.pid, host: hostname(), started_at: isoNow(now - 90_000) }, { nowMs: now, beatSeconds: 2 });
-    await t.db.updateTable('workers').set({ beat_at: isoNow(now - 1000), ami_state: 'connected', counters: '{"sent":5}' }).execute();
-    await registerWorker(t.db, { server: 'default', name: 'heartbeat', pid: 1, host: 'pbx1', started_at: isoNow(now - 60_000) }, { nowMs: now, beatSeconds: 2 });
-    await t.db.updateTable('workers').set({ beat_at: isoNow(now - 30_000), last_error: 'ECONNREFUSED' }).where('name', '=', 'heartbeat').execute();
-    await t.db.insertInto('manager_queue').values([
-      { action: 'Originate', server: 'default', status: 'SUCCESS' },
-      { action: 'Originate', server: 'default', status: 'NEW' },
-      { action: 'Hangup', server: 'default', status: 'NEW' },
-      { action: 'Ping', server: 'pbx2', status: 'LOST' },
-    ]).execute();
+    await registerWorker(
+      t.db,
+      { server: 'default', name: 'action-sender', pid: process.pid, host: hostname(), started_at: isoNow(now - 90_000) },
+      { nowMs: now, beatSeconds: 2 },
+    );
+    await t.db
+      .updateTable('workers')
+      .set({ beat_at: isoNow(now - 1000), ami_state: 'connected', counters: '{"sent":5}' })
+      .execute();
+    await registerWorker(
+      t.db,
+      { server: 'default', name: 'heartbeat', pid: 1, host: 'pbx1', started_at: isoNow(now - 60_000) },
+      { nowMs: now, beatSeconds: 2 },
+    );
+    await t.db
+      .updateTable('workers')
+      .set({ beat_at: isoNow(now - 30_000), last_error: 'ECONNREFUSED' })
+      .where('name', '=', 'heartbeat')
+      .execute();
+    await t.db
+      .insertInto('manager_queue')
+      .values([
+        { action: 'Originate', server: 'default', status: 'SUCCESS' },
+        { action: 'Originate', server: 'default', status: 'NEW' },
+        { action: 'Hangup', server: 'default', status: 'NEW' },
+        { action: 'Ping', server: 'pbx2', status: 'LOST' },
+      ])
+      .execute();
 
     const r = await collectStatus(t.db, cfg, t.path, now);
     expect(r.workers.map((w) => [w.name, w.alive, w.state])).toEqual([
@@ -140,17 +158,27 @@ describe('amiq status', () => {
     expect(text).toMatch(/oldest NEW row: #2, waiting \d+s/);
   });
 
-  it('shows every server\'s workers in a server column, or one server\'s with --server', async () => {
+  it("shows every server's workers in a server column, or one server's with --server", async () => {
     const cfg = config({ workers: { enabled: ['action-sender'], beat_seconds: 2 } });
     const now = Date.now();
     for (const server of ['default', 'pbx2']) {
-      await registerWorker(t.db, { server, name: 'action-sender', pid: 7, host: `host-${server}`, started_at: isoNow(now - 10_000) }, { nowMs: now, beatSeconds: 2 });
+      await registerWorker(
+        t.db,
+        { server, name: 'action-sender', pid: 7, host: `host-${server}`, started_at: isoNow(now - 10_000) },
+        { nowMs: now, beatSeconds: 2 },
+      );
     }
-    await t.db.updateTable('workers').set({ beat_at: isoNow(now - 1000) }).execute();
-    await t.db.insertInto('manager_queue').values([
-      { action: 'Ping', server: 'default', status: 'NEW' },
-      { action: 'Ping', server: 'pbx2', status: 'NEW' },
-    ]).execute();
+    await t.db
+      .updateTable('workers')
+      .set({ beat_at: isoNow(now - 1000) })
+      .execute();
+    await t.db
+      .insertInto('manager_queue')
+      .values([
+        { action: 'Ping', server: 'default', status: 'NEW' },
+        { action: 'Ping', server: 'pbx2', status: 'NEW' },
+      ])
+      .execute();
 
     const all = await collectStatus(t.db, cfg, t.path, now);
     expect(all.workers.map((w) => [w.server, w.name, w.host, w.alive])).toEqual([
@@ -207,7 +235,9 @@ describe('the amiq binary (needs npm run build)', () => {
     writeFileSync(join(t.dir, 'start.toml'), '[workers]\nenabled = ["action-sender", "manager-listener", "meetme-cleaner"]\nbeat_seconds = 0.2\n');
     const dbPath = join(t.dir, 'new', 'start.db');
     const child = spawn(process.execPath, [BIN, '--config', 'start.toml', '--db', dbPath, 'start', '--simulate'], {
-      cwd: t.dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' },
+      cwd: t.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LOG_LEVEL: 'warn' },
     });
     children.push(child);
     expect(await waitForLine(child, /^amiq: simulated PBX/)).toMatch(/on 127\.0\.0\.1:\d+$/);
@@ -229,13 +259,21 @@ describe('the amiq binary (needs npm run build)', () => {
     // AMI unreachable (port 9 discards): the worker stays up, reconnecting, and beats.
     writeFileSync(cfg, `[database]\npath = "ka.db"\n[ami]\nport = 9\n[workers]\nenabled = ["meetme-cleaner"]\nbeat_seconds = 0.5\n`);
     expect(amiq(['--config', cfg, 'init']).status).toBe(0); // only init/migrate create a database
-    const both = await Promise.all([0, 1].map(() => new Promise<string>((resolve) => {
-      const child = spawn(process.execPath, [BIN, '--config', cfg, 'keepalive'], { cwd: t.dir, stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-      child.once('exit', () => resolve(out));
-    })));
-    const started = both.join('').split('\n').filter((l) => l.startsWith('meetme-cleaner: started'));
+    const both = await Promise.all(
+      [0, 1].map(
+        () =>
+          new Promise<string>((resolve) => {
+            const child = spawn(process.execPath, [BIN, '--config', cfg, 'keepalive'], { cwd: t.dir, stdio: ['ignore', 'pipe', 'inherit'] });
+            let out = '';
+            child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+            child.once('exit', () => resolve(out));
+          }),
+      ),
+    );
+    const started = both
+      .join('')
+      .split('\n')
+      .filter((l) => l.startsWith('meetme-cleaner: started'));
     expect(started).toHaveLength(1);
     const pid = Number(/pid (\d+)/.exec(started[0]!)![1]);
     const h = openSqlite(join(t.dir, 'ka.db'));

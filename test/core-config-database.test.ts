@@ -44,7 +44,13 @@ describe('[database] url', () => {
   });
 
   it('parses every scheme, with default ports; redacts the password', () => {
-    expect(parseDatabaseUrl('postgresql://u:p%40ss@h/db')).toMatchObject({ engine: 'postgres', host: 'h', port: 5432, database: 'db', redacted: 'postgresql://u:***@h/db' });
+    expect(parseDatabaseUrl('postgresql://u:p%40ss@h/db')).toMatchObject({
+      engine: 'postgres',
+      host: 'h',
+      port: 5432,
+      database: 'db',
+      redacted: 'postgresql://u:***@h/db',
+    });
     expect(parseDatabaseUrl('mysql://u@h:3307/db')).toMatchObject({ engine: 'mysql', port: 3307 });
     expect(parseDatabaseUrl('mariadb://u@h/db')).toMatchObject({ engine: 'mysql', port: 3306 });
     expect(redactUrl('mysql://u@h/db')).toBe('mysql://u@h/db');

@@ -3,14 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  ConfigError,
-  configSchema,
-  defaultConfig,
-  exampleConfigToml,
-  loadConfig,
-  parseConfig,
-} from '../src/shared/config/index.js';
+import { ConfigError, configSchema, defaultConfig, exampleConfigToml, loadConfig, parseConfig } from '../src/shared/config/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amiq-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,11 +32,34 @@ describe('config defaults (SPEC §10)', () => {
     expect(c.ami).toMatchObject({ host: '127.0.0.1', port: 5038, username: 'amiq', secret: '' });
     expect(c.action_sender).toMatchObject({ rate_per_second: 50, max_in_flight: 20, response_timeout_ms: 10000, ttl_seconds: 60, allowed_commands: [] });
     expect(c.action_sender.allowed_actions).toEqual([
-      'Originate', 'Redirect', 'Hangup', 'Ping', 'Status', 'CoreShowChannels', 'ExtensionState', 'MailboxStatus',
-      'QueueStatus', 'ConfbridgeKick', 'ConfbridgeList', 'MixMonitor', 'StopMixMonitor', 'Monitor', 'StopMonitor',
+      'Originate',
+      'Redirect',
+      'Hangup',
+      'Ping',
+      'Status',
+      'CoreShowChannels',
+      'ExtensionState',
+      'MailboxStatus',
+      'QueueStatus',
+      'ConfbridgeKick',
+      'ConfbridgeList',
+      'MixMonitor',
+      'StopMixMonitor',
+      'Monitor',
+      'StopMonitor',
     ]);
     expect(c.manager_listener.event_log).toBe('matched');
-    expect(c.heartbeat).toEqual({ bind: '0.0.0.0', port: 5050, reply_port: 5049, allow: ['127.0.0.0/8'], span_first_channel: 1, counted_states: ['Up'], stale_seconds: 15, resync_seconds: 5, max_datagram_bytes: 512 });
+    expect(c.heartbeat).toEqual({
+      bind: '0.0.0.0',
+      port: 5050,
+      reply_port: 5049,
+      allow: ['127.0.0.0/8'],
+      span_first_channel: 1,
+      counted_states: ['Up'],
+      stale_seconds: 15,
+      resync_seconds: 5,
+      max_datagram_bytes: 512,
+    });
     expect(c.meetme_cleaner).toMatchObject({ schedule: '*/15 * * * * *', alone_grace_seconds: 60, max_member_seconds: 0, exempt_rooms: [] });
     expect(c.workers).toMatchObject({ enabled: ['action-sender', 'manager-listener', 'heartbeat', 'meetme-cleaner'], beat_seconds: 2, log_dir: 'logs' });
   });
@@ -74,7 +90,10 @@ describe('config errors name the key and the rule', () => {
     [{ action_sender: { max_in_flight: -1 } }, 'action_sender.max_in_flight: expected an integer >= 1, got -1'],
     [{ manager_listener: { event_log: 'some' } }, 'manager_listener.event_log: expected one of "all", "matched", "none", got "some"'],
     [{ heartbeat: { allow: ['10.0.0.0/8', 'not a net'] } }, 'heartbeat.allow[1]: expected a network like "127.0.0.0/8", got "not a net"'],
-    [{ workers: { enabled: ['heartbeat', 'sender'] } }, 'workers.enabled[1]: expected one of "action-sender", "manager-listener", "heartbeat", "meetme-cleaner", got "sender"'],
+    [
+      { workers: { enabled: ['heartbeat', 'sender'] } },
+      'workers.enabled[1]: expected one of "action-sender", "manager-listener", "heartbeat", "meetme-cleaner", got "sender"',
+    ],
     [{ meetme_cleaner: { schedule: 'every minute' } }, 'meetme_cleaner.schedule: expected a node-cron expression'],
     [{ action_sender: { allowed_actions: 'Originate' } }, 'action_sender.allowed_actions: expected an array of non-empty strings, got "Originate"'],
     [{ ami: 'pbx' }, 'ami: expected a table, got "pbx"'],

@@ -3,14 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  createChangeSignal,
-  immediateTransaction,
-  immediateTransactionAsync,
-  migrateToLatest,
-  openSqlite,
-  pendingMigrations,
-} from '../src/shared/db/index.js';
+import { createChangeSignal, immediateTransaction, immediateTransactionAsync, migrateToLatest, openSqlite, pendingMigrations } from '../src/shared/db/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amiq-db-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,7 +27,9 @@ describe('openSqlite + migrateToLatest', () => {
     // Not better-sqlite3's 16 MB: the event log's pages would fill it (BENCHMARKS.md).
     expect(h.sqlite.pragma('cache_size', { simple: true })).toBe(-2000);
     const tables = (h.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
-    expect(tables).toEqual(expect.arrayContaining(['manager_queue', 'manager_queue_archive', 'workers', 'manager_events', 'conferences', 'manager_queue_results']));
+    expect(tables).toEqual(
+      expect.arrayContaining(['manager_queue', 'manager_queue_archive', 'workers', 'manager_events', 'conferences', 'manager_queue_results']),
+    );
     await h.close();
     await h.close(); // twice is harmless
   });
@@ -61,10 +56,12 @@ describe('immediateTransaction', () => {
     immediateTransaction(h.sqlite, () => {
       if (count() === 0) insert.run();
     });
-    expect(() => immediateTransaction(h.sqlite, () => {
-      insert.run();
-      throw new Error('boom');
-    })).toThrow('boom');
+    expect(() =>
+      immediateTransaction(h.sqlite, () => {
+        insert.run();
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(count()).toBe(1);
     await h.close();
   });
@@ -77,10 +74,12 @@ describe('immediateTransaction', () => {
       await trx.insertInto('manager_queue').values({ action: 'Ping' }).execute();
       expect(() => other.prepare("INSERT INTO manager_queue (action) VALUES ('Hangup')").run()).toThrow(/locked|busy/i);
     });
-    await expect(immediateTransactionAsync(h.db, async (trx) => {
-      await trx.insertInto('manager_queue').values({ action: 'Status' }).execute();
-      throw new Error('nope');
-    })).rejects.toThrow('nope');
+    await expect(
+      immediateTransactionAsync(h.db, async (trx) => {
+        await trx.insertInto('manager_queue').values({ action: 'Status' }).execute();
+        throw new Error('nope');
+      }),
+    ).rejects.toThrow('nope');
     const rows = await h.db.selectFrom('manager_queue').select('action').execute();
     expect(rows.map((r) => r.action)).toEqual(['Ping']);
     other.close();

@@ -41,7 +41,10 @@ describe('secrets at rest', () => {
     // Only init and migrate create a database; a worker refuses a missing one.
     const migrate = spawnSync('sh', ['-c', shell('000', 'migrate')], { cwd: dir, encoding: 'utf8', env: { ...process.env, AMIQ_CONFIG: '', AMIQ_DB: '' } });
     expect(migrate.status, migrate.stderr).toBe(0);
-    const child = spawn('sh', ['-c', shell('000', 'run action-sender')], { cwd: dir, env: { ...process.env, AMIQ_CONFIG: '', AMIQ_DB: '', LOG_LEVEL: 'info' } });
+    const child = spawn('sh', ['-c', shell('000', 'run action-sender')], {
+      cwd: dir,
+      env: { ...process.env, AMIQ_CONFIG: '', AMIQ_DB: '', LOG_LEVEL: 'info' },
+    });
     children.push(child);
     let log = '';
     child.stdout.on('data', (d: Buffer) => (log += d.toString()));
@@ -65,7 +68,10 @@ describe('secrets at rest', () => {
       writeFileSync(config, `[database]\npath = "quiet.db"\n[workers]\nbeat_seconds = 0.2\n${text}`);
       chmodSync(config, m);
       expect(spawnSync(process.execPath, [BIN, 'migrate'], { cwd: dir, env: { ...process.env, AMIQ_CONFIG: '', AMIQ_DB: '' } }).status).toBe(0);
-      const child = spawn(process.execPath, [BIN, 'run', 'action-sender'], { cwd: dir, env: { ...process.env, AMIQ_CONFIG: '', AMIQ_DB: '', LOG_LEVEL: 'info' } });
+      const child = spawn(process.execPath, [BIN, 'run', 'action-sender'], {
+        cwd: dir,
+        env: { ...process.env, AMIQ_CONFIG: '', AMIQ_DB: '', LOG_LEVEL: 'info' },
+      });
       children.push(child);
       let log = '';
       child.stdout!.on('data', (d: Buffer) => (log += d.toString()));

@@ -26,18 +26,27 @@ describe('createLogger', () => {
 
   it('redacts secrets at any depth, in records and AMI header pairs', () => {
     const { logger, read } = fileLogger();
-    logger.info({
-      secret: 's0',
-      ami: { host: 'pbx', secret: 's1' },
-      config: { ami: { secret: 's2' }, deep: { deeper: { password: 's3', Key: 's4' } } },
-      headers: { Action: 'Login', Secret: 's5' },
-      frame: [['Action', 'Login'], ['Secret', 's6']],
-    }, 'login');
+    logger.info(
+      {
+        secret: 's0',
+        ami: { host: 'pbx', secret: 's1' },
+        config: { ami: { secret: 's2' }, deep: { deeper: { password: 's3', Key: 's4' } } },
+        headers: { Action: 'Login', Secret: 's5' },
+        frame: [
+          ['Action', 'Login'],
+          ['Secret', 's6'],
+        ],
+      },
+      'login',
+    );
     const out = read();
     for (const s of ['s0', 's1', 's2', 's3', 's4', 's5', 's6']) expect(out).not.toContain(`"${s}"`);
     const line = JSON.parse(out.trim());
     expect(line.ami).toEqual({ host: 'pbx', secret: '[Redacted]' });
-    expect(line.frame).toEqual([['Action', 'Login'], ['Secret', '[Redacted]']]);
+    expect(line.frame).toEqual([
+      ['Action', 'Login'],
+      ['Secret', '[Redacted]'],
+    ]);
     expect(line.headers.Action).toBe('Login');
   });
 

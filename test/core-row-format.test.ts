@@ -19,10 +19,20 @@ function amiq(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 async function busyCall(): Promise<void> {
-  await t.db.insertInto('manager_queue').values({
-    action: 'Originate', server: 'default', status: 'SUCCESS', channel: 'PJSIP/2001', created_at: '2026-01-15T04:00:00.000Z',
-    call_state: 'FAILED', call_reason: 5, hangup_cause: 17, hangup_cause_txt: 'User busy',
-  }).execute();
+  await t.db
+    .insertInto('manager_queue')
+    .values({
+      action: 'Originate',
+      server: 'default',
+      status: 'SUCCESS',
+      channel: 'PJSIP/2001',
+      created_at: '2026-01-15T04:00:00.000Z',
+      call_state: 'FAILED',
+      call_reason: 5,
+      hangup_cause: 17,
+      hangup_cause_txt: 'User busy',
+    })
+    .execute();
 }
 
 describe('show and watch read like a person would say it', () => {

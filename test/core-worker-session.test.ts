@@ -61,7 +61,10 @@ describe('WorkerSession', () => {
     const s = await session({ drainMs: 20 });
     s.stop('SIGTERM');
     await expect(s.run(() => new Promise<void>(() => {}))).rejects.toBeInstanceOf(WorkerDrainTimeoutError);
-    expect(await readWorker(t.db, 'default', 'heartbeat')).toMatchObject({ state: 'stopped', last_error: expect.stringContaining('did not stop within 20 ms') });
+    expect(await readWorker(t.db, 'default', 'heartbeat')).toMatchObject({
+      state: 'stopped',
+      last_error: expect.stringContaining('did not stop within 20 ms'),
+    });
   });
 
   it('a failing run leaves the row crashed with last_error; no beat comes after', async () => {

@@ -1,14 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/shared/log.js';
 import { isoNow } from '../src/shared/time.js';
-import {
-  isAlive,
-  readWorker,
-  runWorker,
-  WorkerAlreadyRunningError,
-  WorkerDisplacedError,
-  WorkerDrainTimeoutError,
-} from '../src/shared/worker/index.js';
+import { isAlive, readWorker, runWorker, WorkerAlreadyRunningError, WorkerDisplacedError, WorkerDrainTimeoutError } from '../src/shared/worker/index.js';
 import { eventually, exitOf, spawnFixture, tempDb, waitForLine, type TempDb } from './core-helpers.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -41,7 +34,13 @@ describe('runWorker (in process)', () => {
     let ready!: () => void;
     const started = new Promise<void>((r) => (ready = r));
     const done = runWorker({
-      name: 'heartbeat', server: 'default', db: t.db, logger, beatSeconds: 60, signal: stop.signal, handleProcessEvents: false,
+      name: 'heartbeat',
+      server: 'default',
+      db: t.db,
+      logger,
+      beatSeconds: 60,
+      signal: stop.signal,
+      handleProcessEvents: false,
       run: async (ctx) => {
         ctx.setAmiState('connected');
         ctx.count('sent');
@@ -54,7 +53,12 @@ describe('runWorker (in process)', () => {
       },
     });
     await started;
-    expect(await readWorker(t.db, 'default', 'heartbeat')).toMatchObject({ state: 'running', ami_state: 'connected', counters: '{"sent":3,"backlog":7}', last_error: 'transient' });
+    expect(await readWorker(t.db, 'default', 'heartbeat')).toMatchObject({
+      state: 'running',
+      ami_state: 'connected',
+      counters: '{"sent":3,"backlog":7}',
+      last_error: 'transient',
+    });
     await expect(
       runWorker({ name: 'heartbeat', server: 'default', db: t.db, logger, beatSeconds: 60, handleProcessEvents: false, run: async () => {} }),
     ).rejects.toBeInstanceOf(WorkerAlreadyRunningError);
@@ -66,7 +70,13 @@ describe('runWorker (in process)', () => {
   it('an AMI state change is written at once, not at the next beat', async () => {
     const stop = new AbortController();
     const done = runWorker({
-      name: 'heartbeat', server: 'default', db: t.db, logger, beatSeconds: 3600, signal: stop.signal, handleProcessEvents: false,
+      name: 'heartbeat',
+      server: 'default',
+      db: t.db,
+      logger,
+      beatSeconds: 3600,
+      signal: stop.signal,
+      handleProcessEvents: false,
       run: async (ctx) => {
         ctx.setAmiState('connected');
         await new Promise((r) => ctx.signal.addEventListener('abort', r, { once: true }));
@@ -81,7 +91,13 @@ describe('runWorker (in process)', () => {
     const stop = new AbortController();
     const start = () =>
       runWorker({
-        name: 'heartbeat', server: 'default', db: t.db, logger, beatSeconds: 60, signal: stop.signal, handleProcessEvents: false,
+        name: 'heartbeat',
+        server: 'default',
+        db: t.db,
+        logger,
+        beatSeconds: 60,
+        signal: stop.signal,
+        handleProcessEvents: false,
         run: (ctx) => new Promise<void>((r) => ctx.signal.addEventListener('abort', () => r(), { once: true })),
       });
     const both = [start(), start()];
@@ -96,7 +112,9 @@ describe('runWorker (in process)', () => {
     const run = async () => {
       throw new Error('AMI exploded');
     };
-    await expect(runWorker({ name: 'heartbeat', server: 'default', db: t.db, logger, beatSeconds: 60, handleProcessEvents: false, run })).rejects.toThrow('AMI exploded');
+    await expect(runWorker({ name: 'heartbeat', server: 'default', db: t.db, logger, beatSeconds: 60, handleProcessEvents: false, run })).rejects.toThrow(
+      'AMI exploded',
+    );
     expect(await readWorker(t.db, 'default', 'heartbeat')).toMatchObject({ state: 'crashed', last_error: 'AMI exploded' });
   });
 
@@ -105,7 +123,10 @@ describe('runWorker (in process)', () => {
     const done = runWorker({ name: 'heartbeat', server: 'default', db: t.db, logger, beatSeconds: 0.05, handleProcessEvents: false, run });
     const row = await eventually(() => readWorker(t.db, 'default', 'heartbeat'));
     // Another instance judged us dead and registered over our row.
-    await t.db.updateTable('workers').set({ pid: row.pid + 1, started_at: isoNow() }).execute();
+    await t.db
+      .updateTable('workers')
+      .set({ pid: row.pid + 1, started_at: isoNow() })
+      .execute();
     await expect(done).rejects.toBeInstanceOf(WorkerDisplacedError);
     expect((await readWorker(t.db, 'default', 'heartbeat'))?.pid).toBe(row.pid + 1);
   });
@@ -113,7 +134,11 @@ describe('runWorker (in process)', () => {
   it('a SIGTERM that comes while the worker registers still stops it, and the row says stopped', async () => {
     let abortedAtStart: boolean | undefined;
     const done = runWorker({
-      name: 'heartbeat', server: 'default', db: t.db, logger, beatSeconds: 60,
+      name: 'heartbeat',
+      server: 'default',
+      db: t.db,
+      logger,
+      beatSeconds: 60,
       run: async (ctx) => {
         abortedAtStart = ctx.signal.aborted;
       },
@@ -131,9 +156,22 @@ describe('runWorker (in process)', () => {
     stop.abort();
     const run = () => new Promise<void>(() => {}); // never finishes its in-flight work
     await expect(
-      runWorker({ name: 'heartbeat', server: 'default', db: t.db, logger, beatSeconds: 60, drainSeconds: 0.05, signal: stop.signal, handleProcessEvents: false, run }),
+      runWorker({
+        name: 'heartbeat',
+        server: 'default',
+        db: t.db,
+        logger,
+        beatSeconds: 60,
+        drainSeconds: 0.05,
+        signal: stop.signal,
+        handleProcessEvents: false,
+        run,
+      }),
     ).rejects.toBeInstanceOf(WorkerDrainTimeoutError);
-    expect(await readWorker(t.db, 'default', 'heartbeat')).toMatchObject({ state: 'stopped', last_error: expect.stringContaining('did not stop within 50 ms') });
+    expect(await readWorker(t.db, 'default', 'heartbeat')).toMatchObject({
+      state: 'stopped',
+      last_error: expect.stringContaining('did not stop within 50 ms'),
+    });
   });
 });
 

@@ -17,7 +17,12 @@ import { describeEngines, SERVER_ENGINES } from './helpers/engines.js';
 
 // The workers table's statements on every engine (runWorker itself: core-worker.test.ts).
 const ident = (over: Partial<WorkerIdentity> = {}): WorkerIdentity => ({
-  server: 'default', name: 'action-sender', pid: 111, host: hostname(), started_at: isoNow(), ...over,
+  server: 'default',
+  name: 'action-sender',
+  pid: 111,
+  host: hostname(),
+  started_at: isoNow(),
+  ...over,
 });
 const opts = (over = {}) => ({ nowMs: Date.now(), beatSeconds: 2, pidAlive: () => true, ...over });
 
@@ -30,7 +35,7 @@ describeEngines('workers table', (t) => {
       expect((err as Error).message).toContain('pid 111');
       expect((await readWorker(t.db, 'default', 'action-sender'))?.pid).toBe(111);
     });
-  
+
     it('other servers and other names are independent', async () => {
       await registerWorker(t.db, ident(), opts());
       await registerWorker(t.db, ident({ server: 'pbx2' }), opts());
@@ -38,7 +43,7 @@ describeEngines('workers table', (t) => {
       expect((await listWorkers(t.db)).map((r) => `${r.server}/${r.name}`)).toEqual(['default/action-sender', 'default/heartbeat', 'pbx2/action-sender']);
       expect(await listWorkers(t.db, 'pbx2')).toHaveLength(1);
     });
-  
+
     it('takes over a row whose pid is dead on this host', async () => {
       const dead = spawnSync(process.execPath, ['-e', '']).pid!;
       await registerWorker(t.db, ident({ pid: dead }), opts({ pidAlive: undefined }));
@@ -46,7 +51,7 @@ describeEngines('workers table', (t) => {
       expect(replaced?.pid).toBe(dead);
       expect(await readWorker(t.db, 'default', 'action-sender')).toMatchObject({ pid: process.pid, state: 'running', counters: '{}' });
     });
-  
+
     it('does not judge pids of another host; takes over stale, stopped and crashed rows', async () => {
       await registerWorker(t.db, ident({ host: 'elsewhere' }), opts({ pidAlive: () => false }));
       await expect(registerWorker(t.db, ident({ pid: 2 }), opts({ pidAlive: () => false }))).rejects.toBeInstanceOf(WorkerAlreadyRunningError);
@@ -57,13 +62,13 @@ describeEngines('workers table', (t) => {
       await markWorkerStopped(t.db, id, { state: 'crashed', at: isoNow(), counters: {}, last_error: 'x', last_error_at: isoNow() });
       expect((await registerWorker(t.db, ident({ pid: 5 }), opts()))?.state).toBe('crashed');
     });
-  
+
     it('a row with our own pid is a leftover from before a restart unless this process runs the worker', async () => {
       await registerWorker(t.db, ident({ pid: 77 }), opts());
       await expect(registerWorker(t.db, ident({ pid: 77 }), opts())).rejects.toBeInstanceOf(WorkerAlreadyRunningError);
       expect((await registerWorker(t.db, ident({ pid: 77 }), opts({ notRunningHere: true })))?.pid).toBe(77);
     });
-  
+
     it('a keepalive reservation is taken only by the process that presents it', async () => {
       const at = isoNow();
       expect(await reserveWorker(t.db, { server: 'default', name: 'action-sender', pid: 50, host: hostname(), at }, undefined)).toBe(true);
@@ -72,7 +77,7 @@ describeEngines('workers table', (t) => {
       expect((await readWorker(t.db, 'default', 'action-sender'))?.state).toBe('running');
     });
   });
-  
+
   describe('reserveWorker (compare-and-swap)', () => {
     it('only one of two reservations of the same dead row wins', async () => {
       const id = ident({ pid: 7 });
@@ -85,7 +90,7 @@ describeEngines('workers table', (t) => {
       expect(await reserveWorker(t.db, { server: 'default', name: 'action-sender', pid: 10, host: 'h', at: isoNow() }, undefined)).toBe(false);
     });
   });
-  
+
   describe('setReservationPid', () => {
     it("hands only a still-'starting' reservation with the same token to the started pid", async () => {
       const at = isoNow();
@@ -97,7 +102,7 @@ describeEngines('workers table', (t) => {
       expect(await setReservationPid(t.db, 'default', 'heartbeat', at, 62)).toBe(false);
     });
   });
-  
+
   describe('beatWorker', () => {
     it('updates only its own registration', async () => {
       const id = ident();
@@ -114,7 +119,9 @@ describeEngines('workers table', (t) => {
       const id = ident({ started_at: '2026-12-06T09:30:00.123Z' });
       await registerWorker(t.db, id, opts({ nowMs: Date.parse(id.started_at) }));
       await markWorkerStopped(t.db, id, { state: 'stopped', at: '2026-12-06T09:31:00.456Z', counters: { sent: 1 }, last_error: null, last_error_at: null });
-      expect(await listWorkers(t.db)).toMatchObject([{ started_at: '2026-12-06T09:30:00.123Z', beat_at: '2026-12-06T09:31:00.456Z', state: 'stopped', counters: '{"sent":1}' }]);
+      expect(await listWorkers(t.db)).toMatchObject([
+        { started_at: '2026-12-06T09:30:00.123Z', beat_at: '2026-12-06T09:31:00.456Z', state: 'stopped', counters: '{"sent":1}' },
+      ]);
     });
   });
 });

@@ -62,7 +62,11 @@ async function startDemo(db: string): Promise<{ dbPath: string; proc: ChildProce
   delete env['AMIQ_CONFIG'];
   delete env['AMIQ_DB'];
   delete env['LOG_LEVEL'];
-  const proc = spawn(process.execPath, [BIN, '--config', 'demo.toml', '--db', dbPath, 'start', '--simulate'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [BIN, '--config', 'demo.toml', '--db', dbPath, 'start', '--simulate'], {
+    cwd: dir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child = proc;
   const out = follow(proc);
   // The demo's last line, after the one saying every row settled.

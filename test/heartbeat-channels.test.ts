@@ -51,12 +51,17 @@ describe('channel states', () => {
 describe('channel events', () => {
   it('maps Newchannel/Newstate/Hangup/Rename of every version', () => {
     expect(channelChange(ev(['Event', 'Newchannel'], ['Channel', 'DAHDI/3-1'], ['ChannelState', '6'], ['ChannelStateDesc', 'Up']))).toEqual({
-      kind: 'set', name: 'DAHDI/3-1', state: 'Up',
+      kind: 'set',
+      name: 'DAHDI/3-1',
+      state: 'Up',
     });
     expect(channelChange(ev(['Event', 'Newstate'], ['Channel', 'Zap/3-1'], ['State', 'Ringing']))).toEqual({ kind: 'set', name: 'Zap/3-1', state: 'Ringing' });
     expect(channelChange(ev(['Event', 'Hangup'], ['Channel', 'Zap/3-1'], ['Cause', '16']))).toEqual({ kind: 'remove', name: 'Zap/3-1' });
     expect(channelChange(ev(['Event', 'Rename'], ['Oldname', 'Zap/3-1'], ['Newname', 'Zap/3-1<MASQ>']))).toEqual({
-      kind: 'rename', from: 'Zap/3-1', to: 'Zap/3-1<MASQ>', state: undefined,
+      kind: 'rename',
+      from: 'Zap/3-1',
+      to: 'Zap/3-1<MASQ>',
+      state: undefined,
     });
     expect(channelChange(ev(['Event', 'Rename'], ['Channel', 'SIP/a-1'], ['Newname', 'DAHDI/4-1']))).toMatchObject({ from: 'SIP/a-1', to: 'DAHDI/4-1' });
     expect(channelChange(ev(['Event', 'DialBegin'], ['DestChannel', 'DAHDI/3-1']))).toBeNull();
@@ -79,9 +84,14 @@ describe('channel events', () => {
     expect(l14).toHaveLength(8); // the plain table below the concise lines is skipped
     expect(listedFromConcise(lines('public/31-core-show-channels-concise-ast1.6.2-13fields.txt')).map((c) => c.state)).toEqual(['Up', 'Up', 'Up', 'Up']);
     expect(listedFromConcise(lines('public/32-core-show-channels-concise-ast13plus-14fields-sip.txt'))).toHaveLength(4);
-    expect(listedFromConcise(lines('public/33-core-show-channels-concise-ast13plus-msgqueue-empty-bridge.txt'))[2]).toEqual({ name: 'Message/ast_msg_queue', state: 'Up' });
+    expect(listedFromConcise(lines('public/33-core-show-channels-concise-ast13plus-msgqueue-empty-bridge.txt'))[2]).toEqual({
+      name: 'Message/ast_msg_queue',
+      state: 'Up',
+    });
     expect(listedFromConcise(lines('public/34-core-show-channels-concise-pjsip-console-2021.txt'))).toHaveLength(2);
-    const cmd = parseAll(readCapture('asterisk-22/command-core-show-channels.received.txt')).find((m) => m.headers.some(([k, v]) => k === 'ActionID' && v === 'cmd1'))!;
+    const cmd = parseAll(readCapture('asterisk-22/command-core-show-channels.received.txt')).find((m) =>
+      m.headers.some(([k, v]) => k === 'ActionID' && v === 'cmd1'),
+    )!;
     expect(listedFromConcise(commandOutput(cmd))).toEqual([
       { name: 'Local/600@amq-test-00000009;1', state: 'Up' },
       { name: 'Local/600@amq-test-00000009;2', state: 'Up' },
@@ -133,7 +143,12 @@ describe('ChannelMap', () => {
       12,
     );
     expect(map.mask(12, 100)).toBe((1 << 1) | (1 << 2));
-    expect(map.snapshot().map((c) => c.name).sort()).toEqual(['DAHDI/2-1', 'DAHDI/3-1']);
+    expect(
+      map
+        .snapshot()
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['DAHDI/2-1', 'DAHDI/3-1']);
   });
 
   it('reports nothing up from data older than the staleness limit, nor before any data', () => {

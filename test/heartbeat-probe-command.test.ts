@@ -22,7 +22,12 @@ async function freePort(): Promise<number> {
 
 async function serve(frame: Buffer, replyPort: number): Promise<number> {
   const server = await startHeartbeatServer({
-    bind: '127.0.0.1', port: 0, replyPort, allow: createAllowList(['127.0.0.0/8']), frame: () => frame, logger: pino({ level: 'silent' }),
+    bind: '127.0.0.1',
+    port: 0,
+    replyPort,
+    allow: createAllowList(['127.0.0.0/8']),
+    frame: () => frame,
+    logger: pino({ level: 'silent' }),
   });
   cleanups.push(() => server.close());
   return server.address().port;
@@ -31,7 +36,12 @@ async function serve(frame: Buffer, replyPort: number): Promise<number> {
 async function run(opts: Partial<ProbeCommandOptions> & { port: number; replyPort: number }): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runProbe('127.0.0.1', { timeout: 5000, spanFirst: 1, ...opts }, (l) => out.push(l), (l) => err.push(l));
+  const code = await runProbe(
+    '127.0.0.1',
+    { timeout: 5000, spanFirst: 1, ...opts },
+    (l) => out.push(l),
+    (l) => err.push(l),
+  );
   return { code, out, err };
 }
 
@@ -49,7 +59,13 @@ describe('amiq probe', () => {
     const port = await serve(encodeFrame(channelMask([32, 48], 32), false), replyPort);
     const { code, out, err } = await run({ port, replyPort, json: true, spanFirst: 32 });
     expect(code, err.join('\n')).toBe(0);
-    expect(JSON.parse(out[0]!)).toMatchObject({ raw: '0000000000008001', cleanerAlive: false, channelsUp: [32, 48], positions: [1, 16], reservedBitsSet: false });
+    expect(JSON.parse(out[0]!)).toMatchObject({
+      raw: '0000000000008001',
+      cleanerAlive: false,
+      channelsUp: [32, 48],
+      positions: [1, 16],
+      reservedBitsSet: false,
+    });
   });
 
   it('says none when nothing is up and the cleaner is not running', async () => {

@@ -31,7 +31,9 @@ interface Running {
   until(pred: (f: DecodedFrame) => boolean, what: string): Promise<DecodedFrame>;
 }
 
-async function start(opts: { profile?: 'asterisk-22' | 'asterisk-1.4'; modes?: HeartbeatModes; settings?: Partial<HeartbeatSettings>; noSim?: boolean } = {}): Promise<Running> {
+async function start(
+  opts: { profile?: 'asterisk-22' | 'asterisk-1.4'; modes?: HeartbeatModes; settings?: Partial<HeartbeatSettings>; noSim?: boolean } = {},
+): Promise<Running> {
   const sim = opts.noSim ? undefined : await startSimulator({ port: 0, timeScale: 0.01, profile: opts.profile ?? 'asterisk-22', logger });
   if (sim) cleanups.push(() => sim.close());
   const dir = mkdtempSync(join(tmpdir(), 'amiq-heartbeat-'));

@@ -83,7 +83,10 @@ describe('ChannelTracker', () => {
     ami.listReply = async () => ({ response: msg('response', ['Response', 'Error'], ['Message', 'Invalid/unknown command']), events: [] });
     ami.commandReply = async (cmd) =>
       cmd === 'core show channels concise'
-        ? { response: msg('response', ['Response', 'Follows']), output: ["No such command 'core show channels concise' (type 'help core show channels concise' for other possible commands)"] }
+        ? {
+            response: msg('response', ['Response', 'Follows']),
+            output: ["No such command 'core show channels concise' (type 'help core show channels concise' for other possible commands)"],
+          }
         : { response: msg('response', ['Response', 'Follows']), output: ['Zap/15-1!default!s!1!Up!Dial!SIP/50|30|Ttfr!!!3!11!(None)'] };
     await tracker!.resync();
     expect(ami.calls).toEqual(['CoreShowChannels', 'Command: core show channels concise', 'Command: show channels concise']);

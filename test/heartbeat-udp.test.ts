@@ -14,7 +14,12 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
 
-async function setup(opts: { frame: FrameSource; allow?: string[]; bind?: string; maxDatagramBytes?: number }): Promise<{ server: HeartbeatServer; client: ProbeSocket; host: string }> {
+async function setup(opts: {
+  frame: FrameSource;
+  allow?: string[];
+  bind?: string;
+  maxDatagramBytes?: number;
+}): Promise<{ server: HeartbeatServer; client: ProbeSocket; host: string }> {
   const host = opts.bind ?? '127.0.0.1';
   const client = await ProbeSocket.open({ replyPort: 0, host, bind: host });
   cleanups.push(() => client.close());
@@ -145,7 +150,13 @@ describe('heartbeat UDP server', () => {
     const client = await ProbeSocket.open({ replyPort: 0, bind: '127.0.0.1' });
     cleanups.push(() => client.close());
     const server = await startHeartbeatServer({
-      bind: '127.0.0.1', port: 0, replyPort: client.port, allow: createAllowList(['127.0.0.0/8']), frame: loopFrames(), logger: debugLogger, debug: true,
+      bind: '127.0.0.1',
+      port: 0,
+      replyPort: client.port,
+      allow: createAllowList(['127.0.0.0/8']),
+      frame: loopFrames(),
+      logger: debugLogger,
+      debug: true,
     });
     cleanups.push(() => server.close());
     await ask(client, '127.0.0.1', server);
@@ -171,7 +182,12 @@ describe('probe', () => {
     const port = tmp.port;
     await tmp.close();
     const server = await startHeartbeatServer({
-      bind: '127.0.0.1', port: 0, replyPort: port, allow: createAllowList(['127.0.0.0/8']), frame: () => encodeFrame(channelMask([1, 17]), true), logger,
+      bind: '127.0.0.1',
+      port: 0,
+      replyPort: port,
+      allow: createAllowList(['127.0.0.0/8']),
+      frame: () => encodeFrame(channelMask([1, 17]), true),
+      logger,
     });
     cleanups.push(() => server.close());
     const result = await probe({ host: '127.0.0.1', port: server.address().port, replyPort: port, timeoutMs: 5000 });

@@ -28,7 +28,10 @@ describe('listener batches in a storm', () => {
     const listener = await storm(4);
     // 32 events 4 ms apart: a batch is 12 ms old at its fourth event, and written then.
     expect(listener.stats.flushes).toBe(8);
-    const logged = await t.db.selectFrom('manager_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const logged = await t.db
+      .selectFrom('manager_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(logged.n)).toBe(32);
     await listener.close();
   });

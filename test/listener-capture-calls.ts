@@ -24,7 +24,15 @@ export interface CapturedOriginate {
   answered: boolean;
 }
 
-const NONE: CallColumns = { uniqueid: null, linkedid: null, call_channel: null, call_state: null, call_reason: null, hangup_cause: null, hangup_cause_txt: null };
+const NONE: CallColumns = {
+  uniqueid: null,
+  linkedid: null,
+  call_channel: null,
+  call_state: null,
+  call_reason: null,
+  hangup_cause: null,
+  hangup_cause_txt: null,
+};
 
 const h = (m: AmiMessage, key: string): string | undefined => m.get(key);
 
@@ -89,7 +97,13 @@ export function capturedOriginates(dir: string, scenario: string): CapturedOrigi
       ? respUid
       : amiq !== undefined
         ? amiqUid.get(amiq)
-        : [...chans.keys()].find((u) => !claimed.has(u) && ![...responses.values()].some((r) => h(r, 'Uniqueid') === u) && chans.get(u)!.name.startsWith(`${dialString}-`) && chans.get(u)!.name.endsWith(';1'));
+        : [...chans.keys()].find(
+            (u) =>
+              !claimed.has(u) &&
+              ![...responses.values()].some((r) => h(r, 'Uniqueid') === u) &&
+              chans.get(u)!.name.startsWith(`${dialString}-`) &&
+              chans.get(u)!.name.endsWith(';1'),
+          );
     if (uid === undefined) return { ...base, expected: { ...NONE, call_state: state, call_reason: reason }, answered: false };
     claimed.add(uid);
     const one = chans.get(uid)!;
@@ -98,7 +112,15 @@ export function capturedOriginates(dir: string, scenario: string): CapturedOrigi
     const cause = one.cause![0] > 0 || !two?.cause || !(two.cause[0] > 0) ? one.cause! : two.cause;
     return {
       ...base,
-      expected: { uniqueid: uid, linkedid: one.linkedid, call_channel: one.name, call_state: state, call_reason: reason, hangup_cause: cause[0], hangup_cause_txt: cause[1] },
+      expected: {
+        uniqueid: uid,
+        linkedid: one.linkedid,
+        call_channel: one.name,
+        call_state: state,
+        call_reason: reason,
+        hangup_cause: cause[0],
+        hangup_cause_txt: cause[1],
+      },
       answered: success,
     };
   });

@@ -82,7 +82,15 @@ describe('asterisk-22 captures', () => {
     const refused = await seedSent(t.db, { callerid: 'M2611221200000000002', action_id: 't5', status: 'FAILED' });
     await replayTwice('asterisk-22/originate-badchannel.received.txt');
     const r = await row(t.db, id);
-    expect(callColumns(r)).toEqual({ uniqueid: null, linkedid: null, call_channel: null, call_state: 'FAILED', call_reason: 0, hangup_cause: null, hangup_cause_txt: null });
+    expect(callColumns(r)).toEqual({
+      uniqueid: null,
+      linkedid: null,
+      call_channel: null,
+      call_state: 'FAILED',
+      call_reason: 0,
+      hangup_cause: null,
+      hangup_cause_txt: null,
+    });
     expect(r.ended_at).not.toBeNull();
     expect((await row(t.db, refused)).call_state).toBeNull();
   });
@@ -137,7 +145,15 @@ describe('asterisk-22 captures', () => {
     const h4 = await seedSent(t.db, { callerid: null, action_id: 'h4' });
     await replayTwice('asterisk-22/hangup-cause16.received.txt');
     const expectEnded = async (id: number, uid: string, chan: string): Promise<void> =>
-      expect(callColumns(await row(t.db, id))).toEqual({ uniqueid: uid, linkedid: uid, call_channel: chan, call_state: 'ENDED', call_reason: 4, hangup_cause: 16, hangup_cause_txt: 'Normal Clearing' });
+      expect(callColumns(await row(t.db, id))).toEqual({
+        uniqueid: uid,
+        linkedid: uid,
+        call_channel: chan,
+        call_state: 'ENDED',
+        call_reason: 4,
+        hangup_cause: 16,
+        hangup_cause_txt: 'Normal Clearing',
+      });
     await expectEnded(h0, '1795324401.12', 'Local/600@amq-test-00000006;1');
     await expectEnded(h3, '1795324404.14', 'Local/600@amq-test-00000007;1');
     await expectEnded(h4, '1795324404.16', 'Local/600@amq-test-00000008;1');
@@ -202,6 +218,14 @@ describe('older and other captures', () => {
   it('public/23 (13+): OriginateResponse Failure with a ChannelId as Uniqueid: FAILED, Reason 0, no channel bound', async () => {
     const id = await seedSent(t.db, { action_id: '1113' });
     await replayTwice('public/23-originateresponse-failure-application-channelid-ast13plus.txt');
-    expect(callColumns(await row(t.db, id))).toEqual({ uniqueid: null, linkedid: null, call_channel: null, call_state: 'FAILED', call_reason: 0, hangup_cause: null, hangup_cause_txt: null });
+    expect(callColumns(await row(t.db, id))).toEqual({
+      uniqueid: null,
+      linkedid: null,
+      call_channel: null,
+      call_state: 'FAILED',
+      call_reason: 0,
+      hangup_cause: null,
+      hangup_cause_txt: null,
+    });
   });
 });

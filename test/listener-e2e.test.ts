@@ -17,67 +17,74 @@ import { rowById } from './queue-db.js';
 const ctx = { setAmiState: () => undefined, count: () => undefined, setError: () => undefined };
 
 describeEngines('listener end to end (simulator, asterisk-22 profile)', (t) => {
-let sim: Simulator;
-let client: PlainClient;
-let config: AmiqConfig;
-const stops: Array<() => Promise<void>> = [];
+  let sim: Simulator;
+  let client: PlainClient;
+  let config: AmiqConfig;
+  const stops: Array<() => Promise<void>> = [];
 
-beforeEach(async () => {
-  sim = await startSimulator({ port: 0, timeScale: 0.01, logger: silent });
-  client = await plainClient(t);
-  config = defaultConfig();
-  config.ami = { ...config.ami, host: sim.host, port: sim.port, username: 'amiq', secret: 'amiq', reconnect_min_ms: 20, reconnect_max_ms: 200 };
-  config.action_sender = { ...config.action_sender, rate_per_second: 0 };
-});
-
-afterEach(async () => {
-  for (const stop of stops.splice(0).reverse()) await stop();
-  await sim.close();
-  await client.close();
-});
-
-function startSender(): void {
-  const ac = new AbortController();
-  const changes = t.handle.wakeSignal({ server: 'default', intervalMs: 2 });
-  const done = runActionSender({ config, db: t.db, logger: silent, signal: ac.signal, ctx, changes });
-  stops.push(async () => {
-    ac.abort();
-    await done;
-    await changes.close();
+  beforeEach(async () => {
+    sim = await startSimulator({ port: 0, timeScale: 0.01, logger: silent });
+    client = await plainClient(t);
+    config = defaultConfig();
+    config.ami = { ...config.ami, host: sim.host, port: sim.port, username: 'amiq', secret: 'amiq', reconnect_min_ms: 20, reconnect_max_ms: 200 };
+    config.action_sender = { ...config.action_sender, rate_per_second: 0 };
   });
-}
 
-/** Start the listener; resolves once it is logged in and has resynced. */
-async function startListener(): Promise<{ listener: Listener; stop: () => Promise<void> }> {
-  const ac = new AbortController();
-  let started!: (v: { listener: Listener; client: AmiClient }) => void;
-  const ready = new Promise<{ listener: Listener; client: AmiClient }>((r) => (started = r));
-  const done = runManagerListener({ config, db: t.db, logger: silent, signal: ac.signal, ctx, onStarted: (listener, client) => started({ listener, client }) });
-  const { listener, client } = await ready;
-  await client.waitConnected(5_000);
-  const stop = async (): Promise<void> => {
-    ac.abort();
-    await done;
-  };
-  stops.push(stop);
-  return { listener, stop };
-}
+  afterEach(async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+    await sim.close();
+    await client.close();
+  });
 
-/** Bounded poll: the row reaches `pred` (nothing else can be awaited across processes' tables). */
-async function waitRow(id: number, pred: (r: QueueRow) => boolean, what: string, timeoutMs = 8_000): Promise<QueueRow> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await rowById(t.db, id);
-    if (pred(r)) return r;
-    if (Date.now() > until) throw new Error(`row ${id}: timed out waiting for ${what}; row is ${JSON.stringify(r)}`);
-    await new Promise((res) => setTimeout(res, 20));
+  function startSender(): void {
+    const ac = new AbortController();
+    const changes = t.handle.wakeSignal({ server: 'default', intervalMs: 2 });
+    const done = runActionSender({ config, db: t.db, logger: silent, signal: ac.signal, ctx, changes });
+    stops.push(async () => {
+      ac.abort();
+      await done;
+      await changes.close();
+    });
   }
-}
 
-const originate = (channel: string, callerid: string, params: Record<string, string> = {}): Promise<number> =>
-  client.insert({ action: 'Originate', channel, callerid, params: { Exten: '300', Context: 'default', Priority: '1', ...params } });
+  /** Start the listener; resolves once it is logged in and has resynced. */
+  async function startListener(): Promise<{ listener: Listener; stop: () => Promise<void> }> {
+    const ac = new AbortController();
+    let started!: (v: { listener: Listener; client: AmiClient }) => void;
+    const ready = new Promise<{ listener: Listener; client: AmiClient }>((r) => (started = r));
+    const done = runManagerListener({
+      config,
+      db: t.db,
+      logger: silent,
+      signal: ac.signal,
+      ctx,
+      onStarted: (listener, client) => started({ listener, client }),
+    });
+    const { listener, client } = await ready;
+    await client.waitConnected(5_000);
+    const stop = async (): Promise<void> => {
+      ac.abort();
+      await done;
+    };
+    stops.push(stop);
+    return { listener, stop };
+  }
 
-const final = (r: QueueRow): boolean => r.call_state === 'ENDED' || r.call_state === 'FAILED';
+  /** Bounded poll: the row reaches `pred` (nothing else can be awaited across processes' tables). */
+  async function waitRow(id: number, pred: (r: QueueRow) => boolean, what: string, timeoutMs = 8_000): Promise<QueueRow> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const r = await rowById(t.db, id);
+      if (pred(r)) return r;
+      if (Date.now() > until) throw new Error(`row ${id}: timed out waiting for ${what}; row is ${JSON.stringify(r)}`);
+      await new Promise((res) => setTimeout(res, 20));
+    }
+  }
+
+  const originate = (channel: string, callerid: string, params: Record<string, string> = {}): Promise<number> =>
+    client.insert({ action: 'Originate', channel, callerid, params: { Exten: '300', Context: 'default', Priority: '1', ...params } });
+
+  const final = (r: QueueRow): boolean => r.call_state === 'ENDED' || r.call_state === 'FAILED';
 
   it('answered, busy, congestion, no answer, bad channel, redirected and hung-up calls each end with the right row', async () => {
     await startListener();
@@ -113,7 +120,12 @@ const final = (r: QueueRow): boolean => r.call_state === 'ENDED' || r.call_state
 
     const up = await waitRow(toRedirect, (r) => r.call_state === 'UP', 'call to 600 to be up');
     await waitRow(toHangup, (r) => r.call_state === 'UP', 'second call to 600 to be up');
-    const redirect = await client.insert({ action: 'Redirect', channel: null, callerid: 'M2611221200000000106', params: { Exten: '700', Context: 'default', Priority: '1' } });
+    const redirect = await client.insert({
+      action: 'Redirect',
+      channel: null,
+      callerid: 'M2611221200000000106',
+      params: { Exten: '700', Context: 'default', Priority: '1' },
+    });
     await waitRow(redirect, (r) => r.status === 'SUCCESS', 'Redirect to be accepted');
     // Redirected, the call goes on (exten 700) on the same ;1 channel.
     expect(await rowById(t.db, toRedirect)).toMatchObject({ call_state: 'UP', call_channel: up.call_channel, uniqueid: up.uniqueid });
@@ -154,7 +166,10 @@ const final = (r: QueueRow): boolean => r.call_state === 'ENDED' || r.call_state
     const old = new Date(Date.now() - 31 * 86_400_000).toISOString();
     const fresh = new Date().toISOString();
     for (const time of [old, fresh]) {
-      await t.db.insertInto('manager_events').values({ server: 'default', time, event: 'Hangup', uniqueid: null, channel: null, queue_id: null, headers: '[]' }).execute();
+      await t.db
+        .insertInto('manager_events')
+        .values({ server: 'default', time, event: 'Hangup', uniqueid: null, channel: null, queue_id: null, headers: '[]' })
+        .execute();
     }
     config.maintenance = { ...config.maintenance, schedule: '* * * * * *', prune_after_days: 30 };
     await startListener();

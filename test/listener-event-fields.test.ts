@@ -4,7 +4,28 @@ import { parseAll } from '../src/shared/ami/parser.js';
 import { readEvent } from '../src/manager-listener/event-fields.js';
 import { captureNames, readCapture } from './ami-captures.js';
 
-const KEYS = ['event', 'actionid', 'response', 'reason', 'uniqueid', 'channel', 'oldname', 'newname', 'variable', 'value', 'cause', 'cause-txt', 'dialstatus', 'state', 'callerid', 'destination', 'channel1', 'channel2', 'uniqueid1', 'uniqueid2'];
+const KEYS = [
+  'event',
+  'actionid',
+  'response',
+  'reason',
+  'uniqueid',
+  'channel',
+  'oldname',
+  'newname',
+  'variable',
+  'value',
+  'cause',
+  'cause-txt',
+  'dialstatus',
+  'state',
+  'callerid',
+  'destination',
+  'channel1',
+  'channel2',
+  'uniqueid1',
+  'uniqueid2',
+];
 
 /** Everything readEvent gives, as plain data. */
 function reading(m: AmiMessage): object {
@@ -12,7 +33,11 @@ function reading(m: AmiMessage): object {
   return { name: ev.name, refs: ev.refs, fields: KEYS.map((k) => ev.get(k)) };
 }
 
-const plain = (m: AmiMessage): AmiMessage => new AmiMessage(m.kind, m.headers.map(([k, v]) => [k, v] as AmiHeader));
+const plain = (m: AmiMessage): AmiMessage =>
+  new AmiMessage(
+    m.kind,
+    m.headers.map(([k, v]) => [k, v] as AmiHeader),
+  );
 const text = (headers: string[]): AmiMessage => new AmiMessage('event', headers.join('\r\n') + '\r\n');
 
 describe('readEvent', () => {

@@ -74,7 +74,14 @@ describe('fault: the database write-locked for 10 s while 200 calls progress and
     let listenerUp!: () => void;
     const listening = new Promise<void>((r) => (listenerUp = r));
     startWorker('manager-listener', (ctx) =>
-      runManagerListener({ config, db: t.db, logger: silent, signal: ctx.signal, ctx, onStarted: (_l, client) => void client.waitConnected(5_000).then(listenerUp) }),
+      runManagerListener({
+        config,
+        db: t.db,
+        logger: silent,
+        signal: ctx.signal,
+        ctx,
+        onStarted: (_l, client) => void client.waitConnected(5_000).then(listenerUp),
+      }),
     );
     await listening;
     startWorker('action-sender', (ctx) => runActionSender({ config, db: t.db, logger: silent, signal: ctx.signal, ctx }));
@@ -91,7 +98,12 @@ describe('fault: the database write-locked for 10 s while 200 calls progress and
     for (let i = 0; i < 200; i++) {
       const kind = KINDS[i % KINDS.length]!;
       const callerid = `M26120600000000${String(i).padStart(5, '0')}`;
-      const id = await enqueue(t.db, { action: 'Originate', channel: `Local/${kind.exten}@default`, callerid, params: { Exten: '300', Context: 'default', Priority: '1', ...kind.params } });
+      const id = await enqueue(t.db, {
+        action: 'Originate',
+        channel: `Local/${kind.exten}@default`,
+        callerid,
+        params: { Exten: '300', Context: 'default', Priority: '1', ...kind.params },
+      });
       rows.push({ id, kind });
     }
     await allSent;
@@ -128,7 +140,11 @@ describe('fault: the database write-locked for 10 s while 200 calls progress and
     const byId = new Map(got.map((r) => [r.id, r]));
     for (const { id, kind } of rows) {
       const r = byId.get(id)!;
-      expect({ id, status: r.status, call_state: r.call_state, call_reason: r.call_reason, hangup_cause: r.hangup_cause }).toEqual({ id, status: 'SUCCESS', ...kind.want });
+      expect({ id, status: r.status, call_state: r.call_state, call_reason: r.call_reason, hangup_cause: r.hangup_cause }).toEqual({
+        id,
+        status: 'SUCCESS',
+        ...kind.want,
+      });
       // The very channel the simulator hung up, and a cause it gave that call (;2's for a busy one).
       const mine = ended.get(r.uniqueid!);
       expect(mine?.channel, `row ${id}: uniqueid ${r.uniqueid}`).toBe(r.call_channel);

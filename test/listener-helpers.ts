@@ -30,9 +30,7 @@ export async function seedSent(
   row: { id?: number; callerid?: string | null; action_id?: string | null; channel?: string; status?: 'SENT' | 'SUCCESS' | 'FAILED' | 'LOST'; server?: string },
 ): Promise<number> {
   return dialectOf(db).insertId(
-    db
-    .insertInto('manager_queue')
-    .values({
+    db.insertInto('manager_queue').values({
       ...(row.id !== undefined ? { id: row.id } : {}),
       server: row.server ?? 'default',
       action: 'Originate',
@@ -50,7 +48,9 @@ export async function row(db: Kysely<Database>, id: number): Promise<QueueRow> {
 }
 
 /** The listener's columns only (what the assertions compare). */
-export function callColumns(r: QueueRow): Pick<QueueRow, 'uniqueid' | 'linkedid' | 'call_channel' | 'call_state' | 'call_reason' | 'hangup_cause' | 'hangup_cause_txt'> {
+export function callColumns(
+  r: QueueRow,
+): Pick<QueueRow, 'uniqueid' | 'linkedid' | 'call_channel' | 'call_state' | 'call_reason' | 'hangup_cause' | 'hangup_cause_txt'> {
   const { uniqueid, linkedid, call_channel, call_state, call_reason, hangup_cause, hangup_cause_txt } = r;
   return { uniqueid, linkedid, call_channel, call_state, call_reason, hangup_cause, hangup_cause_txt };
 }
@@ -60,7 +60,10 @@ export async function allRows(db: Kysely<Database>): Promise<QueueRow[]> {
 }
 
 export async function eventLogCount(db: Kysely<Database>): Promise<{ total: number; unmatched: number }> {
-  const r = await sql<{ total: number; unmatched: number }>`SELECT count(*) AS total, sum(CASE WHEN queue_id IS NULL THEN 1 ELSE 0 END) AS unmatched FROM manager_events`.execute(db);
+  const r = await sql<{
+    total: number;
+    unmatched: number;
+  }>`SELECT count(*) AS total, sum(CASE WHEN queue_id IS NULL THEN 1 ELSE 0 END) AS unmatched FROM manager_events`.execute(db);
   const first = r.rows[0]!;
   return { total: Number(first.total), unmatched: Number(first.unmatched ?? 0) };
 }

@@ -20,7 +20,12 @@ afterAll(async () => {
   await t.close();
 });
 
-const BURSTS = ['asterisk-18/originate-failures-burst', 'asterisk-20/originate-failures-burst', 'asterisk-22/originate-failures-burst', 'asterisk-22/originate-answered-burst'];
+const BURSTS = [
+  'asterisk-18/originate-failures-burst',
+  'asterisk-20/originate-failures-burst',
+  'asterisk-22/originate-failures-burst',
+  'asterisk-22/originate-answered-burst',
+];
 
 /** The channel an event belongs to (its Uniqueid, Dest or LocalOne snapshot), or its OriginateResponse. */
 function laneOf(m: AmiMessage): string {
@@ -68,7 +73,10 @@ function interleavings(laneSegments: AmiMessage[][][]): AmiMessage[][] {
     }
     if (done) out.push(acc);
   };
-  walk(laneSegments.map(() => 0), []);
+  walk(
+    laneSegments.map(() => 0),
+    [],
+  );
   return out;
 }
 
@@ -85,14 +93,23 @@ function segments(lane: AmiMessage[], isKey: (m: AmiMessage) => boolean): AmiMes
 async function reset(originates: readonly CapturedOriginate[]): Promise<number[]> {
   await sql`DELETE FROM manager_queue`.execute(t.db);
   const ids = [];
-  for (const o of originates) ids.push(await seedSent(t.db, { ...(o.rowId !== undefined ? { id: o.rowId } : {}), action_id: o.actionId, callerid: o.callerid, status: o.status }));
+  for (const o of originates)
+    ids.push(await seedSent(t.db, { ...(o.rowId !== undefined ? { id: o.rowId } : {}), action_id: o.actionId, callerid: o.callerid, status: o.status }));
   return ids;
 }
 
 /** Replay `events` (flushing after every change, or once at the end) and compare every row with what the capture reported. */
 async function expectOutcomes(originates: readonly CapturedOriginate[], events: readonly AmiMessage[], flushEachChange: boolean, label: string): Promise<void> {
   await reset(originates);
-  const listener = new Listener({ db: t.db, server: 'default', eventLog: 'none', logger: silent, flushMs: flushEachChange ? 0 : 3_600_000, maxBatch: flushEachChange ? 1 : 1_000_000, now: () => 1_000 });
+  const listener = new Listener({
+    db: t.db,
+    server: 'default',
+    eventLog: 'none',
+    logger: silent,
+    flushMs: flushEachChange ? 0 : 3_600_000,
+    maxBatch: flushEachChange ? 1 : 1_000_000,
+    now: () => 1_000,
+  });
   await replay(listener, events);
   const rows = await allRows(t.db);
   const got = rows.map((r) => ({ ...callColumns(r), answered: r.answered_at !== null, ended: r.ended_at !== null }));
@@ -126,7 +143,7 @@ describe('the outcome does not depend on the order of events', () => {
       const one = call.expected.uniqueid!;
       const oneName = call.expected.call_channel!;
       const all = captureEvents(`${burst}.received.txt`);
-      const twoUid = (all.find((m) => m.get('Channel') === oneName.replace(/;1$/, ';2'))!).get('Uniqueid')!;
+      const twoUid = all.find((m) => m.get('Channel') === oneName.replace(/;1$/, ';2'))!.get('Uniqueid')!;
       const mine = all.filter((m) => [`u:${one}`, `u:${twoUid}`, `or:${actionId}`].includes(laneOf(m)));
       const isKey = (m: AmiMessage): boolean => {
         const name = m.eventName;
@@ -136,8 +153,12 @@ describe('the outcome does not depend on the order of events', () => {
       // ;1 and ;2: Newchannel, VarSet, Hangup each; the response: 7!/(3!·3!·1!) orders.
       expect(orders.length).toBe(140);
       for (const order of orders) {
-        const label = order.filter(isKey).map((m) => `${m.eventName}${/;[12]$/.exec(m.get('Channel') ?? '')?.[0] ?? ''}`).join(' ');
-        for (const flushEachChange of [true, false]) await expectOutcomes([call], order, flushEachChange, `${label} (flush ${flushEachChange ? 'each change' : 'at the end'})`);
+        const label = order
+          .filter(isKey)
+          .map((m) => `${m.eventName}${/;[12]$/.exec(m.get('Channel') ?? '')?.[0] ?? ''}`)
+          .join(' ');
+        for (const flushEachChange of [true, false])
+          await expectOutcomes([call], order, flushEachChange, `${label} (flush ${flushEachChange ? 'each change' : 'at the end'})`);
       }
     });
   }

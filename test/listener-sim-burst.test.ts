@@ -77,7 +77,14 @@ async function runBurst(seed: number, profile: ProfileName): Promise<void> {
   const ids: number[] = [];
   for (let i = 0; i < CALLS; i++) {
     const k = KINDS[rng.below(KINDS.length)]!;
-    ids.push(await enqueue(db, { action: 'Originate', channel: k.channel, callerid: `B${seed}-${i}`, params: { Exten: '300', Context: 'default', Priority: '1', ...k.params } }));
+    ids.push(
+      await enqueue(db, {
+        action: 'Originate',
+        channel: k.channel,
+        callerid: `B${seed}-${i}`,
+        params: { Exten: '300', Context: 'default', Priority: '1', ...k.params },
+      }),
+    );
   }
   const senderStop = new AbortController();
   const sending = runActionSender({ config, db, logger: silent, signal: senderStop.signal, ctx });
@@ -129,7 +136,11 @@ describe('listener: bursts of mixed calls in random event orders (simulator, rea
     [7, 'asterisk-20'],
     [1234567, 'asterisk-18'],
     [randomSeed(), 'asterisk-22'],
-  ] as const)('seed %i, %s: every row ends as the simulator placed the call', async (seed, profile) => {
-    await runBurst(seed, profile);
-  }, 90_000);
+  ] as const)(
+    'seed %i, %s: every row ends as the simulator placed the call',
+    async (seed, profile) => {
+      await runBurst(seed, profile);
+    },
+    90_000,
+  );
 });

@@ -22,7 +22,11 @@ const range = (n: number, v: [number | null, number | null]): Array<[number | nu
 const REPORTED: Record<string, Array<[number | null, number | null]>> = {
   'originate-local': [[16, 4]],
   'originate-busy': [[17, 5]],
-  'originate-badchannel': [[null, 0], [null, null], [null, null]],
+  'originate-badchannel': [
+    [null, 0],
+    [null, null],
+    [null, null],
+  ],
   'originate-amiq-id': [[16, 4]],
   redirect: [[0, 4]],
   'hangup-cause16': range(3, [16, 4]),

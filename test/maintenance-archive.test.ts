@@ -10,8 +10,7 @@ const settings: MaintenanceSettings = { ...DEFAULT_MAINTENANCE, archive_after_ho
 
 describeEngines('archive of terminal rows', (t) => {
   const queueIds = async (): Promise<number[]> => (await t.db.selectFrom('manager_queue').select('id').orderBy('id').execute()).map((r) => r.id);
-  const archiveIds = async (): Promise<number[]> =>
-    (await t.db.selectFrom('manager_queue_archive').select('id').orderBy('id').execute()).map((r) => r.id);
+  const archiveIds = async (): Promise<number[]> => (await t.db.selectFrom('manager_queue_archive').select('id').orderBy('id').execute()).map((r) => r.id);
 
   it('moves exactly the old terminal rows of this server, whole, and keeps everything else', async () => {
     const moved: number[] = [];
@@ -100,7 +99,10 @@ describeEngines('archive of terminal rows', (t) => {
   it('a failure inside the transaction rolls the copy back: no row is in both tables or in neither', async () => {
     const id = await addRow(t, { status: 'LOST', created_at: hoursAgo(30) });
     // A row already in the archive with the same id makes the INSERT fail (primary key).
-    await t.db.insertInto('manager_queue_archive').values({ id, action: 'Hangup', created_at: hoursAgo(30) }).execute();
+    await t.db
+      .insertInto('manager_queue_archive')
+      .values({ id, action: 'Hangup', created_at: hoursAgo(30) })
+      .execute();
     await expect(archiveTerminalRows({ db: t.db, server: 'default', settings, now: NOW })).rejects.toThrow(/UNIQUE|constraint|Duplicate entry/i);
     expect(await queueIds()).toEqual([id]);
     expect(await t.db.selectFrom('manager_queue_archive').select('action').execute()).toEqual([{ action: 'Hangup' }]);

@@ -12,8 +12,17 @@ const settings: MaintenanceSettings = { ...DEFAULT_MAINTENANCE, prune_after_days
 
 async function addArchive(t: TestDb, created_at: string, server = 'default'): Promise<void> {
   // Ids far above the live queue's: archived rows keep the queue's (never reused) ids.
-  const id = (await t.db.selectFrom('manager_queue_archive').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst())?.m ?? 1000;
-  await t.db.insertInto('manager_queue_archive').values({ id: Number(id) + 1, server, action: 'Hangup', status: 'SUCCESS', created_at }).execute();
+  const id =
+    (
+      await t.db
+        .selectFrom('manager_queue_archive')
+        .select((eb) => eb.fn.max('id').as('m'))
+        .executeTakeFirst()
+    )?.m ?? 1000;
+  await t.db
+    .insertInto('manager_queue_archive')
+    .values({ id: Number(id) + 1, server, action: 'Hangup', status: 'SUCCESS', created_at })
+    .execute();
 }
 async function addEvent(t: TestDb, time: string, server = 'default'): Promise<void> {
   await t.db.insertInto('manager_events').values({ server, time, event: 'Hangup', headers: '[]' }).execute();
@@ -23,7 +32,14 @@ async function addConference(t: TestDb, closed_at: string | null, server = 'defa
   await t.db.insertInto('conferences').values({ server, kind: 'confbridge', room: '4000', first_seen: old, last_seen: old, closed_at }).execute();
 }
 const count = async (t: TestDb, table: 'manager_queue_archive' | 'manager_events' | 'conferences' | 'manager_queue'): Promise<number> =>
-  Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await t.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describeEngines('prune', (t) => {
   async function seed(): Promise<void> {
@@ -56,12 +72,16 @@ describeEngines('prune', (t) => {
   // Only SQLite's text columns hold a client's own time forms; the server engines' are native.
   it.runIf(t.engine === 'sqlite')('archive rows are aged by the instant their created_at names, never by its text', async () => {
     // The instant `h` hours ago as a client at UTC+minutes writes it (its wall clock and offset).
-    const written = (h: number, minutes: number, zone: string): string => new Date(Date.parse(hoursAgo(h)) + minutes * 60_000).toISOString().slice(0, 19) + zone;
+    const written = (h: number, minutes: number, zone: string): string =>
+      new Date(Date.parse(hoursAgo(h)) + minutes * 60_000).toISOString().slice(0, 19) + zone;
     await addArchive(t, written(30 * DAY + 1, 180, '+03:00')); // an hour past the cutoff; sorts after it as text
     await addArchive(t, written(30 * DAY - 1, -300, '-05:00')); // an hour short of it; sorts before it as text
     await addArchive(t, 'not a time'); // no age: kept
     expect(await pruneArchive(t.db, 'default', hoursAgo(30 * DAY), 10)).toBe(1);
-    expect((await t.db.selectFrom('manager_queue_archive').select('created_at').orderBy('id').execute()).map((r) => r.created_at.slice(-6))).toEqual(['-05:00', 'a time']);
+    expect((await t.db.selectFrom('manager_queue_archive').select('created_at').orderBy('id').execute()).map((r) => r.created_at.slice(-6))).toEqual([
+      '-05:00',
+      'a time',
+    ]);
   });
 
   it('runMaintenance runs the tasks asked for, in batches, and logs the counts', async () => {
@@ -91,7 +111,14 @@ describeEngines('prune', (t) => {
     const r1 = await runMaintenance({ db: t.db, server: 'default', tasks: ['prune-events'], settings: defaultConfig().maintenance, logger, now: NOW });
     expect(r1).toEqual({ 'prune-events': 4 });
     expect(await count(t, 'manager_queue_archive')).toBe(5);
-    const r2 = await runMaintenance({ db: t.db, server: 'default', tasks: ['prune-archive', 'prune-conferences'], settings: { ...settings, prune_after_days: 0 }, logger, now: NOW });
+    const r2 = await runMaintenance({
+      db: t.db,
+      server: 'default',
+      tasks: ['prune-archive', 'prune-conferences'],
+      settings: { ...settings, prune_after_days: 0 },
+      logger,
+      now: NOW,
+    });
     expect(r2).toEqual({ 'prune-archive': 0, 'prune-conferences': 0 });
     expect(await count(t, 'conferences')).toBe(5);
   });

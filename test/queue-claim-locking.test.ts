@@ -19,10 +19,13 @@ describeEngines(
       const other = await t.openAnother();
       try {
         // READ COMMITTED, as the claim's own short transaction on MySQL (PostgreSQL's default).
-        return await other.db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
-          const held = (await claimIn(trx, limit)).map((r) => r.id);
-          return { held, result: await during() };
-        });
+        return await other.db
+          .transaction()
+          .setIsolationLevel('read committed')
+          .execute(async (trx) => {
+            const held = (await claimIn(trx, limit)).map((r) => r.id);
+            return { held, result: await during() };
+          });
       } finally {
         await other.close();
       }
@@ -53,7 +56,10 @@ describeEngines(
     });
 
     it('two claimers racing over 300 rows take each row exactly once', async () => {
-      await t.db.insertInto('manager_queue').values(Array.from({ length: 300 }, () => ({ action: 'Ping' }))).execute();
+      await t.db
+        .insertInto('manager_queue')
+        .values(Array.from({ length: 300 }, () => ({ action: 'Ping' })))
+        .execute();
       const other = await t.openAnother();
       try {
         const drain = async (db: AmiqDatabase['db']) => {

@@ -91,7 +91,11 @@ describeEngines(
     it('the Node example queues an Originate and follows it to the end of its call', async () => {
       const [code] = blocks(`${title()}: Node`, 'js');
       writeFileSync(join(dir, 'example.mjs'), code!);
-      const child = spawn(process.execPath, ['example.mjs'], { cwd: dir, env: { ...process.env, AMIQ_DATABASE_URL: role.url }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['example.mjs'], {
+        cwd: dir,
+        env: { ...process.env, AMIQ_DATABASE_URL: role.url },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -101,7 +105,11 @@ describeEngines(
       const row = JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>;
       // The simulator knows no PJSIP phone: Asterisk accepts the Originate, the call fails.
       expect(row).toMatchObject({ status: 'SUCCESS', call_state: 'FAILED', call_reason: 0 });
-      const stored = await t.db.selectFrom('manager_queue').select(['server', 'tag', 'expires_at', 'created_at']).where('id', '=', Number(row['id'])).executeTakeFirstOrThrow();
+      const stored = await t.db
+        .selectFrom('manager_queue')
+        .select(['server', 'tag', 'expires_at', 'created_at'])
+        .where('id', '=', Number(row['id']))
+        .executeTakeFirstOrThrow();
       expect(stored).toMatchObject({ server: 'pbx1', tag: 'crm:lead-4711' });
       expect(Math.abs(Date.parse(stored.expires_at!) - Date.parse(stored.created_at) - 120_000)).toBeLessThan(60_000); // the Date went in as UTC
     });

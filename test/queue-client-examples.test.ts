@@ -42,7 +42,9 @@ describe('docs/client-examples.md', () => {
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     return new Promise((resolve, reject) => {
       child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`${cmd} ${file} exited ${code}: ${err}`))));
+      child.on('exit', (code) =>
+        code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`${cmd} ${file} exited ${code}: ${err}`)),
+      );
     });
   }
 
@@ -53,7 +55,8 @@ describe('docs/client-examples.md', () => {
     await runExample(process.execPath, 'sql-examples.cjs', script, [JSON.stringify(blocks('sql'))]);
     const rows = await t.db.selectFrom('manager_queue').selectAll().orderBy('id').execute();
     expect(rows.map((r) => r.action)).toEqual(['Originate', 'Originate', 'Redirect', 'Hangup']);
-    for (const r of rows) for (const c of ['not_before', 'expires_at', 'created_at'] as const) if (r[c] !== null) expect(queueTimeMs(r[c]), `${r.id}.${c}`).not.toBeNull();
+    for (const r of rows)
+      for (const c of ['not_before', 'expires_at', 'created_at'] as const) if (r[c] !== null) expect(queueTimeMs(r[c]), `${r.id}.${c}`).not.toBeNull();
     const scheduled = rows[1]!.id;
     const settled = await until(async () => {
       const now = await t.db.selectFrom('manager_queue').select(['id', 'status', 'message']).where('id', '!=', scheduled).orderBy('id').execute();

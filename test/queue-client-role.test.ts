@@ -43,9 +43,12 @@ describeEngines(
         .executeTakeFirstOrThrow();
       return Number(r.insertId ?? (await sql<{ id: number }>`SELECT max(id) AS id FROM manager_queue`.execute(cdb())).rows[0]!.id);
     };
-    const statusOf = async (id: number) => (await t.db.selectFrom('manager_queue').select(['status', 'message']).where('id', '=', id).executeTakeFirstOrThrow());
+    const statusOf = async (id: number) => await t.db.selectFrom('manager_queue').select(['status', 'message']).where('id', '=', id).executeTakeFirstOrThrow();
     const refused = async (p: Promise<unknown>): Promise<string> => {
-      const err = await p.then(() => undefined, (e: unknown) => e);
+      const err = await p.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err, 'expected the database to refuse').toBeInstanceOf(Error);
       return (err as Error).message;
     };
@@ -54,8 +57,15 @@ describeEngines(
 
     it('inserts a row with every client column, and amiq/client works under the role', async () => {
       const id = await insert({
-        server: 'pbx1', action: 'Originate', channel: 'PJSIP/2001', callerid: 'C-1', params: '{"Exten":"100","Context":"default"}',
-        priority: 5, not_before: '2026-12-06T10:00:00.000Z', expires_at: '2026-12-06T10:05:00.000Z', tag: 'crm',
+        server: 'pbx1',
+        action: 'Originate',
+        channel: 'PJSIP/2001',
+        callerid: 'C-1',
+        params: '{"Exten":"100","Context":"default"}',
+        priority: 5,
+        not_before: '2026-12-06T10:00:00.000Z',
+        expires_at: '2026-12-06T10:05:00.000Z',
+        tag: 'crm',
       });
       const row = await t.db.selectFrom('manager_queue').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       expect(row).toMatchObject({ server: 'pbx1', action: 'Originate', channel: 'PJSIP/2001', callerid: 'C-1', priority: 5, tag: 'crm', status: 'NEW' });
@@ -87,7 +97,8 @@ describeEngines(
       expect(Number((await cancel(id)).numAffectedRows)).toBe(1);
       expect(await statusOf(id)).toEqual({ status: 'CANCELLED', message: 'cancelled by the client' });
       const back = sql`UPDATE manager_queue SET status = 'NEW' WHERE id = ${id}`.execute(cdb());
-      if (t.engine === 'postgres') expect(Number((await back).numAffectedRows)).toBe(0); // the policy hides a row that is not NEW
+      if (t.engine === 'postgres')
+        expect(Number((await back).numAffectedRows)).toBe(0); // the policy hides a row that is not NEW
       else expect(await refused(back)).toMatch(/NEW to CANCELLED/);
       expect((await statusOf(id)).status).toBe('CANCELLED');
 
@@ -103,9 +114,17 @@ describeEngines(
     it('reads outcomes: the queue, its list results and the archive; cannot delete', async () => {
       const id = await insert({ action: 'CoreShowChannels' });
       await t.db.updateTable('manager_queue').set({ status: 'SUCCESS', response: 'Success' }).where('id', '=', id).execute();
-      await t.db.insertInto('manager_queue_results').values({ queue_id: id, seq: 1, event: 'CoreShowChannel', headers: '{"Channel":"PJSIP/2001-00000001"}' }).execute();
-      expect(await cdb().selectFrom('manager_queue').select(['status', 'response']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({ status: 'SUCCESS', response: 'Success' });
-      expect((await cdb().selectFrom('manager_queue_results').select('event').where('queue_id', '=', id).execute()).map((r) => r.event)).toEqual(['CoreShowChannel']);
+      await t.db
+        .insertInto('manager_queue_results')
+        .values({ queue_id: id, seq: 1, event: 'CoreShowChannel', headers: '{"Channel":"PJSIP/2001-00000001"}' })
+        .execute();
+      expect(await cdb().selectFrom('manager_queue').select(['status', 'response']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({
+        status: 'SUCCESS',
+        response: 'Success',
+      });
+      expect((await cdb().selectFrom('manager_queue_results').select('event').where('queue_id', '=', id).execute()).map((r) => r.event)).toEqual([
+        'CoreShowChannel',
+      ]);
       expect(await cdb().selectFrom('manager_queue_archive').select('id').execute()).toEqual([]);
       expect(await refused(cdb().deleteFrom('manager_queue').where('id', '=', id).execute())).toMatch(/denied/i);
       expect(await refused(cdb().selectFrom('workers').selectAll().execute())).toMatch(/denied/i);
@@ -119,7 +138,7 @@ describeEngines(
       expect((await statusOf(id)).status).toBe('SUCCESS');
     });
 
-    it('a workers\' user that is neither owner nor superuser keeps every right on every row', async () => {
+    it("a workers' user that is neither owner nor superuser keeps every right on every row", async () => {
       const { name: w } = newClientRoleName();
       if (t.engine === 'postgres') {
         await sql.raw(`CREATE ROLE "${w}" LOGIN PASSWORD 'x'`).execute(t.db);
@@ -172,8 +191,14 @@ describe('amiq init client role: bad input', () => {
       writeFileSync(join(dir, 'amiq.toml'), `[database]\nurl = "${ADMIN_URLS.postgres}"\n`);
       const config = join(dir, 'amiq.toml');
       expect(() => printClientRole({ config, name: "crm'; DROP TABLE x" }, () => undefined)).toThrow(/client role .*must match/);
-      await expect(init({ config, clientRole: 'crm' }, () => undefined)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/--password-env/) });
-      await expect(init({ config, clientRole: 'crm', passwordEnv: 'NOPE', env: {} }, () => undefined)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/NOPE.*not set/) });
+      await expect(init({ config, clientRole: 'crm' }, () => undefined)).rejects.toMatchObject({
+        exitCode: 2,
+        message: expect.stringMatching(/--password-env/),
+      });
+      await expect(init({ config, clientRole: 'crm', passwordEnv: 'NOPE', env: {} }, () => undefined)).rejects.toMatchObject({
+        exitCode: 2,
+        message: expect.stringMatching(/NOPE.*not set/),
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

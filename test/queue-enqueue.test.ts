@@ -5,7 +5,6 @@ import { describeEngines } from './helpers/engines.js';
 import { rowById } from './queue-db.js';
 
 describeEngines('enqueue', (t) => {
-
   it('inserts a NEW row with the client columns, params as JSON, increasing ids', async () => {
     const a = await enqueue(t.db, { action: 'Originate', channel: 'Local/100@default', params: { Exten: '300', Variable: ['A=1', 'B=2'] }, tag: 'camp' });
     const b = await enqueue(t.db, { action: 'Ping', server: 'pbx2', priority: 5 });

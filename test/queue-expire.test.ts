@@ -5,7 +5,6 @@ import { describeEngines } from './helpers/engines.js';
 import { rowById } from './queue-db.js';
 
 describeEngines('expireRows', (t) => {
-
   it('expires NEW rows past expires_at or created_at + ttl, with a message, and nothing else', async () => {
     const now = Date.now();
     const past = isoNow(now - 1000);

@@ -4,7 +4,6 @@ import { cancelRow, claimRows, enqueue, findOriginateByCallerid, getRow, listRec
 import { describeEngines } from './helpers/engines.js';
 
 describeEngines('queue lookups', (t) => {
-
   it('findOriginateByCallerid: the newest Originate of that server with the callerid', async () => {
     await enqueue(t.db, { action: 'Originate', callerid: 'C1' });
     const newer = await enqueue(t.db, { action: 'Originate', callerid: 'C1' });

@@ -6,7 +6,10 @@ import { rowById } from './queue-db.js';
 describeEngines('state changes of claimed rows', (t) => {
   const claimed = async (n: number, action = 'Originate', callerid: string | null = null) => {
     // One INSERT for the batch: a row at a time costs a commit each on the server engines.
-    await t.db.insertInto('manager_queue').values(Array.from({ length: n }, () => ({ action, callerid }))).execute();
+    await t.db
+      .insertInto('manager_queue')
+      .values(Array.from({ length: n }, () => ({ action, callerid })))
+      .execute();
     const ids = (await t.db.selectFrom('manager_queue').select('id').where('status', '=', 'NEW').orderBy('id').execute()).map((r) => r.id);
     await claimRows(t.db, { server: 'default', limit: n, ttlSeconds: 60 });
     return ids;
@@ -15,7 +18,16 @@ describeEngines('state changes of claimed rows', (t) => {
   it('markSent: SENDING → SENT with sent_at and action_id, writing a generated callerid only where none was', async () => {
     const [a] = await claimed(1);
     const [b] = await claimed(1, 'Originate', 'CLIENT-1');
-    expect(await markSent(t.db, [{ id: a!, actionId: 'amiq-1-x', callerid: 'M1' }, { id: b!, actionId: 'amiq-2-x', callerid: 'M2' }], '2026-01-01T00:00:00.000Z')).toEqual(new Set([a, b]));
+    expect(
+      await markSent(
+        t.db,
+        [
+          { id: a!, actionId: 'amiq-1-x', callerid: 'M1' },
+          { id: b!, actionId: 'amiq-2-x', callerid: 'M2' },
+        ],
+        '2026-01-01T00:00:00.000Z',
+      ),
+    ).toEqual(new Set([a, b]));
     expect(await rowById(t.db, a!)).toMatchObject({ status: 'SENT', action_id: 'amiq-1-x', callerid: 'M1', sent_at: '2026-01-01T00:00:00.000Z' });
     expect(await rowById(t.db, b!)).toMatchObject({ status: 'SENT', callerid: 'CLIENT-1' });
     expect(await markSent(t.db, [{ id: a!, actionId: 'again' }])).toEqual(new Set());
@@ -26,7 +38,10 @@ describeEngines('state changes of claimed rows', (t) => {
 
   it('markSent: a batch larger than one statement gives every row its own action_id', async () => {
     const ids = await claimed(600, 'Ping');
-    const marked = await markSent(t.db, ids.map((id) => ({ id, actionId: `amiq-${id}-s`, callerid: id % 2 ? `C${id}` : null })));
+    const marked = await markSent(
+      t.db,
+      ids.map((id) => ({ id, actionId: `amiq-${id}-s`, callerid: id % 2 ? `C${id}` : null })),
+    );
     expect(marked.size).toBe(600);
     const rows = await t.db.selectFrom('manager_queue').select(['id', 'status', 'action_id', 'callerid']).execute();
     for (const r of rows) expect(r).toEqual({ id: r.id, status: 'SENT', action_id: `amiq-${r.id}-s`, callerid: r.id % 2 ? `C${r.id}` : null });

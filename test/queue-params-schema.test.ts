@@ -11,7 +11,26 @@ const SCHEMA = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'docs', '
  * them (a keyword this does not know fails the test, so the schema cannot outgrow the check).
  */
 function valid(schema: Schema, v: unknown): boolean {
-  const KNOWN = new Set(['$schema', 'title', 'description', '$defs', '$ref', 'type', 'anyOf', 'not', 'pattern', 'maxLength', 'minimum', 'maximum', 'maxItems', 'items', 'maxProperties', 'propertyNames', 'patternProperties', 'additionalProperties']);
+  const KNOWN = new Set([
+    '$schema',
+    'title',
+    'description',
+    '$defs',
+    '$ref',
+    'type',
+    'anyOf',
+    'not',
+    'pattern',
+    'maxLength',
+    'minimum',
+    'maximum',
+    'maxItems',
+    'items',
+    'maxProperties',
+    'propertyNames',
+    'patternProperties',
+    'additionalProperties',
+  ]);
   for (const k of Object.keys(schema)) if (!KNOWN.has(k)) throw new Error(`keyword ${k} not understood by this check`);
   if (typeof schema['$ref'] === 'string') return valid((SCHEMA['$defs'] as Record<string, Schema>)[schema['$ref'].replace('#/$defs/', '')]!, v);
   const type = schema['type'];
@@ -45,7 +64,8 @@ function valid(schema: Schema, v: unknown): boolean {
 }
 
 /** The sender's verdict on params alone: a Ping (no action rules) without a channel. */
-const senderAccepts = (params: unknown): boolean => validateRow({ action: 'Ping', channel: null, callerid: null, params: JSON.stringify(params) }, DEFAULT_POLICY).ok;
+const senderAccepts = (params: unknown): boolean =>
+  validateRow({ action: 'Ping', channel: null, callerid: null, params: JSON.stringify(params) }, DEFAULT_POLICY).ok;
 
 const many = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`H${i}`, 'x']));
 

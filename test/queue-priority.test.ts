@@ -38,7 +38,14 @@ describe('migration 0002 on a database holding rows from 0001', () => {
     const { error } = await createMigrator(old.db).migrateTo('0001-initial');
     expect(error).toBeUndefined();
     const ins = old.sqlite.prepare(`INSERT INTO manager_queue (action, priority, status) VALUES ('Ping', ?, ?)`);
-    for (const [p, s] of [[1, 'SUCCESS'], [1.5, 'NEW'], ['high', 'NEW'], [3, 'NEW'], [0, 'NEW']] as const) ins.run(p, s);
+    for (const [p, s] of [
+      [1, 'SUCCESS'],
+      [1.5, 'NEW'],
+      ['high', 'NEW'],
+      [3, 'NEW'],
+      [0, 'NEW'],
+    ] as const)
+      ins.run(p, s);
     old.sqlite.exec(`DELETE FROM manager_queue WHERE id = 5`); // archived or removed: its id must never come back
     const before = old.sqlite.prepare(`SELECT * FROM manager_queue ORDER BY id`).all();
     await old.close();

@@ -4,7 +4,6 @@ import { describeEngines } from './helpers/engines.js';
 import { rowById } from './queue-db.js';
 
 describeEngines('recoverAfterCrash', (t) => {
-
   it('SENDING → NEW (never written), SENT → LOST (maybe written), only for its server', async () => {
     const sending = await enqueue(t.db, { action: 'Ping' });
     const sent = await enqueue(t.db, { action: 'Ping' });

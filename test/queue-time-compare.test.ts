@@ -43,7 +43,10 @@ describe('claim, expiry and wake-up compare instants, never text', () => {
       const dueLongAgo = add(now - 90_000, now - 3_600_000); // due 90 s ago, ttl 60: expired
       const dueLater = add(now + 600_000, now - 3_600_000); // not yet due: waits, never expires early
       expect(await expireRows(t.db, { server: 'default', ttlSeconds, now })).toBe(1);
-      expect(await rowById(t.db, dueLongAgo)).toMatchObject({ status: 'EXPIRED', message: `not sent within ttl_seconds=60 of not_before ${iso(now - 90_000)}` });
+      expect(await rowById(t.db, dueLongAgo)).toMatchObject({
+        status: 'EXPIRED',
+        message: `not sent within ttl_seconds=60 of not_before ${iso(now - 90_000)}`,
+      });
       expect((await claimRows(t.db, { server: 'default', limit: 10, ttlSeconds, now })).map((r) => r.id)).toEqual([dueRecently]);
       expect((await rowById(t.db, dueLater)).status).toBe('NEW');
       // Sendable until its not_before + ttl, expired from that instant on.

@@ -27,7 +27,7 @@ describeEngines(
       await client.end();
     });
 
-    it('a plain INSERT from another connection wakes the waiter; another server\'s row does not', async () => {
+    it("a plain INSERT from another connection wakes the waiter; another server's row does not", async () => {
       let changes = 0;
       signal.on('change', () => changes++);
       await client.query(`INSERT INTO manager_queue (server, action) VALUES ('other', 'Ping')`);

@@ -81,21 +81,54 @@ describe('amiq queue commands', () => {
 
     // The listener's part (call_state) is played by the test: whatever row becomes SUCCESS gets a call state.
     const follow = async (state: 'UP' | 'FAILED'): Promise<void> => {
-      const row = await until(async () => t.db.selectFrom('manager_queue').selectAll().where('status', '=', 'SUCCESS').where('call_state', 'is', null).where('action', '=', 'Originate').executeTakeFirst(), 'accepted Originate');
+      const row = await until(
+        async () =>
+          t.db
+            .selectFrom('manager_queue')
+            .selectAll()
+            .where('status', '=', 'SUCCESS')
+            .where('call_state', 'is', null)
+            .where('action', '=', 'Originate')
+            .executeTakeFirst(),
+        'accepted Originate',
+      );
       await t.db.updateTable('manager_queue').set({ call_state: state, call_channel: 'Local/100@default-00000001;1' }).where('id', '=', row!.id).execute();
     };
     const [up] = await Promise.all([
-      amiq(t.path, 'originate', '--channel', 'Local/100@default', '--exten', '300', '--context', 'default', '--var', 'A=1', '--callerid', 'CLI-1', '--wait', '--json'),
+      amiq(
+        t.path,
+        'originate',
+        '--channel',
+        'Local/100@default',
+        '--exten',
+        '300',
+        '--context',
+        'default',
+        '--var',
+        'A=1',
+        '--callerid',
+        'CLI-1',
+        '--wait',
+        '--json',
+      ),
       follow('UP'),
     ]);
     expect(up.code).toBe(0);
-    expect(JSON.parse(up.stdout)).toMatchObject({ callerid: 'CLI-1', status: 'SUCCESS', call_state: 'UP', params: '{"Exten":"300","Context":"default","Priority":"1","Variable":["A=1"]}' });
+    expect(JSON.parse(up.stdout)).toMatchObject({
+      callerid: 'CLI-1',
+      status: 'SUCCESS',
+      call_state: 'UP',
+      params: '{"Exten":"300","Context":"default","Priority":"1","Variable":["A=1"]}',
+    });
     const [failed] = await Promise.all([amiq(t.path, 'originate', '--channel', 'Local/400@default', '--app', 'Echo', '--wait'), follow('FAILED')]);
     expect(failed.code).toBe(1);
   });
 
   it('bad input is exit 2 with the field and rule, and nothing is queued', async () => {
-    const before = await t.db.selectFrom('manager_queue').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await t.db
+      .selectFrom('manager_queue')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const cases: Array<[string[], RegExp]> = [
       [['originate', '--channel', 'SIP/1'], /give --exten and --context, or --app/],
       [['originate', '--channel', 'SIP/1', '--app', 'Echo', '--var', 'novalue'], /--var "novalue": expected KEY=VALUE/],
@@ -113,7 +146,10 @@ describe('amiq queue commands', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(message);
     }
-    const after = await t.db.selectFrom('manager_queue').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await t.db
+      .selectFrom('manager_queue')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 

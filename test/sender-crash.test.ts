@@ -53,7 +53,10 @@ describe('kill -9 of the sender under load', () => {
     sim.faults.delayResponses(5);
     const first = await spawnSender(sim, t.path);
     children.push(first);
-    const inserter = spawn(process.execPath, ['dist/bench/queue-inserter.js', t.path, 'burst', String(ROWS), '20'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const inserter = spawn(process.execPath, ['dist/bench/queue-inserter.js', t.path, 'burst', String(ROWS), '20'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     children.push(inserter);
     const rowActions = () => sim.actions.filter((a) => a.actionId?.startsWith('amiq-') && !a.actionId.startsWith('amiq-sender-')).length;
     await until(() => rowActions() >= 300, '300 rows sent before the kill', 30_000);
@@ -72,7 +75,11 @@ describe('kill -9 of the sender under load', () => {
     if (inserter.exitCode === null) await once(inserter, 'exit');
     await until(
       async () => {
-        const open = await t.db.selectFrom('manager_queue').select((eb) => eb.fn.countAll<number>().as('n')).where('status', 'in', ['NEW', 'SENDING', 'SENT']).executeTakeFirstOrThrow();
+        const open = await t.db
+          .selectFrom('manager_queue')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('status', 'in', ['NEW', 'SENDING', 'SENT'])
+          .executeTakeFirstOrThrow();
         return open.n === 0;
       },
       'every row terminal',

@@ -14,7 +14,8 @@ const TERMINAL = ['SUCCESS', 'FAILED', 'LOST'];
 const engines: Array<[Exclude<Engine, 'sqlite'>, () => Promise<PrivateServer>]> = [];
 if (HAS_PRIVATE_POSTGRES) engines.push(['postgres', startPrivatePostgres]);
 if (HAS_PRIVATE_MARIADB) engines.push(['mysql', startPrivateMariadb]);
-if (engines.length < 2) console.log(`sender-db-fault: no private ${HAS_PRIVATE_POSTGRES ? 'MariaDB' : 'PostgreSQL'} binaries; that engine's fault test is skipped`);
+if (engines.length < 2)
+  console.log(`sender-db-fault: no private ${HAS_PRIVATE_POSTGRES ? 'MariaDB' : 'PostgreSQL'} binaries; that engine's fault test is skipped`);
 
 describe.each(engines)('%s restarted while 1,000 rows flow', (_engine, startServer) => {
   const cleanups: Array<() => Promise<unknown>> = [];
@@ -35,7 +36,11 @@ describe.each(engines)('%s restarted while 1,000 rows flow', (_engine, startServ
     const host = await startPbxHost(database, sim, 'default', (c) => (c.action_sender.rate_per_second = 500));
     cleanups.push(() => host.stop());
 
-    const rows = Array.from({ length: ROWS }, () => ({ action: 'Originate', channel: 'Local/100@default', params: JSON.stringify({ Exten: '300', Context: 'default', Priority: '1' }) }));
+    const rows = Array.from({ length: ROWS }, () => ({
+      action: 'Originate',
+      channel: 'Local/100@default',
+      params: JSON.stringify({ Exten: '300', Context: 'default', Priority: '1' }),
+    }));
     await setup.db.insertInto('manager_queue').values(rows).execute();
     await setup.close();
 
@@ -46,16 +51,21 @@ describe.each(engines)('%s restarted while 1,000 rows flow', (_engine, startServ
     cleanups.push(() => check.close());
     const counts = async () =>
       Object.fromEntries(
-        (await check.db.selectFrom('manager_queue').select(['status', 'call_state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['status', 'call_state']).execute()).map((r) => [
-          `${r.status}/${r.call_state ?? '-'}`,
-          Number(r.n),
-        ]),
+        (
+          await check.db
+            .selectFrom('manager_queue')
+            .select(['status', 'call_state', (eb) => eb.fn.countAll<number>().as('n')])
+            .groupBy(['status', 'call_state'])
+            .execute()
+        ).map((r) => [`${r.status}/${r.call_state ?? '-'}`, Number(r.n)]),
       );
     const deadline = Date.now() + 60_000;
     let byStatus: Record<string, number> = {};
     for (;;) {
       byStatus = await counts();
-      const settled = Object.entries(byStatus).every(([k]) => TERMINAL.includes(k.split('/')[0]!) && !['DIALING', 'RINGING', 'UP', '-'].includes(k.split('/')[1]!) || k.startsWith('LOST/'));
+      const settled = Object.entries(byStatus).every(
+        ([k]) => (TERMINAL.includes(k.split('/')[0]!) && !['DIALING', 'RINGING', 'UP', '-'].includes(k.split('/')[1]!)) || k.startsWith('LOST/'),
+      );
       if (settled) break;
       if (Date.now() > deadline) throw new Error(`rows not settled after the restart: ${JSON.stringify(byStatus)}`);
       await new Promise((r) => setTimeout(r, 100));

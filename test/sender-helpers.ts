@@ -41,7 +41,11 @@ export class FakeClient extends EventEmitter implements Pick<AmiPort, 'connected
   connected = true;
   readonly sent: SentAction[] = [];
   /** Answer automatically with this (or leave pending when null). */
-  autoReply: ((a: SentAction) => AmiMessage | Error | null) | null = () => new AmiMessage('response', [['Response', 'Success'], ['Message', 'ok']]);
+  autoReply: ((a: SentAction) => AmiMessage | Error | null) | null = () =>
+    new AmiMessage('response', [
+      ['Response', 'Success'],
+      ['Message', 'ok'],
+    ]);
 
   /** What the sender calls: the Response of `send`, with `listItems` as the list's items. */
   listItems: AmiMessage[] = [];
@@ -65,7 +69,6 @@ export class FakeClient extends EventEmitter implements Pick<AmiPort, 'connected
   }
 }
 
-
 const ROOT = new URL('..', import.meta.url).pathname;
 
 /**
@@ -73,20 +76,41 @@ const ROOT = new URL('..', import.meta.url).pathname;
  * would, never through amiq's API; returns the new row id. A refused row throws with SQLite's message.
  */
 export function insertFromAnotherProcess(dbPath: string, insert: string): number {
-  const script = "const D=require('better-sqlite3');const d=new D(process.argv[1]);d.pragma('busy_timeout = 5000');console.log(String(d.prepare(process.argv[2]).run().lastInsertRowid));d.close();";
+  const script =
+    "const D=require('better-sqlite3');const d=new D(process.argv[1]);d.pragma('busy_timeout = 5000');console.log(String(d.prepare(process.argv[2]).run().lastInsertRowid));d.close();";
   return Number(execFileSync(process.execPath, ['-e', script, dbPath, insert], { cwd: ROOT, stdio: 'pipe' }).toString());
 }
-
 
 /** A claimed row as validateRow sees it: an Originate of Local/100@default to 300@default unless overridden. */
 export function queueRow(over: Omit<Partial<QueueRow>, 'params'> & { params?: string | object }): QueueRow {
   const { params, ...rest } = over;
   return {
-    id: 42, server: 'default', action: 'Originate', channel: 'Local/100@default', callerid: null,
+    id: 42,
+    server: 'default',
+    action: 'Originate',
+    channel: 'Local/100@default',
+    callerid: null,
     params: typeof params === 'string' ? params : JSON.stringify(params ?? { Exten: '300', Context: 'default' }),
-    priority: 0, not_before: null, expires_at: null, tag: null, status: 'SENDING', created_at: '2026-11-22T12:00:00.000Z',
-    sent_at: null, response_at: null, action_id: null, response: null, message: null, uniqueid: null, linkedid: null,
-    call_channel: null, call_state: null, call_reason: null, answered_at: null, ended_at: null, hangup_cause: null, hangup_cause_txt: null,
+    priority: 0,
+    not_before: null,
+    expires_at: null,
+    tag: null,
+    status: 'SENDING',
+    created_at: '2026-11-22T12:00:00.000Z',
+    sent_at: null,
+    response_at: null,
+    action_id: null,
+    response: null,
+    message: null,
+    uniqueid: null,
+    linkedid: null,
+    call_channel: null,
+    call_state: null,
+    call_reason: null,
+    answered_at: null,
+    ended_at: null,
+    hangup_cause: null,
+    hangup_cause_txt: null,
     ...rest,
   };
 }
@@ -107,7 +131,14 @@ export async function startRealSender(
   const states: string[] = [];
   const changes = createChangeSignal(t.sqlite, { intervalMs: 2 });
   const ac = new AbortController();
-  const running = runActionSender({ config: c, db: t.db, logger: silent, signal: ac.signal, changes, ctx: { setAmiState: (s) => states.push(s), count: () => {}, setError: () => {} } });
+  const running = runActionSender({
+    config: c,
+    db: t.db,
+    logger: silent,
+    signal: ac.signal,
+    changes,
+    ctx: { setAmiState: (s) => states.push(s), count: () => {}, setError: () => {} },
+  });
   const stop = async (): Promise<void> => {
     ac.abort();
     await running;

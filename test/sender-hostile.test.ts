@@ -41,10 +41,18 @@ const HOSTILE: Array<[string, QueueRow, string]> = [
   ['Application, leading blank', application(' Echo'), `params.Application: ${BLANK}`],
   ['Data, trailing tab', application('Playback', 'hello\t'), `params.Data: ${BLANK}`],
   ['Command, leading blank', row({ action: 'Command', channel: null, params: { Command: ' core show channels' } }), `params.Command: ${BLANK}`],
-  ['Redirect Exten, leading escape', row({ action: 'Redirect', channel: 'SIP/1-1', params: { Exten: '\x1b700', Context: 'default' } }), `params.Exten: ${BLANK}`],
+  [
+    'Redirect Exten, leading escape',
+    row({ action: 'Redirect', channel: 'SIP/1-1', params: { Exten: '\x1b700', Context: 'default' } }),
+    `params.Exten: ${BLANK}`,
+  ],
   ['key with a trailing blank', origin({ 'Exten ': '301' }), 'params.Exten : header name "Exten " must match [A-Za-z0-9_-]+'],
   ['key with a leading tab', origin({ '\tContext': 'x' }), 'params.\tContext: header name "\\tContext" must match [A-Za-z0-9_-]+'],
-  ['a key twice in other case (Asterisk reads the first)', row({ params: '{"Application":"Echo","application":"System"}' }), 'params.application: given twice (keys are case-insensitive)'],
+  [
+    'a key twice in other case (Asterisk reads the first)',
+    row({ params: '{"Application":"Echo","application":"System"}' }),
+    'params.application: given twice (keys are case-insensitive)',
+  ],
   // Regex channels, for every action and wherever a channel goes.
   ['Hangup /.*/', hangup('/.*/'), `channel: ${REGEX}`],
   ['Hangup " /.*/"', hangup(' /.*/'), `channel: ${BLANK}`],
@@ -55,7 +63,11 @@ const HOSTILE: Array<[string, QueueRow, string]> = [
   ['Originate /.*/', row({ channel: '/.*/' }), `channel: ${REGEX}`],
   ['ConfbridgeKick /.*/', row({ action: 'ConfbridgeKick', channel: '/.*/', params: { Conference: '4000' } }), `channel: ${REGEX}`],
   ['Status params.Channel /.*/', row({ action: 'Status', channel: null, params: { Channel: '/.*/' } }), `params.Channel: ${REGEX}`],
-  ['Redirect ExtraChannel /.*/', row({ action: 'Redirect', channel: 'SIP/1-1', params: { Exten: '7', Context: 'd', ExtraChannel: '/.*/' } }), `params.ExtraChannel: ${REGEX}`],
+  [
+    'Redirect ExtraChannel /.*/',
+    row({ action: 'Redirect', channel: 'SIP/1-1', params: { Exten: '7', Context: 'd', ExtraChannel: '/.*/' } }),
+    `params.ExtraChannel: ${REGEX}`,
+  ],
   // Dangerous applications, and wrappers that would run them.
   ['Application System', application('System', 'id'), app('System')],
   ['Application system (case)', application('system', 'id'), app('System')],
@@ -69,7 +81,11 @@ const HOSTILE: Array<[string, QueueRow, string]> = [
   ['Application MixMonitor (post-command)', application('MixMonitor', 'x.wav,,id'), app('MixMonitor')],
   ['Application Originate (runs any app)', application('Originate', 'Local/1@default,app,System,id'), app('Originate')],
   ['System( inside the Data of any app', application('Gosub', 'sub,s,1(System(id))'), calls('params.Data', 'System')],
-  ['MixMonitor action Command header', row({ action: 'MixMonitor', channel: 'SIP/1-1', params: { File: 'x.wav', Command: 'id' } }), `params.Command: MixMonitor's Command runs a shell command; ${UNLESS}`],
+  [
+    'MixMonitor action Command header',
+    row({ action: 'MixMonitor', channel: 'SIP/1-1', params: { File: 'x.wav', Command: 'id' } }),
+    `params.Command: MixMonitor's Command runs a shell command; ${UNLESS}`,
+  ],
   // Dangerous functions in every place a value could be evaluated.
   ['${SHELL( in Data', application('NoOp', '${SHELL(id)}'), calls('params.Data', 'SHELL')],
   ['${shell( in lower case', application('NoOp', '${shell(id)}'), calls('params.Data', 'SHELL')],
@@ -90,7 +106,11 @@ const HOSTILE: Array<[string, QueueRow, string]> = [
   ['Variable object name FILE(…)', origin({ Variable: { 'FILE(/tmp/x)': '1' } }), calls('params.Variable.FILE(/tmp/x)', 'FILE')],
   ['Variable object value', origin({ Variable: { X: '$[SHELL(id)]' } }), calls('params.Variable.X', 'SHELL')],
   ['Exten ${SHELL(', origin({ Exten: '${SHELL(id)}' }), calls('params.Exten', 'SHELL')],
-  ['Redirect Context ${SHELL(', row({ action: 'Redirect', channel: 'SIP/1-1', params: { Exten: '7', Context: '${SHELL(id)}' } }), calls('params.Context', 'SHELL')],
+  [
+    'Redirect Context ${SHELL(',
+    row({ action: 'Redirect', channel: 'SIP/1-1', params: { Exten: '7', Context: '${SHELL(id)}' } }),
+    calls('params.Context', 'SHELL'),
+  ],
   ['CallerID ${SHELL(', origin({ CallerID: '${SHELL(id)} <1>' }), calls('params.CallerID', 'SHELL')],
   ['channel column ${SHELL(', row({ channel: 'Local/${SHELL(id)}@default' }), calls('channel', 'SHELL')],
   ['callerid column ${SHELL(', row({ callerid: '${SHELL(id)}' }), calls('callerid', 'SHELL')],
@@ -101,7 +121,11 @@ const HOSTILE: Array<[string, QueueRow, string]> = [
   ['$[${A}${B}] (substituted text parsed again)', application('NoOp', '$[${A}${B}]'), twice('params.Data')],
   ['$[ $[…] ] nested', application('NoOp', '$[ $["x"] ]'), twice('params.Data')],
   // The tag is never a privilege.
-  ['spoofed cleaner tag, meetme kick', row({ action: 'Command', channel: null, tag: 'meetme-cleaner:alone', params: { Command: 'meetme kick 4000 1' } }), 'action: Command is not allowed (action_sender.allowed_commands is empty)'],
+  [
+    'spoofed cleaner tag, meetme kick',
+    row({ action: 'Command', channel: null, tag: 'meetme-cleaner:alone', params: { Command: 'meetme kick 4000 1' } }),
+    'action: Command is not allowed (action_sender.allowed_commands is empty)',
+  ],
   ['spoofed cleaner tag, System', row({ tag: 'meetme-cleaner:alone', params: { Application: 'System', Data: 'id' } }), app('System')],
   // JSON that is huge, nested, null, or not exact.
   ['10 MB params', row({ params: HUGE }), `params: ${HUGE.length} characters, at most 262144`],
@@ -110,7 +134,11 @@ const HOSTILE: Array<[string, QueueRow, string]> = [
   ['a Variable object holding an object', origin({ Variable: { A: { B: '1' } } }), 'params.Variable.A: must be a string, number or boolean'],
   ['a Variable object name with "="', origin({ Variable: { 'A=B': '1' } }), 'params.Variable: variable name "A=B" must be non-empty, without "="'],
   ['null', origin({ Timeout: null }), 'params.Timeout: null is not a value (leave the key out)'],
-  ['an integer past 2^53', row({ params: '{"Exten":"300","Context":"default","Account":12345678901234567890}' }), 'params.Account: number too large to read exactly; write it as a string'],
+  [
+    'an integer past 2^53',
+    row({ params: '{"Exten":"300","Context":"default","Account":12345678901234567890}' }),
+    'params.Account: number too large to read exactly; write it as a string',
+  ],
   ['101 headers', origin({ Variable: Array.from({ length: 99 }, (_, i) => `V${i}=1`) }), 'params: more than 100 headers'],
 ];
 
@@ -130,18 +158,33 @@ describe('what clients write that must pass', () => {
   };
 
   it('JSON numbers and booleans as their text; Variable as an object, a string or an array', () => {
-    const r = row({ params: '{"Exten":300,"Context":"default","Priority":1,"Timeout":30000,"EarlyMedia":true,"Account":1.5,"Variable":{"A":"1","B":2,"C":false}}' });
+    const r = row({
+      params: '{"Exten":300,"Context":"default","Priority":1,"Timeout":30000,"EarlyMedia":true,"Account":1.5,"Variable":{"A":"1","B":2,"C":false}}',
+    });
     expect(headers(r)).toEqual([
-      ['Channel', 'Local/100@default'], ['Exten', '300'], ['Context', 'default'], ['Priority', '1'], ['Timeout', '30000'], ['EarlyMedia', 'true'],
-      ['Account', '1.5'], ['Variable', 'A=1'], ['Variable', 'B=2'], ['Variable', 'C=false'],
-      ['Async', 'true'], ['CallerID', '"M2611221200000000042" <M2611221200000000042>'], ['Variable', 'AMIQ_ID=42'],
+      ['Channel', 'Local/100@default'],
+      ['Exten', '300'],
+      ['Context', 'default'],
+      ['Priority', '1'],
+      ['Timeout', '30000'],
+      ['EarlyMedia', 'true'],
+      ['Account', '1.5'],
+      ['Variable', 'A=1'],
+      ['Variable', 'B=2'],
+      ['Variable', 'C=false'],
+      ['Async', 'true'],
+      ['CallerID', '"M2611221200000000042" <M2611221200000000042>'],
+      ['Variable', 'AMIQ_ID=42'],
     ]);
     expect(headers(origin({ Variable: 'A=1' }))).toContainEqual(['Variable', 'A=1']);
     expect(headers(origin({ Variable: ['A=1', 7] }))).toContainEqual(['Variable', '7']);
   });
 
   it('blanks inside values, ordinary functions and expressions, plain channel names', () => {
-    expect(headers(origin({ CallerID: '"Sales Desk" <100>', Variable: ['GREETING=hello world', 'N=${CALLERID(num)}', 'M=$[1 + 2]'] }))).toContainEqual(['CallerID', '"Sales Desk" <100>']);
+    expect(headers(origin({ CallerID: '"Sales Desk" <100>', Variable: ['GREETING=hello world', 'N=${CALLERID(num)}', 'M=$[1 + 2]'] }))).toContainEqual([
+      'CallerID',
+      '"Sales Desk" <100>',
+    ]);
     expect(headers(application('Playback', 'tt-monkeys&beep'))).toContainEqual(['Application', 'Playback']);
     expect(headers(application('Set', 'CDR(userfield)=lead 7'))).toContainEqual(['Data', 'CDR(userfield)=lead 7']);
     expect(headers(origin({ Variable: ['PROFILE(x)=1', 'MYSYSTEM=1', 'EVAL_EXTEN=1'] }))).toContainEqual(['Variable', 'PROFILE(x)=1']);
@@ -156,7 +199,9 @@ describe('what clients write that must pass', () => {
     expect(headers(application('NoOp', '${SHELL(id)}'), { ...policy, allowedDangerous: ['SHELL'] })).toContainEqual(['Data', '${SHELL(id)}']);
     expect(headers(application('NoOp', '${ODBC_SQL(x)}'), { ...policy, allowedDangerous: ['ODBC_*'] })).toContainEqual(['Data', '${ODBC_SQL(x)}']);
     expect(headers(application('NoOp', '$[${A}${B}]'), { ...policy, allowedDangerous: ['EVAL'] })).toContainEqual(['Data', '$[${A}${B}]']);
-    expect(headers(row({ action: 'MixMonitor', channel: 'SIP/1-1', params: { File: 'x.wav', Command: 'id' } }), { ...policy, allowedDangerous: ['MixMonitor'] })).toContainEqual(['Command', 'id']);
+    expect(
+      headers(row({ action: 'MixMonitor', channel: 'SIP/1-1', params: { File: 'x.wav', Command: 'id' } }), { ...policy, allowedDangerous: ['MixMonitor'] }),
+    ).toContainEqual(['Command', 'id']);
   });
 });
 
@@ -187,7 +232,11 @@ describe('hostile rows through the real action-sender and the simulator', () => 
     const ctx = { setAmiState: () => undefined, count: () => undefined, setError: () => undefined };
     const running = runActionSender({ config: c, db: t.db, logger: silent, signal: stop.signal, ctx });
     try {
-      await until(async () => (await t.db.selectFrom('manager_queue').select('id').where('status', 'in', ['NEW', 'SENDING', 'SENT']).execute()).length === 0, 'every row terminal', 20_000);
+      await until(
+        async () => (await t.db.selectFrom('manager_queue').select('id').where('status', 'in', ['NEW', 'SENDING', 'SENT']).execute()).length === 0,
+        'every row terminal',
+        20_000,
+      );
     } finally {
       stop.abort();
       await running;
@@ -233,7 +282,10 @@ describe('hostile rows through the real action-sender and the simulator', () => 
     // Only the good rows reached the socket, besides the client's own session actions.
     const fromRows = (a: { actionId?: string }) => /^amiq-\d+-/.test(a.actionId ?? '');
     expect([...new Set(sim.actions.filter((a) => !fromRows(a)).map((a) => a.action))].sort()).toEqual(['Login', 'Logoff']);
-    const rowActionIds = sim.actions.filter(fromRows).map((a) => a.actionId).sort();
+    const rowActionIds = sim.actions
+      .filter(fromRows)
+      .map((a) => a.actionId)
+      .sort();
     const goodIds = await Promise.all(good.map(async (id) => (await rowById(t.db, id)).action_id));
     expect(rowActionIds).toEqual(goodIds.sort());
     expect(sim.actions.filter((a) => ['hangup', 'command', 'mixmonitor', 'status', 'redirect', 'confbridgekick'].includes(a.action.toLowerCase()))).toEqual([]);

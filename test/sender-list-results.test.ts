@@ -13,7 +13,8 @@ import { openTestDb, rowById, type TestDb } from './queue-db.js';
 import { FakeClient, silent, startRealSender, until } from './sender-helpers.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'amiq.js');
-const headersOf = async (t: TestDb, id: number) => (await listResults(t.db, id)).map((r) => ({ seq: r.seq, event: r.event, headers: JSON.parse(r.headers) as Record<string, unknown> }));
+const headersOf = async (t: TestDb, id: number) =>
+  (await listResults(t.db, id)).map((r) => ({ seq: r.seq, event: r.event, headers: JSON.parse(r.headers) as Record<string, unknown> }));
 
 describe('a list action keeps its answer (real sender, simulator)', () => {
   let sim: Simulator;
@@ -75,13 +76,17 @@ describe('a list action keeps its answer (real sender, simulator)', () => {
     const a = sim.addConferenceMember({ kind: 'confbridge', room: '4000' });
     const id = await enqueue(t.db, { action: 'CoreShowChannels' });
     await done(id);
-    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, '--db', t.path, ...args], { cwd: t.dir, encoding: 'utf8', env: { ...process.env, AMIQ_CONFIG: '' } });
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [BIN, '--db', t.path, ...args], { cwd: t.dir, encoding: 'utf8', env: { ...process.env, AMIQ_CONFIG: '' } });
     const human = run('show', String(id));
     expect(human.status).toBe(0);
     expect(human.stdout).toMatch(/^results \(1 item\)$/m);
     expect(human.stdout).toMatch(/^ {2}1\. CoreShowChannel$/m);
     expect(human.stdout).toContain(`Channel: ${a.name}`);
-    const json = JSON.parse(run('show', String(id), '--json').stdout) as { status: string; results: Array<{ seq: number; event: string; headers: Record<string, string> }> };
+    const json = JSON.parse(run('show', String(id), '--json').stdout) as {
+      status: string;
+      results: Array<{ seq: number; event: string; headers: Record<string, string> }>;
+    };
     expect(json.status).toBe('SUCCESS');
     expect(json.results).toEqual([{ seq: 1, event: 'CoreShowChannel', headers: expect.objectContaining({ Channel: a.name }) }]);
 
@@ -100,18 +105,45 @@ describe('a list action keeps its answer, bounded (stand-in client)', () => {
 
   it(`keeps the first ${MAX_RESULT_ITEMS} items and says in the message how many were left out`, async () => {
     const client = new FakeClient();
-    const item = (n: number): AmiMessage => new AmiMessage('event', [['Event', 'CoreShowChannel'], ['Channel', `PJSIP/${n}`], ['ChanVariable', 'A=1'], ['ChanVariable', 'B=2']]);
+    const item = (n: number): AmiMessage =>
+      new AmiMessage('event', [
+        ['Event', 'CoreShowChannel'],
+        ['Channel', `PJSIP/${n}`],
+        ['ChanVariable', 'A=1'],
+        ['ChanVariable', 'B=2'],
+      ]);
     client.listItems = Array.from({ length: MAX_RESULT_ITEMS + 5 }, (_, i) => item(i + 1));
-    client.autoReply = () => new AmiMessage('response', [['Response', 'Success'], ['EventList', 'start'], ['Message', 'Channels will follow']]);
+    client.autoReply = () =>
+      new AmiMessage('response', [
+        ['Response', 'Success'],
+        ['EventList', 'start'],
+        ['Message', 'Channels will follow'],
+      ]);
     const stop = new AbortController();
-    const sender = new ActionSender(t.db, client, { server: 'default', policy: { allowedActions: ['CoreShowChannels'], allowedCommands: [] }, ratePerSecond: 0, maxInFlight: 20, responseTimeoutMs: 1000, ttlSeconds: 60, drainMs: 200 }, silent, { count: () => {}, setError: () => {} });
+    const sender = new ActionSender(
+      t.db,
+      client,
+      {
+        server: 'default',
+        policy: { allowedActions: ['CoreShowChannels'], allowedCommands: [] },
+        ratePerSecond: 0,
+        maxInFlight: 20,
+        responseTimeoutMs: 1000,
+        ttlSeconds: 60,
+        drainMs: 200,
+      },
+      silent,
+      { count: () => {}, setError: () => {} },
+    );
     const running = sender.run(stop.signal);
     const id = await enqueue(t.db, { action: 'CoreShowChannels' });
     await until(async () => (await rowById(t.db, id)).status === 'SUCCESS', 'answered');
     const row = await rowById(t.db, id);
     stop.abort();
     await running;
-    expect(row.message).toBe(`Channels will follow; results truncated: kept ${MAX_RESULT_ITEMS} of ${MAX_RESULT_ITEMS + 5} items (limit ${MAX_RESULT_ITEMS} items, 1 MiB)`);
+    expect(row.message).toBe(
+      `Channels will follow; results truncated: kept ${MAX_RESULT_ITEMS} of ${MAX_RESULT_ITEMS + 5} items (limit ${MAX_RESULT_ITEMS} items, 1 MiB)`,
+    );
     const items = await listResults(t.db, id);
     expect(items).toHaveLength(MAX_RESULT_ITEMS);
     expect(JSON.parse(items.at(-1)!.headers)).toEqual({ Event: 'CoreShowChannel', Channel: `PJSIP/${MAX_RESULT_ITEMS}`, ChanVariable: ['A=1', 'B=2'] });

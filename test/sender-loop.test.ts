@@ -44,7 +44,15 @@ describe('ActionSender with a stand-in client', () => {
     await claimRows(t.db, { server: 'default', limit: 2, ttlSeconds: 60 });
     await markSent(t.db, [{ id: crashedSent, actionId: 'x' }]);
     client.autoReply = (a) =>
-      a.action === 'Hangup' ? new AmiMessage('response', [['Response', 'Error'], ['Message', 'No such channel']]) : new AmiMessage('response', [['Response', 'Success'], ['Message', 'Originate successfully queued']]);
+      a.action === 'Hangup'
+        ? new AmiMessage('response', [
+            ['Response', 'Error'],
+            ['Message', 'No such channel'],
+          ])
+        : new AmiMessage('response', [
+            ['Response', 'Success'],
+            ['Message', 'Originate successfully queued'],
+          ]);
     const orig = await enqueue(t.db, { action: 'Originate', channel: 'Local/100@default', params: { Exten: '300', Context: 'default' } });
     const hang = await enqueue(t.db, { action: 'Hangup', channel: 'SIP/9-1' });
     start();

@@ -85,11 +85,15 @@ describe('rate_per_second through the real sender (simulator)', () => {
     for (let i = 0; i < 130; i++) await enqueue(t.db, { action: 'Ping', channel: null, callerid: null });
     const sender = await startRealSender(t, sim.port, (c) => (c.action_sender.rate_per_second = rate));
     try {
-      await until(async () => {
-        const rows = await t.db.selectFrom('manager_queue').select(['action_id', 'status']).execute();
-        for (const r of rows) if (r.action_id) ids.add(r.action_id);
-        return rows.every((r) => r.status === 'SUCCESS');
-      }, 'every Ping answered', 10_000);
+      await until(
+        async () => {
+          const rows = await t.db.selectFrom('manager_queue').select(['action_id', 'status']).execute();
+          for (const r of rows) if (r.action_id) ids.add(r.action_id);
+          return rows.every((r) => r.status === 'SUCCESS');
+        },
+        'every Ping answered',
+        10_000,
+      );
     } finally {
       await sender.stop();
     }

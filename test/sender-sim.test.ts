@@ -86,7 +86,12 @@ describe('action-sender against the simulator', () => {
     expect(okRow).toMatchObject({ response: 'Success', message: 'Originate successfully queued' });
     const wire = sim.actions.find((a) => a.actionId === okRow.action_id)!;
     expect(wire.headers).toEqual(
-      expect.arrayContaining([['Async', 'true'], ['CallerID', `"${okRow.callerid}" <${okRow.callerid}>`], ['Variable', `AMIQ_ID=${ok}`], ['Priority', '1']]),
+      expect.arrayContaining([
+        ['Async', 'true'],
+        ['CallerID', `"${okRow.callerid}" <${okRow.callerid}>`],
+        ['Variable', `AMIQ_ID=${ok}`],
+        ['Priority', '1'],
+      ]),
     );
     expect(await rowById(t.db, refused)).toMatchObject({ response: 'Error', message: 'Invalid channel' });
     expect(await rowById(t.db, invalid)).toMatchObject({ message: 'channel: required for Originate', action_id: null });
@@ -118,7 +123,10 @@ describe('action-sender against the simulator', () => {
     await status(spoofed, 'INVALID');
     expect((await rowById(t.db, spoofed)).message).toBe('action: Command is not allowed (action_sender.allowed_commands is empty)');
     // The cleaner's own row with Command off is a Hangup of the member's channel.
-    const kick = await enqueue(t.db, kickRow('default', 'meetme', '5000', { channel: member.name, user: '1', joined_at: isoNow(), first_seen: isoNow() } satisfies StoredMember, 'alone', []));
+    const kick = await enqueue(
+      t.db,
+      kickRow('default', 'meetme', '5000', { channel: member.name, user: '1', joined_at: isoNow(), first_seen: isoNow() } satisfies StoredMember, 'alone', []),
+    );
     await status(kick, 'SUCCESS');
     expect(sim.actionCount('Command')).toBe(0);
     expect(sim.actions.filter((a) => a.action === 'Hangup').map((a) => a.headers.filter(([k]) => k === 'Channel'))).toEqual([[['Channel', member.name]]]);
@@ -127,7 +135,12 @@ describe('action-sender against the simulator', () => {
   it('sends `meetme kick` where allowed_commands allows it, recording the CLI output', async () => {
     await start(config((c) => (c.action_sender.allowed_commands = ['meetme kick'])));
     const member = sim.addMeetmeMember('5000');
-    const kick = await enqueue(t.db, kickRow('default', 'meetme', '5000', { channel: member.name, user: '1', joined_at: isoNow(), first_seen: isoNow() } satisfies StoredMember, 'alone', ['meetme kick']));
+    const kick = await enqueue(
+      t.db,
+      kickRow('default', 'meetme', '5000', { channel: member.name, user: '1', joined_at: isoNow(), first_seen: isoNow() } satisfies StoredMember, 'alone', [
+        'meetme kick',
+      ]),
+    );
     await status(kick, 'SUCCESS');
     const wire = sim.actions.find((a) => a.action === 'Command')!;
     expect(wire.headers).toContainEqual(['Command', 'meetme kick 5000 1']);
@@ -148,8 +161,14 @@ describe('action-sender against the simulator', () => {
     const cases: Array<[Parameters<typeof enqueue>[1], string]> = [
       [{ action: 'Shutdown' }, 'action: "Shutdown" is not an allowed action'],
       [{ action: 'Originate', params: { Exten: '100', Context: 'default' } }, 'channel: required for Originate'],
-      [{ action: 'Originate', channel: 'Local/100@default', params: { Exten: '100', Context: 'default', Variable: ['A=1', 'B=2\r\n\r\nAction: Command'] } }, 'params.Variable[1]: value contains CR, LF or NUL'],
-      [{ action: 'Originate', channel: 'Local/100@default', params: { Exten: '100', Context: 'default', Account: 'x'.repeat(2000) } }, 'params.Account: line of 2011 bytes, must be under 1024'],
+      [
+        { action: 'Originate', channel: 'Local/100@default', params: { Exten: '100', Context: 'default', Variable: ['A=1', 'B=2\r\n\r\nAction: Command'] } },
+        'params.Variable[1]: value contains CR, LF or NUL',
+      ],
+      [
+        { action: 'Originate', channel: 'Local/100@default', params: { Exten: '100', Context: 'default', Account: 'x'.repeat(2000) } },
+        'params.Account: line of 2011 bytes, must be under 1024',
+      ],
       [{ action: 'Originate', channel: 'Local/100@default', params: { Exten: '100', Context: 'default', Variable: vars } }, 'params: more than 100 headers'],
       [{ action: 'Command', params: { Command: 'core stop now' } }, 'action: Command is not allowed (action_sender.allowed_commands is empty)'],
     ];
@@ -211,7 +230,11 @@ describe('action-sender against the simulator', () => {
     const due = await enqueue(t.db, { action: 'Ping', not_before: isoNow(Date.now() + 300) });
     const locker = spawn(
       process.execPath,
-      ['-e', `const D=require('better-sqlite3');const d=new D(process.argv[1]);d.exec('BEGIN IMMEDIATE');d.prepare("INSERT INTO manager_queue (action) VALUES ('Ping')").run();console.log('locked');setTimeout(()=>{d.exec('COMMIT');d.close();},3000);`, t.path],
+      [
+        '-e',
+        `const D=require('better-sqlite3');const d=new D(process.argv[1]);d.exec('BEGIN IMMEDIATE');d.prepare("INSERT INTO manager_queue (action) VALUES ('Ping')").run();console.log('locked');setTimeout(()=>{d.exec('COMMIT');d.close();},3000);`,
+        t.path,
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     await once(locker.stdout!, 'data');
@@ -226,7 +249,10 @@ describe('action-sender against the simulator', () => {
     await start(config((c) => (c.maintenance = { ...c.maintenance, schedule: '* * * * * *', archive_after_hours: 0 })));
     const id = await enqueue(t.db, { action: 'Ping' });
     const parked = await enqueue(t.db, { action: 'Ping', not_before: isoNow(Date.now() + 60_000) });
-    await until(async () => (await t.db.selectFrom('manager_queue_archive').select('id').where('id', '=', id).executeTakeFirst()) !== undefined, 'row archived');
+    await until(
+      async () => (await t.db.selectFrom('manager_queue_archive').select('id').where('id', '=', id).executeTakeFirst()) !== undefined,
+      'row archived',
+    );
     expect(await t.db.selectFrom('manager_queue').select('id').where('id', '=', id).executeTakeFirst()).toBeUndefined();
     expect((await rowById(t.db, parked)).status).toBe('NEW');
   });

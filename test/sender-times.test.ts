@@ -14,7 +14,11 @@ function withOffset(ms: number, minutes: number): string {
   return `${local}${minutes < 0 ? '-' : '+'}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
 }
 /** SQLite's datetime() form, whole seconds (or strftime('%Y-%m-%d %H:%M:%f') with fraction). */
-const sqliteForm = (ms: number, fraction = false): string => new Date(ms).toISOString().slice(0, fraction ? 23 : 19).replace('T', ' ');
+const sqliteForm = (ms: number, fraction = false): string =>
+  new Date(ms)
+    .toISOString()
+    .slice(0, fraction ? 23 : 19)
+    .replace('T', ' ');
 const z = (ms: number): string => new Date(ms).toISOString();
 
 interface Case {
@@ -111,10 +115,16 @@ describe('client time columns through the sender (claim → INVALID / sent / EXP
       return Number(t.sqlite.prepare(sql).run(...values).lastInsertRowid);
     });
     const policy = { allowedActions: ['Ping'], allowedCommands: [] };
-    const sender = new ActionSender(t.db, client, { server: 'default', policy, ratePerSecond: 0, maxInFlight: 0, responseTimeoutMs: 1000, ttlSeconds: 60, drainMs: 200 }, silent, {
-      count: () => {},
-      setError: () => {},
-    });
+    const sender = new ActionSender(
+      t.db,
+      client,
+      { server: 'default', policy, ratePerSecond: 0, maxInFlight: 0, responseTimeoutMs: 1000, ttlSeconds: 60, drainMs: 200 },
+      silent,
+      {
+        count: () => {},
+        setError: () => {},
+      },
+    );
     running = sender.run(stop.signal);
     const settled = table.map((c, i) => ({ c, id: ids[i]! })).filter(({ c }) => c.status !== 'NEW');
     await until(async () => {

@@ -38,14 +38,19 @@ describeEngines(
 
     const final = (r: QueueRow) => r.call_state === 'ENDED' || r.call_state === 'FAILED';
 
-    it('each row is sent by its own server\'s sender, once, and every outcome is right', async () => {
+    it("each row is sent by its own server's sender, once, and every outcome is right", async () => {
       for (const server of SERVERS) await startHost(server);
       // Answered (exten 100: hang up after 5 s, scaled) and busy (400) calls, interleaved across servers.
       const expected = new Map<number, { server: string; exten: string }>();
       for (let i = 0; i < ROWS_PER_SERVER; i++) {
         for (const server of SERVERS) {
           const exten = i % 2 === 0 ? '100' : '400';
-          const id = await client.insert({ server, action: 'Originate', channel: `Local/${exten}@default`, params: { Exten: '300', Context: 'default', Priority: '1' } });
+          const id = await client.insert({
+            server,
+            action: 'Originate',
+            channel: `Local/${exten}@default`,
+            params: { Exten: '300', Context: 'default', Priority: '1' },
+          });
           expected.set(id, { server, exten });
         }
       }
@@ -55,7 +60,8 @@ describeEngines(
       for (;;) {
         rows = await t.db.selectFrom('manager_queue').selectAll().where('id', 'in', ids).orderBy('id').execute();
         if (rows.every((r) => final(r) && r.hangup_cause !== null)) break;
-        if (Date.now() > until) throw new Error(`rows not settled: ${JSON.stringify(rows.filter((r) => !final(r)).map((r) => [r.id, r.server, r.status, r.call_state]))}`);
+        if (Date.now() > until)
+          throw new Error(`rows not settled: ${JSON.stringify(rows.filter((r) => !final(r)).map((r) => [r.id, r.server, r.status, r.call_state]))}`);
         await new Promise((res) => setTimeout(res, 25));
       }
 
@@ -68,7 +74,10 @@ describeEngines(
       }
       // Each simulator received exactly its own server's ActionIDs, each once.
       for (const server of SERVERS) {
-        const received = sims.get(server)!.actions.filter((a) => a.action.toLowerCase() === 'originate').map((a) => a.actionId);
+        const received = sims
+          .get(server)!
+          .actions.filter((a) => a.action.toLowerCase() === 'originate')
+          .map((a) => a.actionId);
         const own = rows.filter((r) => r.server === server).map((r) => r.action_id);
         expect(received).toHaveLength(ROWS_PER_SERVER);
         expect(new Set(received).size).toBe(ROWS_PER_SERVER);

@@ -17,7 +17,11 @@ const bad: Array<[string, QueueRow, string, SenderPolicy?]> = [
   ['params not JSON (other databases)', row({ params: '{nope' }), 'params: not valid JSON'],
   ['params a JSON array', row({ params: '["Exten","300"]' }), 'params: must be a JSON object'],
   ['params null', row({ params: 'null' }), 'params: must be a JSON object'],
-  ['params array holding an array', row({ params: { Exten: '300', Context: 'd', Variable: ['A=1', ['B=2']] } }), 'params.Variable[1]: must be a string, number or boolean'],
+  [
+    'params array holding an array',
+    row({ params: { Exten: '300', Context: 'd', Variable: ['A=1', ['B=2']] } }),
+    'params.Variable[1]: must be a string, number or boolean',
+  ],
   ['CR/LF in a value', row({ params: { Exten: '300', Context: 'd', Variable: ['A=1', CRLF] } }), 'params.Variable[1]: value contains CR, LF or NUL'],
   ['NUL in a value', row({ params: { Exten: '300\0', Context: 'd' } }), 'params.Exten: value contains CR, LF or NUL'],
   ['bad key', row({ params: { Exten: '300', Context: 'd', 'X Y': '1' } }), 'params.X Y: header name "X Y" must match [A-Za-z0-9_-]+'],
@@ -34,15 +38,53 @@ const bad: Array<[string, QueueRow, string, SenderPolicy?]> = [
   ['Action override', row({ action: 'Ping', channel: null, params: { Action: 'Command' } }), 'params.Action: set by amiq, may not be given'],
   ['Redirect without Exten', row({ action: 'Redirect', params: { Context: 'd' } }), 'params.Exten: required for Redirect'],
   ['Redirect without Context', row({ action: 'Redirect', params: { Exten: '700' } }), 'params.Context: required for Redirect'],
-  ['Redirect without channel or callerid', row({ action: 'Redirect', channel: null, params: { Exten: '7', Context: 'd' } }), 'channel: required for Redirect (or callerid naming an earlier Originate)'],
-  ['Hangup without channel or callerid', row({ action: 'Hangup', channel: null, params: {} }), 'channel: required for Hangup (or callerid naming an earlier Originate)'],
-  ['Hangup by regex', row({ action: 'Hangup', channel: '/.*/', params: {} }), 'channel: a /regex/ channel is never accepted from a row (it could match every call)'],
-  ['Command when off', row({ action: 'Command', channel: null, params: { Command: 'core show channels' } }), 'action: Command is not allowed (action_sender.allowed_commands is empty)'],
-  ['Command without prefix', row({ action: 'Command', channel: null, params: { Command: 'core stop now' } }), 'params.Command: "core stop now" does not start with an allowed command prefix', withCommands],
-  ['Command prefix glued', row({ action: 'Command', channel: null, params: { Command: 'core showx' } }), 'params.Command: "core showx" does not start with an allowed command prefix', withCommands],
-  ['kick shape from a client tag', row({ action: 'Command', channel: null, tag: 'crm', params: { Command: 'meetme kick 4000 1' } }), 'action: Command is not allowed (action_sender.allowed_commands is empty)'],
-  ['cleaner tag, other command', row({ action: 'Command', channel: null, tag: 'meetme-cleaner:alone', params: { Command: 'core stop now' } }), 'action: Command is not allowed (action_sender.allowed_commands is empty)'],
-  ['cleaner tag, kick plus more', row({ action: 'Command', channel: null, tag: 'meetme-cleaner:alone', params: { Command: 'meetme kick 4000 1 2' } }), 'action: Command is not allowed (action_sender.allowed_commands is empty)'],
+  [
+    'Redirect without channel or callerid',
+    row({ action: 'Redirect', channel: null, params: { Exten: '7', Context: 'd' } }),
+    'channel: required for Redirect (or callerid naming an earlier Originate)',
+  ],
+  [
+    'Hangup without channel or callerid',
+    row({ action: 'Hangup', channel: null, params: {} }),
+    'channel: required for Hangup (or callerid naming an earlier Originate)',
+  ],
+  [
+    'Hangup by regex',
+    row({ action: 'Hangup', channel: '/.*/', params: {} }),
+    'channel: a /regex/ channel is never accepted from a row (it could match every call)',
+  ],
+  [
+    'Command when off',
+    row({ action: 'Command', channel: null, params: { Command: 'core show channels' } }),
+    'action: Command is not allowed (action_sender.allowed_commands is empty)',
+  ],
+  [
+    'Command without prefix',
+    row({ action: 'Command', channel: null, params: { Command: 'core stop now' } }),
+    'params.Command: "core stop now" does not start with an allowed command prefix',
+    withCommands,
+  ],
+  [
+    'Command prefix glued',
+    row({ action: 'Command', channel: null, params: { Command: 'core showx' } }),
+    'params.Command: "core showx" does not start with an allowed command prefix',
+    withCommands,
+  ],
+  [
+    'kick shape from a client tag',
+    row({ action: 'Command', channel: null, tag: 'crm', params: { Command: 'meetme kick 4000 1' } }),
+    'action: Command is not allowed (action_sender.allowed_commands is empty)',
+  ],
+  [
+    'cleaner tag, other command',
+    row({ action: 'Command', channel: null, tag: 'meetme-cleaner:alone', params: { Command: 'core stop now' } }),
+    'action: Command is not allowed (action_sender.allowed_commands is empty)',
+  ],
+  [
+    'cleaner tag, kick plus more',
+    row({ action: 'Command', channel: null, tag: 'meetme-cleaner:alone', params: { Command: 'meetme kick 4000 1 2' } }),
+    'action: Command is not allowed (action_sender.allowed_commands is empty)',
+  ],
 ];
 
 describe('validateRow: every rule refuses with the field and the rule named', () => {
@@ -92,19 +134,27 @@ describe('validateRow + buildAction: good rows', () => {
     const v = validateRow(r, policy);
     expect(v.ok && v.plan.byCallerid).toBe('LEAD-7');
     expect(build(r, policy, 'Local/600@default-00000005;1').headers).toEqual([
-      ['Channel', 'Local/600@default-00000005;1'], ['Exten', '700'], ['Context', 'default'], ['Priority', '1'],
+      ['Channel', 'Local/600@default-00000005;1'],
+      ['Exten', '700'],
+      ['Context', 'default'],
+      ['Priority', '1'],
     ]);
-    expect(build(row({ action: 'Hangup', channel: 'SIP/1-0001', params: { Cause: '16' } })).headers).toEqual([['Channel', 'SIP/1-0001'], ['Cause', '16']]);
+    expect(build(row({ action: 'Hangup', channel: 'SIP/1-0001', params: { Cause: '16' } })).headers).toEqual([
+      ['Channel', 'SIP/1-0001'],
+      ['Cause', '16'],
+    ]);
     expect(build(row({ action: 'ping', channel: null, params: {} }))).toMatchObject({ action: 'Ping', headers: [], generatedCallerid: null });
   });
 
   it('Command: allowed prefixes; `meetme kick` only where allowed, whatever the tag', () => {
-    expect(build(row({ action: 'Command', channel: null, params: { Command: 'core  show channels' } }), withCommands).headers).toEqual([['Command', 'core  show channels']]);
+    expect(build(row({ action: 'Command', channel: null, params: { Command: 'core  show channels' } }), withCommands).headers).toEqual([
+      ['Command', 'core  show channels'],
+    ]);
     const kick = row({ action: 'Command', channel: null, tag: 'crm', params: { Command: 'meetme kick 4000 2' } });
     expect(build(kick, { ...policy, allowedCommands: ['meetme kick'] }).headers).toEqual([['Command', 'meetme kick 4000 2']]);
   });
 
-  it('500 headers (or just over 100 with amiq\'s own) are refused as a whole', () => {
+  it("500 headers (or just over 100 with amiq's own) are refused as a whole", () => {
     const vars = Array.from({ length: 500 }, (_, i) => `V${i}=1`);
     const r = row({ params: { Exten: '300', Context: 'd', Variable: vars } });
     expect(validateRow(r, policy)).toEqual({ ok: false, message: 'params: more than 100 headers' });
@@ -118,7 +168,7 @@ describe('validateRow + buildAction: good rows', () => {
 });
 
 describe('row identity and call resolution', () => {
-  it('ActionID is amiq-<id>-<salt of created_at>: stable, different for another database\'s row 42', () => {
+  it("ActionID is amiq-<id>-<salt of created_at>: stable, different for another database's row 42", () => {
     const a = actionIdFor({ id: 42, created_at: '2026-11-22T12:00:00.000Z' });
     expect(a).toMatch(/^amiq-42-[0-9a-z]+$/);
     expect(actionIdFor({ id: 42, created_at: '2026-11-22T12:00:00.000Z' })).toBe(a);

@@ -75,7 +75,10 @@ describe('simulator: Redirect and Hangup', () => {
       ['EventList', 'start'],
       ['Message', 'Channels hung up will follow'],
     ]);
-    const items = [await p.event('ChannelHungup'), await p.waitFor((m) => m.eventName === 'ChannelHungup' && m !== p.messages.find((x) => x.eventName === 'ChannelHungup'))];
+    const items = [
+      await p.event('ChannelHungup'),
+      await p.waitFor((m) => m.eventName === 'ChannelHungup' && m !== p.messages.find((x) => x.eventName === 'ChannelHungup')),
+    ];
     expect(items.map((m) => m.headers.map(([k]) => k))).toEqual([
       ['Event', 'Channel', 'ActionID'],
       ['Event', 'Channel', 'ActionID'],
@@ -119,8 +122,26 @@ describe('simulator: channel listings', () => {
     expect((await p.response('c2')).get('Message')).toBe('Channels will follow');
     const item = await p.event('CoreShowChannel', (m) => m.get('ActionID') === 'c2');
     expect(item.headers.map(([k]) => k)).toEqual([
-      'Event', 'ActionID', 'Channel', 'ChannelState', 'ChannelStateDesc', 'CallerIDNum', 'CallerIDName', 'ConnectedLineNum', 'ConnectedLineName',
-      'Language', 'AccountCode', 'Context', 'Exten', 'Priority', 'Uniqueid', 'Linkedid', 'Application', 'ApplicationData', 'Duration', 'BridgeId',
+      'Event',
+      'ActionID',
+      'Channel',
+      'ChannelState',
+      'ChannelStateDesc',
+      'CallerIDNum',
+      'CallerIDName',
+      'ConnectedLineNum',
+      'ConnectedLineName',
+      'Language',
+      'AccountCode',
+      'Context',
+      'Exten',
+      'Priority',
+      'Uniqueid',
+      'Linkedid',
+      'Application',
+      'ApplicationData',
+      'Duration',
+      'BridgeId',
     ]);
     expect([item.get('Channel'), item.get('ChannelStateDesc'), item.get('Application'), item.get('ApplicationData')]).toEqual([one, 'Up', 'Wait', '3600']);
     expect(item.get('Duration')).toMatch(/^\d\d:\d\d:\d\d$/);
@@ -166,7 +187,7 @@ describe('simulator: channel listings', () => {
     p.send('Command', { Command: 'core show channels', ActionID: 'cmd2' });
     const table = (await p.response('cmd2')).all('Output');
     const captured = parseAll(readCapture('asterisk-22/command-core-show-channels.received.txt'));
-    expect(table[0]).toBe((captured.find((m) => m.get('ActionID') === 'cmd2')!).all('Output')[0]);
+    expect(table[0]).toBe(captured.find((m) => m.get('ActionID') === 'cmd2')!.all('Output')[0]);
     expect(table.slice(-3, -1)).toEqual(['2 active channels', '2 active calls']);
   });
 
@@ -188,7 +209,9 @@ describe('simulator: channel listings', () => {
     expect(f).toHaveLength(14);
     expect([f[4], f[12], f[13]]).toEqual(['Up', '(None)', h.sim.channels()[0]!.uniqueid]);
     p.send('Command', { Command: 'core show nosuchthing', ActionID: 'bad' });
-    expect((await p.response('bad')).body).toBe("No such command 'core show nosuchthing' (type 'core show help core show nosuchthing' for other possible commands)\n");
+    expect((await p.response('bad')).body).toBe(
+      "No such command 'core show nosuchthing' (type 'core show help core show nosuchthing' for other possible commands)\n",
+    );
   });
 
   it('Status lists live channels (13+ layout, ActionID last); Setvar/Getvar reach channel variables', async () => {

@@ -15,7 +15,11 @@ const CAPTURE_USERS = [
 /** Values that depend on the clock, the session or the port. */
 const VOLATILE = new Set(['Timestamp', 'EventTV', 'SessionTV', 'SessionID', 'RemoteAddress', 'LocalAddress', 'Uptime', 'LastReload']);
 const stable = (m: AmiMessage) => ({ kind: m.kind, headers: m.headers.map(([k, v]) => [k, VOLATILE.has(k) ? '*' : v]) });
-const events = (msgs: AmiMessage[]) => msgs.filter((m) => m.kind === 'event').map((m) => m.eventName).sort();
+const events = (msgs: AmiMessage[]) =>
+  msgs
+    .filter((m) => m.kind === 'event')
+    .map((m) => m.eventName)
+    .sort();
 
 describe('simulator: whole captures replayed as sent', () => {
   it.each(['unknown-action', 'readonly-originate', 'originate-badchannel', 'login-bad-secret'])(

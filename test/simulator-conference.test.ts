@@ -10,7 +10,15 @@ const names = (msgs: AmiMessage[]) => msgs.filter((m) => m.kind === 'event').map
 
 /** Originate Local/<exten> to 600 and wait until its ;2 has joined the conference. */
 async function joinVia(p: RawPeer, exten: string, actionId: string, joinEvent: string): Promise<string> {
-  p.send('Originate', { Channel: `Local/${exten}@default`, Exten: '600', Context: 'default', Priority: '1', Async: 'true', CallerID: '"AMQ" <M1>', ActionID: actionId });
+  p.send('Originate', {
+    Channel: `Local/${exten}@default`,
+    Exten: '600',
+    Context: 'default',
+    Priority: '1',
+    Async: 'true',
+    CallerID: '"AMQ" <M1>',
+    ActionID: actionId,
+  });
   const resp = await p.event('OriginateResponse', (m) => id(m) === actionId);
   const two = resp.get('Channel')!.replace(/;1$/, ';2');
   await p.event(joinEvent, (m) => m.get('Channel') === two);
@@ -40,7 +48,18 @@ describe('simulator: ConfBridge (exten 200, room 4000)', () => {
     const items = p.messages.filter((m) => m.eventName === 'ConfbridgeList' && id(m) === 'cb2');
     expect(items.map((m) => m.get('Channel'))).toEqual([a, b]);
     expect(items[0]!.headers.slice(0, 12).map(([k]) => k)).toEqual([
-      'Event', 'ActionID', 'Conference', 'Admin', 'MarkedUser', 'WaitMarked', 'EndMarked', 'EndMarkedAny', 'Waiting', 'Muted', 'Talking', 'AnsweredTime',
+      'Event',
+      'ActionID',
+      'Conference',
+      'Admin',
+      'MarkedUser',
+      'WaitMarked',
+      'EndMarked',
+      'EndMarkedAny',
+      'Waiting',
+      'Muted',
+      'Talking',
+      'AnsweredTime',
     ]);
 
     p.send('ConfbridgeKick', { Conference: '4000', Channel: a, ActionID: 'cb3' });
@@ -69,7 +88,10 @@ describe('simulator: ConfBridge (exten 200, room 4000)', () => {
     expect(join.get('BridgeName')).toBe('4000');
     expect(join.get('BridgeNumChannels')).toBe('2');
     expect([join.get('Admin'), join.get('Muted')]).toEqual(['No', 'No']);
-    expect(h.sim.channels().find((c) => c.name === a)).toMatchObject({ conference: { kind: 'confbridge', room: '4000' }, bridgeId: join.get('BridgeUniqueid') });
+    expect(h.sim.channels().find((c) => c.name === a)).toMatchObject({
+      conference: { kind: 'confbridge', room: '4000' },
+      bridgeId: join.get('BridgeUniqueid'),
+    });
 
     expect(h.sim.hangup(a.replace(/;2$/, ';1'))).toBe(true);
     await p.event('BridgeDestroy');

@@ -39,7 +39,10 @@ async function playBurst(burst: string, opts: SimulatorOptions): Promise<Run> {
     await p.response('last');
     p.close();
     // The clock (Uniqueids are <epoch seconds>.<n>, the Pong's Timestamp) is all a seed does not fix.
-    const bytes = Buffer.concat(chunks).toString('latin1').replace(/\b\d{10}\.(\d+)\b/g, 'T.$1').replace(/Timestamp: .*/, 'Timestamp: T');
+    const bytes = Buffer.concat(chunks)
+      .toString('latin1')
+      .replace(/\b\d{10}\.(\d+)\b/g, 'T.$1')
+      .replace(/Timestamp: .*/, 'Timestamp: T');
     return { bytes, messages: p.messages.slice(from), seed: sim.seed };
   } finally {
     await sim.close();
@@ -87,22 +90,55 @@ describe('simulator: varied event order', () => {
     expect(impossible, `seed ${seed}`).toEqual([]);
     for (const keys of calls) expect(new Set(keys), `seed ${seed}`).toEqual(new Set(captured[0]));
     // The orders that broke the listener (issue 12) are among those drawn.
-    expect(count(calls, (k) => before(k, 'Hangup;1#0', 'Hangup;2#0')), `seed ${seed}`).toBeGreaterThan(0);
-    expect(count(calls, (k) => before(k, 'Hangup;2#0', 'Hangup;1#0')), `seed ${seed}`).toBeGreaterThan(0);
-    expect(count(calls, (k) => before(k, 'OriginateResponse#0', 'VarSet;1:AMIQ_ID#0')), `seed ${seed}`).toBeGreaterThan(0);
-    expect(count(calls, (k) => before(k, 'VarSet;1:AMIQ_ID#0', 'OriginateResponse#0')), `seed ${seed}`).toBeGreaterThan(0);
-    expect(count(calls, (k) => before(k, 'OriginateResponse#0', 'Newchannel;1#0')), `seed ${seed}`).toBeGreaterThan(0);
-    expect(count(calls, (k) => before(k, 'HangupRequest;2#0', 'Newstate;2:7#0')), `seed ${seed}`).toBeGreaterThan(0);
+    expect(
+      count(calls, (k) => before(k, 'Hangup;1#0', 'Hangup;2#0')),
+      `seed ${seed}`,
+    ).toBeGreaterThan(0);
+    expect(
+      count(calls, (k) => before(k, 'Hangup;2#0', 'Hangup;1#0')),
+      `seed ${seed}`,
+    ).toBeGreaterThan(0);
+    expect(
+      count(calls, (k) => before(k, 'OriginateResponse#0', 'VarSet;1:AMIQ_ID#0')),
+      `seed ${seed}`,
+    ).toBeGreaterThan(0);
+    expect(
+      count(calls, (k) => before(k, 'VarSet;1:AMIQ_ID#0', 'OriginateResponse#0')),
+      `seed ${seed}`,
+    ).toBeGreaterThan(0);
+    expect(
+      count(calls, (k) => before(k, 'OriginateResponse#0', 'Newchannel;1#0')),
+      `seed ${seed}`,
+    ).toBeGreaterThan(0);
+    expect(
+      count(calls, (k) => before(k, 'HangupRequest;2#0', 'Newstate;2:7#0')),
+      `seed ${seed}`,
+    ).toBeGreaterThan(0);
   });
 
-  it.each(SEEDS)('seed %i: answered calls raise the captured events; either half hangs up first, the OriginateResponse before or after VarSet', async (seed) => {
-    const captured = callOrders(parseAll(readCapture(`asterisk-22/${ANSWERED}.received.txt`)));
-    const calls = callOrders((await playBurst(ANSWERED, { seed })).messages);
-    expect(calls).toHaveLength(20);
-    for (const keys of calls) expect(new Set(keys), `seed ${seed}`).toEqual(new Set(captured[0]));
-    expect(count(calls, (k) => before(k, 'Hangup;1#0', 'Hangup;2#0')), `seed ${seed}`).toBeGreaterThan(0);
-    expect(count(calls, (k) => before(k, 'Hangup;2#0', 'Hangup;1#0')), `seed ${seed}`).toBeGreaterThan(0);
-    expect(count(calls, (k) => before(k, 'OriginateResponse#0', 'VarSet;1:AMIQ_ID#0')), `seed ${seed}`).toBeGreaterThan(0);
-    expect(count(calls, (k) => before(k, 'VarSet;1:AMIQ_ID#0', 'OriginateResponse#0')), `seed ${seed}`).toBeGreaterThan(0);
-  });
+  it.each(SEEDS)(
+    'seed %i: answered calls raise the captured events; either half hangs up first, the OriginateResponse before or after VarSet',
+    async (seed) => {
+      const captured = callOrders(parseAll(readCapture(`asterisk-22/${ANSWERED}.received.txt`)));
+      const calls = callOrders((await playBurst(ANSWERED, { seed })).messages);
+      expect(calls).toHaveLength(20);
+      for (const keys of calls) expect(new Set(keys), `seed ${seed}`).toEqual(new Set(captured[0]));
+      expect(
+        count(calls, (k) => before(k, 'Hangup;1#0', 'Hangup;2#0')),
+        `seed ${seed}`,
+      ).toBeGreaterThan(0);
+      expect(
+        count(calls, (k) => before(k, 'Hangup;2#0', 'Hangup;1#0')),
+        `seed ${seed}`,
+      ).toBeGreaterThan(0);
+      expect(
+        count(calls, (k) => before(k, 'OriginateResponse#0', 'VarSet;1:AMIQ_ID#0')),
+        `seed ${seed}`,
+      ).toBeGreaterThan(0);
+      expect(
+        count(calls, (k) => before(k, 'VarSet;1:AMIQ_ID#0', 'OriginateResponse#0')),
+        `seed ${seed}`,
+      ).toBeGreaterThan(0);
+    },
+  );
 });

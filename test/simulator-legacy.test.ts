@@ -19,16 +19,52 @@ describe('simulator: asterisk-11 profile', () => {
     originate(p, 'Local/100@default', '300', 'o1', { Variable: 'AMIQ_ID=42' });
     const nc = await p.event('Newchannel', chanIs(';1'));
     const one = nc.get('Channel')!;
-    expect(keys(nc)).toEqual(['Event', 'Privilege', 'Channel', 'ChannelState', 'ChannelStateDesc', 'CallerIDNum', 'CallerIDName', 'AccountCode', 'Exten', 'Context', 'Uniqueid', `ChanVariable(${one})`]);
+    expect(keys(nc)).toEqual([
+      'Event',
+      'Privilege',
+      'Channel',
+      'ChannelState',
+      'ChannelStateDesc',
+      'CallerIDNum',
+      'CallerIDName',
+      'AccountCode',
+      'Exten',
+      'Context',
+      'Uniqueid',
+      `ChanVariable(${one})`,
+    ]);
     expect(nc.get('CallerIDNum')).toBe('');
     const up = await p.event('Newstate', (m) => chanIs(';1')(m) && m.get('ChannelStateDesc') === 'Up');
-    expect(keys(up)).toEqual(['Event', 'Privilege', 'Channel', 'ChannelState', 'ChannelStateDesc', 'CallerIDNum', 'CallerIDName', 'ConnectedLineNum', 'ConnectedLineName', 'Uniqueid', `ChanVariable(${one})`]);
+    expect(keys(up)).toEqual([
+      'Event',
+      'Privilege',
+      'Channel',
+      'ChannelState',
+      'ChannelStateDesc',
+      'CallerIDNum',
+      'CallerIDName',
+      'ConnectedLineNum',
+      'ConnectedLineName',
+      'Uniqueid',
+      `ChanVariable(${one})`,
+    ]);
     expect(up.get(`ChanVariable(${one})`)).toBe('AMIQ_ID=42');
     const resp = await p.event('OriginateResponse');
     expect(resp.get(`ChanVariable(${one})`)).toBe('AMIQ_ID=42');
     const hangup = await p.event('Hangup', chanIs(';1'));
     expect(keys(hangup)).toEqual([
-      'Event', 'Privilege', 'Channel', 'Uniqueid', 'CallerIDNum', 'CallerIDName', 'ConnectedLineNum', 'ConnectedLineName', 'AccountCode', 'Cause', 'Cause-txt', `ChanVariable(${one})`,
+      'Event',
+      'Privilege',
+      'Channel',
+      'Uniqueid',
+      'CallerIDNum',
+      'CallerIDName',
+      'ConnectedLineNum',
+      'ConnectedLineName',
+      'AccountCode',
+      'Cause',
+      'Cause-txt',
+      `ChanVariable(${one})`,
     ]);
     const seen = new Set(p.messages.map((m) => m.eventName));
     for (const modern of ['DialBegin', 'DialEnd', 'NewConnectedLine', 'DeviceStateChange', 'BridgeCreate']) expect(seen.has(modern)).toBe(false);

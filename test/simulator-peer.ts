@@ -37,7 +37,7 @@ export class RawPeer {
   /** The next unconsumed message matching `pred`; messages before it stay unconsumed. */
   async waitFor(pred: (m: AmiMessage) => boolean, timeoutMs = 3000): Promise<AmiMessage> {
     const deadline = Date.now() + timeoutMs;
-    for (let from = this.cursor; ; ) {
+    for (let from = this.cursor; ;) {
       for (; from < this.messages.length; from++) {
         const m = this.messages[from]!;
         if (pred(m)) return m;
@@ -91,7 +91,6 @@ export class RawPeer {
     for (const w of this.waiters.splice(0)) w();
   }
 }
-
 
 /**
  * Per-file simulator harness: `start` a fast simulator (timeScale 0.01, short auth delay), open

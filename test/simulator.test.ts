@@ -44,7 +44,9 @@ describe('simulator: login paths', () => {
     p.send('Challenge', { AuthType: 'MD5', ActionID: 'c' });
     const challenge = (await p.response('c')).get('Challenge')!;
     expect(challenge).toMatch(/^\d+$/);
-    const key = createHash('md5').update(challenge + 'amiq').digest('hex');
+    const key = createHash('md5')
+      .update(challenge + 'amiq')
+      .digest('hex');
     p.send('Login', { AuthType: 'MD5', Username: 'amiq', Key: key, ActionID: 'l' });
     expect((await p.response('l')).get('Message')).toBe('Authentication accepted');
   });
@@ -187,7 +189,15 @@ describe('simulator: Originate', () => {
     await start();
     const p = await peer();
     await p.login();
-    p.send('Originate', { Channel: 'Local/400@default', Exten: '100', Context: 'default', Priority: '1', Async: 'true', CallerID: '"AMQ" <M1>', ActionID: 'b' });
+    p.send('Originate', {
+      Channel: 'Local/400@default',
+      Exten: '100',
+      Context: 'default',
+      Priority: '1',
+      Async: 'true',
+      CallerID: '"AMQ" <M1>',
+      ActionID: 'b',
+    });
     const resp = await p.event('OriginateResponse');
     expect(resp.headers).toEqual([
       ['Event', 'OriginateResponse'],
@@ -308,7 +318,16 @@ describe('simulator: Originate', () => {
     await start();
     const p = await peer();
     await p.login();
-    p.send('Originate', { Channel: 'Local/600@default', Exten: '600', Context: 'default', Priority: '1', Async: 'true', ChannelId: 'call-1', OtherChannelId: 'call-1b', ActionID: 'a' });
+    p.send('Originate', {
+      Channel: 'Local/600@default',
+      Exten: '600',
+      Context: 'default',
+      Priority: '1',
+      Async: 'true',
+      ChannelId: 'call-1',
+      OtherChannelId: 'call-1b',
+      ActionID: 'a',
+    });
     expect((await p.event('OriginateResponse')).get('Uniqueid')).toBe('call-1');
     const two = await p.event('Newchannel', chanIs(';2'));
     expect([two.get('Uniqueid'), two.get('Linkedid')]).toEqual(['call-1b', 'call-1']);

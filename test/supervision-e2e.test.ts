@@ -58,10 +58,19 @@ beforeAll(async () => {
   writeFileSync(
     config,
     [
-      '[database]', `path = "${join(dir, 'amiq.db')}"`,
-      '[ami]', `port = ${sim.port}`, 'secret = "amiq"',
-      '[heartbeat]', 'bind = "127.0.0.1"', `port = ${port}`, `reply_port = ${replyPort}`,
-      '[workers]', 'enabled = ["heartbeat", "meetme-cleaner"]', `beat_seconds = ${BEAT_SECONDS}`, `log_dir = "${join(dir, 'logs')}"`,
+      '[database]',
+      `path = "${join(dir, 'amiq.db')}"`,
+      '[ami]',
+      `port = ${sim.port}`,
+      'secret = "amiq"',
+      '[heartbeat]',
+      'bind = "127.0.0.1"',
+      `port = ${port}`,
+      `reply_port = ${replyPort}`,
+      '[workers]',
+      'enabled = ["heartbeat", "meetme-cleaner"]',
+      `beat_seconds = ${BEAT_SECONDS}`,
+      `log_dir = "${join(dir, 'logs')}"`,
       '',
     ].join('\n'),
   );

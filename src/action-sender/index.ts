@@ -30,9 +30,7 @@ export interface RunActionSenderOptions {
 export async function runActionSender(opts: RunActionSenderOptions): Promise<void> {
   const { config, logger, ctx } = opts;
   const s = config.action_sender;
-  const client =
-    opts.client ??
-    new AmiClient(amiClientOptions(config.ami, 'action-sender', logger, { events: 'off', actionTimeoutMs: s.response_timeout_ms }));
+  const client = opts.client ?? new AmiClient(amiClientOptions(config.ami, 'action-sender', logger, { events: 'off', actionTimeoutMs: s.response_timeout_ms }));
   client.on('state', (state: string) => ctx.setAmiState(state));
   client.on('error', (err: Error) => ctx.setError(err));
 
@@ -53,7 +51,13 @@ export async function runActionSender(opts: RunActionSenderOptions): Promise<voi
     ctx,
   );
   // The sender owns the queue's lifecycle, so it also archives terminal rows and prunes the archive.
-  const maintenance = scheduleMaintenance({ db: opts.db, server: config.server.name, tasks: ['archive', 'prune-archive'], settings: config.maintenance, logger });
+  const maintenance = scheduleMaintenance({
+    db: opts.db,
+    server: config.server.name,
+    tasks: ['archive', 'prune-archive'],
+    settings: config.maintenance,
+    logger,
+  });
   const wake = (): void => sender.wake();
   opts.changes?.on('change', wake);
   client.start();

@@ -90,7 +90,13 @@ export class ActionSender {
   ) {
     this.rateLimit = new RateLimit(opts.ratePerSecond, Date.now(), RATE_WINDOW_MS);
     this.rowLog = new RateLimitedLog(logger);
-    this.outcomes = new OutcomeRecorder(db, logger, hooks, (err) => hooks.setError(err), () => this.wake());
+    this.outcomes = new OutcomeRecorder(
+      db,
+      logger,
+      hooks,
+      (err) => hooks.setError(err),
+      () => this.wake(),
+    );
     client.on('connected', () => this.wake());
   }
 
@@ -168,39 +174,40 @@ export class ActionSender {
    * written (the event loop, reading AMI, waits LOOP_LOCK_WAIT_MS for the lock at most).
    */
   private async claimAndMark(limit: number, now: number): Promise<Ready[] | null | 'busy'> {
-    const claim = (db: QueueDb) => db.transaction().execute(async (trx) => {
-      const rows = await claimRows(trx, { server: this.opts.server, limit, ttlSeconds: this.opts.ttlSeconds, now });
-      if (rows.length === 0) return null;
-      const invalid: Array<{ id: number; message: string }> = [];
-      const failed: Array<{ id: number; message: string }> = [];
-      const ready: Ready[] = [];
-      for (const row of rows) {
-        const v = validateRow(row, this.opts.policy);
-        if (!v.ok) {
-          invalid.push({ id: row.id, message: v.message });
-          continue;
-        }
-        let channel = v.plan.channel;
-        if (v.plan.byCallerid !== null) {
-          const r = resolveCallChannel(v.plan.byCallerid, await findOriginateByCallerid(trx, this.opts.server, v.plan.byCallerid));
-          if (!r.ok) {
-            failed.push({ id: row.id, message: r.message });
+    const claim = (db: QueueDb) =>
+      db.transaction().execute(async (trx) => {
+        const rows = await claimRows(trx, { server: this.opts.server, limit, ttlSeconds: this.opts.ttlSeconds, now });
+        if (rows.length === 0) return null;
+        const invalid: Array<{ id: number; message: string }> = [];
+        const failed: Array<{ id: number; message: string }> = [];
+        const ready: Ready[] = [];
+        for (const row of rows) {
+          const v = validateRow(row, this.opts.policy);
+          if (!v.ok) {
+            invalid.push({ id: row.id, message: v.message });
             continue;
           }
-          channel = r.channel;
+          let channel = v.plan.channel;
+          if (v.plan.byCallerid !== null) {
+            const r = resolveCallChannel(v.plan.byCallerid, await findOriginateByCallerid(trx, this.opts.server, v.plan.byCallerid));
+            if (!r.ok) {
+              failed.push({ id: row.id, message: r.message });
+              continue;
+            }
+            channel = r.channel;
+          }
+          const b = buildAction(row, v.plan, channel);
+          if (b.ok) ready.push({ row, built: b.built, actedOn: v.plan.byCallerid !== null ? channel : null });
+          else invalid.push({ id: row.id, message: b.message });
         }
-        const b = buildAction(row, v.plan, channel);
-        if (b.ok) ready.push({ row, built: b.built, actedOn: v.plan.byCallerid !== null ? channel : null });
-        else invalid.push({ id: row.id, message: b.message });
-      }
-      for (const i of invalid) await markInvalid(trx, i.id, i.message);
-      for (const f of failed) await markUnsentFailed(trx, f.id, f.message);
-      const sent = await markSent(
-        trx,
-        ready.map((r) => ({ id: r.row.id, actionId: r.built.actionId, callerid: r.built.generatedCallerid, channel: r.actedOn })),
-      );
-      return { claimed: rows.length, invalid, failed, ready: ready.filter((r) => sent.has(r.row.id)) };
-    });
+        for (const i of invalid) await markInvalid(trx, i.id, i.message);
+        for (const f of failed) await markUnsentFailed(trx, f.id, f.message);
+        const sent = await markSent(
+          trx,
+          ready.map((r) => ({ id: r.row.id, actionId: r.built.actionId, callerid: r.built.generatedCallerid, channel: r.actedOn })),
+        );
+        return { claimed: rows.length, invalid, failed, ready: ready.filter((r) => sent.has(r.row.id)) };
+      });
     const result = await withBusyTimeout(this.db, LOOP_LOCK_WAIT_MS, claim).catch(unlessBusy('busy' as const));
     if (result === null || result === 'busy') return result;
     this.hooks.count('claimed', result.claimed);

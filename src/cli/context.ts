@@ -2,7 +2,15 @@ import { existsSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { CommanderError, type Command } from 'commander';
 import type { Kysely } from 'kysely';
-import { ConfigError, configWarnings, exposedSecretMode, loadConfig, resolveConfigPath, type AmiqConfig, type AmiqConfigInput } from '../shared/config/index.js';
+import {
+  ConfigError,
+  configWarnings,
+  exposedSecretMode,
+  loadConfig,
+  resolveConfigPath,
+  type AmiqConfig,
+  type AmiqConfigInput,
+} from '../shared/config/index.js';
 import {
   DatabaseUnreachableError,
   DatabaseUrlError,
@@ -109,10 +117,7 @@ function requireDatabaseFile(path: string, opts: OpenContextOptions): void {
   if (path === ':memory:' || existsSync(path)) return;
   const file = resolveConfigPath({ path: opts.config, env: opts.env });
   const from = file === undefined ? 'no amiq.toml here or in --config/AMIQ_CONFIG' : `config ${file}`;
-  throw new CliError(
-    `database ${path}: not found (${from}); run \`amiq init\` to create it, or point --db, AMIQ_DB or database.path at the existing file`,
-    2,
-  );
+  throw new CliError(`database ${path}: not found (${from}); run \`amiq init\` to create it, or point --db, AMIQ_DB or database.path at the existing file`, 2);
 }
 
 async function requireMigrated(db: Kysely<Database>, path: string): Promise<void> {
@@ -136,7 +141,13 @@ export function exitCodeFor(err: unknown): number {
 /** Prints `amiq <command>: <message>` to stderr and sets the exit code. */
 export function reportError(command: string, err: unknown): void {
   const prefix =
-    err instanceof ConfigError ? 'ConfigError: ' : err instanceof MigrationError ? 'MigrationError: ' : err instanceof DatabaseUnreachableError ? 'DatabaseUnreachableError: ' : '';
+    err instanceof ConfigError
+      ? 'ConfigError: '
+      : err instanceof MigrationError
+        ? 'MigrationError: '
+        : err instanceof DatabaseUnreachableError
+          ? 'DatabaseUnreachableError: '
+          : '';
   const where = err instanceof ConfigError && err.file !== undefined && err.key !== undefined && err.problems.length === 1 ? ` (in ${err.file})` : '';
   process.stderr.write(`amiq ${command}: ${prefix}${err instanceof Error ? err.message : String(err)}${where}\n`);
   process.exitCode = exitCodeFor(err);

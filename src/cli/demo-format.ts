@@ -4,8 +4,18 @@ import { callReasonText } from './call-reason.js';
 
 /** The columns the demo follows; one small query every poll. */
 export const DEMO_COLUMNS = [
-  'id', 'action', 'channel', 'callerid', 'status', 'message',
-  'call_state', 'call_reason', 'call_channel', 'answered_at', 'hangup_cause', 'hangup_cause_txt',
+  'id',
+  'action',
+  'channel',
+  'callerid',
+  'status',
+  'message',
+  'call_state',
+  'call_reason',
+  'call_channel',
+  'answered_at',
+  'hangup_cause',
+  'hangup_cause_txt',
 ] as const;
 export type DemoRow = Pick<QueueRow, (typeof DEMO_COLUMNS)[number]>;
 

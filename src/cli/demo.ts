@@ -117,7 +117,12 @@ export async function runDemo(ctx: StartContext): Promise<void> {
   out('demo: each line below is a change on a demo row: status (action-sender), then call state, reason, cause, channel (manager-listener)');
 
   while (!signal.aborted) {
-    const rows: DemoRow[] = await db.selectFrom('manager_queue').select(DEMO_COLUMNS).where('id', 'in', [...last.keys()]).orderBy('id').execute();
+    const rows: DemoRow[] = await db
+      .selectFrom('manager_queue')
+      .select(DEMO_COLUMNS)
+      .where('id', 'in', [...last.keys()])
+      .orderBy('id')
+      .execute();
     if (signal.aborted) return;
     for (const row of rows) {
       const line = formatRow(row);

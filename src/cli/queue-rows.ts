@@ -70,9 +70,32 @@ export async function waitForRow(db: QueueDb, id: number, opts: WaitOptions): Pr
 }
 
 const DETAIL: Array<keyof QueueRow> = [
-  'id', 'server', 'action', 'channel', 'callerid', 'params', 'priority', 'tag', 'status', 'message',
-  'created_at', 'not_before', 'expires_at', 'sent_at', 'response_at', 'action_id', 'response',
-  'call_state', 'call_reason', 'call_channel', 'uniqueid', 'linkedid', 'answered_at', 'ended_at', 'hangup_cause', 'hangup_cause_txt',
+  'id',
+  'server',
+  'action',
+  'channel',
+  'callerid',
+  'params',
+  'priority',
+  'tag',
+  'status',
+  'message',
+  'created_at',
+  'not_before',
+  'expires_at',
+  'sent_at',
+  'response_at',
+  'action_id',
+  'response',
+  'call_state',
+  'call_reason',
+  'call_channel',
+  'uniqueid',
+  'linkedid',
+  'answered_at',
+  'ended_at',
+  'hangup_cause',
+  'hangup_cause_txt',
 ];
 
 /** A column's value as a person reads it: the call reason in words as well as its number. */

@@ -32,12 +32,7 @@ export interface AmiqClientOptions {
  * an accepted Originate, the call answered, ended or failed), 'ended' (terminal and, for an
  * accepted Originate, the call ended or failed), given statuses / call states, or any test.
  */
-export type WaitUntil =
-  | 'terminal'
-  | 'settled'
-  | 'ended'
-  | { status?: readonly QueueStatus[]; callState?: readonly CallState[] }
-  | ((row: QueueRow) => boolean);
+export type WaitUntil = 'terminal' | 'settled' | 'ended' | { status?: readonly QueueStatus[]; callState?: readonly CallState[] } | ((row: QueueRow) => boolean);
 
 export interface WaitOptions {
   /** Default 60 s; past it, WaitTimeoutError carries the row as last read. */
@@ -60,7 +55,9 @@ function predicate(until: WaitUntil): (row: QueueRow) => boolean {
   if (until === 'terminal') return isTerminal;
   if (until === 'settled') return (r) => isTerminal(r) && (!placesCall(r) || callSettled(r));
   if (until === 'ended') return (r) => isTerminal(r) && (!placesCall(r) || r.call_state === 'ENDED' || r.call_state === 'FAILED');
-  return (r) => (until.status === undefined || until.status.includes(r.status)) && (until.callState === undefined || (r.call_state !== null && until.callState.includes(r.call_state)));
+  return (r) =>
+    (until.status === undefined || until.status.includes(r.status)) &&
+    (until.callState === undefined || (r.call_state !== null && until.callState.includes(r.call_state)));
 }
 
 /**

@@ -26,9 +26,7 @@ export class ChannelMap {
   /** When the map was last known to match Asterisk (a listing completed or an event arrived). */
   confirmedAt = Number.NEGATIVE_INFINITY;
 
-  constructor(
-    private readonly maskOf: (channels: ReadonlyMap<string, string | undefined>) => number,
-  ) {}
+  constructor(private readonly maskOf: (channels: ReadonlyMap<string, string | undefined>) => number) {}
 
   apply(change: ChannelChange, now: number): void {
     this.journal?.push(change);

@@ -6,11 +6,7 @@ import { POSITIONS, channelMask, encodeFrame } from './frame.js';
 export type FrameSource = () => Buffer;
 
 /** Mask of the E1 channels in a counted state, relative to the span's first channel. */
-export function e1Mask(
-  channels: ReadonlyMap<string, string | undefined>,
-  spanFirstChannel: number,
-  isCounted: (state: string | undefined) => boolean,
-): number {
+export function e1Mask(channels: ReadonlyMap<string, string | undefined>, spanFirstChannel: number, isCounted: (state: string | undefined) => boolean): number {
   const up: number[] = [];
   for (const [name, state] of channels) {
     const c = e1ChannelNumber(name);

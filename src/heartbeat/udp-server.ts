@@ -76,7 +76,10 @@ export async function startHeartbeatServer(opts: HeartbeatServerOptions): Promis
       stats.droppedSource++;
       count('dropped_source');
       if (!warnedSource || opts.debug) {
-        logger.warn({ from: rinfo.address, allow: allow.entries }, 'heartbeat: request from outside the allowed networks dropped (further ones counted, logged with -d)');
+        logger.warn(
+          { from: rinfo.address, allow: allow.entries },
+          'heartbeat: request from outside the allowed networks dropped (further ones counted, logged with -d)',
+        );
       }
       warnedSource = true;
       events.emit('dropped', { reason: 'source', from: rinfo.address, bytes: msg.length });

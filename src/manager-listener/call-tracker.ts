@@ -1,7 +1,17 @@
 import type { CallState } from '../shared/db/schema.js';
 import { isoNow } from '../shared/time.js';
 import { isFinal, mergeUpdate, STATE_RANK, type CallUpdate, type RowSnapshot } from './call-update.js';
-import { firstHalfOf, isFirstHalf, isMasqueradeName, isRealUniqueid, isSecondHalf, isUnknownCid, readEvent, type ChannelRef, type EventFields } from './event-fields.js';
+import {
+  firstHalfOf,
+  isFirstHalf,
+  isMasqueradeName,
+  isRealUniqueid,
+  isSecondHalf,
+  isUnknownCid,
+  readEvent,
+  type ChannelRef,
+  type EventFields,
+} from './event-fields.js';
 import { LonePeers } from './lone-peers.js';
 import { LookupCache, type LookupKey } from './lookup-cache.js';
 
@@ -188,7 +198,8 @@ export class CallTracker {
 
   liveCalls(): LiveCall[] {
     const out: LiveCall[] = [];
-    for (const c of this.byRow.values()) if (c.uniqueid !== undefined && !isFinal(c.state)) out.push({ rowId: c.rowId, uniqueid: c.uniqueid, channel: c.channel, boundAt: c.boundAt });
+    for (const c of this.byRow.values())
+      if (c.uniqueid !== undefined && !isFinal(c.state)) out.push({ rowId: c.rowId, uniqueid: c.uniqueid, channel: c.channel, boundAt: c.boundAt });
     return out;
   }
 
@@ -202,7 +213,13 @@ export class CallTracker {
 
   /** The call's channel is gone (resync): ENDED with the cause unknown. */
   settleGone(rowId: number, now: number): void {
-    const call = this.byRow.get(rowId) ?? this.newCall({ id: rowId, uniqueid: null, call_channel: null, linkedid: null, call_state: 'DIALING', answered_at: null, call_reason: null, action_id: null }, 0, now);
+    const call =
+      this.byRow.get(rowId) ??
+      this.newCall(
+        { id: rowId, uniqueid: null, call_channel: null, linkedid: null, call_state: 'DIALING', answered_at: null, call_reason: null, action_id: null },
+        0,
+        now,
+      );
     this.setState(call, 'ENDED', now);
     this.push(call.rowId, { hangup_cause_txt: 'Unknown (channel gone at resync)' });
     this.release(call, true, now);
@@ -283,7 +300,11 @@ export class CallTracker {
     }
     if (linkedid !== undefined) call.linkedid = linkedid;
     this.mapMain(call, uid, channel);
-    this.push(call.rowId, { uniqueid: uid, ...(channel !== undefined ? { call_channel: channel } : {}), ...(call.linkedid !== undefined ? { linkedid: call.linkedid } : {}) });
+    this.push(call.rowId, {
+      uniqueid: uid,
+      ...(channel !== undefined ? { call_channel: channel } : {}),
+      ...(call.linkedid !== undefined ? { linkedid: call.linkedid } : {}),
+    });
     this.setState(call, 'DIALING', now);
     return call;
   }
@@ -408,7 +429,16 @@ export class CallTracker {
 
   /** What a lookup would return for a tracked call (the tracker's view is the fresher one). */
   private snapshotOf(c: Call): RowSnapshot {
-    return { id: c.rowId, uniqueid: c.uniqueid ?? null, call_channel: c.channel ?? null, linkedid: c.linkedid ?? null, call_state: c.state, answered_at: c.answered ? '' : null, call_reason: c.reasonKnown ? 0 : null, action_id: c.actionId ?? null };
+    return {
+      id: c.rowId,
+      uniqueid: c.uniqueid ?? null,
+      call_channel: c.channel ?? null,
+      linkedid: c.linkedid ?? null,
+      call_state: c.state,
+      answered_at: c.answered ? '' : null,
+      call_reason: c.reasonKnown ? 0 : null,
+      action_id: c.actionId ?? null,
+    };
   }
 
   private newCall(row: RowSnapshot, strength: number, now: number): Call {

@@ -34,4 +34,3 @@ export function mergeUpdate(into: CallUpdate, next: CallUpdate): void {
 function betterCause(current: number | undefined, next: number): boolean {
   return current === undefined || (current === 0 && next > 0);
 }
-

@@ -45,11 +45,32 @@ const SNAPSHOT_KEYS: Record<string, keyof ChannelRef> = {
 
 // Event-specific fields the tracker reads; only these are kept (an event has 15-60 headers).
 const WANTED = [
-  'event', 'actionid', 'response', 'reason', 'uniqueid', 'channel', 'oldname', 'newname', 'variable', 'value',
-  'cause', 'cause-txt', 'dialstatus', 'state', 'callerid', 'destination', 'channel1', 'channel2', 'uniqueid1', 'uniqueid2',
+  'event',
+  'actionid',
+  'response',
+  'reason',
+  'uniqueid',
+  'channel',
+  'oldname',
+  'newname',
+  'variable',
+  'value',
+  'cause',
+  'cause-txt',
+  'dialstatus',
+  'state',
+  'callerid',
+  'destination',
+  'channel1',
+  'channel2',
+  'uniqueid1',
+  'uniqueid2',
 ];
 const WANTED_INDEX = new Map(WANTED.map((k, i) => [k, i]));
-const PAIRS = [['channel1', 'uniqueid1', 'pair1'], ['channel2', 'uniqueid2', 'pair2']] as const;
+const PAIRS = [
+  ['channel1', 'uniqueid1', 'pair1'],
+  ['channel2', 'uniqueid2', 'pair2'],
+] as const;
 
 function emptyRef(prefix: string): ChannelRef {
   return { prefix, channel: undefined, uniqueid: undefined, linkedid: undefined, state: undefined, cidNum: undefined, cidName: undefined, amiqId: undefined };

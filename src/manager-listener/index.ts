@@ -65,10 +65,12 @@ export async function runManagerListener(opts: RunManagerListenerOptions): Promi
   const events = client.events();
   // Resync runs beside the event loop; its list items never reach `events`.
   client.on('connected', () => {
-    listener.resync(() => client.sendList('CoreShowChannels')).catch((err: unknown) => {
-      logger.warn({ err }, 'manager-listener: resync failed; it runs again on the next connect');
-      ctx.setError(err);
-    });
+    listener
+      .resync(() => client.sendList('CoreShowChannels'))
+      .catch((err: unknown) => {
+        logger.warn({ err }, 'manager-listener: resync failed; it runs again on the next connect');
+        ctx.setError(err);
+      });
   });
   const loaded = await listener.loadLive();
   logger.info({ live: loaded }, 'manager-listener: live calls loaded');

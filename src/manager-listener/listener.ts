@@ -310,7 +310,11 @@ export class Listener {
     this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs === 0 ? this.flushMs : this.retryMs * 2);
     this.retryAt = this.now() + this.retryMs;
     const busy = isBusy(err);
-    this.warnings.warn(busy ? 'busy' : 'error', { err, calls, events: this.log.length, retryMs: this.retryMs }, busy ? 'manager-listener: database locked; changes kept, retrying' : 'manager-listener: flush failed; changes kept, retrying');
+    this.warnings.warn(
+      busy ? 'busy' : 'error',
+      { err, calls, events: this.log.length, retryMs: this.retryMs },
+      busy ? 'manager-listener: database locked; changes kept, retrying' : 'manager-listener: flush failed; changes kept, retrying',
+    );
     this.arm(this.retryMs);
   }
 

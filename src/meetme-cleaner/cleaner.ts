@@ -66,22 +66,26 @@ export function createCleaner(o: CleanerOptions): { tick(): Promise<TickReport> 
     const decisions = decideKicks(state, o.settings, at, o.dryRun);
     // The kick rows and the marks that stop a second kick commit together or not at all. Locked
     // by another process, the tick fails at once (its loop reads AMI) and the next one redoes it.
-    return writeBatch(o.db, async (trx) => {
-      const kicks: Kick[] = [];
-      for (const { member, reason } of decisions) {
-        const kick: Kick = { kind, room: listed.room, channel: member.channel, ...(member.user ? { user: member.user } : {}), reason };
-        if (o.dryRun) {
-          member.kicked = { reason, at: isoNow(at), dry_run: true };
-        } else {
-          kick.queueId = await enqueue(trx, kickRow(o.server, kind, listed.room, member, reason, o.allowedCommands ?? []));
-          member.kicked = { reason, at: isoNow(at), queue_id: kick.queueId };
+    return writeBatch(
+      o.db,
+      async (trx) => {
+        const kicks: Kick[] = [];
+        for (const { member, reason } of decisions) {
+          const kick: Kick = { kind, room: listed.room, channel: member.channel, ...(member.user ? { user: member.user } : {}), reason };
+          if (o.dryRun) {
+            member.kicked = { reason, at: isoNow(at), dry_run: true };
+          } else {
+            kick.queueId = await enqueue(trx, kickRow(o.server, kind, listed.room, member, reason, o.allowedCommands ?? []));
+            member.kicked = { reason, at: isoNow(at), queue_id: kick.queueId };
+          }
+          kicks.push(kick);
         }
-        kicks.push(kick);
-      }
-      if (row) await updateRoom(trx, row.id, roomColumns(state), at);
-      else await insertRoom(trx, o.server, state.kind, state.room, roomColumns(state), at);
-      return kicks;
-    }, { lockWaitMs: LOOP_LOCK_WAIT_MS });
+        if (row) await updateRoom(trx, row.id, roomColumns(state), at);
+        else await insertRoom(trx, o.server, state.kind, state.room, roomColumns(state), at);
+        return kicks;
+      },
+      { lockWaitMs: LOOP_LOCK_WAIT_MS },
+    );
   }
 
   async function syncKind(kind: ConferenceKind, listing: KindListing, at: number, report: TickReport): Promise<void> {

@@ -42,9 +42,7 @@ function untilAborted(signal: AbortSignal): Promise<void> {
  */
 export async function runMeetmeCleaner(opts: RunMeetmeCleanerOptions): Promise<void> {
   const { config, logger, ctx } = opts;
-  const client: AmiPort =
-    opts.client ??
-    new AmiClient(amiClientOptions(config.ami, 'meetme-cleaner', logger, { events: 'off' }));
+  const client: AmiPort = opts.client ?? new AmiClient(amiClientOptions(config.ami, 'meetme-cleaner', logger, { events: 'off' }));
   const lister = new ConferenceLister(client);
   // A reconnect may be a restarted PBX with other modules loaded: ask again what it supports.
   client.on('connected', () => lister.forget());

@@ -24,10 +24,7 @@ export function mergeRoom(kind: ConferenceKind, prev: RoomState | undefined, lis
   let alone_since: string | null = null;
   if (members.length === 1) {
     const sameLoner =
-      prev !== undefined &&
-      prev.alone_since !== null &&
-      prev.members.length === 1 &&
-      memberKey(kind, prev.members[0]!) === memberKey(kind, members[0]!);
+      prev !== undefined && prev.alone_since !== null && prev.members.length === 1 && memberKey(kind, prev.members[0]!) === memberKey(kind, members[0]!);
     alone_since = sameLoner ? prev.alone_since : isoNow(now);
   }
   return { kind, room: listed.room, members, alone_since };

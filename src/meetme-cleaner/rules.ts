@@ -11,7 +11,10 @@ export interface KickDecision {
  * Asterisk compares channel names.
  */
 export function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}`, 'i');
 }
 
@@ -30,8 +33,7 @@ function alreadyDecided(m: StoredMember, dryRun: boolean): boolean {
  */
 export function decideKicks(state: RoomState, settings: CleanerSettings, now: number, dryRun = false): KickDecision[] {
   if (settings.exempt_rooms.includes(state.room)) return [];
-  const alone =
-    state.members.length === 1 && state.alone_since !== null && now - Date.parse(state.alone_since) > settings.alone_grace_seconds * 1000;
+  const alone = state.members.length === 1 && state.alone_since !== null && now - Date.parse(state.alone_since) > settings.alone_grace_seconds * 1000;
   const maxMs = settings.max_member_seconds * 1000;
   const out: KickDecision[] = [];
   for (const member of state.members) {

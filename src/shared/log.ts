@@ -35,9 +35,21 @@ const SECRET_KEY = /^(secret|key|password|passwd|token)$/i;
 // Named paths go through pino's compiled redaction; the deep walk below catches the rest
 // (nested configs, AMI header lists as [key, value] pairs, objects under unexpected keys).
 const REDACT_PATHS = [
-  'secret', 'Secret', 'key', 'Key', 'password',
-  '*.secret', '*.Secret', '*.key', '*.Key', '*.password',
-  'ami.secret', 'config.ami.secret', 'headers.Secret', 'headers.Key', 'action.headers.Secret',
+  'secret',
+  'Secret',
+  'key',
+  'Key',
+  'password',
+  '*.secret',
+  '*.Secret',
+  '*.key',
+  '*.Key',
+  '*.password',
+  'ami.secret',
+  'config.ami.secret',
+  'headers.Secret',
+  'headers.Key',
+  'action.headers.Secret',
 ];
 
 const MAX_DEPTH = 8;

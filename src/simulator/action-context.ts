@@ -62,11 +62,7 @@ export class ActionContext {
 
   /** The list's completion event: ActionID after Event (13+) or after ListItems (built by hand before). */
   listComplete(event: string, count: number, extra: readonly AmiHeader[] = []): void {
-    const tail: AmiHeader[] = [
-      ['EventList', 'Complete'],
-      ['ListItems', String(count)],
-      ...extra,
-    ];
+    const tail: AmiHeader[] = [['EventList', 'Complete'], ['ListItems', String(count)], ...extra];
     if (this.core.spec.modern) this.send([['Event', event], ...this.idHeader(), ...tail]);
     else this.send([['Event', event], ...tail, ...this.idHeader()]);
   }

@@ -83,8 +83,8 @@ export class Conferences {
     const room = this.rooms[kind].get(name);
     if (!room) return 0;
     const lower = who.toLowerCase();
-    const targets = room.members.filter((m) =>
-      lower === 'all' || (lower === 'participants' && !m.admin) || m.chan.name.toLowerCase() === lower || String(m.userNum) === who,
+    const targets = room.members.filter(
+      (m) => lower === 'all' || (lower === 'participants' && !m.admin) || m.chan.name.toLowerCase() === lower || String(m.userNum) === who,
     );
     for (const m of targets) this.leave(m.chan, 'KICKED');
     return targets.length;

@@ -87,7 +87,10 @@ export class Session {
     if (['on', 'yes', 'true', '1', 'all', ''].includes(v)) this.mask = ALL_CLASSES;
     else if (['off', 'no', 'false', '0', 'none'].includes(v)) this.mask = new Set();
     else {
-      const classes = v.split(',').map((c) => c.trim()).filter(Boolean);
+      const classes = v
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean);
       this.mask = classes.includes('all') ? ALL_CLASSES : new Set(classes);
     }
     return this.mask === ALL_CLASSES || this.mask.size > 0;

@@ -11,18 +11,49 @@ type Step = readonly [app: string, data: string];
  * context names (`amq-test`, `amq-park`) replay. 201 is a simulator addition: MeetMe room 5000.
  */
 export const EXTENSIONS: Readonly<Record<string, readonly Step[]>> = {
-  '100': [['Answer', ''], ['Wait', '5'], ['Hangup', '']],
-  '200': [['Answer', ''], ['ConfBridge', '4000'], ['Hangup', '']],
-  '201': [['Answer', ''], ['MeetMe', '5000'], ['Hangup', '']],
-  '300': [['Answer', ''], ['Echo', '']],
+  '100': [
+    ['Answer', ''],
+    ['Wait', '5'],
+    ['Hangup', ''],
+  ],
+  '200': [
+    ['Answer', ''],
+    ['ConfBridge', '4000'],
+    ['Hangup', ''],
+  ],
+  '201': [
+    ['Answer', ''],
+    ['MeetMe', '5000'],
+    ['Hangup', ''],
+  ],
+  '300': [
+    ['Answer', ''],
+    ['Echo', ''],
+  ],
   '400': [['Busy', '10']],
   '401': [['Congestion', '10']],
-  '500': [['Ringing', ''], ['Wait', '30'], ['Answer', ''], ['Echo', '']],
-  '600': [['Answer', ''], ['Wait', '3600'], ['Hangup', '']],
-  '700': [['Answer', ''], ['Wait', '600'], ['Hangup', '']],
+  '500': [
+    ['Ringing', ''],
+    ['Wait', '30'],
+    ['Answer', ''],
+    ['Echo', ''],
+  ],
+  '600': [
+    ['Answer', ''],
+    ['Wait', '3600'],
+    ['Hangup', ''],
+  ],
+  '700': [
+    ['Answer', ''],
+    ['Wait', '600'],
+    ['Hangup', ''],
+  ],
   // Simulator addition: a phone ({phone} = PJSIP, or SIP before 12) answers after 1 s; before 12
   // the Local pair then optimises away (Masquerade/Rename) as in transcript 11.
-  '800': [['Dial', '{phone}/phone800,30'], ['Hangup', '']],
+  '800': [
+    ['Dial', '{phone}/phone800,30'],
+    ['Hangup', ''],
+  ],
 };
 
 export function extensionExists(exten: string): boolean {

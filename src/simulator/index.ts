@@ -88,7 +88,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const profile = getProfile(opts.profile);
   const legacyZap = opts.e1?.legacyZap ?? profile.e1Tech === 'Zap';
   const seed = opts.seed === 'random' ? randomSeed() : opts.seed;
-  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) throw new Error(`seed: expected an integer 0..4294967295 or 'random', got ${seed}`);
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32))
+    throw new Error(`seed: expected an integer 0..4294967295 or 'random', got ${seed}`);
   const server = new SimServer({
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 5038,

@@ -106,7 +106,11 @@ function originateLocal(
     pbx.race(
       [
         [request, hangupStep(pbx, one, cause), step(() => pbx.deviceState(one, 'NOT_INUSE'))],
-        [step(() => pbx.emitEvent('SoftHangupRequest', { chan: two, cause: 16 }), request), hangupStep(pbx, two, cause), step(() => pbx.deviceState(two, 'NOT_INUSE'))],
+        [
+          step(() => pbx.emitEvent('SoftHangupRequest', { chan: two, cause: 16 }), request),
+          hangupStep(pbx, two, cause),
+          step(() => pbx.deviceState(two, 'NOT_INUSE')),
+        ],
         [step(() => fail(3), request)],
       ],
       p.canonical.timeout,

@@ -169,10 +169,13 @@ export class Pbx extends EventEmitter {
 
   /** A dialplan delay: scaled by timeScale, dropped when the channel goes away. */
   schedule(ch: SimChannel, seconds: number, fn: () => void): NodeJS.Timeout {
-    const t = setTimeout(() => {
-      ch.timers.delete(t);
-      if (ch.alive) fn();
-    }, Math.max(0, seconds * 1000 * this.opts.timeScale));
+    const t = setTimeout(
+      () => {
+        ch.timers.delete(t);
+        if (ch.alive) fn();
+      },
+      Math.max(0, seconds * 1000 * this.opts.timeScale),
+    );
     ch.timers.add(t);
     return t;
   }

@@ -66,7 +66,10 @@ export class SimServer extends EventEmitter implements SimCore {
       e1Tech: config.e1Tech,
       ...(config.order ? { order: config.order } : {}),
     });
-    config.logger?.info({ seed: this.seed, profile: config.profile.name }, this.seed === undefined ? 'simulator: canonical event order' : 'simulator: varied event order');
+    config.logger?.info(
+      { seed: this.seed, profile: config.profile.name },
+      this.seed === undefined ? 'simulator: canonical event order' : 'simulator: varied event order',
+    );
     this.pbx.on('event', (ev: BuiltEvent) => {
       // Framed once, and only when some session takes the event's class.
       let text: string | undefined;
@@ -142,7 +145,7 @@ export class SimServer extends EventEmitter implements SimCore {
   }
 
   actionCount(name?: string): number {
-    return name === undefined ? this.total : this.counts.get(name.toLowerCase()) ?? 0;
+    return name === undefined ? this.total : (this.counts.get(name.toLowerCase()) ?? 0);
   }
 
   waitForAction(pred: (a: ActionRecord) => boolean, timeoutMs = 5000): Promise<ActionRecord> {

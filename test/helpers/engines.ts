@@ -24,7 +24,15 @@ export const ADMIN_URLS: Record<Exclude<Engine, 'sqlite'>, string> = {
 const ALL: readonly Engine[] = ['sqlite', 'postgres', 'mysql'];
 const wanted = (process.env['AMIQ_TEST_ENGINES'] ?? '').trim();
 const required = process.env['CI'] === 'true' || wanted === 'all';
-const selected: readonly Engine[] = wanted === '' || wanted === 'all' ? ALL : ALL.filter((e) => wanted.split(',').map((s) => s.trim()).includes(e));
+const selected: readonly Engine[] =
+  wanted === '' || wanted === 'all'
+    ? ALL
+    : ALL.filter((e) =>
+        wanted
+          .split(',')
+          .map((s) => s.trim())
+          .includes(e),
+      );
 
 /** Why an engine's server cannot be used, or undefined when it answers. */
 async function probe(engine: Exclude<Engine, 'sqlite'>): Promise<string | undefined> {

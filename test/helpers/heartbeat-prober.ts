@@ -91,11 +91,19 @@ async function freeUdpPort(): Promise<number> {
  * tsconfig.build.json) on the database at dbPath, beating every 0.5 s, answering to replyPort.
  * `ami` given: live mode against that PBX; otherwise -t (no Asterisk). Resolves once it listens.
  */
-export async function spawnHeartbeat(o: { dir: string; dbPath: string; replyPort: number; ami?: { host: string; port: number } }): Promise<{ port: number; child: ChildProcess; stop(): Promise<void> }> {
+export async function spawnHeartbeat(o: {
+  dir: string;
+  dbPath: string;
+  replyPort: number;
+  ami?: { host: string; port: number };
+}): Promise<{ port: number; child: ChildProcess; stop(): Promise<void> }> {
   const port = await freeUdpPort();
   const toml = join(o.dir, 'heartbeat.toml');
   const ami = o.ami ? `[ami]\nhost = "${o.ami.host}"\nport = ${o.ami.port}\nusername = "amiq"\nsecret = "amiq"\n` : '';
-  writeFileSync(toml, `[database]\npath = "${o.dbPath}"\n${ami}[heartbeat]\nbind = "127.0.0.1"\nport = ${port}\nreply_port = ${o.replyPort}\n[workers]\nbeat_seconds = 0.5\n`);
+  writeFileSync(
+    toml,
+    `[database]\npath = "${o.dbPath}"\n${ami}[heartbeat]\nbind = "127.0.0.1"\nport = ${port}\nreply_port = ${o.replyPort}\n[workers]\nbeat_seconds = 0.5\n`,
+  );
   const args = ['bin/amiq.js', '--config', toml, 'run', 'heartbeat', ...(o.ami ? [] : ['-t'])];
   const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   const stop = async (): Promise<void> => {

@@ -13,7 +13,12 @@ const ctx = { setAmiState: () => undefined, count: () => undefined, setError: ()
  * the sender, woken by the database's own signal, for `server`, against `sim`, on `database`
  * (which stop() closes).
  */
-export async function startPbxHost(database: AmiqDatabase, sim: Simulator, server: string, tune: (c: AmiqConfig) => void = () => {}): Promise<{ stop(): Promise<void> }> {
+export async function startPbxHost(
+  database: AmiqDatabase,
+  sim: Simulator,
+  server: string,
+  tune: (c: AmiqConfig) => void = () => {},
+): Promise<{ stop(): Promise<void> }> {
   const config = defaultConfig();
   config.server = { ...config.server, name: server };
   config.ami = { ...config.ami, host: sim.host, port: sim.port, username: 'amiq', secret: 'amiq', reconnect_min_ms: 20, reconnect_max_ms: 200 };

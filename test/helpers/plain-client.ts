@@ -47,7 +47,8 @@ export async function plainClient(t: EngineDb): Promise<PlainClient> {
     const client = new pg.Client({ connectionString: t.url });
     await client.connect();
     return {
-      insert: async (r) => Number((await client.query<{ id: string }>(`INSERT INTO manager_queue (${COLUMNS}) VALUES ($1, $2, $3, $4, $5) RETURNING id`, values(r))).rows[0]!.id),
+      insert: async (r) =>
+        Number((await client.query<{ id: string }>(`INSERT INTO manager_queue (${COLUMNS}) VALUES ($1, $2, $3, $4, $5) RETURNING id`, values(r))).rows[0]!.id),
       close: () => client.end(),
     };
   }

@@ -35,7 +35,8 @@ async function freePort(): Promise<number> {
 }
 
 /** PostgreSQL refuses to run as root: then its files and processes belong to the postgres user. */
-const asPostgres = (cmd: string, args: string[]): [string, string[]] => (process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]);
+const asPostgres = (cmd: string, args: string[]): [string, string[]] =>
+  process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
 
 export async function startPrivatePostgres(): Promise<PrivateServer> {
   const dir = mkdtempSync(join(tmpdir(), 'amiq-pg-'));
@@ -75,13 +76,27 @@ export async function startPrivateMariadb(): Promise<PrivateServer> {
   const data = join(dir, 'data');
   const port = await freePort();
   const user = process.getuid?.() === 0 ? ['--user=root'] : [];
-  execFileSync(MARIADB_INSTALL, ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...user], { stdio: 'pipe' });
+  execFileSync(MARIADB_INSTALL, ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...user], {
+    stdio: 'pipe',
+  });
   let proc: ChildProcess | undefined;
   // innodb_flush_log_at_trx_commit=2: each commit reaches the OS at once (a killed server keeps
   // it); 0 would lose the last second of commits, and rows already sent would be sent again.
   const url = `mysql://root@127.0.0.1:${port}/amiq`;
   const start = async (): Promise<void> => {
-    proc = spawn(MARIADBD, ['--no-defaults', `--datadir=${data}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${join(dir, 'sock')}`, '--innodb-flush-log-at-trx-commit=2', ...user], { stdio: 'ignore' });
+    proc = spawn(
+      MARIADBD,
+      [
+        '--no-defaults',
+        `--datadir=${data}`,
+        `--port=${port}`,
+        '--bind-address=127.0.0.1',
+        `--socket=${join(dir, 'sock')}`,
+        '--innodb-flush-log-at-trx-commit=2',
+        ...user,
+      ],
+      { stdio: 'ignore' },
+    );
     const deadline = Date.now() + 20_000;
     for (;;) {
       try {

@@ -168,8 +168,7 @@ export class ScriptedAmiServer {
         const user = users[getHeaderOf(a, 'Username') ?? ''];
         const key = getHeaderOf(a, 'Key');
         const ok =
-          user !== undefined &&
-          (key !== undefined ? c.challenge !== undefined && key === md5Key(c.challenge, user) : getHeaderOf(a, 'Secret') === user);
+          user !== undefined && (key !== undefined ? c.challenge !== undefined && key === md5Key(c.challenge, user) : getHeaderOf(a, 'Secret') === user);
         if (ok) {
           c.reply(a, 'Success', { Message: 'Authentication accepted' });
           return c.send({ Event: 'FullyBooted', Privilege: 'system,all', Status: 'Fully Booted' });

@@ -16,10 +16,11 @@ export function actionInput(name: string, args: readonly string[]): { channel: s
 }
 
 export function register(program: Command): void {
-  queueOptions(
-    program.command('action <name> [pairs...]').description('queue any allowed AMI action, e.g. `amiq action Status Channel=SIP/1-0001`'),
-    { wait: true },
-  ).action(
-    queueAction('action', (ctx, name: string, pairs: string[], o: QueueCommandOptions) => enqueueAndReport(ctx, o, { action: name, ...actionInput(name, pairs) })),
+  queueOptions(program.command('action <name> [pairs...]').description('queue any allowed AMI action, e.g. `amiq action Status Channel=SIP/1-0001`'), {
+    wait: true,
+  }).action(
+    queueAction('action', (ctx, name: string, pairs: string[], o: QueueCommandOptions) =>
+      enqueueAndReport(ctx, o, { action: name, ...actionInput(name, pairs) }),
+    ),
   );
 }

@@ -14,7 +14,8 @@ export function register(program: Command): void {
         if (existsSync(dest)) throw new CliError(`<file> ${dest}: exists; name a new file`, 2);
         const c = await openContext({ ...globalOptions(cmd), logLevel: 'warn' });
         try {
-          if (c.sqlite === undefined) throw new CliError(`backup: the database is ${c.database.engine}; back it up with its own tools (pg_dump, mariadb-dump)`, 2);
+          if (c.sqlite === undefined)
+            throw new CliError(`backup: the database is ${c.database.engine}; back it up with its own tools (pg_dump, mariadb-dump)`, 2);
           // SQLite's online backup copies page by page and restarts if a writer changes a page meanwhile.
           const { totalPages } = await c.sqlite.backup(dest);
           process.stdout.write(`database ${c.dbPath}: backed up to ${dest} (${totalPages} pages)\n`);

@@ -66,7 +66,12 @@ export function register(program: Command): void {
     .option('--span-first <n>', "the span's first channel number, to print absolute channel numbers", intOption('--span-first', 1, 100_000), 1)
     .option('--json', 'one JSON object')
     .action(async (host: string, opts: ProbeCommandOptions) => {
-      const code = await runProbe(host, opts, (line) => process.stdout.write(`${line}\n`), (line) => process.stderr.write(`${line}\n`));
+      const code = await runProbe(
+        host,
+        opts,
+        (line) => process.stdout.write(`${line}\n`),
+        (line) => process.stderr.write(`${line}\n`),
+      );
       process.exitCode = code;
     });
 }

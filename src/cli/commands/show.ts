@@ -5,7 +5,7 @@ import { badInput, queueAction, queueOptions, type QueueCommandOptions } from '.
 import { EXIT, formatRowDetail, parseId } from '../queue-rows.js';
 
 export function register(program: Command): void {
-  queueOptions(program.command('show <id>').description('print one manager_queue row, with a list action\'s items')).action(
+  queueOptions(program.command('show <id>').description("print one manager_queue row, with a list action's items")).action(
     queueAction('show', async (ctx, idText: string, o: QueueCommandOptions) => {
       const id = parseId(idText);
       const row = await getRow(ctx.db, id);

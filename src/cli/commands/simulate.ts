@@ -43,7 +43,15 @@ export async function runSimulate(flags: SimulateFlags, io: SimulateIo): Promise
   if (seed === null) return bad('--seed: expected an integer 0..4294967295, random or canonical');
   let sim;
   try {
-    sim = await startSimulator({ host: flags.host, port, profile: flags.profile as ProfileName, timeScale, authFailDelayMs, authTimeoutMs, ...(seed !== undefined ? { seed } : {}) });
+    sim = await startSimulator({
+      host: flags.host,
+      port,
+      profile: flags.profile as ProfileName,
+      timeScale,
+      authFailDelayMs,
+      authTimeoutMs,
+      ...(seed !== undefined ? { seed } : {}),
+    });
   } catch (err) {
     io.err(`amiq simulate: cannot listen on ${flags.host}:${port}: ${(err as Error).message}`);
     return 1;

@@ -74,8 +74,20 @@ export async function collectStatus(db: Kysely<Database>, config: AmiqConfig, db
   for (const name of onlyServer === undefined || onlyServer === config.server.name ? config.workers.enabled : []) {
     if (rows.some((r) => r.server === config.server.name && r.name === name)) continue;
     workers.push({
-      server: config.server.name, name, enabled: true, alive: false, state: 'never started', pid: null, host: null, started_at: null,
-      uptime_seconds: null, beat_age_seconds: null, ami_state: null, counters: {}, last_error: null, last_error_at: null,
+      server: config.server.name,
+      name,
+      enabled: true,
+      alive: false,
+      state: 'never started',
+      pid: null,
+      host: null,
+      started_at: null,
+      uptime_seconds: null,
+      beat_age_seconds: null,
+      ami_state: null,
+      counters: {},
+      last_error: null,
+      last_error_at: null,
     });
   }
   const queue: StatusReport['queue'] = {};
@@ -141,7 +153,9 @@ export function formatStatus(r: StatusReport): string {
   }
   if (r.oldest_new) {
     const age = r.oldest_new.age_seconds;
-    lines.push(`  oldest NEW row: #${r.oldest_new.id}, ${age === null ? `created_at ${JSON.stringify(r.oldest_new.created_at)} is not a time` : `waiting ${duration(age)}`}`);
+    lines.push(
+      `  oldest NEW row: #${r.oldest_new.id}, ${age === null ? `created_at ${JSON.stringify(r.oldest_new.created_at)} is not a time` : `waiting ${duration(age)}`}`,
+    );
   }
   const problems = healthProblems(r);
   lines.push('', problems.length === 0 ? 'health: OK' : `health: NOT OK (exit ${STATUS_UNHEALTHY}): ${problems.join(', ')}`);

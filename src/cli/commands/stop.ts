@@ -97,7 +97,9 @@ export async function stopWorkers(o: StopOptions): Promise<number> {
 export function register(program: Command): void {
   program
     .command('stop [worker]')
-    .description('SIGTERM a worker of this server (or all), wait for it to drain, report; refuses (exit 2) a worker sharing its `amiq start` process with others')
+    .description(
+      'SIGTERM a worker of this server (or all), wait for it to drain, report; refuses (exit 2) a worker sharing its `amiq start` process with others',
+    )
     .action(
       action('stop', async (worker: string | undefined, _flags: unknown, cmd: Command) => {
         const which = worker === undefined || worker === 'all' ? 'all' : [parseWorkerName(worker)];

@@ -38,7 +38,9 @@ export function register(program: Command): void {
       process.once('SIGINT', () => stop.abort());
       while (!stop.signal.aborted) {
         // Clear the screen, home the cursor, redraw.
-        process.stdout.write(`\x1b[2J\x1b[H${o.local ? new Date().toString() : new Date().toISOString()}  amiq watch, server ${server} (Ctrl-C to stop)\n${await render()}\n`);
+        process.stdout.write(
+          `\x1b[2J\x1b[H${o.local ? new Date().toString() : new Date().toISOString()}  amiq watch, server ${server} (Ctrl-C to stop)\n${await render()}\n`,
+        );
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, interval);
           stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });

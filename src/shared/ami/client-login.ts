@@ -15,7 +15,9 @@ export type LoginRequest = (action: string, headers: ActionHeaders) => Promise<A
 
 /** The MD5 login key: lowercase hex md5(challenge + secret). */
 export function md5Key(challenge: string, secret: string): string {
-  return createHash('md5').update(challenge + secret).digest('hex');
+  return createHash('md5')
+    .update(challenge + secret)
+    .digest('hex');
 }
 
 function isSuccess(msg: AmiMessage): boolean {
@@ -25,7 +27,9 @@ function isSuccess(msg: AmiMessage): boolean {
 function refused(step: string, msg: AmiMessage, username: string): AmiAuthError {
   const message = msg.get('Message') ?? msg.get('Response') ?? 'no message';
   // Asterisk says only "Authentication failed" for an unknown user and a wrong secret alike.
-  const hint = /authentication failed/i.test(message) ? ` (the secret for user "${username}" is wrong, or manager.conf has no such user or its permit/deny refuses this host: check ami.secret / AMIQ_AMI_SECRET, or this worker's [ami.users.<worker>] secret / AMIQ_AMI_SECRET_<WORKER>)` : '';
+  const hint = /authentication failed/i.test(message)
+    ? ` (the secret for user "${username}" is wrong, or manager.conf has no such user or its permit/deny refuses this host: check ami.secret / AMIQ_AMI_SECRET, or this worker's [ami.users.<worker>] secret / AMIQ_AMI_SECRET_<WORKER>)`
+    : '';
   return new AmiAuthError(`AMI ${step} refused for user ${username}: ${message}${hint}`, {
     username,
     actionId: msg.get('ActionID'),

@@ -195,8 +195,7 @@ export class AmiClient extends EventEmitter implements AmiPort {
     try {
       this._banner = await conn.ready;
       const authType = this.opts.authType ?? 'plain';
-      const request = (action: string, headers: ActionHeaders): Promise<AmiMessage> =>
-        this.request(action, headers, {}, false, true).then((r) => r.response);
+      const request = (action: string, headers: ActionHeaders): Promise<AmiMessage> => this.request(action, headers, {}, false, true).then((r) => r.response);
       await login(request, { username: this.opts.username, secret: this.opts.secret, authType, events: this.opts.events });
     } catch (err) {
       // Auth refusals are reported here, once per attempt; other causes by connectionClosed.
@@ -297,9 +296,7 @@ export class AmiClient extends EventEmitter implements AmiPort {
     const conn = this.conn;
     const wasConnected = this.loggedIn;
     if (conn && wasConnected) {
-      await this.request('Logoff', [], { timeoutMs: LOGOFF_TIMEOUT_MS }, false, true).catch((err: unknown) =>
-        this.log.debug({ err }, 'AMI Logoff unanswered'),
-      );
+      await this.request('Logoff', [], { timeoutMs: LOGOFF_TIMEOUT_MS }, false, true).catch((err: unknown) => this.log.debug({ err }, 'AMI Logoff unanswered'));
     }
     this.tracker.failAll(new Error('AMI client stopped'));
     if (conn) {

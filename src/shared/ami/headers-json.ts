@@ -33,7 +33,7 @@ function rewrite(text: string): string | undefined {
   const n = src.write(text, 0, 'utf8');
   let w = 0;
   out[w++] = OPEN;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     if (w > 1) out[w++] = COMMA;
     out[w++] = OPEN;
     out[w++] = QUOTE;

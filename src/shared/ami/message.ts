@@ -55,7 +55,7 @@ export class AmiMessage {
     const text = this.text;
     if (this.split !== undefined || text === undefined) return findValue(this.headers, key);
     const klen = key.length;
-    for (let at = 0; at < text.length; ) {
+    for (let at = 0; at < text.length;) {
       let nl = text.indexOf('\n', at);
       if (nl === -1) nl = text.length;
       const end = lineEnd(text, at, nl);
@@ -100,7 +100,7 @@ export class AmiMessage {
       }
       return;
     }
-    for (let at = 0; at < text.length; ) {
+    for (let at = 0; at < text.length;) {
       let nl = text.indexOf('\n', at);
       if (nl === -1) nl = text.length;
       const end = lineEnd(text, at, nl);
@@ -126,7 +126,7 @@ export class AmiMessage {
 
 function splitLines(text: string): AmiHeader[] {
   const out: AmiHeader[] = [];
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     let nl = text.indexOf('\n', at);
     if (nl === -1) nl = text.length;
     out.push(splitRange(text, at, lineEnd(text, at, nl)));

@@ -31,7 +31,11 @@ VoicemailRefresh VoicemailRemove VoicemailUsersList VoicemailUserStatus WaitEven
 ZapDNDoff ZapDNDon ZapHangup ZapRestart ZapShowChannels ZapTransfer
 `;
 
-const KNOWN = new Set(ACTIONS.split(/\s+/).filter(Boolean).map((a) => a.toLowerCase()));
+const KNOWN = new Set(
+  ACTIONS.split(/\s+/)
+    .filter(Boolean)
+    .map((a) => a.toLowerCase()),
+);
 
 /** The names Asterisk is not known to have (action names are case-insensitive). */
 export function unknownActions(names: readonly string[]): string[] {

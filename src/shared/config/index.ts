@@ -4,11 +4,4 @@ export { configWarnings } from './config-warnings.js';
 export { defaultConfig, loadConfig, parseConfig, resolveConfigPath, type LoadConfigOptions } from './load-config.js';
 export { exampleConfigToml } from './example.js';
 export { exposedSecretMode } from './secret-exposure.js';
-export {
-  configSchema,
-  DEFAULT_ALLOWED_ACTIONS,
-  WORKER_NAMES,
-  type AmiqConfig,
-  type AmiqConfigInput,
-  type WorkerName,
-} from './schema.js';
+export { configSchema, DEFAULT_ALLOWED_ACTIONS, WORKER_NAMES, type AmiqConfig, type AmiqConfigInput, type WorkerName } from './schema.js';

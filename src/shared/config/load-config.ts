@@ -91,7 +91,12 @@ function toConfigError(error: z.ZodError, input: unknown, file: string | undefin
   const first = problems[0]!;
   if (problems.length === 1) return new ConfigError(first.text, first.key, file);
   const list = problems.map((p) => `\n  ${p.text}`).join('');
-  return new ConfigError(`${problems.length} problems${file === undefined ? '' : ` in ${file}`}:${list}`, first.key, file, problems.map((p) => p.text));
+  return new ConfigError(
+    `${problems.length} problems${file === undefined ? '' : ` in ${file}`}:${list}`,
+    first.key,
+    file,
+    problems.map((p) => p.text),
+  );
 }
 
 /** `AMIQ_AMI_SECRET_<WORKER>` (e.g. AMIQ_AMI_SECRET_MANAGER_LISTENER): that worker's own user's secret. */
@@ -138,8 +143,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): AmiqConfig {
   const config = parseConfig(merged, file);
   const fileDir = file === undefined ? cwd : dirname(file);
   const base = (fromFileValue: unknown, value: string) => (fromFileValue === value ? fileDir : cwd);
-  const abs = (value: string, fromFileValue: unknown) =>
-    isAbsolute(value) || value === ':memory:' ? value : resolve(base(fromFileValue, value), value);
+  const abs = (value: string, fromFileValue: unknown) => (isAbsolute(value) || value === ':memory:' ? value : resolve(base(fromFileValue, value), value));
   config.database.path = abs(config.database.path, (fromFile['database'] as Plain | undefined)?.['path']);
   config.workers.log_dir = abs(config.workers.log_dir, (fromFile['workers'] as Plain | undefined)?.['log_dir']);
   return config;

@@ -6,9 +6,21 @@ export const WORKER_NAMES = ['action-sender', 'manager-listener', 'heartbeat', '
 export type WorkerName = (typeof WORKER_NAMES)[number];
 
 export const DEFAULT_ALLOWED_ACTIONS = [
-  'Originate', 'Redirect', 'Hangup', 'Ping', 'Status', 'CoreShowChannels',
-  'ExtensionState', 'MailboxStatus', 'QueueStatus', 'ConfbridgeKick',
-  'ConfbridgeList', 'MixMonitor', 'StopMixMonitor', 'Monitor', 'StopMonitor',
+  'Originate',
+  'Redirect',
+  'Hangup',
+  'Ping',
+  'Status',
+  'CoreShowChannels',
+  'ExtensionState',
+  'MailboxStatus',
+  'QueueStatus',
+  'ConfbridgeKick',
+  'ConfbridgeList',
+  'MixMonitor',
+  'StopMixMonitor',
+  'Monitor',
+  'StopMonitor',
 ];
 
 // Strict objects: an unknown key (a typo) is an error, never silently ignored.
@@ -16,9 +28,7 @@ export const DEFAULT_ALLOWED_ACTIONS = [
 const section = <S extends z.core.$ZodLooseShape>(shape: S) => z.strictObject(shape, { error: 'expected a table' }).prefault({} as never);
 
 /** A worker's own manager.conf user (`[ami.users.<worker>]`); its secret also from AMIQ_AMI_SECRET_<WORKER>. */
-const amiUser = z
-  .strictObject({ username: str({ nonEmpty: true }), secret: str().default('') }, { error: 'expected a table' })
-  .optional();
+const amiUser = z.strictObject({ username: str({ nonEmpty: true }), secret: str().default('') }, { error: 'expected a table' }).optional();
 
 export const configSchema = z.strictObject(
   {

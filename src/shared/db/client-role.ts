@@ -26,8 +26,10 @@ export class ClientRoleError extends Error {
  * out and say in a comment how to set one.
  */
 export function clientRoleStatements(engine: Engine, name: string, password?: string): string[] {
-  if (engine === 'sqlite') throw new ClientRoleError('SQLite has no roles: a client needs read and write access to the database file; file permissions are the control there');
-  if (!NAME_RULE.test(name)) throw new ClientRoleError(`client role "${name}": must match ${NAME_RULE.source} (a letter or _, then letters, digits, _; at most 32)`);
+  if (engine === 'sqlite')
+    throw new ClientRoleError('SQLite has no roles: a client needs read and write access to the database file; file permissions are the control there');
+  if (!NAME_RULE.test(name))
+    throw new ClientRoleError(`client role "${name}": must match ${NAME_RULE.source} (a letter or _, then letters, digits, _; at most 32)`);
   return engine === 'postgres' ? postgresStatements(name, password) : mysqlStatements(name, password);
 }
 

@@ -1,11 +1,24 @@
 // Errors that say the database server could not be reached or the connection to it broke (a
 // restart, a failover), as opposed to a statement's own failure: worth waiting out and retrying.
 const CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
   // mysql2
-  'PROTOCOL_CONNECTION_LOST', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
   // PostgreSQL: admin_shutdown, crash_shutdown, cannot_connect_now, connection_exception class
-  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
 ]);
 const MESSAGES = /Connection terminated|not queryable|Connection lost|closed state|Pool is closed/i;
 

@@ -40,7 +40,13 @@ export interface AmiqDialect {
   /** Runs an INSERT of one row and returns its generated id. */
   insertId(query: InsertQueryBuilder<Database, any, InsertResult>): Promise<number>;
   /** INSERT, or UPDATE `set` when a row with the same `key` columns exists. */
-  upsert<T extends keyof Database & string>(db: Kysely<Database>, table: T, values: Record<string, unknown>, key: readonly string[], set: Record<string, unknown>): Promise<void>;
+  upsert<T extends keyof Database & string>(
+    db: Kysely<Database>,
+    table: T,
+    values: Record<string, unknown>,
+    key: readonly string[],
+    set: Record<string, unknown>,
+  ): Promise<void>;
   /**
    * Compare-and-swap of one row: INSERT `values`; when a row with the same `key` exists, UPDATE it
    * to `set` only if `onlyIf` holds for it (with no `set`, leave it). True = a row was written.
@@ -85,7 +91,14 @@ export interface AmiqDialect {
    * (`seesEarlierAssignments`): a statement whose SET reads a column it also sets must read the
    * old values from `from`.
    */
-  updateFrom(db: Kysely<Database>, table: string, from: RawBuilder<unknown>, on: RawBuilder<unknown>, set: RawBuilder<unknown>, where: RawBuilder<unknown>): Promise<number>;
+  updateFrom(
+    db: Kysely<Database>,
+    table: string,
+    from: RawBuilder<unknown>,
+    on: RawBuilder<unknown>,
+    set: RawBuilder<unknown>,
+    where: RawBuilder<unknown>,
+  ): Promise<number>;
   readonly seesEarlierAssignments: boolean;
   /** The SELECT locking the rows it reads until the transaction ends (SQLite: the write lock already covers them). */
   forUpdate<QB extends { forUpdate(): QB }>(qb: QB): QB;

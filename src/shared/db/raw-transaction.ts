@@ -5,7 +5,11 @@ import { sql, type Kysely } from 'kysely';
  * (`db.connection().execute`): for transactions kysely's builder cannot open (SQLite's BEGIN
  * IMMEDIATE) or that must share a connection with a session lock (MySQL's GET_LOCK).
  */
-export async function rawTransaction<DB, T>(conn: Kysely<DB>, begin: { execute(conn: Kysely<DB>): Promise<unknown> }, fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+export async function rawTransaction<DB, T>(
+  conn: Kysely<DB>,
+  begin: { execute(conn: Kysely<DB>): Promise<unknown> },
+  fn: (trx: Kysely<DB>) => Promise<T>,
+): Promise<T> {
   await begin.execute(conn);
   try {
     const result = await fn(conn);

@@ -9,8 +9,21 @@ export type Time = string;
 
 /** Every time column of every table: MySQL's driver seam converts amiq's ISO text for these. */
 export const TIME_COLUMNS: ReadonlySet<string> = new Set([
-  'not_before', 'expires_at', 'created_at', 'sent_at', 'response_at', 'answered_at', 'ended_at',
-  'started_at', 'beat_at', 'last_error_at', 'time', 'alone_since', 'first_seen', 'last_seen', 'closed_at',
+  'not_before',
+  'expires_at',
+  'created_at',
+  'sent_at',
+  'response_at',
+  'answered_at',
+  'ended_at',
+  'started_at',
+  'beat_at',
+  'last_error_at',
+  'time',
+  'alone_since',
+  'first_seen',
+  'last_seen',
+  'closed_at',
 ]);
 
 export const QUEUE_STATUSES = ['NEW', 'SENDING', 'SENT', 'SUCCESS', 'FAILED', 'LOST', 'INVALID', 'EXPIRED', 'CANCELLED'] as const;

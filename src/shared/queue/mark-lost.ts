@@ -6,11 +6,6 @@ import type { QueueDb } from './types.js';
  */
 export async function markLost(db: QueueDb, ids: readonly number[], message: string): Promise<number> {
   if (ids.length === 0) return 0;
-  const res = await db
-    .updateTable('manager_queue')
-    .set({ status: 'LOST', message })
-    .where('id', 'in', ids)
-    .where('status', '=', 'SENT')
-    .executeTakeFirst();
+  const res = await db.updateTable('manager_queue').set({ status: 'LOST', message }).where('id', 'in', ids).where('status', '=', 'SENT').executeTakeFirst();
   return Number(res.numUpdatedRows);
 }

@@ -26,7 +26,15 @@ export async function markSent(db: QueueDb, marks: readonly SentMark[], now: str
     const withChannel = batch.filter((m) => m.channel);
     const ids = await dialectOf(db).updateReturningIds(
       db,
-      (eb) => eb.and([eb('id', 'in', batch.map((m) => m.id)), eb('status', '=', 'SENDING')]),
+      (eb) =>
+        eb.and([
+          eb(
+            'id',
+            'in',
+            batch.map((m) => m.id),
+          ),
+          eb('status', '=', 'SENDING'),
+        ]),
       {
         status: 'SENT',
         sent_at: now,

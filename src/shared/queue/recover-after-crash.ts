@@ -12,12 +12,7 @@ export interface Recovered {
  */
 export async function recoverAfterCrash(db: QueueDb, server: string): Promise<Recovered> {
   if (!db.isTransaction) return db.transaction().execute((trx) => recoverAfterCrash(trx, server));
-  const requeued = await db
-    .updateTable('manager_queue')
-    .set({ status: 'NEW' })
-    .where('server', '=', server)
-    .where('status', '=', 'SENDING')
-    .executeTakeFirst();
+  const requeued = await db.updateTable('manager_queue').set({ status: 'NEW' }).where('server', '=', server).where('status', '=', 'SENDING').executeTakeFirst();
   const lost = await db
     .updateTable('manager_queue')
     .set({ status: 'LOST', message: 'sender stopped before the response arrived; fate unknown, not re-sent' })

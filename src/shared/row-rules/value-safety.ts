@@ -7,8 +7,18 @@ import { checkHeaders } from '../ami/serializer.js';
  * applications.
  */
 export const DANGEROUS_APPLICATIONS = [
-  'System', 'TrySystem', 'Exec', 'TryExec', 'ExecIf', 'ExecIfTime', 'AGI', 'EAGI', 'DeadAGI',
-  'ExternalIVR', 'MixMonitor', 'Originate',
+  'System',
+  'TrySystem',
+  'Exec',
+  'TryExec',
+  'ExecIf',
+  'ExecIfTime',
+  'AGI',
+  'EAGI',
+  'DeadAGI',
+  'ExternalIVR',
+  'MixMonitor',
+  'Originate',
 ] as const;
 
 /**
@@ -19,17 +29,30 @@ export const DANGEROUS_APPLICATIONS = [
  * AST_CONFIG, REALTIME and CURLOPT. `_*` names a family (func_odbc's `ODBC_<query>`).
  */
 export const DANGEROUS_FUNCTIONS = [
-  'SHELL', 'EVAL', 'FILE', 'FILE_COUNT_LINE', 'FILE_FORMAT', 'STAT', 'ENV', 'DB', 'DB_*', 'ODBC', 'ODBC_*',
-  'REALTIME', 'REALTIME_*', 'AST_CONFIG', 'CURL', 'CURLOPT', 'LOCK', 'TRYLOCK',
+  'SHELL',
+  'EVAL',
+  'FILE',
+  'FILE_COUNT_LINE',
+  'FILE_FORMAT',
+  'STAT',
+  'ENV',
+  'DB',
+  'DB_*',
+  'ODBC',
+  'ODBC_*',
+  'REALTIME',
+  'REALTIME_*',
+  'AST_CONFIG',
+  'CURL',
+  'CURLOPT',
+  'LOCK',
+  'TRYLOCK',
 ] as const;
 
 const namePattern = (n: string): string => (n.endsWith('_*') ? `${n.slice(0, -1)}[A-Za-z0-9_]*` : n);
 
 /** A call of a dangerous application or function, as `Name(`, `${Name(`, `$[ Name(`, with blanks before `(`. */
-const DANGEROUS_CALL = new RegExp(
-  `(?<![A-Za-z0-9_])(${[...DANGEROUS_FUNCTIONS, ...DANGEROUS_APPLICATIONS].map(namePattern).join('|')})\\s*\\(`,
-  'gi',
-);
+const DANGEROUS_CALL = new RegExp(`(?<![A-Za-z0-9_])(${[...DANGEROUS_FUNCTIONS, ...DANGEROUS_APPLICATIONS].map(namePattern).join('|')})\\s*\\(`, 'gi');
 
 /**
  * Text evaluated a second time after substitution, as strong as EVAL: a function name assembled

@@ -18,7 +18,17 @@ export interface Reservation {
  * started_at, beat_at), or inserts when there was none. True = this caller won and should start the worker.
  */
 export async function reserveWorker(db: Kysely<Database>, r: Reservation, seen: WorkerRow | undefined): Promise<boolean> {
-  const fresh = { pid: r.pid, host: r.host, started_at: r.at, beat_at: r.at, state: 'starting', ami_state: 'n/a', counters: '{}', last_error: null, last_error_at: null };
+  const fresh = {
+    pid: r.pid,
+    host: r.host,
+    started_at: r.at,
+    beat_at: r.at,
+    state: 'starting',
+    ami_state: 'n/a',
+    counters: '{}',
+    last_error: null,
+    last_error_at: null,
+  };
   return dialectOf(db).insertOrUpdateIf(
     db,
     'workers',

@@ -28,7 +28,10 @@ const ACTIONS = new Map(Object.entries(ALL).map(([k, v]) => [k.toLowerCase(), v]
 
 function listCommands(ctx: ActionContext): void {
   const known = Object.entries(ALL).filter(([, e]) => !e.available || e.available(ctx.core.spec));
-  ctx.respond('Success', known.map(([k, e]): [string, string] => [k, `${k}.  (Priv: ${e.write ? 'call,all' : 'reporting,all'})`]));
+  ctx.respond(
+    'Success',
+    known.map(([k, e]): [string, string] => [k, `${k}.  (Priv: ${e.write ? 'call,all' : 'reporting,all'})`]),
+  );
 }
 
 /** Answer one action the way manager.c's process_message does: auth, lookup, permission, handler. */

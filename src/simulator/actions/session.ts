@@ -25,7 +25,11 @@ async function login(ctx: ActionContext): Promise<void> {
   const ok =
     user !== undefined &&
     (md5
-      ? session.challenge !== undefined && (ctx.get('Key') ?? '').toLowerCase() === createHash('md5').update(session.challenge + user.secret).digest('hex')
+      ? session.challenge !== undefined &&
+        (ctx.get('Key') ?? '').toLowerCase() ===
+          createHash('md5')
+            .update(session.challenge + user.secret)
+            .digest('hex')
       : (ctx.get('Secret') ?? '') === user.secret);
   if (!ok) {
     core.securityEvent(user ? 'InvalidPassword' : 'InvalidAccountID', session, { AccountID: username });

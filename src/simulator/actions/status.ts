@@ -26,7 +26,10 @@ function status(ctx: ActionContext): void {
     if (!ch) return ctx.error('No such channel');
     channels = [ch];
   }
-  const wanted = (ctx.get('Variables') ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  const wanted = (ctx.get('Variables') ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (spec.modern) ctx.listStart('Channel status will follow');
   else ctx.success('Channel status will follow');
   for (const ch of channels) {

@@ -13,6 +13,13 @@ export async function pruneConferences(db: Kysely<Database>, server: string, bef
     .limit(limit)
     .execute();
   if (ids.length === 0) return 0;
-  const res = await db.deleteFrom('conferences').where('id', 'in', ids.map((r) => r.id)).executeTakeFirst();
+  const res = await db
+    .deleteFrom('conferences')
+    .where(
+      'id',
+      'in',
+      ids.map((r) => r.id),
+    )
+    .executeTakeFirst();
   return Number(res.numDeletedRows);
 }

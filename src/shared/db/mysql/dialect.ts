@@ -43,7 +43,11 @@ export const mysqlDialect: AmiqDialect = {
   insertId: async (query) => Number((await query.executeTakeFirstOrThrow()).insertId),
 
   upsert: async (db, table, values, _key, set) => {
-    await (db as Kysely<any>).insertInto(table).values(values).onDuplicateKeyUpdate(set as never).execute();
+    await (db as Kysely<any>)
+      .insertInto(table)
+      .values(values)
+      .onDuplicateKeyUpdate(set as never)
+      .execute();
   },
 
   // No ON DUPLICATE KEY UPDATE … WHERE: the existing row is locked and tested, then updated; two
@@ -53,7 +57,9 @@ export const mysqlDialect: AmiqDialect = {
       const t = trx as Kysely<any>;
       const name: string = table;
       const byKey = (qb: any) => key.reduce((q, k) => q.where(k, '=', values[k]), qb);
-      const existing = await byKey(t.selectFrom(name).select(key as string[])).forUpdate().executeTakeFirst();
+      const existing = await byKey(t.selectFrom(name).select(key as string[]))
+        .forUpdate()
+        .executeTakeFirst();
       if (existing === undefined) {
         try {
           await t.insertInto(name).values(values).execute();

@@ -14,14 +14,21 @@ export const postgresDialect: AmiqDialect = {
   laterMs: (a, b) => sql<number | null>`greatest(${a}, ${b})`,
   timeUnreadable: () => sql<boolean>`false`,
   timeText: (column) => sql<string>`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
-  concat: (...parts) => sql<string>`(${sql.join(parts.map((p) => sql`${p}::text`), sql` || `)})`,
+  concat: (...parts) =>
+    sql<string>`(${sql.join(
+      parts.map((p) => sql`${p}::text`),
+      sql` || `,
+    )})`,
 
   // The candidates are picked once, in a MATERIALIZED CTE: as `id IN (subquery … LIMIT)` the
   // planner may run the subquery again per row and claim more than the limit. The outer status
   // test re-checks each row once locked.
   claim: (db, filter, limit) =>
     db
-      .with((cte) => cte('picked').materialized(), (qb) => claimCandidates(qb, filter, limit).forUpdate().skipLocked())
+      .with(
+        (cte) => cte('picked').materialized(),
+        (qb) => claimCandidates(qb, filter, limit).forUpdate().skipLocked(),
+      )
       .updateTable('manager_queue')
       .set({ status: 'SENDING' })
       .where('status', '=', 'NEW')

@@ -29,7 +29,8 @@ const NEW: Readonly<Record<string, RecordType>> = {
   n_cause_txt: 'text',
 };
 
-const rank = (state: RawBuilder<unknown>) => sql`(CASE ${state} WHEN 'DIALING' THEN 1 WHEN 'RINGING' THEN 2 WHEN 'UP' THEN 3 WHEN 'ENDED' THEN 4 WHEN 'FAILED' THEN 5 ELSE 0 END)`;
+const rank = (state: RawBuilder<unknown>) =>
+  sql`(CASE ${state} WHEN 'DIALING' THEN 1 WHEN 'RINGING' THEN 2 WHEN 'UP' THEN 3 WHEN 'ENDED' THEN 4 WHEN 'FAILED' THEN 5 ELSE 0 END)`;
 
 /**
  * The update's SET and WHERE over `old(column)`, the row's value before this statement:
@@ -101,7 +102,12 @@ export async function applyCallUpdates(db: QueueDb, updates: readonly CallUpdate
     return d.updateFrom(db, 'manager_queue', d.records(rows, 'u', NEW), sql`manager_queue.id = u.n_id`, set, where);
   }
   const ids = updates.map((u) => u.id);
-  const current = await db.selectFrom('manager_queue').select(['id', ...(Object.keys(READ) as (keyof typeof READ & 'id')[])]).where('id', 'in', ids).forUpdate().execute();
+  const current = await db
+    .selectFrom('manager_queue')
+    .select(['id', ...(Object.keys(READ) as (keyof typeof READ & 'id')[])])
+    .where('id', 'in', ids)
+    .forUpdate()
+    .execute();
   const byId = new Map(current.map((r) => [r.id, r as unknown as Record<string, unknown>]));
   const withOld = rows.flatMap((r) => {
     const old = byId.get(r['n_id'] as number);

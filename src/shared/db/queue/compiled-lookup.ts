@@ -11,7 +11,9 @@ const KEY = '\u0000amiq-key\u0000';
  * prepared statement). The query builder and compiler cost several times SQLite's own indexed
  * lookup, and the listener looks up on the event path.
  */
-export function compiledLookup<R, K extends string | number>(build: (db: QueueDb, server: string, key: K) => Compilable<R>): (db: QueueDb, server: string, key: K) => Promise<R | undefined> {
+export function compiledLookup<R, K extends string | number>(
+  build: (db: QueueDb, server: string, key: K) => Compilable<R>,
+): (db: QueueDb, server: string, key: K) => Promise<R | undefined> {
   const compiled = new WeakMap<QueueDb, CompiledQuery<R>>();
   return async (db, server, key) => {
     let q = compiled.get(db);
