@@ -1,31 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AmiMessage, type AmiHeader } from '../src/shared/ami/message.js';
 import { parseAll } from '../src/shared/ami/parser.js';
-import { readEvent } from '../src/manager-listener/event-fields.js';
+import { readEvent, WANTED as KEYS } from '../src/manager-listener/event-fields.js';
 import { captureNames, readCapture } from './ami-captures.js';
-
-const KEYS = [
-  'event',
-  'actionid',
-  'response',
-  'reason',
-  'uniqueid',
-  'channel',
-  'oldname',
-  'newname',
-  'variable',
-  'value',
-  'cause',
-  'cause-txt',
-  'dialstatus',
-  'state',
-  'callerid',
-  'destination',
-  'channel1',
-  'channel2',
-  'uniqueid1',
-  'uniqueid2',
-];
 
 /** Everything readEvent gives, as plain data. */
 function reading(m: AmiMessage): object {

@@ -44,7 +44,7 @@ const SNAPSHOT_KEYS: Record<string, keyof ChannelRef> = {
 };
 
 // Event-specific fields the tracker reads; only these are kept (an event has 15-60 headers).
-const WANTED = [
+export const WANTED = [
   'event',
   'actionid',
   'response',

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { deleteById } from '../delete-by-id.js';
 import type { Database } from '../schema.js';
 
 /** Delete up to `limit` conferences of this server closed before `before` (open ones never); returns how many (ids first, as pruneArchive). */
@@ -12,14 +13,9 @@ export async function pruneConferences(db: Kysely<Database>, server: string, bef
     .orderBy('id')
     .limit(limit)
     .execute();
-  if (ids.length === 0) return 0;
-  const res = await db
-    .deleteFrom('conferences')
-    .where(
-      'id',
-      'in',
-      ids.map((r) => r.id),
-    )
-    .executeTakeFirst();
-  return Number(res.numDeletedRows);
+  return deleteById(
+    db,
+    'conferences',
+    ids.map((r) => r.id),
+  );
 }
