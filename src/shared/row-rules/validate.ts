@@ -93,9 +93,9 @@ function checkCommand(p: ParamView, policy: SenderPolicy): string | null {
  * contains CR, LF or NUL`).
  */
 export function validateRow(row: RowToCheck, policy: SenderPolicy): Validation {
-  const badTime = checkRowTimes(row);
-  if (badTime !== null) return { ok: false, message: badTime };
   const fail = (message: string): Validation => ({ ok: false, message });
+  const badTime = checkRowTimes(row);
+  if (badTime !== null) return fail(badTime);
   const isCommand = row.action.toLowerCase() === 'command';
   const action = isCommand ? 'Command' : policy.allowedActions.find((a) => a.toLowerCase() === row.action.toLowerCase());
   if (action === undefined) return fail(`action: ${JSON.stringify(row.action)} is not an allowed action`);
