@@ -5,8 +5,8 @@ import { AmiqClient, RowNotFoundError, RowRejectedError, WaitTimeoutError } from
 import { insertResults } from '../src/shared/queue/index.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { describeEngines } from './helpers/engines.js';
-import { openTestDb, rowById, type TestDb } from './queue-db.js';
-import { silent, startRealSender } from './sender-helpers.js';
+import { openTestDb, rowById, type TestDb } from './helpers/queue-db.js';
+import { silent, startRealSender } from './helpers/action-sender-helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 

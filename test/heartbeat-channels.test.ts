@@ -7,7 +7,7 @@ import { countedStates, stateText } from '../src/heartbeat/channel-states.js';
 import { channelChange, listedFromConcise, listedFromCoreShowChannels } from '../src/heartbeat/channel-events.js';
 import { ChannelMap } from '../src/heartbeat/channel-map.js';
 import { e1Mask } from '../src/heartbeat/frame-source.js';
-import { readCapture } from './ami-captures.js';
+import { readCapture } from './helpers/ami-captures.js';
 
 const ev = (...headers: [string, string][]): AmiMessage => new AmiMessage('event', headers);
 const upOnly = countedStates(['Up']);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProbeSocket } from '../src/heartbeat/probe-client.js';
-import { exitOf, waitForLine } from './core-helpers.js';
+import { exitOf, waitForLine } from './helpers/shared-helpers.js';
 
 // Spawns the built CLI (npm test builds first; alone: npx tsc -p tsconfig.build.json).
 const REPO = resolve(import.meta.dirname, '..');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectPromptReplies, spawnHeartbeat, startProber, type Prober } from './helpers/heartbeat-prober.js';
-import { openTestDb, type TestDb } from './queue-db.js';
+import { openTestDb, type TestDb } from './helpers/queue-db.js';
 
 // The heartbeat's beat was a synchronous write with a 5 s busy timeout on the event loop that
 // answers UDP: with the database locked, replies waited 2-5 s. Spawns the built CLI.

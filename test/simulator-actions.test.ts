@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AmiMessage } from '../src/shared/ami/message.js';
 import { parseAll } from '../src/shared/ami/parser.js';
-import { readCapture } from './ami-captures.js';
-import { simulatorHarness, type RawPeer } from './simulator-peer.js';
+import { readCapture } from './helpers/ami-captures.js';
+import { simulatorHarness, type RawPeer } from './helpers/simulator-peer.js';
 
 const h = simulatorHarness();
 const { loggedIn } = h;

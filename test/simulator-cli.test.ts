@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { register, runSimulate, type SimulateFlags } from '../src/cli/commands/simulate.js';
-import { RawPeer } from './simulator-peer.js';
+import { RawPeer } from './helpers/simulator-peer.js';
 
 const flags = (over: Partial<SimulateFlags> = {}): SimulateFlags => ({
   port: '0',

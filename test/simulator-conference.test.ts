@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AmiMessage } from '../src/shared/ami/message.js';
-import { simulatorHarness, type RawPeer } from './simulator-peer.js';
+import { simulatorHarness, type RawPeer } from './helpers/simulator-peer.js';
 
 const h = simulatorHarness();
 const { loggedIn } = h;

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { AmiMessage } from '../src/shared/ami/message.js';
 import { parseAll } from '../src/shared/ami/parser.js';
 import { startSimulator, type SimulatorOptions } from '../src/simulator/index.js';
-import { readCapture } from './ami-captures.js';
-import { callOrders, orderedPairs } from './simulator-call-orders.js';
-import { RawPeer } from './simulator-peer.js';
+import { readCapture } from './helpers/ami-captures.js';
+import { callOrders, orderedPairs } from './helpers/simulator-call-orders.js';
+import { RawPeer } from './helpers/simulator-peer.js';
 
 // The burst files' Originates (amiq-1..20 busy, 21..40 congestion; 20 answered calls to exten
 // 100), written in one go as the capture's sender did.

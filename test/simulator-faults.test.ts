@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { simulatorHarness, type RawPeer } from './simulator-peer.js';
+import { simulatorHarness, type RawPeer } from './helpers/simulator-peer.js';
 
 const h = simulatorHarness();
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ProfileName } from '../src/simulator/index.js';
 import type { AmiMessage } from '../src/shared/ami/message.js';
-import { simulatorHarness, type RawPeer } from './simulator-peer.js';
+import { simulatorHarness, type RawPeer } from './helpers/simulator-peer.js';
 
 const h = simulatorHarness();
 const loggedIn = (profile: ProfileName) => h.loggedIn({ profile });

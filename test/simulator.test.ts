@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { AmiMessage } from '../src/shared/ami/message.js';
 import { parseAll } from '../src/shared/ami/parser.js';
-import { readCapture } from './ami-captures.js';
-import { simulatorHarness } from './simulator-peer.js';
+import { readCapture } from './helpers/ami-captures.js';
+import { simulatorHarness } from './helpers/simulator-peer.js';
 
 const h = simulatorHarness();
 const { start, peer } = h;

@@ -4,7 +4,7 @@ import { runManagerListener } from '../../src/manager-listener/index.js';
 import { defaultConfig } from '../../src/shared/config/index.js';
 import type { Database } from '../../src/shared/db/index.js';
 import { startSimulator } from '../../src/simulator/index.js';
-import { silent } from '../sender-helpers.js';
+import { silent } from './action-sender-helpers.js';
 
 const ctx = { setAmiState: () => undefined, count: () => undefined, setError: () => undefined };
 

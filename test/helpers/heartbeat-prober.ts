@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { expect } from 'vitest';
 import { ProbeSocket } from '../../src/heartbeat/probe-client.js';
-import { exitOf, waitForLine } from '../core-helpers.js';
+import { exitOf, waitForLine } from './shared-helpers.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 

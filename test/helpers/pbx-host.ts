@@ -4,7 +4,7 @@ import type { AmiClient } from '../../src/shared/ami/client.js';
 import { defaultConfig, type AmiqConfig } from '../../src/shared/config/index.js';
 import type { AmiqDatabase } from '../../src/shared/db/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
-import { silent } from '../listener-helpers.js';
+import { silent } from './manager-listener-helpers.js';
 
 const ctx = { setAmiState: () => undefined, count: () => undefined, setError: () => undefined };
 
