@@ -2,6 +2,24 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor } from './context.js';
 import { examplesText, HELP_EXAMPLES } from './help-examples.js';
+import { register as initCommand } from './commands/init.js';
+import { register as migrateCommand } from './commands/migrate.js';
+import { register as startCommand } from './commands/start.js';
+import { register as runCommand } from './commands/run.js';
+import { register as keepaliveCommand } from './commands/keepalive.js';
+import { register as stopCommand } from './commands/stop.js';
+import { register as statusCommand } from './commands/status.js';
+import { register as backupCommand } from './commands/backup.js';
+import { register as decodeCommand } from './commands/decode.js';
+import { register as probeCommand } from './commands/probe.js';
+import { register as simulateCommand } from './commands/simulate.js';
+import { register as originateCommand } from './commands/originate.js';
+import { register as redirectCommand } from './commands/redirect.js';
+import { register as hangupCommand } from './commands/hangup.js';
+import { register as actionCommand } from './commands/action.js';
+import { register as showCommand } from './commands/show.js';
+import { register as cancelCommand } from './commands/cancel.js';
+import { register as watchCommand } from './commands/watch.js';
 
 // dist/src/cli/main.js → the package root's package.json (shipped in every package).
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -18,35 +36,27 @@ const program = new Command('amiq')
   .showHelpAfterError('(amiq --help for usage)');
 
 // One module per command (src/cli/commands/<name>.ts exporting register(program)); add yours here.
-// Each is loaded on its own so one broken module costs only its own command, never the whole CLI.
-const COMMANDS = [
-  'init',
-  'migrate',
-  'start',
-  'run',
-  'keepalive',
-  'stop',
-  'status',
-  'backup',
-  'decode',
-  'probe',
-  'simulate',
-  'originate',
-  'redirect',
-  'hangup',
-  'action',
-  'show',
-  'cancel',
-  'watch',
-];
-
-for (const name of COMMANDS) {
-  try {
-    const mod = (await import(`./commands/${name}.js`)) as { register(program: Command): void };
-    mod.register(program);
-  } catch (err) {
-    process.stderr.write(`amiq: the ${name} command is unavailable: ${(err as Error).message}\n`);
-  }
+for (const register of [
+  initCommand,
+  migrateCommand,
+  startCommand,
+  runCommand,
+  keepaliveCommand,
+  stopCommand,
+  statusCommand,
+  backupCommand,
+  decodeCommand,
+  probeCommand,
+  simulateCommand,
+  originateCommand,
+  redirectCommand,
+  hangupCommand,
+  actionCommand,
+  showCommand,
+  cancelCommand,
+  watchCommand,
+]) {
+  register(program);
 }
 
 for (const cmd of [program, ...program.commands]) {

@@ -2,6 +2,10 @@ import type { Kysely } from 'kysely';
 import type { AmiqConfig, WorkerName } from '../shared/config/index.js';
 import { startCheckpointer, type AmiqDatabase, type Database } from '../shared/db/index.js';
 import { isAlive, type WorkerContext } from '../shared/worker/index.js';
+import { runActionSender } from '../action-sender/index.js';
+import { runHeartbeat } from '../heartbeat/index.js';
+import { runManagerListener } from '../manager-listener/index.js';
+import { runMeetmeCleaner } from '../meetme-cleaner/index.js';
 import { CliError } from './context.js';
 
 /** Per-worker flags of `amiq run` (heartbeat -d -t -l, meetme-cleaner --dry-run). */
@@ -22,23 +26,8 @@ export interface LaunchOptions {
 
 type Launcher = (o: LaunchOptions) => Promise<void>;
 
-/**
- * Worker modules are imported only when launched: one broken or missing worker must not take
- * the whole CLI down (`amiq status` still works), and `amiq run heartbeat` loads no sender code.
- */
-async function load<T>(name: WorkerName, importer: () => Promise<T>): Promise<T> {
-  try {
-    return await importer();
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND') throw new CliError(`worker ${name} is not available in this build: ${(err as Error).message}`, 1);
-    throw err;
-  }
-}
-
 const LAUNCHERS: Record<WorkerName, Launcher> = {
   'action-sender': async ({ config, db, database, ctx }) => {
-    const { runActionSender } = await load('action-sender', () => import('../action-sender/index.js'));
     // SQLite: the sender's insert-to-sent latency is bounded by this interval: look every 2 ms
     // (one pragma read). PostgreSQL: LISTEN/NOTIFY; MySQL: the configured poll. Only this
     // server's rows wake it.
@@ -53,7 +42,6 @@ const LAUNCHERS: Record<WorkerName, Launcher> = {
     }
   },
   'manager-listener': async ({ config, db, database, ctx }) => {
-    const { runManagerListener } = await load('manager-listener', () => import('../manager-listener/index.js'));
     // SQLite: an event storm is written as fast as it comes: its commits must not wait for checkpoints.
     const checkpointer = database.sqlite && startCheckpointer(database.sqlite, { logger: ctx.logger });
     try {
@@ -63,12 +51,10 @@ const LAUNCHERS: Record<WorkerName, Launcher> = {
     }
   },
   heartbeat: async ({ config, db, ctx, flags }) => {
-    const { runHeartbeat } = await load('heartbeat', () => import('../heartbeat/index.js'));
     const modes = { debug: flags.debug, test: flags.test, loop: flags.loop };
     await runHeartbeat({ config, db, logger: ctx.logger, signal: ctx.signal, ctx, isAlive, modes });
   },
   'meetme-cleaner': async ({ config, db, ctx, flags }) => {
-    const { runMeetmeCleaner } = await load('meetme-cleaner', () => import('../meetme-cleaner/index.js'));
     await runMeetmeCleaner({ config, db, logger: ctx.logger, signal: ctx.signal, ctx, dryRun: flags.dryRun });
   },
 };
