@@ -2,8 +2,17 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { parseDatabaseUrl } from '../shared/db/index.js';
 import { enqueue, type EnqueueInput } from '../shared/queue/index.js';
 import { isAlive, readWorker } from '../shared/worker/index.js';
-import type { StartContext } from './commands/start.js';
+import type { Simulator } from '../simulator/index.js';
+import type { CliContext } from './context.js';
 import { DEMO_COLUMNS, elapsed, formatRow, settled, target, type DemoRow } from './demo-format.js';
+
+/** What the demo receives from `amiq start --simulate`. */
+export interface DemoContext extends CliContext {
+  simulator?: Simulator;
+  /** Aborted on Ctrl-C/SIGTERM. */
+  signal: AbortSignal;
+  out(line: string): void;
+}
 
 /** The demo reads the rows this often: fast enough to look live, cheap for SQLite. */
 const POLL_MS = 200;
@@ -63,7 +72,7 @@ async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
  * Until both workers of this process are alive and logged in to the PBX (as their beats say):
  * a row sent before the listener listens would miss its call's events. False if stopped first.
  */
-async function workersConnected(ctx: StartContext): Promise<boolean> {
+async function workersConnected(ctx: DemoContext): Promise<boolean> {
   const server = ctx.config.server.name;
   const beatSeconds = ctx.config.workers.beat_seconds;
   for (;;) {
@@ -85,7 +94,7 @@ interface Pending extends FollowUp {
  * `amiq start --simulate`: once the workers are connected, enqueues a few calls through the same
  * queue API a client uses, then prints every change on those rows until they are all over.
  */
-export async function runDemo(ctx: StartContext): Promise<void> {
+export async function runDemo(ctx: DemoContext): Promise<void> {
   const { db, out, signal } = ctx;
   const missing = NEEDED.filter((n) => !ctx.config.workers.enabled.includes(n));
   if (missing.length > 0) {
@@ -156,7 +165,7 @@ export async function runDemo(ctx: StartContext): Promise<void> {
 const shellWord = (text: string): string => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`);
 
 /** The command that reaches this demo's database, and an SQL shell on it (a server URL's password shows as ***). */
-function databaseCommands(ctx: StartContext): { amiq: string; sqlShell: string } {
+function databaseCommands(ctx: DemoContext): { amiq: string; sqlShell: string } {
   const where = shellWord(ctx.dbPath);
   if (ctx.database.engine === 'sqlite') return { amiq: `npx amiq --db ${where}`, sqlShell: `sqlite3 ${where}` };
   const amiq = `AMIQ_DATABASE_URL=${where} npx amiq`;
@@ -167,7 +176,7 @@ function databaseCommands(ctx: StartContext): { amiq: string; sqlShell: string }
   return { amiq, sqlShell: `mysql -h ${shellWord(u.host)} -P ${u.port}${login} ${shellWord(u.database)} -e` };
 }
 
-function finish(ctx: StartContext, count: number, started: number): void {
+function finish(ctx: DemoContext, count: number, started: number): void {
   const { amiq, sqlShell } = databaseCommands(ctx);
   ctx.out(`demo: all ${count} demo rows settled in ${((Date.now() - started) / 1000).toFixed(1)} s. The workers keep running; Ctrl-C stops them.`);
   ctx.out('demo: try your own call from another terminal in this directory:');

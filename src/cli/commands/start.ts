@@ -7,14 +7,6 @@ import { action, globalOptions, openContext, type CliContext } from '../context.
 import { runDemo } from '../demo.js';
 import { superviseWorker } from './run.js';
 
-/** What the demo (src/cli/demo.ts `runDemo(ctx)`) receives under `amiq start --simulate`. */
-export interface StartContext extends CliContext {
-  simulator?: Simulator;
-  /** Aborted on Ctrl-C/SIGTERM. */
-  signal: AbortSignal;
-  out(line: string): void;
-}
-
 /** How long a stopping demo waits for the listener to end the calls the simulator hung up. */
 const END_CALLS_MS = 3000;
 

@@ -1,6 +1,7 @@
 export type { Database, QueueRow, NewQueueRow, WorkerRow, Time } from './schema.js';
 export { migrateToLatest, pendingMigrations, MigrationError } from './migrate.js';
-export { openDatabase, type AmiqDatabase, type DatabaseTarget, type WakeSignalOptions } from './open-database.js';
+export type { AmiqDatabase, WakeSignalOptions } from './amiq-database.js';
+export { openDatabase, type DatabaseTarget } from './open-database.js';
 export { DatabaseUnreachableError } from './database-unreachable-error.js';
 export { parseDatabaseUrl, redactUrl, DatabaseUrlError, DATABASE_URL_RULE, type DatabaseUrl } from './database-url.js';
 export type { AmiqDialect, Engine } from './dialect.js';

@@ -1,12 +1,8 @@
-import type BetterSqlite3 from 'better-sqlite3';
-import type { Kysely } from 'kysely';
 import { parseDatabaseUrl } from './database-url.js';
-import type { AmiqDialect, Engine } from './dialect.js';
+import type { AmiqDatabase } from './amiq-database.js';
 import { DIALECTS } from './dialect-of.js';
-import type { Database } from './schema.js';
 import { createChangeSignal } from './sqlite/change-signal.js';
 import { openSqlite } from './sqlite/open.js';
-import type { WakeSignal } from './wake-signal.js';
 
 /** Where the database is: a server URL when set, else the SQLite file (SPEC §10). */
 export interface DatabaseTarget {
@@ -16,26 +12,6 @@ export interface DatabaseTarget {
   path: string;
   /** MySQL/MariaDB wake-up poll interval (`[database] poll_interval_ms`). */
   pollIntervalMs?: number;
-}
-
-export interface WakeSignalOptions {
-  /** Only changes to this server's rows wake (PostgreSQL, MySQL; SQLite wakes on any commit). */
-  server?: string;
-  /** SQLite: how often to read the commit counter. */
-  intervalMs?: number;
-}
-
-export interface AmiqDatabase {
-  db: Kysely<Database>;
-  engine: Engine;
-  dialect: AmiqDialect;
-  /** For humans (logs, status): the SQLite path, or the URL with its password redacted. */
-  location: string;
-  /** The raw handle on SQLite (checkpointer, change signal); undefined on the other engines. */
-  sqlite: BetterSqlite3.Database | undefined;
-  /** A new wake-up signal on this database (close it when done). */
-  wakeSignal(opts?: WakeSignalOptions): WakeSignal;
-  close(): Promise<void>;
 }
 
 /**

@@ -4,7 +4,7 @@ import { DIALECTS } from './dialect-of.js';
 import { PollSignal } from './mysql/poll-signal.js';
 import { openMysql } from './mysql/open.js';
 import { DatabaseUnreachableError } from './database-unreachable-error.js';
-import type { AmiqDatabase } from './open-database.js';
+import type { AmiqDatabase } from './amiq-database.js';
 import { NotifySignal } from './postgres/notify-signal.js';
 import { openPostgres, postgresClientConfig } from './postgres/open.js';
 
