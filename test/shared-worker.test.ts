@@ -190,7 +190,10 @@ describe('runWorker (real processes; needs npm run build)', () => {
 
     child.kill('SIGTERM');
     expect(await exitOf(child)).toBe(0);
-    expect(await readWorker(t.db, 'default', 'fixture')).toMatchObject({ state: 'stopped', counters: '{"drained":1}' });
+    const stopped = await readWorker(t.db, 'default', 'fixture');
+    expect(stopped).toMatchObject({ state: 'stopped' });
+    // A loaded machine may add beats_skipped; what matters is the one drain.
+    expect(JSON.parse(stopped!.counters)).toMatchObject({ drained: 1 });
 
     const crasher = spawnFixture(t.path, 'fixture', { FIXTURE_CRASH: '1' });
     expect(await exitOf(crasher)).toBe(1);
