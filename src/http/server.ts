@@ -1,7 +1,7 @@
 import type { Server as HttpsServer } from 'node:https';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import fastify, { type FastifyHttpsOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fastify, { LogController, type FastifyHttpsOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { installAuth } from './auth/auth-hook.js';
 import { TokenTable } from './auth/tokens.js';
 import type { AmiqRoutePlugin, HttpDeps } from './deps.js';
@@ -28,11 +28,11 @@ export async function buildHttpServer(deps: HttpDeps, opts: BuildHttpServerOptio
   const common: FastifyServerOptions = {
     loggerInstance: deps.logger,
     // Per-request info logs would cost more than the request; failures are logged by the error handler.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: http.body_limit_bytes,
     // Long polls end early on close instead of holding the drain (deps.closing).
     forceCloseConnections: 'idle',
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false, allowUnionTypes: true } },
   };
   const https = tlsOptions(http);
   const app = (https === undefined ? fastify(common) : fastify({ ...(common as FastifyHttpsOptions<HttpsServer>), https })) as unknown as FastifyInstance;
