@@ -7,6 +7,7 @@ import { TokenTable } from './auth/tokens.js';
 import type { AmiqRoutePlugin, HttpDeps } from './deps.js';
 import { installErrorHandler } from './error-handler.js';
 import { errorSchema, HttpError } from './errors.js';
+import { coerceQueryIntegers } from './query-integers.js';
 import { ROUTES } from './routes/index.js';
 import { SHARED_SCHEMAS } from './schemas.js';
 import { tlsOptions } from './tls.js';
@@ -32,7 +33,8 @@ export async function buildHttpServer(deps: HttpDeps, opts: BuildHttpServerOptio
     bodyLimit: http.body_limit_bytes,
     // Long polls end early on close instead of holding the drain (deps.closing).
     forceCloseConnections: 'idle',
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false, allowUnionTypes: true } },
+    // Nothing coerced or removed: a body is judged as sent (query/path integers: query-integers.ts).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, allowUnionTypes: true } },
   };
   const https = tlsOptions(http);
   const app = (https === undefined ? fastify(common) : fastify({ ...(common as FastifyHttpsOptions<HttpsServer>), https })) as unknown as FastifyInstance;
@@ -41,6 +43,7 @@ export async function buildHttpServer(deps: HttpDeps, opts: BuildHttpServerOptio
   if (onResponse !== undefined) app.addHook('onResponse', async (_request, reply) => onResponse(reply.statusCode));
   installErrorHandler(app);
   installAuth(app, new TokenTable(http.tokens));
+  app.addHook('preValidation', coerceQueryIntegers);
   await app.register(rateLimit, {
     global: true,
     hook: 'preValidation',
