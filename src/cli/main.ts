@@ -20,6 +20,7 @@ import { register as actionCommand } from './commands/action.js';
 import { register as showCommand } from './commands/show.js';
 import { register as cancelCommand } from './commands/cancel.js';
 import { register as watchCommand } from './commands/watch.js';
+import { register as tokenCommand } from './commands/token.js';
 
 // dist/src/cli/main.js → the package root's package.json (shipped in every package).
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -55,6 +56,7 @@ for (const register of [
   showCommand,
   cancelCommand,
   watchCommand,
+  tokenCommand,
 ]) {
   register(program);
 }

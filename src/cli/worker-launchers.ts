@@ -4,6 +4,7 @@ import { startCheckpointer, type AmiqDatabase, type Database } from '../shared/d
 import { isAlive, type WorkerContext } from '../shared/worker/index.js';
 import { runActionSender } from '../action-sender/index.js';
 import { runHeartbeat } from '../heartbeat/index.js';
+import { runHttp } from '../http/run-http.js';
 import { runManagerListener } from '../manager-listener/index.js';
 import { runMeetmeCleaner } from '../meetme-cleaner/index.js';
 import { CliError } from './context.js';
@@ -57,6 +58,9 @@ const LAUNCHERS: Record<WorkerName, Launcher> = {
   'meetme-cleaner': async ({ config, db, ctx, flags }) => {
     await runMeetmeCleaner({ config, db, logger: ctx.logger, signal: ctx.signal, ctx, dryRun: flags.dryRun });
   },
+  http: async ({ config, db, database, ctx }) => {
+    await runHttp({ config, db, database, logger: ctx.logger, signal: ctx.signal, ctx });
+  },
 };
 
 /** Which flags each worker understands; others are bad input (exit 2). */
@@ -65,6 +69,7 @@ const FLAGS_OF: Record<WorkerName, (keyof WorkerFlags)[]> = {
   'manager-listener': [],
   heartbeat: ['debug', 'test', 'loop'],
   'meetme-cleaner': ['dryRun'],
+  http: [],
 };
 
 const FLAG_NAMES: Record<keyof WorkerFlags, string> = { debug: '-d', test: '-t', loop: '-l', dryRun: '--dry-run' };
