@@ -3,6 +3,7 @@ import { startSimulator, type Simulator, type SimulatorOptions } from '../src/si
 import type { AmiClient } from '../src/shared/ami/client.js';
 import type { AmiMessage } from '../src/shared/ami/message.js';
 import { connectedClient, stopClients } from './helpers/ami-client-fixtures.js';
+import { runSimulate, type SimulateFlags } from '../src/cli/commands/simulate.js';
 
 let sim: Simulator | undefined;
 
@@ -75,6 +76,7 @@ describe('simulator devices: DeviceStateChange from channels', () => {
     // Captured: both halves report Local/600@default INUSE (Local channels bypass the cache).
     await waitEvent(client, seen, (m) => statesOf([m], 'Local/600@default').length > 0 && seen.filter(isDevice('Local/600@default', 'INUSE')).length === 2);
     sim.setDeviceState('PJSIP/2001', 'BUSY');
+    await waitEvent(client, seen, isDevice('PJSIP/2001', 'BUSY'));
     sim.setDeviceState('PJSIP/2001', 'BUSY');
     sim.setDeviceState('PJSIP/2002', 'UNAVAILABLE');
     await waitEvent(client, seen, isDevice('PJSIP/2002'));
@@ -315,5 +317,50 @@ describe('simulator devices: versions', () => {
     ]);
     expect(seen.some((m) => m.eventName === 'DeviceStateChange')).toBe(false);
     expect((await client.send('DeviceStateList')).get('Message')).toMatch(/^Invalid\/unknown command: DeviceStateList/);
+  });
+});
+
+describe('amiq simulate --hint', () => {
+  const flags = (hint: string[]): SimulateFlags => ({
+    port: '0',
+    host: '127.0.0.1',
+    profile: 'asterisk-22',
+    timeScale: '0.01',
+    authFailDelay: '0',
+    authTimeout: '30000',
+    seed: 'canonical',
+    hint,
+  });
+
+  it('serves the hints given, listed by ExtensionStateList', async () => {
+    const stop = new AbortController();
+    let listening!: (port: number) => void;
+    const port = new Promise<number>((r) => (listening = r));
+    const out = (line: string) => {
+      const m = /listening on .*:(\d+)$/.exec(line);
+      if (m) listening(Number(m[1]));
+    };
+    const run = runSimulate(flags(['100@default=PJSIP/100&Custom:100', '200@sales=SIP/200']), { out, err: () => undefined, signal: stop.signal });
+    const client = await connectedClient(await port);
+    const list = await client.sendList('ExtensionStateList');
+    expect(list.events.map((m) => [m.get('Exten'), m.get('Context'), m.get('Hint'), m.get('StatusText')])).toEqual([
+      ['100', 'default', 'PJSIP/100&Custom:100', 'Idle'],
+      ['200', 'sales', 'SIP/200', 'Idle'],
+    ]);
+    stop.abort();
+    expect(await run).toBe(0);
+  });
+
+  it('exits 2 naming the bad --hint', async () => {
+    for (const [hint, text] of [
+      ['100@default', /--hint "100@default": expected exten@context=Tech\/device/],
+      ['100=PJSIP/100', /--hint "100" must be exten@context/],
+      ['100@default=PJSIP', /must be devices joined by &/],
+    ] as const) {
+      const errs: string[] = [];
+      const code = await runSimulate(flags([hint]), { out: () => undefined, err: (l) => errs.push(l), signal: new AbortController().signal });
+      expect(code).toBe(2);
+      expect(errs.join('\n')).toMatch(text);
+    }
   });
 });
