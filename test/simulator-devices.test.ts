@@ -247,6 +247,28 @@ describe('simulator devices: DeviceStateList and PresenceStateList', () => {
   });
 });
 
+describe('simulator devices: restart with astdb', () => {
+  it('keeps Custom devices (listed at once) and presence values (read back, listed once set again)', async () => {
+    const first = await setup();
+    await first.client.send('Setvar', { Variable: 'DEVICE_STATE(Custom:SIP/100)', Value: 'BUSY' });
+    await first.client.send('Setvar', { Variable: 'PRESENCE_STATE(CustomPresence:alice)', Value: 'away,,lunch' });
+    first.sim.setPresenceState('CustomPresence:bob', 'dnd', 'x,y', 'do not disturb');
+    const astdb = first.sim.astdb();
+    expect(astdb.customDevices).toEqual({ 'Custom:SIP/100': 'BUSY' });
+    await stopClients();
+    await first.sim.close();
+    const { sim: again, client } = await setup({ astdb });
+    expect(again.deviceState('Custom:SIP/100')).toBe('BUSY');
+    const list = await client.sendList('DeviceStateList');
+    expect(list.events.map((m) => [m.get('Device'), m.get('State')])).toEqual([['Custom:SIP/100', 'BUSY']]);
+    expect((await client.sendList('PresenceStateList')).events).toEqual([]);
+    expect((await client.send('Getvar', { Variable: 'PRESENCE_STATE(CustomPresence:alice,value)' })).get('Value')).toBe('away');
+    expect(again.presenceState('CustomPresence:bob')).toEqual({ provider: 'CustomPresence:bob', status: 'dnd', subtype: 'x,y', message: 'do not disturb' });
+    await expect(startSimulator({ port: 0, astdb: { customDevices: { 'SIP/1': 'BUSY' } } })).rejects.toThrow(/"SIP\/1" must be Custom:<name>/);
+    await expect(startSimulator({ port: 0, astdb: { customPresence: { 'CustomPresence:a': 'gone' } } })).rejects.toThrow(/"gone" is not state/);
+  });
+});
+
 describe('simulator devices: hints and ExtensionStatus', () => {
   it('reports a hinted extension as its devices change, with Status and StatusText', async () => {
     const { sim, client, seen } = await setup({ hints: { '2001@default': 'PJSIP/phone800&Custom:2001' } });

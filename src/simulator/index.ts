@@ -6,11 +6,13 @@ import { getProfile } from './profiles.js';
 import { randomSeed, Rng } from './rng.js';
 import { SimServer } from './server.js';
 import type { ActionRecord, CallEndedInfo, ChannelInfo, OriginateRecord, ProfileName, StateWriteRecord } from './types.js';
-import type { DeviceStateInfo, PresenceInfo } from './devices.js';
+import type { AstDb, DeviceStateInfo, PresenceInfo } from './devices.js';
+import { parseDeviceState } from './device-state.js';
+import { parsePresence } from './state-functions.js';
 import type { DeviceState, PresenceStatus } from './device-state.js';
 
 export type { ActionRecord, CallEndedInfo, ChannelInfo, OriginateRecord, ProfileName, SimulatorFaults, SimUser, AddMemberOptions };
-export type { DeviceState, DeviceStateInfo, PresenceInfo, PresenceStatus, StateWriteRecord };
+export type { AstDb, DeviceState, DeviceStateInfo, PresenceInfo, PresenceStatus, StateWriteRecord };
 export { DEVICE_STATES, PRESENCE_STATES } from './device-state.js';
 export { EXTENSIONS } from './dialplan.js';
 
@@ -56,6 +58,12 @@ export interface SimulatorOptions {
    * `{ '100@default': 'PJSIP/100&Custom:100' }`. ExtensionStatus events when their state changes.
    */
   hints?: Readonly<Record<string, string>>;
+  /**
+   * What Asterisk keeps in astdb and restores at start: Custom device states (cached and listed
+   * at once, no event) and CustomPresence values (read back, not listed until set again). Pass a
+   * stopped simulator's `astdb()` to restart it as Asterisk restarts.
+   */
+  astdb?: AstDb;
 }
 
 export const DEFAULT_USERS: readonly SimUser[] = [
@@ -111,6 +119,8 @@ export interface Simulator {
   presenceState(provider: string): PresenceInfo | undefined;
   /** Set a presence state as SetVar PRESENCE_STATE would (a PresenceStateChange every time). */
   setPresenceState(provider: string, status: PresenceStatus | string, subtype?: string, message?: string): void;
+  /** The astdb families to carry across a restart: `startSimulator({ port, astdb: old.astdb() })`. */
+  astdb(): Required<AstDb>;
   /** Every Setvar of DEVICE_STATE(…) / PRESENCE_STATE(…) received (the most recent maxActionLog), in order. */
   stateWrites(): StateWriteRecord[];
 }
@@ -121,6 +131,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const seed = opts.seed === 'random' ? randomSeed() : opts.seed;
   if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32))
     throw new Error(`seed: expected an integer 0..4294967295 or 'random', got ${seed}`);
+  checkAstDb(opts.astdb);
   const server = new SimServer({
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 5038,
@@ -136,7 +147,22 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     logger: opts.logger,
     ...(seed !== undefined ? { order: { rng: new Rng(seed), mixWindowMs: opts.mixWindowMs ?? 5 } } : {}),
     hints: opts.hints ?? {},
+    astdb: opts.astdb ?? {},
   });
   await server.listen();
   return server;
+}
+
+/** Refuse an astdb the functions could not have stored, naming the entry. */
+function checkAstDb(db: AstDb | undefined): void {
+  for (const [device, state] of Object.entries(db?.customDevices ?? {})) {
+    if (!/^Custom:./.test(device)) throw new Error(`astdb.customDevices: ${JSON.stringify(device)} must be Custom:<name>`);
+    if (parseDeviceState(state) !== state || state === 'UNKNOWN')
+      throw new Error(`astdb.customDevices[${JSON.stringify(device)}]: ${JSON.stringify(state)} is not a device state`);
+  }
+  for (const [provider, value] of Object.entries(db?.customPresence ?? {})) {
+    if (!/^CustomPresence:./i.test(provider)) throw new Error(`astdb.customPresence: ${JSON.stringify(provider)} must be CustomPresence:<name>`);
+    if (!parsePresence(provider, value))
+      throw new Error(`astdb.customPresence[${JSON.stringify(provider)}]: ${JSON.stringify(value)} is not state[,subtype[,message[,e]]]`);
+  }
 }

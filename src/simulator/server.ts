@@ -10,7 +10,7 @@ import type { BuiltEvent } from './events.js';
 import type { ProfileSpec } from './profiles.js';
 import { securityEventHeaders } from './security-events.js';
 import type { ActionRecord, ChannelInfo, OriginateRecord, StateWriteRecord } from './types.js';
-import type { DeviceStateInfo, PresenceInfo } from './devices.js';
+import type { AstDb, DeviceStateInfo, PresenceInfo } from './devices.js';
 import { isDeviceState, parsePresenceStatus, type DeviceState } from './device-state.js';
 import { frame } from './wire.js';
 import type { Rng } from './rng.js';
@@ -27,6 +27,7 @@ export interface ServerConfig extends CoreOptions {
   /** Varied event order (seeded); absent: canonical. */
   order?: { rng: Rng; mixWindowMs: number };
   hints: Readonly<Record<string, string>>;
+  astdb: AstDb;
 }
 
 /**
@@ -71,6 +72,7 @@ export class SimServer extends EventEmitter implements SimCore {
       e1Tech: config.e1Tech,
       ...(config.order ? { order: config.order } : {}),
       hints: config.hints,
+      astdb: config.astdb,
     });
     config.logger?.info(
       { seed: this.seed, profile: config.profile.name },
@@ -171,6 +173,10 @@ export class SimServer extends EventEmitter implements SimCore {
       throw new Error(`setDeviceState: state ${JSON.stringify(state)} is not a device state (NOT_INUSE, INUSE, BUSY ...)`);
     if (!/^[^\s/:]+[/:]\S+$/.test(device)) throw new Error(`setDeviceState: device ${JSON.stringify(device)} must be Tech/resource or Custom:name`);
     this.pbx.devices.force(device, state);
+  }
+
+  astdb(): Required<AstDb> {
+    return this.pbx.devices.astdb();
   }
 
   presenceState(provider: string): PresenceInfo | undefined {

@@ -139,7 +139,7 @@ function setvar(ctx: ActionContext): void {
   ctx.success('Variable Set');
   // Published after the reply: stasis delivers the event on another thread.
   if (write.kind === 'device') core.pbx.devices.setCustom(write.device, write.state);
-  else core.pbx.devices.setPresence(write.presence);
+  else core.pbx.devices.setPresence(write.presence, write.value);
 }
 
 function extensionState(ctx: ActionContext): void {
