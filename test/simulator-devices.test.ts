@@ -90,6 +90,34 @@ describe('simulator devices: DeviceStateChange from channels', () => {
   });
 });
 
+describe('simulator devices: phone calls without an Originate', () => {
+  it('ring then answer; the device aggregates its channels: RINGINUSE while a second call rings', async () => {
+    const { sim, client, seen } = await setup({ hints: { '2001@default': 'PJSIP/2001' } });
+    const first = sim.addPhoneCall('PJSIP/2001', { callerIdNum: '555' });
+    expect(first.name).toMatch(/^PJSIP\/2001-[0-9a-f]{8}$/);
+    await waitEvent(client, seen, isDevice('PJSIP/2001', 'INUSE'));
+    const second = sim.addPhoneCall('PJSIP/2001', { answerAfterMs: null });
+    await waitEvent(client, seen, isDevice('PJSIP/2001', 'RINGINUSE'));
+    expect(sim.answerPhoneCall(second.name)).toBe(true);
+    expect(sim.answerPhoneCall(second.name)).toBe(false);
+    await waitEvent(client, seen, (m) => m.eventName === 'Newstate' && m.get('Channel') === second.name && m.get('ChannelStateDesc') === 'Up');
+    sim.hangup(second.name);
+    sim.hangup(first.name);
+    await waitEvent(client, seen, isDevice('PJSIP/2001', 'NOT_INUSE'));
+    expect(statesOf(seen, 'PJSIP/2001')).toEqual(['RINGING', 'INUSE', 'RINGINUSE', 'INUSE', 'NOT_INUSE']);
+    expect(seen.filter((m) => m.eventName === 'ExtensionStatus').map((m) => m.get('StatusText'))).toEqual([
+      'Ringing',
+      'InUse',
+      'InUse&Ringing',
+      'InUse',
+      'Idle',
+    ]);
+    const newchannel = seen.find((m) => m.eventName === 'Newchannel' && m.get('Channel') === first.name)!;
+    expect([newchannel.get('CallerIDNum'), newchannel.get('ChannelStateDesc')]).toEqual(['555', 'Down']);
+    expect(() => sim.addPhoneCall('Local/100@default')).toThrow(/must be Tech\/resource \(not Local\)/);
+  });
+});
+
 describe('simulator devices: SetVar / Getvar DEVICE_STATE(Custom:…)', () => {
   it('sets a custom device, raises DeviceStateChange once per change, and reads it back', async () => {
     const { sim, client, seen } = await setup();

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { SimUser } from './core.js';
 import type { SimulatorFaults } from './faults.js';
 import type { AddMemberOptions } from './members.js';
+import type { PhoneCallOptions } from './phones.js';
 import { getProfile } from './profiles.js';
 import { randomSeed, Rng } from './rng.js';
 import { SimServer } from './server.js';
@@ -12,6 +13,7 @@ import { parsePresence } from './state-functions.js';
 import type { DeviceState, PresenceStatus } from './device-state.js';
 
 export type { ActionRecord, CallEndedInfo, ChannelInfo, OriginateRecord, ProfileName, SimulatorFaults, SimUser, AddMemberOptions };
+export type { PhoneCallOptions };
 export type { AstDb, DeviceState, DeviceStateInfo, PresenceInfo, PresenceStatus, StateWriteRecord };
 export { DEVICE_STATES, PRESENCE_STATES } from './device-state.js';
 export { EXTENSIONS } from './dialplan.js';
@@ -105,6 +107,14 @@ export interface Simulator {
   /** A new answered channel placed straight into a ConfBridge or MeetMe room. */
   addConferenceMember(opts: AddMemberOptions): ChannelInfo;
   addMeetmeMember(room: string, channel?: string): ChannelInfo;
+  /**
+   * A call reaching a phone without an Originate: `<device>-<id>` rings, then answers after
+   * `answerAfterMs` (real ms, default 0; null: rings until answered or hung up). Its device goes
+   * RINGING, INUSE, and NOT_INUSE once `hangup(name)` ends it.
+   */
+  addPhoneCall(device: string, opts?: PhoneCallOptions): ChannelInfo;
+  /** Answer a ringing addPhoneCall channel now; false if it is not one still ringing. */
+  answerPhoneCall(channelName: string): boolean;
   /** What `Getvar DEVICE_STATE(<device>)` answers now (Custom devices never set: UNKNOWN). */
   deviceState(device: string): DeviceState;
   /** Every cached device and its state: what DeviceStateList lists. */

@@ -5,6 +5,7 @@ import { Session } from './connection.js';
 import type { CoreOptions, SimCore } from './core.js';
 import { FaultState, type SimulatorFaults } from './faults.js';
 import { addConferenceMember, type AddMemberOptions } from './members.js';
+import { addPhoneCall, answerPhoneCall, type PhoneCallOptions } from './phones.js';
 import { Pbx } from './pbx.js';
 import type { BuiltEvent } from './events.js';
 import type { ProfileSpec } from './profiles.js';
@@ -237,6 +238,15 @@ export class SimServer extends EventEmitter implements SimCore {
 
   addMeetmeMember(room: string, channel?: string): ChannelInfo {
     return this.addConferenceMember({ kind: 'meetme', room, ...(channel ? { channel } : {}) });
+  }
+
+  addPhoneCall(device: string, opts?: PhoneCallOptions): ChannelInfo {
+    return this.pbx.info(addPhoneCall(this.pbx, device, opts));
+  }
+
+  answerPhoneCall(channelName: string): boolean {
+    const ch = this.pbx.find(channelName);
+    return ch ? answerPhoneCall(this.pbx, ch) : false;
   }
 
   securityEvent(name: string, session: Session, fields: Record<string, string>): void {
