@@ -90,6 +90,7 @@ describe('amiq simulate', () => {
       '--auth-timeout',
       '--seed',
       '--hint',
+      '--endpoint',
     ]);
   });
 });

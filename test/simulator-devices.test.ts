@@ -275,6 +275,21 @@ describe('simulator devices: DeviceStateList and PresenceStateList', () => {
   });
 });
 
+describe('simulator devices: registered endpoints', () => {
+  it('are listed NOT_INUSE by DeviceStateList from the start, and raise events once they change', async () => {
+    const { sim, client, seen } = await setup({ endpoints: ['PJSIP/2001', 'PJSIP/2002'] });
+    const list = await client.sendList('DeviceStateList');
+    expect(list.events.map((m) => [m.get('Device'), m.get('State')])).toEqual([
+      ['PJSIP/2001', 'NOT_INUSE'],
+      ['PJSIP/2002', 'NOT_INUSE'],
+    ]);
+    sim.setDeviceState('PJSIP/2002', 'UNAVAILABLE');
+    const ev = await waitEvent(client, seen, isDevice('PJSIP/2002'));
+    expect(ev.get('State')).toBe('UNAVAILABLE');
+    await expect(startSimulator({ port: 0, endpoints: ['Local/1@default'] })).rejects.toThrow(/endpoints: "Local\/1@default" must be Tech\/resource/);
+  });
+});
+
 describe('simulator devices: restart with astdb', () => {
   it('keeps Custom devices (listed at once) and presence values (read back, listed once set again)', async () => {
     const first = await setup();
@@ -390,8 +405,12 @@ describe('amiq simulate --hint', () => {
       const m = /listening on .*:(\d+)$/.exec(line);
       if (m) listening(Number(m[1]));
     };
-    const run = runSimulate(flags(['100@default=PJSIP/100&Custom:100', '200@sales=SIP/200']), { out, err: () => undefined, signal: stop.signal });
+    const run = runSimulate(
+      { ...flags(['100@default=PJSIP/100&Custom:100', '200@sales=SIP/200']), endpoint: ['PJSIP/100'] },
+      { out, err: () => undefined, signal: stop.signal },
+    );
     const client = await connectedClient(await port);
+    expect((await client.sendList('DeviceStateList')).events.map((m) => m.get('Device'))).toEqual(['PJSIP/100']);
     const list = await client.sendList('ExtensionStateList');
     expect(list.events.map((m) => [m.get('Exten'), m.get('Context'), m.get('Hint'), m.get('StatusText')])).toEqual([
       ['100', 'default', 'PJSIP/100&Custom:100', 'Idle'],
@@ -412,5 +431,11 @@ describe('amiq simulate --hint', () => {
       expect(code).toBe(2);
       expect(errs.join('\n')).toMatch(text);
     }
+    const errs: string[] = [];
+    const code = await runSimulate(
+      { ...flags([]), endpoint: ['Local/1@x'] },
+      { out: () => undefined, err: (l) => errs.push(l), signal: new AbortController().signal },
+    );
+    expect([code, errs]).toEqual([2, ['amiq simulate: --endpoint "Local/1@x" must be Tech/resource (not Local)']]);
   });
 });

@@ -63,7 +63,10 @@ export class Devices {
     private readonly pbx: Pbx,
     hints: Readonly<Record<string, string>>,
     astdb: AstDb = {},
+    endpoints: readonly string[] = [],
   ) {
+    // Registered endpoints publish their state as they come up: cached (listed) before anyone connects.
+    for (const device of endpoints) this.cache.set(device, 'NOT_INUSE');
     // func_devstate's load: every Custom device in astdb is published (so cached) at start.
     for (const [device, state] of Object.entries(astdb.customDevices ?? {})) {
       this.custom.set(device, state);

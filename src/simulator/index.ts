@@ -66,6 +66,11 @@ export interface SimulatorOptions {
    * stopped simulator's `astdb()` to restart it as Asterisk restarts.
    */
   astdb?: AstDb;
+  /**
+   * Phones registered when the simulator starts (`['PJSIP/2001', 'PJSIP/2002']`): their devices
+   * are cached NOT_INUSE, so DeviceStateList lists them as Asterisk lists registered endpoints.
+   */
+  endpoints?: readonly string[];
 }
 
 export const DEFAULT_USERS: readonly SimUser[] = [
@@ -142,6 +147,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32))
     throw new Error(`seed: expected an integer 0..4294967295 or 'random', got ${seed}`);
   checkAstDb(opts.astdb);
+  for (const d of opts.endpoints ?? [])
+    if (!/^[^\s/:]+\/\S+$/.test(d) || d.startsWith('Local/')) throw new Error(`endpoints: ${JSON.stringify(d)} must be Tech/resource (not Local)`);
   const server = new SimServer({
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 5038,
@@ -158,6 +165,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     ...(seed !== undefined ? { order: { rng: new Rng(seed), mixWindowMs: opts.mixWindowMs ?? 5 } } : {}),
     hints: opts.hints ?? {},
     astdb: opts.astdb ?? {},
+    endpoints: opts.endpoints ?? [],
   });
   await server.listen();
   return server;

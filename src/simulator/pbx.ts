@@ -20,6 +20,8 @@ export interface PbxOptions {
   hints?: Readonly<Record<string, string>>;
   /** Custom device and presence states Asterisk restores from astdb at start. */
   astdb?: AstDb;
+  /** Phones registered at start (`PJSIP/2001`): cached NOT_INUSE, so DeviceStateList lists them. */
+  endpoints?: readonly string[];
 }
 
 export interface NewChannelInit {
@@ -57,7 +59,7 @@ export class Pbx extends EventEmitter {
   ) {
     super();
     this.conferences = new Conferences(this);
-    this.devices = new Devices(this, opts.hints ?? {}, opts.astdb);
+    this.devices = new Devices(this, opts.hints ?? {}, opts.astdb, opts.endpoints);
     const order = opts.order;
     if (order) this.mixer = new EventMixer(order.rng, order.mixWindowMs, (ev) => this.emit('event', ev));
   }

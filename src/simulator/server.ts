@@ -29,6 +29,7 @@ export interface ServerConfig extends CoreOptions {
   order?: { rng: Rng; mixWindowMs: number };
   hints: Readonly<Record<string, string>>;
   astdb: AstDb;
+  endpoints: readonly string[];
 }
 
 /**
@@ -74,6 +75,7 @@ export class SimServer extends EventEmitter implements SimCore {
       ...(config.order ? { order: config.order } : {}),
       hints: config.hints,
       astdb: config.astdb,
+      endpoints: config.endpoints,
     });
     config.logger?.info(
       { seed: this.seed, profile: config.profile.name },

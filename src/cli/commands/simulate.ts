@@ -14,6 +14,8 @@ export interface SimulateFlags {
   seed: string;
   /** `--hint exten@context=Tech/dev&Custom:name`, repeatable. */
   hint?: string[];
+  /** `--endpoint PJSIP/2001`, repeatable: phones registered at start. */
+  endpoint?: string[];
 }
 
 export interface SimulateIo {
@@ -61,10 +63,13 @@ export async function runSimulate(flags: SimulateFlags, io: SimulateIo): Promise
       authTimeoutMs,
       ...(seed !== undefined ? { seed } : {}),
       hints,
+      endpoints: flags.endpoint ?? [],
     });
   } catch (err) {
     // A hint the simulator refuses (malformed device list) is bad input, not a listen failure.
-    if ((err as Error).message.startsWith('hints: ')) return bad(`--hint ${(err as Error).message.slice('hints: '.length)}`);
+    const msg = (err as Error).message;
+    if (msg.startsWith('hints: ')) return bad(`--hint ${msg.slice('hints: '.length)}`);
+    if (msg.startsWith('endpoints: ')) return bad(`--endpoint ${msg.slice('endpoints: '.length)}`);
     io.err(`amiq simulate: cannot listen on ${flags.host}:${port}: ${(err as Error).message}`);
     return 1;
   }
@@ -102,6 +107,11 @@ export function register(program: Command): void {
     .option(
       '--hint <exten@context=devices>',
       'a dialplan hint, e.g. 100@default=PJSIP/100&Custom:100: ExtensionStatus events when its devices change (repeatable)',
+      (value: string, all: string[] = []) => [...all, value],
+    )
+    .option(
+      '--endpoint <Tech/resource>',
+      'a phone registered at start, listed NOT_INUSE by DeviceStateList (repeatable)',
       (value: string, all: string[] = []) => [...all, value],
     )
     .action(async (flags: SimulateFlags) => {
