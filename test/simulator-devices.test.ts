@@ -151,6 +151,7 @@ describe('simulator devices: SetVar / Getvar DEVICE_STATE(Custom:…)', () => {
       ['DEVICE_STATE(Custom:lamp)', ''],
       ['DEVICE_STATE(Custom:)', 'BUSY'],
       ['DEVICE_STATE(PJSIP/2001)', 'BUSY'],
+      ['device_state(Custom:lamp)', 'BUSY'],
     ]) {
       const r = await client.send('Setvar', { Variable: variable!, Value: value! });
       expect([r.get('Response'), r.get('Message')]).toEqual(['Error', 'Variable not set']);

@@ -22,6 +22,10 @@ export function parseStateWrite(variable: string, value: string): StateWrite | u
   const fn = call(variable);
   if (fn?.name === 'DEVICE_STATE') return deviceWrite(fn.args, value);
   if (fn?.name === 'PRESENCE_STATE') return presenceWrite(fn.args, value);
+  // Function names are case-sensitive (ast_custom_function_find): `device_state(...)` is no function.
+  const upper = fn?.name.toUpperCase();
+  if (upper === 'DEVICE_STATE' || upper === 'PRESENCE_STATE')
+    return { ok: false, kind: upper === 'DEVICE_STATE' ? 'device' : 'presence', reason: `Function ${fn!.name} not registered` };
   return undefined;
 }
 
@@ -71,7 +75,9 @@ function parsePresenceValue(
 export function readStateFunction(devices: Devices, variable: string): string | undefined {
   const fn = call(variable);
   if (fn?.name === 'DEVICE_STATE') return fn.args ? devices.state(fn.args) : '';
-  if (fn?.name !== 'PRESENCE_STATE') return undefined;
+  if (fn?.name.toUpperCase() === 'DEVICE_STATE') return '';
+  if (fn?.name.toUpperCase() !== 'PRESENCE_STATE') return undefined;
+  if (fn.name !== 'PRESENCE_STATE') return '';
   const [provider = '', field = '', options = ''] = fn.args.split(',');
   const p = provider && field ? devices.presenceOf(provider) : undefined;
   if (!p) return '';
