@@ -121,7 +121,10 @@ describe('simulator devices: phone calls without an Originate', () => {
 describe('simulator devices: SetVar / Getvar DEVICE_STATE(Custom:…)', () => {
   it('sets a custom device, raises DeviceStateChange once per change, and reads it back', async () => {
     const { sim, client, seen } = await setup();
-    const set = await client.send('Setvar', { Variable: 'DEVICE_STATE(Custom:SIP/100)', Value: 'INUSE' });
+    const written: string[] = [];
+    sim.on('state-write', (w) => written.push(`${w.variable}=${w.value} ${w.accepted} ${w.actionId}`));
+    const set = await client.send('Setvar', { Variable: 'DEVICE_STATE(Custom:SIP/100)', Value: 'INUSE', ActionID: 'sv1' });
+    expect(written).toEqual(['DEVICE_STATE(Custom:SIP/100)=INUSE true sv1']);
     expect(set.get('Response')).toBe('Success');
     expect(set.get('Message')).toBe('Variable Set');
     const ev = await waitEvent(client, seen, isDevice('Custom:SIP/100'));
