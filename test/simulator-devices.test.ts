@@ -118,6 +118,41 @@ describe('simulator devices: phone calls without an Originate', () => {
   });
 });
 
+describe('simulator devices: varied event order', () => {
+  /** Five phones ring, answer and hang up under a seed; what the wire showed, Uniqueids left out. */
+  async function run(seed: number): Promise<string[]> {
+    const { sim, client, seen } = await setup({ seed, mixWindowMs: 2 });
+    const phones = [1, 2, 3, 4, 5].map((i) => sim.addPhoneCall(`PJSIP/20${i}`, { answerAfterMs: null }).name);
+    for (let i = 1; i <= 5; i++) await waitEvent(client, seen, isDevice(`PJSIP/20${i}`, 'RINGING'));
+    for (const name of phones) sim.answerPhoneCall(name);
+    for (let i = 1; i <= 5; i++) await waitEvent(client, seen, isDevice(`PJSIP/20${i}`, 'INUSE'));
+    for (const name of phones) sim.hangup(name);
+    for (let i = 1; i <= 5; i++) await waitEvent(client, seen, isDevice(`PJSIP/20${i}`, 'NOT_INUSE'));
+    await stopClients();
+    await sim.close();
+    return seen
+      .filter((m) => ['Newstate', 'Hangup', 'DeviceStateChange'].includes(m.eventName ?? ''))
+      .map((m) => `${m.eventName} ${(m.get('Channel') ?? m.get('Device'))!.replace(/-[0-9a-f]{8}$/, '')} ${m.get('ChannelStateDesc') ?? m.get('State') ?? ''}`);
+  }
+
+  it('the same seed gives the same interleaving; each device event follows the channel change it reports', async () => {
+    const a = await run(11);
+    expect(await run(11)).toEqual(a);
+    for (let i = 1; i <= 5; i++) {
+      const d = `PJSIP/20${i}`;
+      for (const [cause, effect] of [
+        [`Newstate ${d} Ringing`, `DeviceStateChange ${d} RINGING`],
+        [`Newstate ${d} Up`, `DeviceStateChange ${d} INUSE`],
+        [`Hangup ${d} Up`, `DeviceStateChange ${d} NOT_INUSE`],
+      ]) {
+        expect(a.indexOf(cause!)).toBeGreaterThanOrEqual(0);
+        expect(a.indexOf(effect!)).toBeGreaterThan(a.indexOf(cause!));
+      }
+    }
+    expect(a.filter((l) => l.startsWith('DeviceStateChange'))).toHaveLength(15);
+  });
+});
+
 describe('simulator devices: SetVar / Getvar DEVICE_STATE(Custom:…)', () => {
   it('sets a custom device, raises DeviceStateChange once per change, and reads it back', async () => {
     const { sim, client, seen } = await setup();
