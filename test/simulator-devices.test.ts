@@ -392,6 +392,31 @@ describe('simulator devices: hints and ExtensionStatus', () => {
     expect(list.complete?.get('ListItems')).toBe('1');
   });
 
+  it('a hint with a presence provider raises PresenceStatus when the presence it reports changes', async () => {
+    const { client, seen } = await setup({ hints: { '100@default': 'PJSIP/100,CustomPresence:100' } });
+    const setPresence = (value: string) => client.send('Setvar', { Variable: 'PRESENCE_STATE(CustomPresence:100)', Value: value });
+    await setPresence('away,lunch,back at 2');
+    const ev = await waitEvent(client, seen, (m) => m.eventName === 'PresenceStatus');
+    expect(ev.headers).toEqual([
+      ['Event', 'PresenceStatus'],
+      ['Privilege', 'call,all'],
+      ['Exten', '100'],
+      ['Context', 'default'],
+      ['Hint', 'PJSIP/100,CustomPresence:100'],
+      ['Status', 'away'],
+      ['Subtype', 'lunch'],
+      ['Message', 'back at 2'],
+    ]);
+    expect(seen.indexOf(ev)).toBeGreaterThan(seen.findIndex((m) => m.eventName === 'PresenceStateChange'));
+    await setPresence('away,lunch,back at 2');
+    await setPresence('available');
+    await waitEvent(client, seen, (m) => m.eventName === 'PresenceStatus' && m.get('Status') === 'available');
+    expect(seen.filter((m) => m.eventName === 'PresenceStateChange')).toHaveLength(3);
+    expect(seen.filter((m) => m.eventName === 'PresenceStatus').map((m) => m.get('Status'))).toEqual(['away', 'available']);
+    const list = await client.sendList('ExtensionStateList');
+    expect(list.events[0]!.get('Hint')).toBe('PJSIP/100,CustomPresence:100');
+  });
+
   it('refuses malformed hints naming the entry', async () => {
     await expect(startSimulator({ port: 0, hints: { '2001': 'PJSIP/2001' } })).rejects.toThrow(/"2001" must be exten@context/);
     await expect(startSimulator({ port: 0, hints: { '2001@default': 'PJSIP/2001&' } })).rejects.toThrow(/must be devices joined by &/);

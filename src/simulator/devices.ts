@@ -26,6 +26,8 @@ export interface DeviceStateInfo {
   state: DeviceState;
 }
 
+const presenceKey = (p: PresenceInfo): string => JSON.stringify([p.status, p.subtype, p.message]);
+
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 
 /** A presence as PRESENCE_STATE's value, subtype and message base64-encoded (`e`) so commas survive. */
@@ -55,6 +57,7 @@ export class Devices {
   private readonly presenceDb = new Map<string, { provider: string; value: string }>();
   private readonly hints: Hint[];
   private readonly hintsByDevice = new Map<string, Hint[]>();
+  private readonly hintsByPresence = new Map<string, Hint[]>();
   private dirty = new Map<string, SimChannel | undefined>();
   private flushQueued = false;
   private closed = false;
@@ -81,6 +84,11 @@ export class Devices {
         this.hintsByDevice.set(d, list);
       }
       h.last = this.extensionStateOf(h);
+      if (h.presence === undefined) continue;
+      const key = h.presence.toLowerCase();
+      this.hintsByPresence.set(key, [...(this.hintsByPresence.get(key) ?? []), h]);
+      const p = this.presenceOf(h.presence);
+      if (p) h.lastPresence = presenceKey(p);
     }
   }
 
@@ -182,6 +190,13 @@ export class Devices {
     this.presence.set(info.provider.toLowerCase(), info);
     this.pbx.emitEvent('PresenceStateChange', { presence: info });
     this.pbx.emit('presence-state', { ...info });
+    // Hints naming this provider: PresenceStatus when what they report changes (pbx.c presence_state_cb).
+    for (const h of this.hintsByPresence.get(info.provider.toLowerCase()) ?? []) {
+      const key = presenceKey(info);
+      if (key === h.lastPresence) continue;
+      h.lastPresence = key;
+      this.pbx.emitEvent('PresenceStatus', { hint: h, presence: info });
+    }
   }
 
   /** What the provider reports (func_presencestate reads astdb, not the cache). */
