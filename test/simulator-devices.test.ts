@@ -172,6 +172,7 @@ describe('simulator devices: SetVar / Getvar DEVICE_STATE(Custom:…)', () => {
     const get = await client.send('Getvar', { Variable: 'DEVICE_STATE(Custom:SIP/100)' });
     expect([get.get('Response'), get.get('Variable'), get.get('Value')]).toEqual(['Success', 'DEVICE_STATE(Custom:SIP/100)', 'NOT_INUSE']);
     expect((await client.send('Getvar', { Variable: 'DEVICE_STATE(Custom:never)' })).get('Value')).toBe('UNKNOWN');
+    expect((await client.send('Getvar', { Variable: 'DEVICE_STATE(CUSTOM:SIP/100)' })).get('Value')).toBe('NOT_INUSE');
     expect((await client.send('Getvar', { Variable: 'DEVICE_STATE(PJSIP/2001)' })).get('Value')).toBe('NOT_INUSE');
     expect(sim.deviceState('Custom:SIP/100')).toBe('NOT_INUSE');
     expect(sim.stateWrites().map((w) => [w.kind, w.variable, w.value, w.accepted])).toEqual([

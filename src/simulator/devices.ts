@@ -36,6 +36,9 @@ const encodedPresence = (p: PresenceInfo): string => `${p.status},${b64(p.subtyp
 /** Channel technologies the simulator knows: an idle device of these is NOT_INUSE, others INVALID. */
 const KNOWN_TECH = new Set(['pjsip', 'sip', 'iax2', 'dahdi', 'zap', 'sccp', 'local']);
 
+/** Provider labels match case-insensitively: `custom:lamp` is the Custom provider's `lamp`. */
+const customName = (device: string): string | undefined => (/^custom:/i.test(device) ? `Custom:${device.slice(7)}` : undefined);
+
 /** Local channels set AST_FLAG_DISABLE_DEVSTATE_CACHE: their states bypass the cache (and its dedup). */
 export const isLocalDevice = (device: string): boolean => device.startsWith('Local/');
 
@@ -133,7 +136,8 @@ export class Devices {
   private computed(device: string): DeviceState {
     const forced = this.forced.get(device);
     if (forced) return forced;
-    if (device.startsWith('Custom:')) return this.custom.get(device) ?? 'UNKNOWN';
+    const custom = customName(device);
+    if (custom) return this.custom.get(custom) ?? 'UNKNOWN';
     const chans = this.byDevice.get(device);
     if (chans?.size) return aggregate([...chans].map((c) => chanStateToDevice(c.state)));
     const slash = device.indexOf('/');
@@ -164,8 +168,9 @@ export class Devices {
 
   /** Test API: a device reports this state whatever its channels do (null: its channels again). */
   force(device: string, state: DeviceState | null): void {
-    if (device.startsWith('Custom:')) {
-      if (state) this.setCustom(device, state);
+    const custom = customName(device);
+    if (custom) {
+      if (state) this.setCustom(custom, state);
       return;
     }
     if (state) this.forced.set(device, state);
