@@ -63,7 +63,7 @@ const BUSY_WAIT_MS = 25;
  * claimed: what Asterisk answered is kept in memory until it can be written, and that memory is
  * bounded (max_in_flight when set).
  */
-const UNRECORDED_MAX = 1000;
+export const UNRECORDED_MAX = 1000;
 
 /**
  * The action-sender: claims NEW rows only while logged in, validates them, commits SENT before
