@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { isBusy, LOOP_LOCK_WAIT_MS, withBusyTimeout } from '../shared/db/index.js';
+import { isBusy, LOOP_LOCK_WAIT_MS, transactionWithLockWait } from '../shared/db/index.js';
 import { RateLimitedLog } from '../shared/rate-limited-log.js';
 import {
   insertResults,
@@ -115,15 +115,13 @@ export class OutcomeRecorder {
       else if (o.kind === 'release') release.push(o.id);
       else invalid.push(o);
     }
-    await withBusyTimeout(this.db, LOOP_LOCK_WAIT_MS, (conn) =>
-      conn.transaction().execute(async (trx) => {
-        await recordResponses(trx, responses);
-        for (const r of responses) if (r.items !== undefined && r.items.length > 0) await insertResults(trx, r.id, r.items);
-        for (const [message, ids] of lost) await markLost(trx, ids, message);
-        await releaseRows(trx, release);
-        for (const i of invalid) await markInvalid(trx, i.id, i.message);
-      }),
-    );
+    await transactionWithLockWait(this.db, LOOP_LOCK_WAIT_MS, async (trx) => {
+      await recordResponses(trx, responses);
+      for (const r of responses) if (r.items !== undefined && r.items.length > 0) await insertResults(trx, r.id, r.items);
+      for (const [message, ids] of lost) await markLost(trx, ids, message);
+      await releaseRows(trx, release);
+      for (const i of invalid) await markInvalid(trx, i.id, i.message);
+    });
   }
 
   private tally(batch: Outcome[]): void {

@@ -36,6 +36,11 @@ export function withBusyTimeout<T>(db: Kysely<Database>, ms: number, fn: (conn: 
   return dialectOf(db).withLockWait(db, ms, fn);
 }
 
+/** One transaction whose lock waits last `ms` at most, in the fewest round trips (AmiqDialect.transactionWithLockWait). */
+export function transactionWithLockWait<T>(db: Kysely<Database>, ms: number, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return dialectOf(db).transactionWithLockWait(db, ms, fn);
+}
+
 /** One write transaction, lock waits `lockWaitMs` at most when given (AmiqDialect.writeBatch). */
 export function writeBatch<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>, opts: { lockWaitMs?: number } = {}): Promise<T> {
   return dialectOf(db).writeBatch(db, fn, opts.lockWaitMs);

@@ -90,6 +90,8 @@ export const mysqlDialect: AmiqDialect = {
   },
 
   withLockWait: (db, ms, fn) => (db.isTransaction ? withSessionLockWait(db, ms, fn) : db.connection().execute((conn) => withSessionLockWait(conn, ms, fn))),
+  // No transaction-local lock wait in MySQL: the session's, set before and reset after.
+  transactionWithLockWait: (db, ms, fn) => mysqlDialect.withLockWait(db, ms, (conn) => (conn.isTransaction ? fn(conn) : conn.transaction().execute(fn))),
 
   placeholder: () => '?',
   bindTime: toMysqlTime,
