@@ -87,7 +87,7 @@ async function pollCost(): Promise<void> {
       if (c.serverCpuUsPerQuery !== undefined)
         report({
           suite: SUITE,
-          name: 'MariaDB poll query: server CPU',
+          name: `MariaDB poll query (measured after the ${interval} ms run): server CPU`,
           value: c.serverCpuUsPerQuery,
           unit: 'µs/query',
           note: '2,000 back to back, shared server',

@@ -2,7 +2,8 @@
  * Rewrites the generated table of BENCHMARKS.md (between its `bench:table` markers) from the JSON
  * lines `npm run bench -- --json` printed (report.ts):
  *   npm run bench -- --json > results.jsonl && npm run bench:record < results.jsonl
- *   node dist/bench/record.js [--file BENCHMARKS.md] [results.jsonl ...]   (files, or stdin)
+ *   node dist/bench/record.js [--file BENCHMARKS.md] [--note "..."] [results.jsonl ...]   (files, or stdin)
+ * --note adds a line under the table (what else ran on the machine, what was left out).
  * Lines that are not figures (npm's own output) are skipped. A figure named twice (same part and
  * name) keeps its last value, so a part rerun alone can be recorded after the full run's file.
  * History stays in git: the table holds the current figures only.
@@ -54,7 +55,7 @@ export function formatNumber(v: number): string {
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The generated section: a line on when and where, then one row per figure. */
-export function renderTable(figures: Recorded[], machine = `${cpus().length} × ${cpus()[0]?.model ?? '?'}`): string {
+export function renderTable(figures: Recorded[], machine = `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, note?: string): string {
   if (figures.length === 0) return 'No figures recorded.';
   const times = figures.map((f) => f.at).sort();
   const loads = figures.map((f) => f.load1);
@@ -74,6 +75,7 @@ export function renderTable(figures: Recorded[], machine = `${cpus().length} × 
       `| ${cell(f.suite)} | ${cell(name)} | ${formatNumber(f.value)} ${cell(f.unit)} | ${target} | ${met === undefined ? '' : met ? 'met' : '**missed**'} | ${cell(peers)} |`,
     );
   }
+  if (note) lines.push('', note);
   return lines.join('\n');
 }
 
@@ -85,19 +87,25 @@ export function replaceTable(doc: string, table: string): string {
   return `${doc.slice(0, a + START.length)}\n${table}\n${doc.slice(b)}`;
 }
 
+/** The value of `--name value` in args, and args without the pair. */
+function option(args: string[], name: string): [string | undefined, string[]] {
+  const at = args.indexOf(name);
+  if (at === -1) return [undefined, args];
+  if (args[at + 1] === undefined) throw new Error(`${name} needs a value`);
+  return [args[at + 1], args.filter((_, i) => i !== at && i !== at + 1)];
+}
+
 function main(): void {
-  const args = process.argv.slice(2);
-  const at = args.indexOf('--file');
-  const file = at === -1 ? fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url)) : args[at + 1];
-  const inputs = at === -1 ? args : args.filter((_, i) => i !== at && i !== at + 1);
-  if (file === undefined) throw new Error('--file needs a path');
+  const [fileArg, rest] = option(process.argv.slice(2), '--file');
+  const [note, inputs] = option(rest, '--note');
+  const file = fileArg ?? fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
   const text = inputs.length > 0 ? inputs.map((p) => readFileSync(p, 'utf8')).join('\n') : readFileSync(0, 'utf8');
   const figures = parseFigures(text);
   if (figures.length === 0) {
     console.error('no figures in the input (run `npm run bench -- --json` and pass its output)');
     process.exit(2);
   }
-  writeFileSync(file, replaceTable(readFileSync(file, 'utf8'), renderTable(figures)));
+  writeFileSync(file, replaceTable(readFileSync(file, 'utf8'), renderTable(figures, undefined, note)));
   console.error(`${file}: ${figures.length} figures recorded`);
 }
 
