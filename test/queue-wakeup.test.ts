@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { WakeSignal } from '../src/shared/db/index.js';
 import { PollSignal } from '../src/shared/db/mysql/poll-signal.js';
+import { claimRows, releaseRows } from '../src/shared/queue/index.js';
 import { describeEngines, SERVER_ENGINES } from './helpers/engines.js';
 
 /**
@@ -69,6 +70,26 @@ describeEngines(
         const woke = signal.next(WAIT);
         await client.query(`INSERT INTO manager_queue (action) VALUES ('Ping')`);
         expect(await woke).toBe(true);
+      } finally {
+        await signal.close();
+        await client.end();
+      }
+    });
+
+    it("fewer NEW rows (the sender's own claim) wake no one; a row released back does", async () => {
+      const signal = t.handle.wakeSignal({ server: 'default' });
+      const client = await createConnection({ uri: t.url });
+      try {
+        await signal.ready;
+        const woke = signal.next(WAIT);
+        await client.query(`INSERT INTO manager_queue (action) VALUES ('Ping')`);
+        expect(await woke).toBe(true);
+        const claimedWakes = signal.next({ timeoutMs: 300 });
+        const [row] = await claimRows(t.db, { server: 'default', limit: 1, ttlSeconds: 60 });
+        expect(await claimedWakes).toBe(false);
+        const releasedWakes = signal.next(WAIT);
+        await releaseRows(t.db, [row!.id]);
+        expect(await releasedWakes).toBe(true);
       } finally {
         await signal.close();
         await client.end();

@@ -18,8 +18,8 @@ const BUSY_FOR_MS = 1000;
 /**
  * MySQL/MariaDB's side of the wake-up seam (no NOTIFY there): every interval one indexed read
  * of the newest NEW row's id (the claim index serves it: server, status, then the primary key)
- * and the count of NEW rows. A change of either is a change; a NEW row released back (same
- * id, one more row) counts too. Errors (the server away) are reported and the poll goes on.
+ * and the count of NEW rows. A newer row or more rows wakes; a NEW row released back (same id,
+ * one more row) too; fewer rows (the sender's own claims) do not. Errors (the server away) are reported and the poll goes on.
  * While rows keep coming it looks five times as often (every 10 ms at the default 50), so a row
  * inserted into a busy queue waits for a look a few ms, not up to the whole interval; a quiet
  * queue costs one query per interval.
@@ -28,7 +28,7 @@ export class PollSignal extends WakeSignal {
   readonly #db: Kysely<Database>;
   readonly #opts: PollSignalOptions;
   #timer: NodeJS.Timeout | undefined;
-  #last: string | undefined;
+  #last: { top: number; n: number } | undefined;
   #lastChangeAt = Number.NEGATIVE_INFINITY;
 
   constructor(db: Kysely<Database>, opts: PollSignalOptions) {
@@ -57,11 +57,13 @@ export class PollSignal extends WakeSignal {
         .where('status', '=', 'NEW');
       if (this.#opts.server !== undefined) q = q.where('server', '=', this.#opts.server);
       const row = await q.executeTakeFirst();
-      const seen = `${row?.top ?? 0}/${row?.n ?? 0}`;
-      const changed = this.#last !== undefined && seen !== this.#last;
+      const seen = { top: Number(row?.top ?? 0), n: Number(row?.n ?? 0) };
+      const last = this.#last;
       this.#last = seen;
-      if (changed) this.#lastChangeAt = performance.now();
-      if (changed && !this.closed) this.emit('change');
+      if (last === undefined) return;
+      if (seen.top !== last.top || seen.n !== last.n) this.#lastChangeAt = performance.now();
+      // Only more NEW rows wake: fewer are the sender's own claims (or cancels), nothing to look for.
+      if ((seen.top > last.top || seen.n > last.n) && !this.closed) this.emit('change');
     } catch (err) {
       if (this.listenerCount('error') > 0) this.emit('error', err as Error);
     }
