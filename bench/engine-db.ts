@@ -28,6 +28,17 @@ export interface BenchDb {
   drop(): Promise<void>;
 }
 
+/** Why an engine's server cannot be used (undefined when it answers, and for SQLite). */
+export async function unreachable(engine: Engine): Promise<string | undefined> {
+  if (engine === 'sqlite') return undefined;
+  try {
+    await (await openDatabase({ url: ADMIN_URLS[engine], path: '' })).close();
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
 export function isEngine(s: string | undefined): s is Engine {
   return (ENGINES as readonly string[]).includes(s ?? '');
 }
