@@ -12,6 +12,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { createChangeSignal, migrateToLatest, openSqlite } from '../src/shared/db/index.js';
 import { isoNow } from '../src/shared/time.js';
 import { beatWorker, registerWorker } from '../src/shared/worker/index.js';
+import { report } from './report.js';
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
@@ -47,6 +48,14 @@ export async function run(): Promise<void> {
     for (const interval of [2, 50]) {
       const l = await changeSignalLatency(path, interval, interval === 2 ? 300 : 40);
       console.log(`change signal (intervalMs ${interval}): commit → 'change' p50 ${fmt(pct(l, 0.5))}, p99 ${fmt(pct(l, 0.99))}, n=${l.length}`);
+      report({ suite: 'core', name: `SQLite change signal every ${interval} ms: commit → change p50`, value: pct(l, 0.5), unit: 'ms' });
+      report({
+        suite: 'core',
+        name: `SQLite change signal every ${interval} ms: commit → change p99`,
+        value: pct(l, 0.99),
+        unit: 'ms',
+        note: `${l.length} samples`,
+      });
     }
 
     const id = { server: 'default', name: 'bench', pid: process.pid, host: hostname(), started_at: isoNow() };
@@ -56,7 +65,9 @@ export async function run(): Promise<void> {
     for (let i = 0; i < beats; i++) {
       await beatWorker(h.db, id, { beat_at: isoNow(), state: 'running', ami_state: 'connected', counters: { sent: i }, last_error: null, last_error_at: null });
     }
-    console.log(`worker beat (one UPDATE, WAL, synchronous NORMAL): ${(((performance.now() - t0) / beats) * 1000).toFixed(1)} µs each`);
+    const beatUs = ((performance.now() - t0) / beats) * 1000;
+    console.log(`worker beat (one UPDATE, WAL, synchronous NORMAL): ${beatUs.toFixed(1)} µs each`);
+    report({ suite: 'core', name: 'worker beat, one UPDATE on SQLite', value: beatUs, unit: 'µs' });
 
     const bin = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'bin', 'amiq.js');
     const runs: number[] = [];
@@ -69,6 +80,7 @@ export async function run(): Promise<void> {
     }
     runs.sort((a, b) => a - b);
     console.log(`cold \`amiq status --json\` (process start to exit): median ${fmt(pct(runs, 0.5))} of ${runs.length}`);
+    report({ suite: 'core', name: 'cold `amiq status --json`, process start to exit', value: pct(runs, 0.5), unit: 'ms', note: `median of ${runs.length}` });
   } finally {
     await h.close();
     rmSync(dir, { recursive: true, force: true });

@@ -15,6 +15,7 @@ import { countedStates } from '../src/heartbeat/channel-states.js';
 import { e1Mask, liveFrames } from '../src/heartbeat/frame-source.js';
 import { ProbeSocket } from '../src/heartbeat/probe-client.js';
 import { startHeartbeatServer } from '../src/heartbeat/udp-server.js';
+import { report } from './report.js';
 
 const HOST = '127.0.0.1';
 const FULL_SPEED_REQUESTS = 100_000;
@@ -130,6 +131,24 @@ export async function run(): Promise<void> {
     console.log(
       `heartbeat at ${RATE}/s for ${RATE_SECONDS}s: p50 ${paced.p50.toFixed(3)} ms, p99 ${paced.p99.toFixed(3)} ms (target < 2), max ${paced.max.toFixed(3)} ms, ${paced.samples} samples, lost ${paced.lost}`,
     );
+    report({
+      suite: 'heartbeat',
+      name: 'replies at full speed',
+      value: full.perSecond,
+      unit: 'replies/s',
+      target: { op: '>=', value: 20_000 },
+      note: `window ${WINDOW}`,
+    });
+    report({ suite: 'heartbeat', name: `request → reply p50 at ${RATE}/s`, value: paced.p50, unit: 'ms' });
+    report({
+      suite: 'heartbeat',
+      name: `request → reply p99 at ${RATE}/s`,
+      value: paced.p99,
+      unit: 'ms',
+      target: { op: '<=', value: 2 },
+      note: `${paced.samples} samples`,
+    });
+    report({ suite: 'heartbeat', name: 'server thread busy per request', value: busyUsPerRequest, unit: 'µs' });
     console.log(
       `server thread busy ${busyUsPerRequest.toFixed(1)} µs per request (≈ ${Math.round(1e6 / busyUsPerRequest)} replies/s on one free core); counters ${JSON.stringify(stats)}`,
     );

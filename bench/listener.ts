@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { runManagerListener, type Listener } from '../src/manager-listener/index.js';
 import { defaultConfig } from '../src/shared/config/index.js';
 import { openSqlite, startCheckpointer } from '../src/shared/db/index.js';
+import { partArgs, report } from './report.js';
 
 /**
  * Listener benchmark: an event storm of many concurrent Asterisk 22 calls (AMIQ_ID-tagged Local
@@ -108,12 +109,25 @@ export async function run(variant: Variant): Promise<void> {
   console.log(
     `  rows ENDED with cause 16: ${Number(ended.n)}/${CALLS}; events logged: ${Number(logged.n)}; lookups: ${l.stats.lookups} (${l.stats.lookupMs.toFixed(0)} ms); flushes: ${l.stats.flushes} (${l.stats.flushMs.toFixed(0)} ms, longest ${l.stats.flushLongestMs.toFixed(0)} ms)`,
   );
-  if (variant === 'thread')
-    console.log(`  targets: >= 30000 events/s ${rate >= 30_000 ? 'met' : 'MISSED'}, RSS < 150 MB ${peakRss < 150 * 1048576 ? 'met' : 'MISSED'}`);
+  const thread = variant === 'thread';
+  const which = thread ? 'checkpoint thread' : 'checkpoints in commits';
+  const note = `${CALLS} calls, ${sent} events`;
+  report({
+    suite: 'listener',
+    name: `${which}: events absorbed`,
+    value: rate,
+    unit: 'events/s',
+    note,
+    ...(thread ? { target: { op: '>=', value: 30_000 } } : {}),
+  });
+  report({ suite: 'listener', name: `${which}: peak RSS`, value: peakRss / 1048576, unit: 'MB', ...(thread ? { target: { op: '<=', value: 150 } } : {}) });
+  report({ suite: 'listener', name: `${which}: live heap after full GCs, peak`, value: peakLive / 1048576, unit: 'MB' });
+  report({ suite: 'listener', name: `${which}: longest flush`, value: l.stats.flushLongestMs, unit: 'ms' });
+  if (thread) console.log(`  targets: >= 30000 events/s ${rate >= 30_000 ? 'met' : 'MISSED'}, RSS < 150 MB ${peakRss < 150 * 1048576 ? 'met' : 'MISSED'}`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const only = process.argv[2] as Variant | undefined;
+  const only = partArgs()[0] as Variant | undefined;
   if (only !== undefined) {
     if (!(only in VARIANTS)) throw new Error(`unknown variant ${only}; known: ${Object.keys(VARIANTS).join(', ')}`);
     await run(only);

@@ -19,6 +19,7 @@ import { AmiParser, parseAll } from '../src/shared/ami/parser.js';
 import type { AmiMessage } from '../src/shared/ami/message.js';
 import { AMIQ, AMIQ_SPLIT, PEERS, type Peer, type PeerResult } from './parser-peers.js';
 import type { BenchServerData } from './parser-server.js';
+import { report } from './report.js';
 
 /** Events per run, per peer: the slow libraries get fewer so the bench stays well under a minute. */
 const EVENTS: Record<string, number> = {
@@ -168,7 +169,11 @@ export async function run(): Promise<void> {
   console.log(`parser alone, in memory, event names read: ${fmt(mem.rate)} events/s, ${fmt(mem.mbps, 1)} MB/s`);
   const split = inMemory(mix, Math.round(1_000_000 * scale), (msg) => msg.headers);
   console.log(`parser alone, in memory, every header split: ${fmt(split.rate)} events/s, ${fmt(split.mbps, 1)} MB/s`);
-  console.log(`reference, bare line/colon split into [key, value] pairs, in memory: ${fmt(bareSplit(mix, Math.round(1_000_000 * scale)))} events/s`);
+  const bare = bareSplit(mix, Math.round(1_000_000 * scale));
+  console.log(`reference, bare line/colon split into [key, value] pairs, in memory: ${fmt(bare)} events/s`);
+  const bareRef = [{ name: 'bare line/colon split, no framing', value: bare }];
+  report({ suite: 'parser', name: 'in memory, names read', value: mem.rate, unit: 'events/s', peers: bareRef });
+  report({ suite: 'parser', name: 'in memory, every header split', value: split.rate, unit: 'events/s', peers: bareRef });
   const { worker, port } = await startServer(mix);
   const rows: Row[] = [];
   try {
@@ -196,8 +201,28 @@ export async function run(): Promise<void> {
   );
   console.log('| client | events | runs | best s | events/s | MB/s | events/CPU-s | vs asterisk-manager | last Uniqueid |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+  const peerRates = rows.filter((r) => !r.peer.name.startsWith('amiq')).map((r) => ({ name: r.peer.name, value: r.result.events / r.result.seconds }));
   for (const r of rows) {
     const { events, seconds, lastUniqueid } = r.result;
+    if (r.peer.name === AMIQ || r.peer.name === AMIQ_SPLIT) {
+      report({
+        suite: 'parser',
+        name: r.peer.name === AMIQ ? 'over loopback TCP, names read' : 'over loopback TCP, every header split',
+        value: events / seconds,
+        unit: 'events/s',
+        ...(r.peer.name === AMIQ ? { target: { op: '>=', value: 600_000 } } : {}),
+        peers: peerRates,
+        note: `best of ${r.runs}`,
+      });
+      if (r.peer.name === AMIQ && ref)
+        report({
+          suite: 'parser',
+          name: 'names read, vs asterisk-manager on the same stream',
+          value: events / seconds / refRate,
+          unit: '×',
+          target: { op: '>=', value: 10 },
+        });
+    }
     const rate = events / seconds;
     console.log(
       `| ${r.peer.name} | ${fmt(events)} | ${r.runs} | ${fmt(seconds, 3)} | ${fmt(rate)} | ` +

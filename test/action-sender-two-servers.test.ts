@@ -59,7 +59,9 @@ describeEngines(
       const until = Date.now() + 15_000;
       for (;;) {
         rows = await t.db.selectFrom('manager_queue').selectAll().where('id', 'in', ids).orderBy('id').execute();
-        if (rows.every((r) => final(r) && r.hangup_cause !== null)) break;
+        // The response may be recorded after the call's events: a record that meets the listener's
+        // row lock is retried (lock-wait.ts), so the status is awaited too, then checked below.
+        if (rows.every((r) => final(r) && r.hangup_cause !== null && r.status !== 'SENDING' && r.status !== 'SENT')) break;
         if (Date.now() > until)
           throw new Error(`rows not settled: ${JSON.stringify(rows.filter((r) => !final(r)).map((r) => [r.id, r.server, r.status, r.call_state]))}`);
         await new Promise((res) => setTimeout(res, 25));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { migrations } from '../migrations/index.js';
 import { createChangeSignal, immediateTransaction, immediateTransactionAsync, migrateToLatest, openSqlite, pendingMigrations } from '../src/shared/db/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amiq-db-'));
@@ -17,8 +18,10 @@ async function migrated(name: string) {
 describe('openSqlite + migrateToLatest', () => {
   it('creates the directory, sets the pragmas, creates every table, and is idempotent', async () => {
     const h = openSqlite(join(dir, 'a', 'deep', 'amiq.db'));
-    expect(await pendingMigrations(h.db)).toEqual(['0001-initial', '0002-priority-integer', '0003-queue-results']);
-    expect(await migrateToLatest(h.db)).toEqual(['0001-initial', '0002-priority-integer', '0003-queue-results']);
+    const all = Object.keys(migrations);
+    expect(all.slice(0, 3)).toEqual(['0001-initial', '0002-priority-integer', '0003-queue-results']);
+    expect(await pendingMigrations(h.db)).toEqual(all);
+    expect(await migrateToLatest(h.db)).toEqual(all);
     expect(await migrateToLatest(h.db)).toEqual([]);
     expect(h.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(h.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);

@@ -2,6 +2,8 @@ import { createConnection } from 'mysql2/promise';
 import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { WakeSignal } from '../src/shared/db/index.js';
+import { PollSignal } from '../src/shared/db/mysql/poll-signal.js';
+import { claimRows, releaseRows } from '../src/shared/queue/index.js';
 import { describeEngines, SERVER_ENGINES } from './helpers/engines.js';
 
 /**
@@ -70,6 +72,45 @@ describeEngines(
         expect(await woke).toBe(true);
       } finally {
         await signal.close();
+        await client.end();
+      }
+    });
+
+    it("fewer NEW rows (the sender's own claim) wake no one; a row released back does", async () => {
+      const signal = t.handle.wakeSignal({ server: 'default' });
+      const client = await createConnection({ uri: t.url });
+      try {
+        await signal.ready;
+        const woke = signal.next(WAIT);
+        await client.query(`INSERT INTO manager_queue (action) VALUES ('Ping')`);
+        expect(await woke).toBe(true);
+        const claimedWakes = signal.next({ timeoutMs: 300 });
+        const [row] = await claimRows(t.db, { server: 'default', limit: 1, ttlSeconds: 60 });
+        expect(await claimedWakes).toBe(false);
+        const releasedWakes = signal.next(WAIT);
+        await releaseRows(t.db, [row!.id]);
+        expect(await releasedWakes).toBe(true);
+      } finally {
+        await signal.close();
+        await client.end();
+      }
+    });
+
+    it('while rows keep coming it looks five times as often: the next row is seen well before the quiet interval', async () => {
+      const QUIET_MS = 1500;
+      const signal = new PollSignal(t.db, { server: 'default', intervalMs: QUIET_MS });
+      const client = await createConnection({ uri: t.url });
+      try {
+        await signal.ready;
+        const first = signal.next(WAIT);
+        await client.query(`INSERT INTO manager_queue (action) VALUES ('Ping')`);
+        expect(await first).toBe(true);
+        // Looks every 300 ms now; a missed speed-up would wait for the 1,500 ms one.
+        const second = signal.next({ timeoutMs: QUIET_MS - 300 });
+        await client.query(`INSERT INTO manager_queue (action) VALUES ('Ping')`);
+        expect(await second).toBe(true);
+      } finally {
+        signal.close();
         await client.end();
       }
     });

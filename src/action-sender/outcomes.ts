@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { isBusy, LOOP_LOCK_WAIT_MS, withBusyTimeout } from '../shared/db/index.js';
+import { isBusy, LOOP_LOCK_WAIT_MS, transactionWithLockWait } from '../shared/db/index.js';
 import { RateLimitedLog } from '../shared/rate-limited-log.js';
 import {
   insertResults,
@@ -34,6 +34,8 @@ export interface OutcomeCounters {
  */
 export class OutcomeRecorder {
   private buffer: Outcome[] = [];
+  /** Outcomes taken out of the buffer by the write in progress: not recorded yet either. */
+  private writing = 0;
   private scheduled = false;
   private flushing: Promise<void> | null = null;
   private retryDelayMs = 50;
@@ -50,8 +52,9 @@ export class OutcomeRecorder {
     this.failures = new RateLimitedLog(logger);
   }
 
+  /** Outcomes not yet recorded: buffered, or in a write that has not committed. */
   get pending(): number {
-    return this.buffer.length;
+    return this.buffer.length + this.writing;
   }
 
   add(outcome: Outcome): void {
@@ -76,13 +79,16 @@ export class OutcomeRecorder {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
+    this.writing = batch.length;
     this.flushing = this.write(batch)
       .then(() => {
+        this.writing = 0;
         this.retryDelayMs = 50;
         this.tally(batch);
         if (batch.some((o) => o.kind === 'release')) this.onReleased();
       })
       .catch((err: unknown) => {
+        this.writing = 0;
         this.buffer = batch.concat(this.buffer);
         if (isBusy(err)) this.failures.warn('busy', { rows: batch.length }, 'database locked; outcomes kept, will retry');
         else {
@@ -109,15 +115,13 @@ export class OutcomeRecorder {
       else if (o.kind === 'release') release.push(o.id);
       else invalid.push(o);
     }
-    await withBusyTimeout(this.db, LOOP_LOCK_WAIT_MS, (conn) =>
-      conn.transaction().execute(async (trx) => {
-        await recordResponses(trx, responses);
-        for (const r of responses) if (r.items !== undefined && r.items.length > 0) await insertResults(trx, r.id, r.items);
-        for (const [message, ids] of lost) await markLost(trx, ids, message);
-        await releaseRows(trx, release);
-        for (const i of invalid) await markInvalid(trx, i.id, i.message);
-      }),
-    );
+    await transactionWithLockWait(this.db, LOOP_LOCK_WAIT_MS, async (trx) => {
+      await recordResponses(trx, responses);
+      for (const r of responses) if (r.items !== undefined && r.items.length > 0) await insertResults(trx, r.id, r.items);
+      for (const [message, ids] of lost) await markLost(trx, ids, message);
+      await releaseRows(trx, release);
+      for (const i of invalid) await markInvalid(trx, i.id, i.message);
+    });
   }
 
   private tally(batch: Outcome[]): void {

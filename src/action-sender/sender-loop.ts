@@ -3,7 +3,7 @@ import type { ActionResult } from '../shared/ami/action-tracker.js';
 import type { AmiPort } from '../shared/ami/ami-port.js';
 import { AmiConnectionLostError, AmiNotConnectedError, AmiSerializeError, AmiTimeoutError } from '../shared/ami/errors.js';
 import type { AmiMessage } from '../shared/ami/message.js';
-import { LOOP_LOCK_WAIT_MS, unlessBusy, withBusyTimeout } from '../shared/db/index.js';
+import { LOOP_LOCK_WAIT_MS, transactionWithLockWait, unlessBusy, withBusyTimeout } from '../shared/db/index.js';
 import type { QueueRow } from '../shared/db/schema.js';
 import { RateLimitedLog } from '../shared/rate-limited-log.js';
 import {
@@ -63,7 +63,7 @@ const BUSY_WAIT_MS = 25;
  * claimed: what Asterisk answered is kept in memory until it can be written, and that memory is
  * bounded (max_in_flight when set).
  */
-const UNRECORDED_MAX = 1000;
+export const UNRECORDED_MAX = 1000;
 
 /**
  * The action-sender: claims NEW rows only while logged in, validates them, commits SENT before
@@ -174,41 +174,40 @@ export class ActionSender {
    * written (the event loop, reading AMI, waits LOOP_LOCK_WAIT_MS for the lock at most).
    */
   private async claimAndMark(limit: number, now: number): Promise<Ready[] | null | 'busy'> {
-    const claim = (db: QueueDb) =>
-      db.transaction().execute(async (trx) => {
-        const rows = await claimRows(trx, { server: this.opts.server, limit, ttlSeconds: this.opts.ttlSeconds, now });
-        if (rows.length === 0) return null;
-        const invalid: Array<{ id: number; message: string }> = [];
-        const failed: Array<{ id: number; message: string }> = [];
-        const ready: Ready[] = [];
-        for (const row of rows) {
-          const v = validateRow(row, this.opts.policy);
-          if (!v.ok) {
-            invalid.push({ id: row.id, message: v.message });
+    const claim = async (trx: QueueDb) => {
+      const rows = await claimRows(trx, { server: this.opts.server, limit, ttlSeconds: this.opts.ttlSeconds, now });
+      if (rows.length === 0) return null;
+      const invalid: Array<{ id: number; message: string }> = [];
+      const failed: Array<{ id: number; message: string }> = [];
+      const ready: Ready[] = [];
+      for (const row of rows) {
+        const v = validateRow(row, this.opts.policy);
+        if (!v.ok) {
+          invalid.push({ id: row.id, message: v.message });
+          continue;
+        }
+        let channel = v.plan.channel;
+        if (v.plan.byCallerid !== null) {
+          const r = resolveCallChannel(v.plan.byCallerid, await findOriginateByCallerid(trx, this.opts.server, v.plan.byCallerid));
+          if (!r.ok) {
+            failed.push({ id: row.id, message: r.message });
             continue;
           }
-          let channel = v.plan.channel;
-          if (v.plan.byCallerid !== null) {
-            const r = resolveCallChannel(v.plan.byCallerid, await findOriginateByCallerid(trx, this.opts.server, v.plan.byCallerid));
-            if (!r.ok) {
-              failed.push({ id: row.id, message: r.message });
-              continue;
-            }
-            channel = r.channel;
-          }
-          const b = buildAction(row, v.plan, channel);
-          if (b.ok) ready.push({ row, built: b.built, actedOn: v.plan.byCallerid !== null ? channel : null });
-          else invalid.push({ id: row.id, message: b.message });
+          channel = r.channel;
         }
-        for (const i of invalid) await markInvalid(trx, i.id, i.message);
-        for (const f of failed) await markUnsentFailed(trx, f.id, f.message);
-        const sent = await markSent(
-          trx,
-          ready.map((r) => ({ id: r.row.id, actionId: r.built.actionId, callerid: r.built.generatedCallerid, channel: r.actedOn })),
-        );
-        return { claimed: rows.length, invalid, failed, ready: ready.filter((r) => sent.has(r.row.id)) };
-      });
-    const result = await withBusyTimeout(this.db, LOOP_LOCK_WAIT_MS, claim).catch(unlessBusy('busy' as const));
+        const b = buildAction(row, v.plan, channel);
+        if (b.ok) ready.push({ row, built: b.built, actedOn: v.plan.byCallerid !== null ? channel : null });
+        else invalid.push({ id: row.id, message: b.message });
+      }
+      for (const i of invalid) await markInvalid(trx, i.id, i.message);
+      for (const f of failed) await markUnsentFailed(trx, f.id, f.message);
+      const sent = await markSent(
+        trx,
+        ready.map((r) => ({ id: r.row.id, actionId: r.built.actionId, callerid: r.built.generatedCallerid, channel: r.actedOn })),
+      );
+      return { claimed: rows.length, invalid, failed, ready: ready.filter((r) => sent.has(r.row.id)) };
+    };
+    const result = await transactionWithLockWait(this.db, LOOP_LOCK_WAIT_MS, claim).catch(unlessBusy('busy' as const));
     if (result === null || result === 'busy') return result;
     this.hooks.count('claimed', result.claimed);
     if (result.invalid.length > 0) this.hooks.count('invalid', result.invalid.length);

@@ -71,6 +71,13 @@ export interface AmiqDialect {
    */
   withLockWait<T>(db: Kysely<Database>, ms: number, fn: (conn: Kysely<Database>) => Promise<T>): Promise<T>;
   /**
+   * One transaction whose statements wait at most `ms` for another writer's lock, as
+   * withLockWait around a transaction, in the fewest round trips: PostgreSQL sets lock_timeout
+   * inside the transaction (SET LOCAL: no statement to set it before nor to reset it after);
+   * SQLite keeps a deferred BEGIN under a short busy timeout.
+   */
+  transactionWithLockWait<T>(db: Kysely<Database>, ms: number, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
    * One write transaction (SQLite: BEGIN IMMEDIATE, the write lock taken first). With
    * `lockWaitMs`, a lock held by another writer is waited for that long at most.
    */

@@ -8,7 +8,7 @@ export type { AmiqDialect, Engine } from './dialect.js';
 export { dialectOf } from './dialect-of.js';
 export { WakeSignal } from './wake-signal.js';
 export { isConnectionLost } from './connection-lost.js';
-export { isBusy, unlessBusy, withBusyTimeout, writeBatch, LOOP_LOCK_WAIT_MS } from './lock-wait.js';
+export { isBusy, unlessBusy, withBusyTimeout, transactionWithLockWait, writeBatch, LOOP_LOCK_WAIT_MS } from './lock-wait.js';
 // SQLite-only pieces (the file handle, its checkpoints, its commit counter).
 export { openSqlite, applySqlitePragmas, type OpenSqlite } from './sqlite/open.js';
 export { immediateTransaction, immediateTransactionAsync } from './sqlite/immediate-transaction.js';

@@ -90,6 +90,10 @@ export const mysqlDialect: AmiqDialect = {
   },
 
   withLockWait: (db, ms, fn) => (db.isTransaction ? withSessionLockWait(db, ms, fn) : db.connection().execute((conn) => withSessionLockWait(conn, ms, fn))),
+  // No transaction-local lock wait in MySQL: the session's, set before and reset after. READ
+  // COMMITTED, as the claim wants: under REPEATABLE READ its locking read also locks the gaps it
+  // scans, and clients' inserts and the sender's own recordings then deadlock with it.
+  transactionWithLockWait: (db, ms, fn) => mysqlDialect.writeBatch(db, fn, ms),
 
   placeholder: () => '?',
   bindTime: toMysqlTime,

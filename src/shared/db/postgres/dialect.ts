@@ -63,6 +63,8 @@ export const postgresDialect: AmiqDialect = {
     });
   },
 
+  transactionWithLockWait: (db, ms, fn) => postgresDialect.writeBatch(db, fn, ms),
+
   placeholder: (n) => `$${n + 1}`,
   bindTime: (iso) => iso,
   records: (rows, alias, columns) => {

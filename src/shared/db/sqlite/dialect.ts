@@ -57,6 +57,7 @@ export const sqliteDialect: AmiqDialect = {
   // The write lock is the whole database's, so the key needs no lock of its own.
   writeTransaction: (db, _lockKey, fn) => (db.isTransaction ? fn(db) : immediateTransactionAsync(db as Kysely<Database>, fn)),
   withLockWait: withSqliteBusyTimeout,
+  transactionWithLockWait: (db, ms, fn) => (db.isTransaction ? fn(db) : withSqliteBusyTimeout(db, ms, (conn) => conn.transaction().execute(fn))),
   placeholder: () => '?',
   bindTime: (iso) => iso,
   records: (rows, alias, columns) =>
