@@ -24,6 +24,7 @@ export const TIME_COLUMNS: ReadonlySet<string> = new Set([
   'first_seen',
   'last_seen',
   'closed_at',
+  'changed_at',
 ]);
 
 export const QUEUE_STATUSES = ['NEW', 'SENDING', 'SENT', 'SUCCESS', 'FAILED', 'LOST', 'INVALID', 'EXPIRED', 'CANCELLED'] as const;
@@ -115,6 +116,17 @@ export interface ManagerQueueResultsTable {
   headers: string;
 }
 
+/** One INSERT or UPDATE of a manager_queue row, logged by triggers (migrations/0004-queue-changes). */
+export interface ManagerQueueChangesTable {
+  /** Increases with every change; never reused. */
+  seq: Generated<number>;
+  queue_id: number;
+  /** The row's server and tag when it changed. */
+  server: string;
+  tag: string | null;
+  changed_at: ColumnType<Time, never, never>;
+}
+
 export interface ConferencesTable {
   id: Generated<number>;
   server: string;
@@ -137,9 +149,11 @@ export interface Database {
   manager_events: ManagerEventsTable;
   manager_queue_results: ManagerQueueResultsTable;
   conferences: ConferencesTable;
+  manager_queue_changes: ManagerQueueChangesTable;
 }
 
 export type QueueRow = Selectable<ManagerQueueTable>;
 export type NewQueueRow = Insertable<ManagerQueueTable>;
 export type QueueResultRow = Selectable<ManagerQueueResultsTable>;
 export type WorkerRow = Selectable<WorkersTable>;
+export type QueueChange = Selectable<ManagerQueueChangesTable>;
