@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { DEFAULT_MAINTENANCE, runMaintenance } from '../src/shared/maintenance/index.js';
 import { toMysqlTime } from '../src/shared/db/mysql/time-params-plugin.js';
 import { pruneChanges } from '../src/shared/db/queue/prune-changes.js';
-import { lastChangeSeq, readChanges } from '../src/shared/db/queue/read-changes.js';
+import { firstChangeSeq, lastChangeSeq, readChanges } from '../src/shared/db/queue/read-changes.js';
 import { rowsByIds } from '../src/shared/db/queue/rows-by-ids.js';
 import { describeEngines, type EngineDb } from './helpers/engines.js';
 import { addRow, capturingLogger, hoursAgo, NOW } from './maintenance-helpers.js';
@@ -15,7 +15,7 @@ async function all(t: EngineDb) {
   return readChanges(t.db, 0, 1000);
 }
 async function ageChanges(t: EngineDb, upToSeq: number, iso: string): Promise<void> {
-  const value = t.engine === 'mysql' ? toMysqlTime(iso) : iso;
+  const value = t.engine === 'mysql' ? sql`${toMysqlTime(iso)}` : t.engine === 'sqlite' ? sql`julianday(${iso})` : sql`${iso}`;
   await sql`UPDATE manager_queue_changes SET changed_at = ${value} WHERE seq <= ${upToSeq}`.execute(t.db);
 }
 
@@ -100,6 +100,16 @@ describeEngines('manager_queue change log', (t) => {
     expect(await pruneChanges(t.db, 'pbx1', before, 2)).toBe(1);
     expect(await pruneChanges(t.db, 'pbx1', before, 2)).toBe(0);
     expect((await all(t)).map((c) => c.seq)).toEqual([third + 1]);
+  });
+
+  it('the newest change is never pruned, so seq goes on from it', async () => {
+    await insert(t);
+    const only = await lastChangeSeq(t.db);
+    await ageChanges(t, only, hoursAgo(48));
+    expect(await pruneChanges(t.db, 'default', hoursAgo(24), 10)).toBe(0);
+    await insert(t);
+    expect(await lastChangeSeq(t.db)).toBe(only + 1);
+    expect(await firstChangeSeq(t.db)).toBe(only);
   });
 
   it("runMaintenance's prune-changes keeps changes_keep_hours of the log (0 keeps it all)", async () => {

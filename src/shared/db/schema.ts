@@ -124,7 +124,8 @@ export interface ManagerQueueChangesTable {
   /** The row's server and tag when it changed. */
   server: string;
   tag: string | null;
-  changed_at: ColumnType<Time, never, never>;
+  /** A Time on PostgreSQL and MySQL; on SQLite a julianday number (queue/read-changes.ts reads either as a Time). */
+  changed_at: ColumnType<Time | number, never, never>;
 }
 
 export interface ConferencesTable {
@@ -156,4 +157,4 @@ export type QueueRow = Selectable<ManagerQueueTable>;
 export type NewQueueRow = Insertable<ManagerQueueTable>;
 export type QueueResultRow = Selectable<ManagerQueueResultsTable>;
 export type WorkerRow = Selectable<WorkersTable>;
-export type QueueChange = Selectable<ManagerQueueChangesTable>;
+export type QueueChange = Omit<Selectable<ManagerQueueChangesTable>, 'changed_at'> & { changed_at: Time };
