@@ -1,0 +1,31 @@
+import type { QueueChange } from '../../shared/db/schema.js';
+import type { CurrentRow } from '../../shared/db/queue/rows-by-ids.js';
+
+/** One change ready to send: what a filter needs, and its server-sent event, serialised once for every client. */
+export interface ChangeEntry {
+  seq: number;
+  server: string;
+  tag: string | null;
+  /** `id: <seq>`, `event: change`, `data: <the row as it is now>`. */
+  text: string;
+}
+
+/**
+ * The event of one change. Its data is the row's state when it is read (a later change of the same
+ * row may already show): `archived: true` once it moved to the archive, `{ id, gone: true }` when
+ * it is in neither table.
+ */
+export function changeEntry(change: QueueChange, row: CurrentRow | undefined): ChangeEntry {
+  const data = row ?? { id: change.queue_id, gone: true };
+  return { seq: change.seq, server: change.server, tag: change.tag, text: `id: ${change.seq}\nevent: change\ndata: ${JSON.stringify(data)}\n\n` };
+}
+
+export interface EntryFilter {
+  /** undefined: any server. */
+  servers?: ReadonlySet<string>;
+  tag?: string;
+}
+
+export function matches(e: ChangeEntry, f: EntryFilter): boolean {
+  return (f.servers === undefined || f.servers.has(e.server)) && (f.tag === undefined || e.tag === f.tag);
+}
