@@ -8,7 +8,7 @@ export const HELP_EXAMPLES: Record<string, string[]> = {
   init: ['amiq init', 'amiq --config /etc/amiq/amiq.toml --db /var/lib/amiq/amiq.db init'],
   migrate: ['amiq migrate', 'AMIQ_DB=/var/lib/amiq/amiq.db amiq migrate'],
   start: ['amiq start', 'amiq start --simulate        # the demo: a simulated PBX, sample calls', 'amiq --log-format json start'],
-  run: ['amiq run action-sender', 'amiq run heartbeat -d', 'amiq run meetme-cleaner --dry-run'],
+  run: ['amiq run action-sender', 'amiq run heartbeat -d', 'amiq run meetme-cleaner --dry-run', 'amiq run http'],
   keepalive: ['amiq --config /opt/amiq/amiq.toml keepalive   # from cron, every minute'],
   stop: ['amiq stop all', 'amiq stop heartbeat          # refused when it shares an `amiq start` process'],
   status: ['amiq status', 'amiq status --json', 'amiq status >/dev/null || echo "exit $?: a worker is down or disconnected"'],
@@ -26,6 +26,7 @@ export const HELP_EXAMPLES: Record<string, string[]> = {
   action: ['amiq action Ping --wait', 'amiq action ExtensionState Exten=100 Context=default --wait --json'],
   show: ['amiq show 42', 'amiq show 42 --json'],
   cancel: ['amiq cancel 42'],
+  token: ['amiq token create --name crm --actions Originate,Hangup', 'amiq token create --name dashboard --read-only --servers pbx1'],
   watch: ['amiq watch', 'amiq watch --local --limit 50', 'amiq watch --once --json'],
 };
 

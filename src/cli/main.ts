@@ -38,6 +38,7 @@ const COMMANDS = [
   'show',
   'cancel',
   'watch',
+  'token',
 ];
 
 for (const name of COMMANDS) {

@@ -71,6 +71,10 @@ const LAUNCHERS: Record<WorkerName, Launcher> = {
     const { runMeetmeCleaner } = await load('meetme-cleaner', () => import('../meetme-cleaner/index.js'));
     await runMeetmeCleaner({ config, db, logger: ctx.logger, signal: ctx.signal, ctx, dryRun: flags.dryRun });
   },
+  http: async ({ config, db, database, ctx }) => {
+    const { runHttp } = await load('http', () => import('../http/index.js'));
+    await runHttp({ config, db, database, logger: ctx.logger, signal: ctx.signal, ctx });
+  },
 };
 
 /** Which flags each worker understands; others are bad input (exit 2). */
@@ -79,6 +83,7 @@ const FLAGS_OF: Record<WorkerName, (keyof WorkerFlags)[]> = {
   'manager-listener': [],
   heartbeat: ['debug', 'test', 'loop'],
   'meetme-cleaner': ['dryRun'],
+  http: [],
 };
 
 const FLAG_NAMES: Record<keyof WorkerFlags, string> = { debug: '-d', test: '-t', loop: '-l', dryRun: '--dry-run' };

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { AmiClientOptions } from '../ami/client-types.js';
-import type { AmiqConfig, WorkerName } from './schema.js';
+import type { AmiqConfig, AmiWorkerName } from './schema.js';
 
 /** What a worker's connection has of its own; everything else comes from `[ami]`. */
 export type WorkerAmiOptions = Pick<AmiClientOptions, 'events'> & Partial<Omit<AmiClientOptions, 'events'>>;
 
 /** Short names in ActionIDs: a worker's own ActionIDs (Ping, Logoff, lists) never look like a row's `amiq-<id>-<salt>`. */
-const ACTION_ID_TAG: Record<WorkerName, string> = {
+const ACTION_ID_TAG: Record<AmiWorkerName, string> = {
   'action-sender': 'sender',
   'manager-listener': 'listener',
   heartbeat: 'heartbeat',
@@ -14,7 +14,7 @@ const ACTION_ID_TAG: Record<WorkerName, string> = {
 };
 
 /** The manager.conf user a worker logs in as: its own `[ami.users.<worker>]`, else `[ami]`'s. */
-export function amiUserFor(ami: AmiqConfig['ami'], worker: WorkerName): { username: string; secret: string } {
+export function amiUserFor(ami: AmiqConfig['ami'], worker: AmiWorkerName): { username: string; secret: string } {
   return ami.users[worker] ?? { username: ami.username, secret: ami.secret };
 }
 
@@ -23,7 +23,7 @@ export function amiUserFor(ami: AmiqConfig['ami'], worker: WorkerName): { userna
  * keepalive, reconnect backoff) plus the worker's own (user, events, action timeout, backlog).
  * The protocol layer knows nothing of the config file; this is the one place they meet.
  */
-export function amiClientOptions(ami: AmiqConfig['ami'], worker: WorkerName, logger: Logger, own: WorkerAmiOptions): AmiClientOptions {
+export function amiClientOptions(ami: AmiqConfig['ami'], worker: AmiWorkerName, logger: Logger, own: WorkerAmiOptions): AmiClientOptions {
   return {
     host: ami.host,
     port: ami.port,

@@ -74,6 +74,18 @@ const NOTES: { [S in Section]: { title: string; keys: { [K in keyof AmiqConfig[S
       exempt_channels: '+ channel name prefixes never kicked (e.g. "SIP/operator")',
     },
   },
+  http: {
+    title: '+ the HTTP/JSON API worker (amiq run http; add "http" to workers.enabled)',
+    keys: {
+      bind: 'listen address; 127.0.0.1 = this host only',
+      port: 'listen port',
+      tls_cert: 'PEM certificate file (relative to this file); with tls_key, HTTPS instead of HTTP',
+      tls_key: 'PEM private key file (relative to this file)',
+      body_limit_bytes: 'larger request bodies are refused (413)',
+      tokens:
+        'who may call the API: one [[http.tokens]] each, made by `amiq token create --name NAME`: name, hash (SHA-256 of the token, never the token), servers and actions ("all" or a list), read_only, rate_per_second (0 = unlimited)',
+    },
+  },
   workers: {
     title: 'supervision',
     keys: {
@@ -106,6 +118,18 @@ const USERS_EXAMPLE = (note: string): string[] => [
   '# secret = ""                   # AMIQ_AMI_SECRET_MANAGER_LISTENER overrides',
 ];
 
+// An array of tables: last in [http], commented, so that it can be uncommented as it stands.
+const TOKENS_EXAMPLE = (note: string): string[] => [
+  `# ${note}`,
+  '# [[http.tokens]]',
+  '# name = "crm"',
+  '# hash = "<64 hex characters printed by amiq token create>"',
+  '# servers = "all"               # or ["pbx1", "pbx2"]',
+  '# actions = ["Originate", "Hangup"]  # or "all" (what action_sender.allowed_actions allows)',
+  '# read_only = false',
+  '# rate_per_second = 50',
+];
+
 function tomlValue(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(tomlValue).join(', ')}]`;
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
@@ -124,6 +148,7 @@ export function exampleConfigToml(): string {
     const values = defaults[section] as Record<string, unknown>;
     for (const [key, note] of Object.entries(keys)) {
       if (key === 'users') lines.push(...USERS_EXAMPLE(note));
+      else if (section === 'http' && key === 'tokens') lines.push(...TOKENS_EXAMPLE(note));
       else lines.push(`${key} = ${tomlValue(values[key])}  # ${note}`);
     }
   }

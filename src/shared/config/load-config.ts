@@ -4,7 +4,7 @@ import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { redactUrl } from '../db/database-url.js';
 import { ConfigError } from './config-error.js';
-import { configSchema, WORKER_NAMES, type AmiqConfig, type AmiqConfigInput, type WorkerName } from './schema.js';
+import { AMI_WORKER_NAMES, configSchema, type AmiqConfig, type AmiqConfigInput, type AmiWorkerName } from './schema.js';
 
 export interface LoadConfigOptions {
   /** Explicit file (--config); must exist. */
@@ -100,13 +100,13 @@ function toConfigError(error: z.ZodError, input: unknown, file: string | undefin
 }
 
 /** `AMIQ_AMI_SECRET_<WORKER>` (e.g. AMIQ_AMI_SECRET_MANAGER_LISTENER): that worker's own user's secret. */
-function workerSecretEnv(worker: WorkerName): string {
+function workerSecretEnv(worker: AmiWorkerName): string {
   return `AMIQ_AMI_SECRET_${worker.toUpperCase().replace(/-/g, '_')}`;
 }
 
 function workerSecretsFromEnv(env: NodeJS.ProcessEnv): Plain | undefined {
   const users: Plain = {};
-  for (const w of WORKER_NAMES) {
+  for (const w of AMI_WORKER_NAMES) {
     const secret = env[workerSecretEnv(w)];
     if (secret !== undefined) users[w] = { secret };
   }
@@ -146,5 +146,8 @@ export function loadConfig(opts: LoadConfigOptions = {}): AmiqConfig {
   const abs = (value: string, fromFileValue: unknown) => (isAbsolute(value) || value === ':memory:' ? value : resolve(base(fromFileValue, value), value));
   config.database.path = abs(config.database.path, (fromFile['database'] as Plain | undefined)?.['path']);
   config.workers.log_dir = abs(config.workers.log_dir, (fromFile['workers'] as Plain | undefined)?.['log_dir']);
+  const http = fromFile['http'] as Plain | undefined;
+  if (config.http.tls_cert !== '') config.http.tls_cert = abs(config.http.tls_cert, http?.['tls_cert']);
+  if (config.http.tls_key !== '') config.http.tls_key = abs(config.http.tls_key, http?.['tls_key']);
   return config;
 }

@@ -64,3 +64,15 @@ export function databaseUrl() {
   };
   return z.string({ error: DATABASE_URL_RULE }).refine(valid, { error: `${DATABASE_URL_RULE}, or "" for the SQLite file at path` });
 }
+
+/** A SHA-256 digest in lowercase hex (64 characters). */
+export function sha256Hex() {
+  const rule = 'expected a SHA-256 hex digest (64 characters 0-9a-f; `amiq token create` prints it)';
+  return z.string({ error: rule }).regex(/^[0-9a-f]{64}$/, { error: rule });
+}
+
+/** "all", or a list of names. */
+export function allOrList() {
+  const rule = 'expected "all" or an array of non-empty strings';
+  return z.union([z.literal('all'), z.array(z.string().min(1))], { error: rule });
+}

@@ -1,9 +1,17 @@
 import { z } from 'zod';
-import { cidrList, cron, databaseUrl, int, listOf, num, oneOf, str, strList } from './rules.js';
+import { allOrList, cidrList, cron, databaseUrl, int, listOf, num, oneOf, sha256Hex, str, strList } from './rules.js';
 
-/** Workers `amiq run`, `amiq start` and `amiq keepalive` know (SPEC §9). */
-export const WORKER_NAMES = ['action-sender', 'manager-listener', 'heartbeat', 'meetme-cleaner'] as const;
+/** Workers `amiq run`, `amiq start` and `amiq keepalive` know (SPEC §9; `http` is beyond it). */
+export const WORKER_NAMES = ['action-sender', 'manager-listener', 'heartbeat', 'meetme-cleaner', 'http'] as const;
 export type WorkerName = (typeof WORKER_NAMES)[number];
+/** The workers that hold an AMI connection (and may have their own `[ami.users.<worker>]`). */
+export const AMI_WORKER_NAMES = ['action-sender', 'manager-listener', 'heartbeat', 'meetme-cleaner'] as const;
+export type AmiWorkerName = (typeof AMI_WORKER_NAMES)[number];
+/**
+ * Enabled unless the config says otherwise: `http` opens a network port and needs tokens, so an
+ * operator turns it on (`[workers] enabled`) rather than finding it listening.
+ */
+export const DEFAULT_ENABLED_WORKERS: readonly WorkerName[] = AMI_WORKER_NAMES;
 
 export const DEFAULT_ALLOWED_ACTIONS = [
   'Originate',
@@ -29,6 +37,22 @@ const section = <S extends z.core.$ZodLooseShape>(shape: S) => z.strictObject(sh
 
 /** A worker's own manager.conf user (`[ami.users.<worker>]`); its secret also from AMIQ_AMI_SECRET_<WORKER>. */
 const amiUser = z.strictObject({ username: str({ nonEmpty: true }), secret: str().default('') }, { error: 'expected a table' }).optional();
+
+/** One `[[http.tokens]]`: who may use the HTTP API, on which servers, for which actions. */
+const httpToken = z.strictObject(
+  {
+    name: str({ nonEmpty: true }),
+    // Never the token itself: `amiq token create` prints both once.
+    hash: sha256Hex(),
+    servers: allOrList().default('all'),
+    actions: allOrList().default('all'),
+    read_only: z.boolean({ error: 'expected true or false' }).default(false),
+    // Requests per second for this token; 0 = unlimited.
+    rate_per_second: int(0).default(50),
+  },
+  { error: 'expected a table' },
+);
+export type HttpTokenConfig = z.infer<typeof httpToken>;
 
 export const configSchema = z.strictObject(
   {
@@ -101,8 +125,36 @@ export const configSchema = z.strictObject(
       // Beyond SPEC §10 (§7 says exempt channels are configurable): channel name prefixes.
       exempt_channels: strList({ nonEmpty: true }).default([]),
     }),
+    // Beyond SPEC §10: the HTTP/JSON API worker.
+    http: z
+      .strictObject(
+        {
+          bind: str({ nonEmpty: true }).default('127.0.0.1'),
+          port: int(1, 65535).default(8090),
+          tls_cert: str().default(''),
+          tls_key: str().default(''),
+          body_limit_bytes: int(1).default(65_536),
+          tokens: z
+            .array(httpToken, { error: 'expected an array of tables ([[http.tokens]])' })
+            .default([])
+            .superRefine((tokens, ctx) => {
+              const seen = new Set<string>();
+              tokens.forEach((t, i) => {
+                if (seen.has(t.name)) ctx.addIssue({ code: 'custom', message: `name ${JSON.stringify(t.name)} given twice`, path: [i, 'name'], input: t.name });
+                seen.add(t.name);
+              });
+            }),
+        },
+        { error: 'expected a table' },
+      )
+      .superRefine((h, ctx) => {
+        // One without the other would silently serve plain HTTP.
+        if (h.tls_cert !== '' && h.tls_key === '') ctx.addIssue({ code: 'custom', message: 'required with tls_cert', path: ['tls_key'], input: h.tls_key });
+        if (h.tls_key !== '' && h.tls_cert === '') ctx.addIssue({ code: 'custom', message: 'required with tls_key', path: ['tls_cert'], input: h.tls_cert });
+      })
+      .prefault({} as never),
     workers: section({
-      enabled: listOf(WORKER_NAMES).default([...WORKER_NAMES]),
+      enabled: listOf(WORKER_NAMES).default([...DEFAULT_ENABLED_WORKERS]),
       beat_seconds: num(0.1).default(2),
       log_dir: str({ nonEmpty: true }).default('logs'),
       // Beyond SPEC §10: how long SIGTERM waits for in-flight work before giving up.
