@@ -118,7 +118,7 @@ export class EngineDb {
 
   /** Empties every table (ids go on increasing, as they do in production). */
   async reset(): Promise<void> {
-    for (const t of ['manager_queue', 'manager_queue_archive', 'manager_queue_results', 'workers', 'manager_events', 'conferences', 'manager_queue_changes']) {
+    for (const t of ['manager_queue', 'manager_queue_archive', 'manager_queue_results', 'workers', 'manager_events', 'conferences']) {
       await sql`DELETE FROM ${sql.table(t)}`.execute(this.db);
     }
   }

@@ -42,8 +42,11 @@ export async function serveSse(o: SseClientOptions): Promise<void> {
     wake = undefined;
     w?.();
   };
+  let stop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
   const end = (): void => {
     open = false;
+    stop();
     poke();
   };
   res.on('close', end);
@@ -57,7 +60,7 @@ export async function serveSse(o: SseClientOptions): Promise<void> {
     if (res.write(text) || !open) return;
     const done = new AbortController();
     try {
-      await Promise.race([once(res, 'drain', { signal: done.signal }), once(res, 'close', { signal: done.signal })]);
+      await Promise.race([once(res, 'drain', { signal: done.signal }), once(res, 'close', { signal: done.signal }), stopped]);
     } finally {
       done.abort();
     }
@@ -103,6 +106,8 @@ export async function serveSse(o: SseClientOptions): Promise<void> {
     feed.off('advance', poke);
     o.signal.removeEventListener('abort', end);
     res.off('close', end);
-    if (!res.writableEnded) res.end();
+    // A client that stopped reading would hold end() (and the server's close) until it drains.
+    if (res.writableNeedDrain) res.destroy();
+    else if (!res.writableEnded) res.end();
   }
 }
