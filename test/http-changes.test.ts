@@ -158,7 +158,6 @@ describeEngines('GET /v1/changes', (t) => {
     const live = await open();
     await started(live);
     const big = JSON.stringify({ Variable: 'X='.padEnd(4000, 'x') });
-    const ids: number[] = [];
     for (let batch = 0; batch < 6; batch++) {
       const rows = Array.from({ length: 500 }, () => ({ action: 'Hangup', channel: 'SIP/1-0', params: big }));
       await t.db.insertInto('manager_queue').values(rows).execute();
