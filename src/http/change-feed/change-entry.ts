@@ -6,6 +6,8 @@ export interface ChangeEntry {
   seq: number;
   server: string;
   tag: string | null;
+  /** The row as read with the change (undefined: in neither table). */
+  row: CurrentRow | undefined;
   /** `id: <seq>`, `event: change`, `data: <the row as it is now>`. */
   text: string;
 }
@@ -17,7 +19,7 @@ export interface ChangeEntry {
  */
 export function changeEntry(change: QueueChange, row: CurrentRow | undefined): ChangeEntry {
   const data = row ?? { id: change.queue_id, gone: true };
-  return { seq: change.seq, server: change.server, tag: change.tag, text: `id: ${change.seq}\nevent: change\ndata: ${JSON.stringify(data)}\n\n` };
+  return { seq: change.seq, server: change.server, tag: change.tag, row, text: `id: ${change.seq}\nevent: change\ndata: ${JSON.stringify(data)}\n\n` };
 }
 
 export interface EntryFilter {

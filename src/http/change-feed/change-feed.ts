@@ -57,7 +57,11 @@ export class ChangeFeed extends EventEmitter<{ advance: [] }> {
       this.#ringFrom = this.cursor;
       this.#o.changes?.on('change', this.#onChange);
       void this.#loop();
-    })();
+    })().catch((err: unknown) => {
+      // The database did not answer: the next caller tries again.
+      this.#started = undefined;
+      throw err;
+    });
     return this.#started;
   }
 
@@ -65,6 +69,11 @@ export class ChangeFeed extends EventEmitter<{ advance: [] }> {
     this.#stopped = true;
     this.#o.changes?.off('change', this.#onChange);
     this.#kick();
+  }
+
+  /** The seq after which memory holds every change (up to the cursor). */
+  get ringStart(): number {
+    return this.#ringFrom;
   }
 
   /** The changes after `after` up to the cursor, from memory; undefined when memory no longer reaches back that far. */

@@ -1,8 +1,7 @@
-import { dialectOf } from '../../shared/db/index.js';
 import { firstChangeSeq, lastChangeSeq } from '../../shared/db/queue/read-changes.js';
 import { scopeOf } from '../auth/auth-hook.js';
 import { allowsServer } from '../auth/scope.js';
-import { ChangeFeed } from '../change-feed/change-feed.js';
+import { sharedFeed, stopSharedFeed } from '../change-feed/shared-feed.js';
 import { serveSse } from '../change-feed/sse-client.js';
 import type { AmiqRoutePlugin } from '../deps.js';
 import { HttpError } from '../errors.js';
@@ -25,16 +24,8 @@ const SEQ = /^\d{1,15}$/;
  */
 export function changesRoutes(opts: ChangesRouteOptions = {}): AmiqRoutePlugin {
   return async (app, deps) => {
-    const engine = dialectOf(deps.db).engine;
-    const feed = new ChangeFeed({
-      db: deps.db,
-      changes: deps.changes,
-      // SQLite's signal sees every commit; the server engines' signals only new rows, so they also poll.
-      pollMs: engine === 'sqlite' && deps.changes !== undefined ? 1000 : 50,
-      gapWaitMs: engine === 'sqlite' ? 0 : (opts.gapWaitMs ?? 5000),
-      logger: deps.logger,
-    });
-    app.addHook('onClose', async () => feed.stop());
+    const feed = sharedFeed(deps, opts.gapWaitMs);
+    app.addHook('onClose', async () => stopSharedFeed(deps.db));
 
     app.get<{ Querystring: { server?: string; tag?: string; after?: number } }>(
       '/v1/changes',

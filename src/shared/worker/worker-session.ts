@@ -176,6 +176,8 @@ export class WorkerSession implements SignalTarget {
       setAmiState: (s) => {
         if (s === this.amiState) return;
         this.amiState = s;
+        // Connections made, for /metrics: every one after the first is a reconnect.
+        if (s === 'connected') this.counters['ami_connects'] = (this.counters['ami_connects'] ?? 0) + 1;
         // `amiq status` (and whoever waits for a worker to connect) sees it now, not a beat later.
         void this.beat();
       },
