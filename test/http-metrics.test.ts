@@ -115,14 +115,15 @@ it('reports real figures after real actions: rows by status, latencies, sent act
   }
   udp.close();
   replies.close();
-  for (const s of sim.sessions()) s.destroy();
+  sim.faults.dropAfterActions(1, { action: 'ExtensionState' });
+  await database.db.insertInto('manager_queue').values({ action: 'ExtensionState', params: '{"Exten":"100","Context":"default"}' }).execute();
   await until(async () => {
     const text = await scrape();
     return (
       sample(text, 'amiq_heartbeat_requests_total', 'server="default"') === 3 &&
       sample(text, 'amiq_ami_reconnects_total', 'server="default",worker="action-sender"') === 1 &&
       sample(text, 'amiq_ami_connected', 'server="default",worker="action-sender"') === 1 &&
-      sample(text, 'amiq_actions_sent_total', 'server="default"') === sentBefore + 5 &&
+      sample(text, 'amiq_actions_sent_total', 'server="default"') === sentBefore + 6 &&
       sample(text, 'amiq_sent_to_response_seconds_count', 'server="default"') === 5
     );
   }, 'figures in the scrape');
@@ -130,14 +131,16 @@ it('reports real figures after real actions: rows by status, latencies, sent act
   const text = await scrape();
   expect(sample(text, 'amiq_queue_rows', 'server="default",status="SUCCESS"')).toBe(5);
   expect(sample(text, 'amiq_queue_rows', 'server="default",status="CANCELLED"')).toBe(1);
+  // The action the connection dropped after: its fate unknown, never re-sent (sent, never answered).
+  expect(sample(text, 'amiq_queue_rows', 'server="default",status="LOST"')).toBe(1);
   expect(sample(text, 'amiq_queue_rows', 'server="default",status="NEW"')).toBe(0);
   expect(sample(text, 'amiq_queue_oldest_new_seconds', 'server="default"')).toBe(0);
-  expect(sample(text, 'amiq_insert_to_sent_seconds_count', 'server="default"')).toBe(5);
+  expect(sample(text, 'amiq_insert_to_sent_seconds_count', 'server="default"')).toBe(6);
   // Every observation is a real interval: the sum is positive and below the +Inf count's worth of 30 s.
   const sum = sample(text, 'amiq_insert_to_sent_seconds_sum', 'server="default"')!;
   expect(sum).toBeGreaterThan(0);
-  expect(sum).toBeLessThan(5 * 30);
-  expect(sample(text, 'amiq_insert_to_sent_seconds_bucket', 'le="+Inf",server="default"')).toBe(5);
+  expect(sum).toBeLessThan(6 * 30);
+  expect(sample(text, 'amiq_insert_to_sent_seconds_bucket', 'le="+Inf",server="default"')).toBe(6);
   expect(sample(text, 'amiq_worker_up', 'server="default",worker="action-sender"')).toBe(1);
   expect(sample(text, 'amiq_worker_up', 'server="default",worker="heartbeat"')).toBe(1);
   expect(text).toContain('amiq_http_process_cpu_user_seconds_total');
