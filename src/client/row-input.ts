@@ -58,16 +58,19 @@ export function originateRow(o: OriginateInput, server: string): EnqueueInput {
     action: 'Originate',
     channel: o.channel,
     callerid: o.callerid ?? null,
-    params: defined({
+    // The named fields win when given; a header given only in params is kept, never dropped.
+    params: {
       ...o.params,
-      Exten: o.exten,
-      Context: o.context,
-      Priority: o.dialplanPriority === undefined ? undefined : String(o.dialplanPriority),
-      Application: o.application,
-      Data: o.data,
-      Timeout: o.timeoutMs === undefined ? undefined : String(o.timeoutMs),
-      Variable: o.variables,
-    }),
+      ...defined({
+        Exten: o.exten,
+        Context: o.context,
+        Priority: o.dialplanPriority === undefined ? undefined : String(o.dialplanPriority),
+        Application: o.application,
+        Data: o.data,
+        Timeout: o.timeoutMs === undefined ? undefined : String(o.timeoutMs),
+        Variable: o.variables,
+      }),
+    },
   };
 }
 

@@ -1,12 +1,13 @@
 import type { Server as HttpsServer } from 'node:https';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import fastify, { type FastifyHttpsOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fastify, { LogController, type FastifyHttpsOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { installAuth } from './auth/auth-hook.js';
 import { TokenTable } from './auth/tokens.js';
 import type { AmiqRoutePlugin, HttpDeps } from './deps.js';
 import { installErrorHandler } from './error-handler.js';
 import { errorSchema, HttpError } from './errors.js';
+import { coerceQueryIntegers } from './query-integers.js';
 import { ROUTES } from './routes/index.js';
 import { SHARED_SCHEMAS } from './schemas.js';
 import { tlsOptions } from './tls.js';
@@ -28,11 +29,12 @@ export async function buildHttpServer(deps: HttpDeps, opts: BuildHttpServerOptio
   const common: FastifyServerOptions = {
     loggerInstance: deps.logger,
     // Per-request info logs would cost more than the request; failures are logged by the error handler.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: http.body_limit_bytes,
     // Long polls end early on close instead of holding the drain (deps.closing).
     forceCloseConnections: 'idle',
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // Nothing coerced or removed: a body is judged as sent (query/path integers: query-integers.ts).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, allowUnionTypes: true } },
   };
   const https = tlsOptions(http);
   const app = (https === undefined ? fastify(common) : fastify({ ...(common as FastifyHttpsOptions<HttpsServer>), https })) as unknown as FastifyInstance;
@@ -41,6 +43,7 @@ export async function buildHttpServer(deps: HttpDeps, opts: BuildHttpServerOptio
   if (onResponse !== undefined) app.addHook('onResponse', async (_request, reply) => onResponse(reply.statusCode));
   installErrorHandler(app);
   installAuth(app, new TokenTable(http.tokens));
+  app.addHook('preValidation', coerceQueryIntegers);
   await app.register(rateLimit, {
     global: true,
     hook: 'preValidation',

@@ -1,3 +1,4 @@
+import { HttpError } from '../errors.js';
 import type { HttpTokenConfig } from '../../shared/config/index.js';
 
 /** What the token a request came with may do (one `[[http.tokens]]`). */
@@ -18,8 +19,12 @@ export const allowsServer = (s: TokenScope, server: string): boolean => s.server
 /** Action names are case-insensitive, as the sender reads them. */
 export const allowsAction = (s: TokenScope, action: string): boolean => s.actions === 'all' || s.actions.some((a) => a.toLowerCase() === action.toLowerCase());
 
-/** The servers a listing may show: the asked one (if allowed), else every allowed one; undefined = all. */
-export function visibleServers(s: TokenScope, asked?: string): readonly string[] | undefined {
-  if (asked !== undefined) return [asked];
-  return s.servers === 'all' ? undefined : s.servers;
+export const forbiddenServer = (s: TokenScope, server: string): HttpError =>
+  new HttpError(403, `server: token ${JSON.stringify(s.name)} may not use server ${JSON.stringify(server)}`, 'server', "not in the token's servers");
+
+/** The servers a reading covers: the asked one (403 when not the token's), else all the token's (undefined = every server). */
+export function visibleServers(s: TokenScope, asked: string | undefined): readonly string[] | undefined {
+  if (asked === undefined) return s.servers === 'all' ? undefined : s.servers;
+  if (!allowsServer(s, asked)) throw forbiddenServer(s, asked);
+  return [asked];
 }
