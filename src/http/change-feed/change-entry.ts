@@ -26,8 +26,12 @@ export interface EntryFilter {
   /** undefined: any server. */
   servers?: ReadonlySet<string>;
   tag?: string;
+  /** Whether the client may see this row (the token's actions); a row in neither table is then not shown. */
+  canSee?: (row: CurrentRow) => boolean;
 }
 
 export function matches(e: ChangeEntry, f: EntryFilter): boolean {
-  return (f.servers === undefined || f.servers.has(e.server)) && (f.tag === undefined || e.tag === f.tag);
+  if (f.servers !== undefined && !f.servers.has(e.server)) return false;
+  if (f.tag !== undefined && e.tag !== f.tag) return false;
+  return f.canSee === undefined || (e.row !== undefined && f.canSee(e.row));
 }

@@ -98,7 +98,7 @@ export async function serveSse(o: SseClientOptions): Promise<void> {
         o.db,
         read.map((c) => c.queue_id),
       );
-      await send(read.map((c) => changeEntry(c, rows.get(c.queue_id))));
+      await send(read.map((c) => changeEntry(c, rows.get(c.queue_id))).filter((e) => matches(e, o.filter)));
       cursor = read.length < batch ? upTo : read.at(-1)!.seq;
     }
   } finally {

@@ -1,6 +1,7 @@
 import { firstChangeSeq, lastChangeSeq } from '../../shared/db/queue/read-changes.js';
 import { scopeOf } from '../auth/auth-hook.js';
-import { allowsServer } from '../auth/scope.js';
+import { allowsServer, forbiddenServer } from '../auth/scope.js';
+import { canSee } from '../rows/visible-row.js';
 import { sharedFeed, stopSharedFeed } from '../change-feed/shared-feed.js';
 import { serveSse } from '../change-feed/sse-client.js';
 import type { AmiqRoutePlugin } from '../deps.js';
@@ -56,13 +57,7 @@ export function changesRoutes(opts: ChangesRouteOptions = {}): AmiqRoutePlugin {
       async (request, reply) => {
         const scope = scopeOf(request);
         const { server, tag } = request.query;
-        if (server !== undefined && !allowsServer(scope, server))
-          throw new HttpError(
-            403,
-            `query.server: token ${JSON.stringify(scope.name)} may not see server ${JSON.stringify(server)}`,
-            'query.server',
-            'not allowed',
-          );
+        if (server !== undefined && !allowsServer(scope, server)) throw forbiddenServer(scope, server);
         const lastEventId = request.headers['last-event-id'];
         if (typeof lastEventId === 'string' && !SEQ.test(lastEventId.trim()))
           throw new HttpError(400, 'Last-Event-ID: must be a change sequence number (a whole number)', 'Last-Event-ID', 'must be a whole number');
@@ -93,7 +88,15 @@ export function changesRoutes(opts: ChangesRouteOptions = {}): AmiqRoutePlugin {
         });
         reply.raw.socket?.setNoDelay(true);
         try {
-          await serveSse({ feed, db: deps.db, res: reply.raw, filter: { servers, tag }, after, heartbeatMs: opts.heartbeatMs ?? 15_000, signal: deps.closing });
+          await serveSse({
+            feed,
+            db: deps.db,
+            res: reply.raw,
+            filter: { servers, tag, canSee: scope.actions === 'all' ? undefined : (row) => canSee(scope, row) },
+            after,
+            heartbeatMs: opts.heartbeatMs ?? 15_000,
+            signal: deps.closing,
+          });
         } catch (err) {
           request.log.warn({ err }, 'change stream ended by an error');
           reply.raw.destroy();
