@@ -2,6 +2,7 @@ import type { AmiqRoutePlugin } from '../deps.js';
 import { changesRoutes } from './changes.js';
 import { channelsRoutes } from './channels.js';
 import { conferencesRoutes } from './conferences.js';
+import { dashboardRoutes } from './dashboard.js';
 import { enqueueRoutes } from './rows-enqueue.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics.js';
@@ -22,4 +23,5 @@ export const ROUTES: readonly AmiqRoutePlugin[] = [
   conferencesRoutes,
   changesRoutes(),
   metricsRoutes,
+  dashboardRoutes,
 ];
