@@ -2,13 +2,15 @@ import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AmiqConfig } from '../shared/config/index.js';
 
-/** A port free on `host` now (the OS picks one), for `--http-port 0`. */
-async function freePort(host: string): Promise<number> {
+/** `port` if it can be bound on `host` now, else (0, or taken) one the OS picks. */
+async function usablePort(host: string, port: number): Promise<number> {
   const s = createServer();
-  await new Promise<void>((resolve, reject) => s.once('error', reject).listen(0, host, resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
+  const bound = await new Promise<number | undefined>((resolve) => {
+    s.once('error', () => resolve(undefined));
+    s.listen(port, host, () => resolve((s.address() as { port: number }).port));
+  });
+  await new Promise<void>((resolve) => (s.listening ? s.close(() => resolve()) : resolve()));
+  return bound ?? (port === 0 ? Promise.reject(new Error(`cannot listen on ${host}`)) : usablePort(host, 0));
 }
 
 /**
@@ -22,7 +24,8 @@ export async function addDemoHttp(config: AmiqConfig, port: number | undefined):
   const token = mintToken();
   config.http = {
     ...config.http,
-    port: port === 0 ? await freePort(config.http.bind) : (port ?? config.http.port),
+    // The demo must start even where 8090 is taken (another demo, a real amiq): then any free port.
+    port: await usablePort(config.http.bind, port ?? config.http.port),
     tokens: [...config.http.tokens, { name: 'demo', hash: hashToken(token), servers: 'all', actions: 'all', read_only: false, rate_per_second: 0 }],
   };
   if (!config.workers.enabled.includes('http')) config.workers.enabled = [...config.workers.enabled, 'http'];

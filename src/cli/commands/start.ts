@@ -94,7 +94,7 @@ export function register(program: Command): void {
     .command('start')
     .description('every enabled worker in one foreground process')
     .option('--simulate', 'also run a simulated PBX and point the workers at it, and serve the dashboard with a token for this run')
-    .option('--http-port <port>', "--simulate: the dashboard's port (default [http] port, 8090; 0 = any free port)", parsePort)
+    .option('--http-port <port>', "--simulate: the dashboard's port (default [http] port, 8090, or any free one if taken; 0 = any free port)", parsePort)
     .action(
       action('start', async (flags: { simulate?: boolean; httpPort?: number }, cmd: Command) => {
         // --simulate is the demo: info logs (JSON on stdout) would bury its lines; LOG_LEVEL still wins.
