@@ -1,5 +1,5 @@
 // Actions sent per second over the last minutes, counted from the rows' sent_at as changes arrive.
-const SECONDS = 300;
+const SECONDS = 120;
 
 export class RateChart {
   constructor(canvas, label) {
@@ -37,7 +37,7 @@ export class RateChart {
     g.fillStyle = '#7d8a99';
     g.font = '11px system-ui';
     g.fillText(`max ${max}/s`, 4, 11);
-    g.fillText('5 min ago', 4, h - 2);
+    g.fillText('2 min ago', 4, h - 2);
     g.fillText('now', w - 24, h - 2);
     const last10 = Array.from({ length: 10 }, (_, i) => this.perSecond.get(now - 1 - i) ?? 0).reduce((a, b) => a + b, 0) / 10;
     this.label.textContent = `${last10.toFixed(1)}/s over the last 10 s`;
