@@ -104,7 +104,7 @@ it('shows a call appear and end live, the workers, the span and a conference roo
   expect(await page.textContent(`${row} td[data-col="call_state"]`)).toBe('ENDED (Normal Clearing)');
   expect(await page.textContent(`${row} td[data-col="tag"]`)).toBe('browser-test');
 
-  await page.waitForFunction(() => document.querySelectorAll('#span div.up').length === 2, undefined, { timeout: 10_000 });
+  await page.waitForFunction("document.querySelectorAll('#span div.up').length === 2", undefined, { timeout: 10_000 });
   expect(await page.$$eval('#span div.up', (cells) => cells.map((c) => c.textContent))).toEqual(['3', '17']);
   await page.waitForSelector('#cleaner.ok');
   await page.waitForSelector('#conferences .room', { timeout: 15_000 });
