@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  * JIT state or leftover work never colours the next part's figures (the listener's RSS above
  * all). Each part prints its own figures and peers side by side.
  */
-const PARTS = ['parser', 'queue', 'listener', 'heartbeat', 'core'] as const;
+const PARTS = ['parser', 'queue', 'listener', 'heartbeat', 'core', 'http'] as const;
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((p) => !(PARTS as readonly string[]).includes(p));

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { firstChangeSeq, lastChangeSeq } from '../../shared/db/queue/read-changes.js';
 import { scopeOf } from '../auth/auth-hook.js';
 import { allowsServer, forbiddenServer } from '../auth/scope.js';
@@ -26,6 +27,8 @@ const SEQ = /^\d{1,15}$/;
 export function changesRoutes(opts: ChangesRouteOptions = {}): AmiqRoutePlugin {
   return async (app, deps) => {
     const feed = sharedFeed(deps, opts.gapWaitMs);
+    // Every stream listens for the server closing: hundreds of listeners on one signal are expected.
+    setMaxListeners(0, deps.closing);
     app.addHook('onClose', async () => stopSharedFeed(deps.db));
 
     app.get<{ Querystring: { server?: string; tag?: string; after?: number } }>(
