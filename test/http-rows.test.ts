@@ -176,6 +176,32 @@ describeEngines('http API v1: rows, wait, cancel, status, channels, conferences'
     expect((await get(`/v1/rows/${row.id}/wait`)).json()).toMatchObject({ timed_out: false });
   });
 
+  it('wait: a caller that hangs up stops the wait at once (its abort signal fires)', async () => {
+    const row = await made('/v1/rows', { action: 'Ping' });
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = h.app.server.address() as { port: number };
+    // The signal each pause of the wait is given: aborted only by the caller leaving (or the server closing).
+    const signals: AbortSignal[] = [];
+    const next = changes.next.bind(changes);
+    const spy = vi.spyOn(changes, 'next').mockImplementation((opts = {}) => {
+      if (opts.signal) signals.push(opts.signal);
+      return next(opts);
+    });
+    try {
+      const caller = new AbortController();
+      const waiting = fetch(`http://127.0.0.1:${port}/v1/rows/${row.id}/wait?timeout_ms=60000`, { headers: admin, signal: caller.signal }).catch(
+        (e: Error) => e.name,
+      );
+      await vi.waitFor(() => expect(signals.length).toBeGreaterThan(0), { timeout: 5000, interval: 5 });
+      expect(signals.at(-1)!.aborted).toBe(false);
+      caller.abort();
+      expect(await waiting).toBe('AbortError');
+      await vi.waitFor(() => expect(signals.at(-1)!.aborted).toBe(true), { timeout: 2000, interval: 5 });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('wait: at the timeout, timed_out with the row as last read; bad conditions are 400', async () => {
     const row = await made('/v1/rows', { action: 'Ping' });
     const res = await get(`/v1/rows/${row.id}/wait?until=terminal&timeout_ms=30`);

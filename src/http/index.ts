@@ -30,7 +30,10 @@ export async function runHttp(opts: RunHttpOptions): Promise<void> {
   ctx.setAmiState('n/a');
   if (config.http.tokens.length === 0) logger.warn('no [[http.tokens]] configured: every request but /health is refused (amiq token create)');
   const inMemory = opts.database.sqlite?.name === ':memory:';
-  const changes = inMemory ? undefined : opts.database.wakeSignal({ intervalMs: 5 });
+  // SQLite: every waiter re-reads its row at each commit seen; 20 ms bounds that to 50 looks a second.
+  const changes = inMemory ? undefined : opts.database.wakeSignal({ intervalMs: 20 });
+  // One listener per parked long poll (and stream): hundreds are normal, not a leak.
+  changes?.setMaxListeners(0);
   changes?.on('error', (err) => logger.warn({ err }, 'wake-up signal lost; reconnecting'));
   const onResponse = (status: number): void => {
     ctx.count('requests');

@@ -12,6 +12,7 @@ export const healthRoutes: AmiqRoutePlugin = async (app, deps) => {
       schema: {
         tags: ['health'],
         summary: 'up or down (no token needed)',
+        security: [],
         response: {
           200: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['up'] } } },
           503: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['down'] } } },

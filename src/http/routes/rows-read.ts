@@ -148,7 +148,7 @@ export const readRoutes: AmiqRoutePlugin = async (app, deps) => {
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
       const scope = scopeOf(request);
       const done = matches({
@@ -157,9 +157,10 @@ export const readRoutes: AmiqRoutePlugin = async (app, deps) => {
         callState: wordList<CallState>('call_state', q.call_state, CALL_STATES),
       });
       await visibleRow(deps.db, scope, request.params.id);
-      // The caller hanging up ends the wait as the server closing does.
+      // The caller hanging up ends the wait as the server closing does (the response closes
+      // before anything was written to it only when the connection went away).
       const gone = new AbortController();
-      request.raw.once('close', () => gone.abort());
+      reply.raw.once('close', () => gone.abort());
       const signal = AbortSignal.any([deps.closing, gone.signal]);
       const { row, timedOut } = await waitForRow(deps.db, request.params.id, done, { timeoutMs: q.timeout_ms, changes: deps.changes, signal });
       if (row === undefined) throw notFound(request.params.id);
