@@ -1,0 +1,78 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChangeFeed } from '../src/http/change-feed/change-feed.js';
+import { GapTracker } from '../src/http/change-feed/gap-tracker.js';
+import { serveSse } from '../src/http/change-feed/sse-client.js';
+import { describeEngines } from './helpers/engines.js';
+import { SseReader } from './helpers/sse-reader.js';
+
+describe('GapTracker', () => {
+  it('passes changes in order, holds those after a hole until it fills or has waited long enough', () => {
+    const g = new GapTracker(1000);
+    expect(g.passable(10, [11, 12], 0)).toBe(2);
+    // 13 not seen (yet): 14 and 15 wait.
+    expect(g.passable(12, [14, 15], 0)).toBe(0);
+    expect(g.waiting).toBe(true);
+    expect(g.passable(12, [14, 15], 999)).toBe(0);
+    // 13 committed meanwhile: all pass, in order.
+    expect(g.passable(12, [13, 14, 15], 500)).toBe(3);
+    expect(g.waiting).toBe(false);
+    // A hole that never fills (a rolled-back transaction) is passed once it has waited.
+    expect(g.passable(15, [17], 2000)).toBe(0);
+    expect(g.passable(15, [17], 2999)).toBe(0);
+    expect(g.passable(15, [17], 3000)).toBe(1);
+    // Each hole waits on its own clock: 18 passes, then the stop at 20 (19 missing) is new.
+    expect(g.passable(17, [18, 20], 3000)).toBe(1);
+    expect(g.passable(18, [20], 3500)).toBe(0);
+  });
+
+  it('with no wait (SQLite) a hole never holds anything', () => {
+    expect(new GapTracker(0).passable(1, [5, 9], 0)).toBe(2);
+  });
+});
+
+describeEngines('change feed', (t) => {
+  let server: ReturnType<typeof createServer>;
+  let feed: ChangeFeed;
+  const closing = new AbortController();
+
+  beforeAll(async () => {
+    feed = new ChangeFeed({ db: t.db, changes: undefined, pollMs: 10, gapWaitMs: 1000, logger: pino({ level: 'silent' }) });
+    await feed.start();
+    server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      void serveSse({ feed, db: t.db, res, filter: {}, after: feed.cursor, heartbeatMs: 30, signal: closing.signal });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    closing.abort();
+    feed.stop();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('a quiet stream gets heartbeat comments; a polled change arrives without a wake-up signal', async () => {
+    const r = await SseReader.open(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, {});
+    try {
+      await r.until((x) => x.comments.filter((c) => c === 'heartbeat').length >= 2);
+      const id = await t.handle.dialect.insertId(t.db.insertInto('manager_queue').values({ action: 'Ping' }));
+      await r.until((x) => x.events.length >= 1);
+      expect(r.rows<{ id: number }>()[0]!.id).toBe(id);
+    } finally {
+      r.close();
+    }
+  });
+
+  it('the ring serves readers from memory; one behind it reads the log', async () => {
+    const before = feed.cursor;
+    for (let i = 0; i < 3; i++) await t.db.insertInto('manager_queue').values({ action: 'Ping' }).execute();
+    await new Promise<void>((resolve) => {
+      const check = () => (feed.cursor >= before + 3 ? resolve() : setTimeout(check, 5));
+      check();
+    });
+    expect(feed.since(before)?.map((e) => e.seq)).toEqual([before + 1, before + 2, before + 3]);
+    expect(feed.since(feed.ringStart - 1)).toBeUndefined();
+  });
+});
