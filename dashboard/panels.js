@@ -22,7 +22,11 @@ export function renderStatus(status, tbody, depth, serversLabel) {
       tr.append(el('td', ago(w.beat_at, now), 'muted'), el('td', w.last_error ?? '', 'error'));
       tbody.append(tr);
     }
-    const q = Object.entries(s.queue).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'empty';
+    const q =
+      Object.entries(s.queue)
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ') || 'empty';
     const oldest = s.oldest_new ? `; oldest NEW ${Math.round(s.oldest_new.age_seconds ?? 0)} s` : '';
     depths.push(`${s.server}: ${q}${oldest}`);
   }

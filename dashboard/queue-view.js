@@ -21,7 +21,12 @@ export class QueueView {
     }
     COLUMNS.forEach((c, i) => {
       const td = tr.children[i];
-      const v = c === 'created_at' ? (row[c] ?? '').slice(11, 19) : c === 'call_state' && row.call_state === 'ENDED' && row.hangup_cause_txt ? `ENDED (${row.hangup_cause_txt})` : row[c];
+      const v =
+        c === 'created_at'
+          ? (row[c] ?? '').slice(11, 19)
+          : c === 'call_state' && row.call_state === 'ENDED' && row.hangup_cause_txt
+            ? `ENDED (${row.hangup_cause_txt})`
+            : row[c];
       td.textContent = v === null || v === undefined ? '' : String(v);
       td.title = td.textContent;
       td.dataset.col = c;
