@@ -159,7 +159,7 @@ it('a waiting row shows in the oldest-NEW age; a worker whose beat is stale is d
       beat_at: '2026-01-01T00:00:00.000Z',
       state: 'running',
       ami_state: 'connected',
-      counters: '{"sent":7,"ami_connects":3}',
+      counters: '{"sent":7,"ami_reconnects":2}',
     })
     .execute();
   const text = await scrape();

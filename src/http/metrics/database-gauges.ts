@@ -61,7 +61,7 @@ export function databaseGauges(registry: Registry, db: Kysely<Database>, beatSec
         up.set(labels, isAlive(w, now, beatSeconds) ? 1 : 0);
         if (w.ami_state !== 'n/a') {
           ami.set(labels, w.ami_state === 'connected' && isAlive(w, now, beatSeconds) ? 1 : 0);
-          connects.inc(labels, Math.max(0, (c['ami_connects'] ?? 0) - 1));
+          connects.inc(labels, c['ami_reconnects'] ?? 0);
         }
         for (const m of perWorker) if (w.name === m.worker) m.metric.inc({ server: w.server }, c[m.counter] ?? 0);
       }
