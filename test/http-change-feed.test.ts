@@ -39,7 +39,8 @@ describeEngines('change feed', (t) => {
   const closing = new AbortController();
 
   beforeAll(async () => {
-    feed = new ChangeFeed({ db: t.db, changes: undefined, pollMs: 10, gapWaitMs: 1000, logger: pino({ level: 'silent' }) });
+    // Holes wait 30 s at most: longer than any test here, so a hole passed sooner was known to be for ever.
+    feed = new ChangeFeed({ db: t.db, changes: undefined, pollMs: 10, gapWaitMs: 30_000, logger: pino({ level: 'silent' }) });
     await feed.start();
     server = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -105,6 +106,37 @@ describeEngines('change feed', (t) => {
       expect(r.rows<{ id: number }>().map((row) => row.id)).toEqual([heldId, laterId]);
       const seqs = r.events.map((e) => Number(e.id));
       expect(seqs[1]).toBeGreaterThan(seqs[0]!);
+    } finally {
+      r.close();
+      await other.close();
+    }
+  });
+
+  it.runIf(t.engine === 'postgres')('a hole a rolled-back transaction left is passed once that transaction has ended, without waiting it out', async () => {
+    const other = await t.openAnother();
+    const r = await SseReader.open(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, {});
+    try {
+      await r.until((x) => x.comments.length > 0);
+      let abort!: () => void;
+      const gate = new Promise<void>((resolve) => (abort = resolve));
+      let taken!: () => void;
+      const seqTaken = new Promise<void>((resolve) => (taken = resolve));
+      const rolledBack = other.db
+        .transaction()
+        .execute(async (trx) => {
+          await trx.insertInto('manager_queue').values({ action: 'Ping', tag: 'rolled back' }).execute();
+          taken();
+          await gate;
+          throw new Error('roll back');
+        })
+        .catch(() => undefined);
+      await seqTaken;
+      const laterId = await t.handle.dialect.insertId(t.db.insertInto('manager_queue').values({ action: 'Ping', tag: 'kept' }));
+      abort();
+      await rolledBack;
+      // Well inside the 30 s wait: the feed saw the holder end.
+      await r.until((x) => x.events.length >= 1, 10_000);
+      expect(r.rows<{ id: number; tag: string }>()).toEqual([expect.objectContaining({ id: laterId, tag: 'kept' })]);
     } finally {
       r.close();
       await other.close();

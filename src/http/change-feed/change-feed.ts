@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database, WakeSignal } from '../../shared/db/index.js';
+import { dialectOf, type Database, type Engine, type WakeSignal } from '../../shared/db/index.js';
+import { nextTransactionId, oldestRunningTransactionId } from '../../shared/db/postgres/transaction-horizon.js';
 import { lastChangeSeq, readChanges } from '../../shared/db/queue/read-changes.js';
 import { rowsByIds } from '../../shared/db/queue/rows-by-ids.js';
 import { changeEntry, type ChangeEntry } from './change-entry.js';
@@ -34,6 +35,7 @@ export class ChangeFeed extends EventEmitter<{ advance: [] }> {
   cursor = 0;
   readonly #o: Required<ChangeFeedOptions>;
   readonly #gaps: GapTracker;
+  readonly #engine: Engine;
   /** Every change with seq in (#ringFrom, cursor], ascending. */
   #ring: ChangeEntry[] = [];
   #ringFrom = 0;
@@ -48,6 +50,7 @@ export class ChangeFeed extends EventEmitter<{ advance: [] }> {
     this.setMaxListeners(0);
     this.#o = { ringSize: 10_000, batch: 500, ...opts };
     this.#gaps = new GapTracker(opts.gapWaitMs);
+    this.#engine = dialectOf(opts.db).engine;
   }
 
   /** Starts reading from the newest change (once); resolves when the cursor is set. */
@@ -122,11 +125,17 @@ export class ChangeFeed extends EventEmitter<{ advance: [] }> {
   /** Reads and passes on one batch; true when there may be more to read at once. */
   async #readOnce(): Promise<boolean> {
     const { db, batch } = this.#o;
+    // PostgreSQL: which holes are for ever, known from the oldest running transaction, read before the changes.
+    const pg = this.#engine === 'postgres';
+    const oldestRunning = pg && this.#gaps.waiting ? await oldestRunningTransactionId(db) : undefined;
     const read = await readChanges(db, this.cursor, batch);
     const n = this.#gaps.passable(
       this.cursor,
       read.map((c) => c.seq),
+      Date.now(),
+      oldestRunning,
     );
+    if (pg && this.#gaps.needHorizon) this.#gaps.setHorizon(await nextTransactionId(db));
     if (n === 0) return false;
     const passed = read.slice(0, n);
     const rows = await rowsByIds(
