@@ -66,6 +66,32 @@ describeEngines('change feed', (t) => {
     }
   });
 
+  it('the ring keeps at most ringSize changes and about ringBytes of events', async () => {
+    const small = new ChangeFeed({ db: t.db, changes: undefined, pollMs: 10, gapWaitMs: 0, logger: pino({ level: 'silent' }), ringSize: 5, ringBytes: 3000 });
+    await small.start();
+    try {
+      const start = small.cursor;
+      const until = (seq: number) =>
+        new Promise<void>((resolve) => {
+          const check = () => (small.cursor >= seq ? resolve() : setTimeout(check, 5));
+          check();
+        });
+      for (let i = 0; i < 8; i++) await t.db.insertInto('manager_queue').values({ action: 'Ping' }).execute();
+      await until(start + 8);
+      expect(small.since(small.ringStart)?.length).toBe(5);
+      expect(small.since(start + 2)).toBeUndefined();
+      // Rows with ~1 kB params: three of them fill 3,000 bytes.
+      const big = JSON.stringify({ Variable: 'X='.padEnd(1000, 'x') });
+      for (let i = 0; i < 4; i++) await t.db.insertInto('manager_queue').values({ action: 'Ping', params: big }).execute();
+      await until(start + 12);
+      const kept = small.since(small.ringStart)!;
+      expect(kept.length).toBeLessThanOrEqual(3);
+      expect(kept.at(-1)!.seq).toBe(start + 12);
+    } finally {
+      small.stop();
+    }
+  });
+
   it('the ring serves readers from memory; one behind it reads the log', async () => {
     const before = feed.cursor;
     for (let i = 0; i < 3; i++) await t.db.insertInto('manager_queue').values({ action: 'Ping' }).execute();

@@ -17,8 +17,10 @@ export interface ChangeFeedOptions {
   /** How long a hole in the sequence holds later changes back (gap-tracker.ts). */
   gapWaitMs: number;
   logger: Logger;
-  /** Newest changes kept in memory for the clients (older ones are read from the database). */
+  /** Newest changes kept in memory for the clients (older ones are read from the database)... */
   ringSize?: number;
+  /** ...and about this many bytes of their events (UTF-16 units; rows with large params make large events). */
+  ringBytes?: number;
   /** Changes read per statement. */
   batch?: number;
 }
@@ -38,6 +40,7 @@ export class ChangeFeed extends EventEmitter<{ advance: [] }> {
   readonly #engine: Engine;
   /** Every change with seq in (#ringFrom, cursor], ascending. */
   #ring: ChangeEntry[] = [];
+  #ringTextBytes = 0;
   #ringFrom = 0;
   #started: Promise<void> | undefined;
   #stopped = false;
@@ -48,7 +51,7 @@ export class ChangeFeed extends EventEmitter<{ advance: [] }> {
   constructor(opts: ChangeFeedOptions) {
     super();
     this.setMaxListeners(0);
-    this.#o = { ringSize: 10_000, batch: 500, ...opts };
+    this.#o = { ringSize: 10_000, ringBytes: 16 * 1024 * 1024, batch: 500, ...opts };
     this.#gaps = new GapTracker(opts.gapWaitMs);
     this.#engine = dialectOf(opts.db).engine;
   }
@@ -142,9 +145,20 @@ export class ChangeFeed extends EventEmitter<{ advance: [] }> {
       db,
       passed.map((c) => c.queue_id),
     );
-    for (const c of passed) this.#ring.push(changeEntry(c, rows.get(c.queue_id)));
-    const excess = this.#ring.length - this.#o.ringSize;
-    if (excess > 0) this.#ringFrom = this.#ring.splice(0, excess).at(-1)!.seq;
+    for (const c of passed) {
+      const e = changeEntry(c, rows.get(c.queue_id));
+      this.#ring.push(e);
+      this.#ringTextBytes += e.text.length;
+    }
+    let drop = Math.max(0, this.#ring.length - this.#o.ringSize);
+    let bytes = this.#ringTextBytes;
+    for (let i = 0; i < drop; i++) bytes -= this.#ring[i]!.text.length;
+    while (drop < this.#ring.length - 1 && bytes > this.#o.ringBytes) bytes -= this.#ring[drop++]!.text.length;
+    if (drop > 0) {
+      const dropped = this.#ring.splice(0, drop);
+      for (const e of dropped) this.#ringTextBytes -= e.text.length;
+      this.#ringFrom = dropped.at(-1)!.seq;
+    }
     this.cursor = passed.at(-1)!.seq;
     this.emit('advance');
     return read.length === batch && n === read.length;
