@@ -8,7 +8,8 @@ type ServerEngine = Exclude<Engine, 'sqlite'>;
  * values are taken in insert order but become visible in commit order, so a reader may see seq
  * 11 before 10 commits: readers (src/http/change-feed) wait for such a gap to fill before they
  * pass it. PostgreSQL: one plpgsql trigger for both events and no NOTIFY (NOTIFY serialises
- * commits on a global lock; readers poll the primary key instead). MySQL: one trigger per event.
+ * commits on a global lock; readers poll the primary key instead). MySQL: one trigger per event
+ * (a MySQL trigger runs with its definer's rights, so a client role needs no right on the log).
  */
 export async function up(db: Kysely<unknown>, engine: ServerEngine): Promise<void> {
   if (engine === 'postgres') {
@@ -19,7 +20,10 @@ export async function up(db: Kysely<unknown>, engine: ServerEngine): Promise<voi
       tag text,
       changed_at timestamptz NOT NULL DEFAULT now()
     )`.execute(db);
-    await sql`CREATE FUNCTION amiq_queue_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    // SECURITY DEFINER: the trigger runs as whoever writes the row, and a client role (amiq
+    // client-role) may INSERT into manager_queue without any right on the log; the function writes
+    // it with its owner's (the migrating user's) rights, its search_path fixed to the migration's.
+    await sql`CREATE FUNCTION amiq_queue_change() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
       BEGIN
         INSERT INTO manager_queue_changes (queue_id, server, tag) VALUES (NEW.id, NEW.server, NEW.tag);
         RETURN NULL;
