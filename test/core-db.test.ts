@@ -17,8 +17,8 @@ async function migrated(name: string) {
 describe('openSqlite + migrateToLatest', () => {
   it('creates the directory, sets the pragmas, creates every table, and is idempotent', async () => {
     const h = openSqlite(join(dir, 'a', 'deep', 'amiq.db'));
-    expect(await pendingMigrations(h.db)).toEqual(['0001-initial', '0002-priority-integer', '0003-queue-results']);
-    expect(await migrateToLatest(h.db)).toEqual(['0001-initial', '0002-priority-integer', '0003-queue-results']);
+    expect(await pendingMigrations(h.db)).toEqual(['0001-initial', '0002-priority-integer', '0003-queue-results', '0004-queue-changes']);
+    expect(await migrateToLatest(h.db)).toEqual(['0001-initial', '0002-priority-integer', '0003-queue-results', '0004-queue-changes']);
     expect(await migrateToLatest(h.db)).toEqual([]);
     expect(h.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(h.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
@@ -28,7 +28,15 @@ describe('openSqlite + migrateToLatest', () => {
     expect(h.sqlite.pragma('cache_size', { simple: true })).toBe(-2000);
     const tables = (h.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
     expect(tables).toEqual(
-      expect.arrayContaining(['manager_queue', 'manager_queue_archive', 'workers', 'manager_events', 'conferences', 'manager_queue_results']),
+      expect.arrayContaining([
+        'manager_queue',
+        'manager_queue_archive',
+        'workers',
+        'manager_events',
+        'conferences',
+        'manager_queue_results',
+        'manager_queue_changes',
+      ]),
     );
     await h.close();
     await h.close(); // twice is harmless
