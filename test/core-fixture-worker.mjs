@@ -25,10 +25,9 @@ try {
       await ctx.beat();
       process.stdout.write(`ready ${process.pid}\n`);
       if (process.env.FIXTURE_CRASH === '1') throw new Error('fixture crash');
-      if (process.env.FIXTURE_CRASH === 'uncaught')
-        setImmediate(() => {
-          throw new Error('uncaught fixture crash');
-        });
+      if (process.env.FIXTURE_CRASH === 'uncaught') setImmediate(() => {
+        throw new Error('uncaught fixture crash');
+      });
       if (!ctx.signal.aborted) await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
       await new Promise((resolve) => setTimeout(resolve, 50)); // in-flight work finishing
       ctx.count('drained');
