@@ -22,10 +22,13 @@ export async function up(db: Kysely<unknown>, engine: ServerEngine): Promise<voi
     )`.execute(db);
     // SECURITY DEFINER: the trigger runs as whoever writes the row, and a client role (amiq
     // client-role) may INSERT into manager_queue without any right on the log; the function writes
-    // it with its owner's (the migrating user's) rights, its search_path fixed to the migration's.
-    await sql`CREATE FUNCTION amiq_queue_change() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    // it with its owner's (the migrating user's) rights. The table is named with its schema rather
+    // than through a fixed search_path: a SET clause on the function costs every call a settings
+    // save and restore (measured: BENCHMARKS.md).
+    const schema = (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(db)).rows[0]!.s;
+    await sql`CREATE FUNCTION amiq_queue_change() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
       BEGIN
-        INSERT INTO manager_queue_changes (queue_id, server, tag) VALUES (NEW.id, NEW.server, NEW.tag);
+        INSERT INTO ${sql.id(schema, 'manager_queue_changes')} (queue_id, server, tag) VALUES (NEW.id, NEW.server, NEW.tag);
         RETURN NULL;
       END $$`.execute(db);
     await sql`CREATE TRIGGER manager_queue_change AFTER INSERT OR UPDATE ON manager_queue
