@@ -10,7 +10,7 @@ import { jsonMode, partArgs } from './report.js';
  * side; with --json, one JSON object per figure on stdout instead (report.ts), for
  * `npm run bench:record`.
  */
-const PARTS = ['parser', 'queue', 'queue-engines', 'listener', 'heartbeat', 'core'] as const;
+const PARTS = ['parser', 'queue', 'queue-engines', 'listener', 'heartbeat', 'core', 'http'] as const;
 
 const asked = partArgs();
 const unknown = asked.filter((p) => !(PARTS as readonly string[]).includes(p));

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-priority-integer.js';
 import * as m0003 from './0003-queue-results.js';
+import * as m0004 from './0004-queue-changes.js';
 import * as m0006 from './0006-priority-not-rounded.js';
 
 /** Every migration, in order. Append-only: a released migration is never edited. */
@@ -9,5 +10,6 @@ export const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-priority-integer': m0002,
   '0003-queue-results': m0003,
+  '0004-queue-changes': m0004,
   '0006-priority-not-rounded': m0006,
 };

@@ -248,7 +248,8 @@ describe('the amiq binary (needs npm run build)', () => {
       child.kill('SIGINT');
       expect(await exitOf(child)).toBe(0);
       const rows = await h.db.selectFrom('workers').select(['name', 'state']).orderBy('name').execute();
-      expect(rows).toEqual(['action-sender', 'manager-listener', 'meetme-cleaner'].map((name) => ({ name, state: 'stopped' })));
+      // --simulate adds the http worker (the dashboard) to the enabled ones.
+      expect(rows).toEqual(['action-sender', 'http', 'manager-listener', 'meetme-cleaner'].map((name) => ({ name, state: 'stopped' })));
     } finally {
       await h.close();
     }

@@ -129,6 +129,8 @@ describe('http: auth, scopes, limits', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         '/health',
+        '/metrics',
+        '/v1/changes',
         '/v1/channels',
         '/v1/conferences',
         '/v1/hangup',

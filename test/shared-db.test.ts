@@ -31,7 +31,15 @@ describe('openSqlite + migrateToLatest', () => {
     expect(h.sqlite.pragma('cache_size', { simple: true })).toBe(-2000);
     const tables = (h.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
     expect(tables).toEqual(
-      expect.arrayContaining(['manager_queue', 'manager_queue_archive', 'workers', 'manager_events', 'conferences', 'manager_queue_results']),
+      expect.arrayContaining([
+        'manager_queue',
+        'manager_queue_archive',
+        'workers',
+        'manager_events',
+        'conferences',
+        'manager_queue_results',
+        'manager_queue_changes',
+      ]),
     );
     await h.close();
     await h.close(); // twice is harmless

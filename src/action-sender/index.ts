@@ -50,11 +50,11 @@ export async function runActionSender(opts: RunActionSenderOptions): Promise<voi
     logger,
     ctx,
   );
-  // The sender owns the queue's lifecycle, so it also archives terminal rows and prunes the archive.
+  // The sender owns the queue's lifecycle, so it also archives terminal rows and prunes the archive and the change log.
   const maintenance = scheduleMaintenance({
     db: opts.db,
     server: config.server.name,
-    tasks: ['archive', 'prune-archive'],
+    tasks: ['archive', 'prune-archive', 'prune-changes'],
     settings: config.maintenance,
     logger,
   });

@@ -7,7 +7,7 @@ export const HELP_EXAMPLES: Record<string, string[]> = {
   ],
   init: ['amiq init', 'amiq --config /etc/amiq/amiq.toml --db /var/lib/amiq/amiq.db init'],
   migrate: ['amiq migrate', 'AMIQ_DB=/var/lib/amiq/amiq.db amiq migrate'],
-  start: ['amiq start', 'amiq start --simulate        # the demo: a simulated PBX, sample calls', 'amiq --log-format json start'],
+  start: ['amiq start', 'amiq start --simulate        # the demo: a simulated PBX, sample calls, the dashboard', 'amiq --log-format json start'],
   run: ['amiq run action-sender', 'amiq run heartbeat -d', 'amiq run meetme-cleaner --dry-run', 'amiq run http'],
   keepalive: ['amiq --config /opt/amiq/amiq.toml keepalive   # from cron, every minute'],
   stop: ['amiq stop all', 'amiq stop heartbeat          # refused when it shares an `amiq start` process'],

@@ -3,16 +3,18 @@ import type { WorkerName } from '../../shared/config/index.js';
 import { WorkerAlreadyRunningError } from '../../shared/worker/index.js';
 import type { Simulator } from '../../simulator/index.js';
 import { endSimulatedCalls } from '../end-simulated-calls.js';
-import { action, globalOptions, openContext, type CliContext } from '../context.js';
+import { action, CliError, globalOptions, openContext, type CliContext } from '../context.js';
+import { addDemoHttp, httpUp } from '../demo-http.js';
 import { runDemo } from '../demo.js';
 import { superviseWorker } from './run.js';
 
 /** How long a stopping demo waits for the listener to end the calls the simulator hung up. */
 const END_CALLS_MS = 3000;
 
-async function start(c: CliContext, simulate: boolean, out: (line: string) => void): Promise<number> {
+async function start(c: CliContext, simulate: boolean, out: (line: string) => void, httpPort?: number): Promise<number> {
   const stop = new AbortController();
   let simulator: Simulator | undefined;
+  let dashboard: { url: string } | undefined;
   let ending = false;
   // With a simulator, the first signal ends its calls before stopping the workers; a second one stops at once.
   const onSignal = () => {
@@ -39,6 +41,7 @@ async function start(c: CliContext, simulate: boolean, out: (line: string) => vo
       // The simulator's read-write user (SPEC §11).
       c.config.ami = { ...c.config.ami, host: simulator.host, port: simulator.port, username: 'amiq', secret: 'amiq', users: {} };
       out(`simulated PBX (${simulator.profile}) on ${simulator.host}:${simulator.port}`);
+      dashboard = await addDemoHttp(c.config, httpPort);
     }
     const names = c.config.workers.enabled as WorkerName[];
     out(`database ${c.dbPath}; server "${c.config.server.name}"; workers: ${names.join(', ') || '(none enabled)'}; Ctrl-C stops`);
@@ -53,6 +56,10 @@ async function start(c: CliContext, simulate: boolean, out: (line: string) => vo
         },
       ),
     );
+    if (dashboard !== undefined) {
+      const { url } = dashboard;
+      void httpUp(url, stop.signal).then((up) => up && out(`dashboard and HTTP API: ${url}  (a token for this run only)`));
+    }
     const demo = (simulate ? runDemo({ ...c, simulator, signal: stop.signal, out }) : Promise.resolve()).catch((err: unknown) => {
       c.logger.error({ err }, 'demo failed');
       out(`demo failed: ${(err as Error).message}`);
@@ -68,13 +75,20 @@ async function start(c: CliContext, simulate: boolean, out: (line: string) => vo
   }
 }
 
+function parsePort(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliError(`--http-port: expected a port number 0..65535, got ${JSON.stringify(text)}`, 2);
+  return n;
+}
+
 export function register(program: Command): void {
   program
     .command('start')
     .description('every enabled worker in one foreground process')
-    .option('--simulate', 'also run a simulated PBX and point the workers at it')
+    .option('--simulate', 'also run a simulated PBX and point the workers at it, and serve the dashboard with a token for this run')
+    .option('--http-port <port>', "--simulate: the dashboard's port (default [http] port, 8090, or any free one if taken; 0 = any free port)", parsePort)
     .action(
-      action('start', async (flags: { simulate?: boolean }, cmd: Command) => {
+      action('start', async (flags: { simulate?: boolean; httpPort?: number }, cmd: Command) => {
         // --simulate is the demo: info logs (JSON on stdout) would bury its lines; LOG_LEVEL still wins.
         const quiet = flags.simulate === true && !process.env['LOG_LEVEL'];
         // The demo creates its database (`npm install && npm start` on a fresh clone); real workers never do.
@@ -82,7 +96,7 @@ export function register(program: Command): void {
         const out = (line: string) => process.stdout.write(`amiq: ${line}\n`);
         if (quiet) out('logs: warnings and errors only (LOG_LEVEL=info shows every worker log)');
         try {
-          return await start(c, flags.simulate ?? false, out);
+          return await start(c, flags.simulate ?? false, out, flags.httpPort);
         } finally {
           await c.close();
         }

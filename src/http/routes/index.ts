@@ -1,8 +1,11 @@
 import type { AmiqRoutePlugin } from '../deps.js';
+import { changesRoutes } from './changes.js';
 import { channelsRoutes } from './channels.js';
 import { conferencesRoutes } from './conferences.js';
+import { dashboardRoutes } from './dashboard.js';
 import { enqueueRoutes } from './rows-enqueue.js';
 import { healthRoutes } from './health.js';
+import { metricsRoutes } from './metrics.js';
 import { openapiRoutes } from './openapi.js';
 import { cancelRoutes } from './rows-cancel.js';
 import { readRoutes } from './rows-read.js';
@@ -18,4 +21,7 @@ export const ROUTES: readonly AmiqRoutePlugin[] = [
   statusRoutes,
   channelsRoutes,
   conferencesRoutes,
+  changesRoutes(),
+  metricsRoutes,
+  dashboardRoutes,
 ];

@@ -102,6 +102,7 @@ const NOTES: { [S in Section]: { title: string; keys: { [K in keyof AmiqConfig[S
       archive_after_hours: 'terminal rows older than this move to manager_queue_archive',
       stale_call_hours: 'an answered Originate whose call may still run stays this long, so the listener can finish it',
       prune_after_days: 'archive rows, events and closed conferences older than this are deleted; 0 = keep forever',
+      changes_keep_hours: 'the change log (manager_queue_changes) keeps this long: how far back GET /v1/changes can resume',
       batch_size: 'rows per statement: keeps each write lock short',
     },
   },

@@ -166,6 +166,7 @@ export const configSchema = z.strictObject(
       archive_after_hours: num(0).default(24),
       stale_call_hours: num(0).default(24),
       prune_after_days: num(0).default(30),
+      changes_keep_hours: num(0).default(24),
       batch_size: int(1).default(500),
     }),
     // Beyond SPEC §10.

@@ -24,6 +24,7 @@ export const TIME_COLUMNS: ReadonlySet<string> = new Set([
   'first_seen',
   'last_seen',
   'closed_at',
+  'changed_at',
 ]);
 
 export const QUEUE_STATUSES = ['NEW', 'SENDING', 'SENT', 'SUCCESS', 'FAILED', 'LOST', 'INVALID', 'EXPIRED', 'CANCELLED'] as const;
@@ -115,6 +116,18 @@ export interface ManagerQueueResultsTable {
   headers: string;
 }
 
+/** One INSERT or UPDATE of a manager_queue row, logged by triggers (migrations/0004-queue-changes). */
+export interface ManagerQueueChangesTable {
+  /** Increases with every change; never reused. */
+  seq: Generated<number>;
+  queue_id: number;
+  /** The row's server and tag when it changed. */
+  server: string;
+  tag: string | null;
+  /** A Time on PostgreSQL and MySQL; on SQLite a julianday number (queue/read-changes.ts reads either as a Time). */
+  changed_at: ColumnType<Time | number, never, never>;
+}
+
 export interface ConferencesTable {
   id: Generated<number>;
   server: string;
@@ -137,9 +150,11 @@ export interface Database {
   manager_events: ManagerEventsTable;
   manager_queue_results: ManagerQueueResultsTable;
   conferences: ConferencesTable;
+  manager_queue_changes: ManagerQueueChangesTable;
 }
 
 export type QueueRow = Selectable<ManagerQueueTable>;
 export type NewQueueRow = Insertable<ManagerQueueTable>;
 export type QueueResultRow = Selectable<ManagerQueueResultsTable>;
 export type WorkerRow = Selectable<WorkersTable>;
+export type QueueChange = Omit<Selectable<ManagerQueueChangesTable>, 'changed_at'> & { changed_at: Time };

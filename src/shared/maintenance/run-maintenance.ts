@@ -8,6 +8,7 @@ import { pruneEvents } from '../db/events/prune-events.js';
 import { archivableRows, copyToArchive } from '../db/queue/copy-to-archive.js';
 import { deleteQueueRows } from '../db/queue/delete-queue-rows.js';
 import { pruneArchive } from '../db/queue/prune-archive.js';
+import { pruneChanges } from '../db/queue/prune-changes.js';
 import { resolveMaintenance, type MaintenanceConfig, type MaintenanceTask } from './settings.js';
 
 export interface MaintenanceOptions {
@@ -80,12 +81,14 @@ const PRUNES: Record<PruneTask, Prune> = {
   'prune-archive': pruneArchive,
   'prune-events': pruneEvents,
   'prune-conferences': pruneConferences,
+  'prune-changes': pruneChanges,
 };
 
 async function pruneAll(o: MaintenanceOptions, task: PruneTask): Promise<number> {
   const s = resolveMaintenance(o.settings);
-  if (s.prune_after_days <= 0) return 0;
-  const before = isoNow((o.now ?? Date.now()) - s.prune_after_days * 24 * HOUR);
+  const keepHours = task === 'prune-changes' ? s.changes_keep_hours : s.prune_after_days * 24;
+  if (keepHours <= 0) return 0;
+  const before = isoNow((o.now ?? Date.now()) - keepHours * HOUR);
   let deleted = 0;
   for (;;) {
     const n = await lockedBatch(o.db, task, o.server, (trx) => PRUNES[task](trx, o.server, before, s.batch_size));

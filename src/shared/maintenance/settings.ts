@@ -14,6 +14,8 @@ export interface MaintenanceSettings {
   stale_call_hours: number;
   /** Archive rows, manager_events and closed conferences older than this are deleted; 0 = keep forever. */
   prune_after_days: number;
+  /** Entries of the change log (manager_queue_changes) older than this are deleted: how far back a /v1/changes stream can resume. */
+  changes_keep_hours: number;
   /** Rows per statement/transaction: keeps each write lock short. */
   batch_size: number;
 }
@@ -23,6 +25,7 @@ export const DEFAULT_MAINTENANCE: MaintenanceSettings = {
   archive_after_hours: 24,
   stale_call_hours: 24,
   prune_after_days: 30,
+  changes_keep_hours: 24,
   batch_size: 500,
 };
 
@@ -34,4 +37,4 @@ export function resolveMaintenance(c: MaintenanceConfig): MaintenanceSettings {
 }
 
 /** Which maintenance each worker does: the owner of a table keeps it (SPEC §2, each writes its own). */
-export type MaintenanceTask = 'archive' | 'prune-archive' | 'prune-events' | 'prune-conferences';
+export type MaintenanceTask = 'archive' | 'prune-archive' | 'prune-events' | 'prune-conferences' | 'prune-changes';

@@ -39,6 +39,7 @@ export class WorkerSession implements SignalTarget {
   private readonly controller = new AbortController();
   private readonly counters: Record<string, number> = {};
   private amiState = 'n/a';
+  private amiConnected = false;
   private lastError: string | null = null;
   private lastErrorAt: string | null = null;
   private displaced = false;
@@ -176,6 +177,9 @@ export class WorkerSession implements SignalTarget {
       setAmiState: (s) => {
         if (s === this.amiState) return;
         this.amiState = s;
+        // For /metrics: every AMI connection after the first is a reconnect.
+        if (s === 'connected' && this.amiConnected) this.counters['ami_reconnects'] = (this.counters['ami_reconnects'] ?? 0) + 1;
+        if (s === 'connected') this.amiConnected = true;
         // `amiq status` (and whoever waits for a worker to connect) sees it now, not a beat later.
         void this.beat();
       },
