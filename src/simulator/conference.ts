@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { BridgeInfo } from './events.js';
 import type { Pbx } from './pbx.js';
-import type { ConferenceRef, SimChannel } from './types.js';
+import type { BridgeInfo, ConferenceRef, SimChannel } from './types.js';
 
 export interface ConfMember {
   chan: SimChannel;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { BridgeInfo } from './events.js';
 import type { Pbx } from './pbx.js';
-import type { SimChannel } from './types.js';
+import type { BridgeInfo, SimChannel } from './types.js';
 import { STATE, stateDesc } from './wire.js';
 
 /**

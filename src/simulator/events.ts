@@ -1,5 +1,5 @@
 import type { AmiHeader } from '../shared/ami/message.js';
-import type { SimChannel } from './types.js';
+import type { BridgeInfo, SimChannel } from './types.js';
 import type { PresenceInfo } from './devices.js';
 import type { Hint } from './hints.js';
 
@@ -43,16 +43,6 @@ export type EventKind =
   | 'MeetmeJoin'
   | 'MeetmeLeave'
   | 'MeetmeEnd';
-
-export interface BridgeInfo {
-  id: string;
-  name: string;
-  numChannels: number;
-  /** ConfBridge: base/softmix/ConfBridge; a Dial's two-party bridge: basic/simple_bridge/''. */
-  type: string;
-  technology: string;
-  creator: string;
-}
 
 export interface OriginateOutcome {
   actionId?: string;

@@ -1,5 +1,4 @@
 import type { AmiHeader } from '../shared/ami/message.js';
-import type { BridgeInfo } from './events.js';
 
 export type ProfileName = 'asterisk-22' | 'asterisk-20' | 'asterisk-18' | 'asterisk-11' | 'asterisk-1.4';
 
@@ -10,6 +9,17 @@ export interface ActionRecord {
   headers: AmiHeader[];
   connection: number;
   at: number;
+}
+
+/** A bridge as its events report it. */
+export interface BridgeInfo {
+  id: string;
+  name: string;
+  numChannels: number;
+  /** ConfBridge: base/softmix/ConfBridge; a Dial's two-party bridge: basic/simple_bridge/''. */
+  type: string;
+  technology: string;
+  creator: string;
 }
 
 export interface ConferenceRef {
