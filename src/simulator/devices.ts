@@ -1,6 +1,6 @@
 import type { Pbx } from './pbx.js';
-import type { SimChannel } from './types.js';
-import { aggregate, chanStateToDevice, extensionState, type DeviceState, type PresenceStatus } from './device-state.js';
+import type { DeviceStateInfo, PresenceInfo, SimChannel } from './types.js';
+import { aggregate, chanStateToDevice, extensionState, type DeviceState } from './device-state.js';
 import { parseHints, type Hint } from './hints.js';
 import { parsePresence } from './state-functions.js';
 
@@ -10,20 +10,6 @@ export interface AstDb {
   customDevices?: Readonly<Record<string, DeviceState>>;
   /** `{ 'CustomPresence:alice': 'away,lunch,back at 2' }`, as PRESENCE_STATE takes it. */
   customPresence?: Readonly<Record<string, string>>;
-}
-
-export interface PresenceInfo {
-  /** The presentity as written (`CustomPresence:alice`). */
-  provider: string;
-  status: PresenceStatus;
-  subtype: string;
-  message: string;
-}
-
-/** What the test API's `device-state` listeners get: one published DeviceStateChange. */
-export interface DeviceStateInfo {
-  device: string;
-  state: DeviceState;
 }
 
 const presenceKey = (p: PresenceInfo): string => JSON.stringify([p.status, p.subtype, p.message]);

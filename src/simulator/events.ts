@@ -1,6 +1,5 @@
 import type { AmiHeader } from '../shared/ami/message.js';
-import type { BridgeInfo, SimChannel } from './types.js';
-import type { PresenceInfo } from './devices.js';
+import type { BridgeInfo, PresenceInfo, SimChannel } from './types.js';
 import type { Hint } from './hints.js';
 
 /** What the call model reports; each profile's table turns it into that version's event, or nothing. */

@@ -1,4 +1,5 @@
 import type { AmiHeader } from '../shared/ami/message.js';
+import type { DeviceState, PresenceStatus } from './device-state.js';
 
 export type ProfileName = 'asterisk-22' | 'asterisk-20' | 'asterisk-18' | 'asterisk-11' | 'asterisk-1.4';
 
@@ -92,6 +93,21 @@ export interface ChannelInfo {
   bridgeId: string;
   conference?: ConferenceRef;
   variables: Record<string, string>;
+}
+
+/** A presentity's state: what the test API's `presence-state` listeners get. */
+export interface PresenceInfo {
+  /** The presentity as written (`CustomPresence:alice`). */
+  provider: string;
+  status: PresenceStatus;
+  subtype: string;
+  message: string;
+}
+
+/** What the test API's `device-state` listeners get: one published DeviceStateChange. */
+export interface DeviceStateInfo {
+  device: string;
+  state: DeviceState;
 }
 
 export interface CallEndedInfo {
