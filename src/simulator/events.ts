@@ -89,6 +89,11 @@ export interface EventData {
   originate?: OriginateOutcome;
 }
 
+/** Where the call model raises its events (the Pbx), as the parts below it see it. */
+export interface EventSink {
+  emitEvent(kind: EventKind, data: EventData): void;
+}
+
 export interface BuildContext {
   /** manager.conf `channelvars`. */
   channelVars: readonly string[];
