@@ -56,28 +56,6 @@ function link(pbx: Pbx, caller: SimChannel, phone: SimChannel, next: () => void)
   phone.bridge = { partner: caller, onPartnerGone: () => pbx.hangup(phone, 16) };
 }
 
-/**
- * Break a channel's Dial link (it hangs up or is redirected): bridge leave events when the call
- * was bridged. Returns what the partner does next, to run once the caller's own events are out.
- */
-export function unbridge(pbx: Pbx, ch: SimChannel): (() => void) | undefined {
-  const link = ch.bridge;
-  if (!link) return undefined;
-  const partner = link.partner;
-  const then = partner.bridge?.onPartnerGone;
-  ch.bridge = undefined;
-  partner.bridge = undefined;
-  ch.bridgeId = '';
-  partner.bridgeId = '';
-  if (link.info) {
-    pbx.emitEvent('BridgeLeave', { chan: ch, bridge: { ...link.info, numChannels: 1 } });
-    pbx.emitEvent('BridgeLeave', { chan: partner, bridge: { ...link.info, numChannels: 0 } });
-    pbx.emitEvent('BridgeDestroy', { bridge: link.info });
-    pbx.emitEvent('BridgeUnlink', { caller: ch, chan: partner });
-  }
-  return partner.alive ? then : undefined;
-}
-
 /** Pre-12 Local optimisation: the phone takes `;1`'s place (and Uniqueid); `;2` and the clone go. */
 function optimizeLocal(pbx: Pbx, one: SimChannel, two: SimChannel, phone: SimChannel): void {
   const original = one.name;
