@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { Session } from './connection.js';
-import type { CoreOptions, SimCore } from './core.js';
+import type { CoreOptions, SimCore, SimSession } from './core.js';
 import { FaultState, type SimulatorFaults } from './faults.js';
 import { addConferenceMember, type AddMemberOptions } from './members.js';
 import { addPhoneCall, answerPhoneCall, type PhoneCallOptions } from './phones.js';
@@ -106,10 +106,6 @@ export class SimServer extends EventEmitter implements SimCore {
   /** The profile's name ('asterisk-22' ...). */
   get profile(): string {
     return this.spec.name;
-  }
-
-  sessions(): Iterable<Session> {
-    return this.live.values();
   }
 
   async listen(): Promise<void> {
@@ -251,7 +247,7 @@ export class SimServer extends EventEmitter implements SimCore {
     return ch ? answerPhoneCall(this.pbx, ch) : false;
   }
 
-  securityEvent(name: string, session: Session, fields: Record<string, string>): void {
+  securityEvent(name: string, session: SimSession, fields: Record<string, string>): void {
     if (!this.spec.securityEvents) return;
     const text = frame(securityEventHeaders(name, session, fields));
     for (const s of this.live.values()) if (s.wantsEvents('security')) s.write(text);
