@@ -9,6 +9,7 @@ import { addPhoneCall, answerPhoneCall, type PhoneCallOptions } from './phones.j
 import { Pbx } from './pbx.js';
 import type { BuiltEvent } from './events.js';
 import type { ProfileSpec } from './profiles.js';
+import { SimRecords } from './records.js';
 import { securityEventHeaders } from './security-events.js';
 import type { ActionRecord, ChannelInfo, DeviceStateInfo, OriginateRecord, PresenceInfo, StateWriteRecord } from './types.js';
 import type { AstDb } from './devices.js';
@@ -50,11 +51,7 @@ export class SimServer extends EventEmitter implements SimCore {
   port = 0;
   private readonly server: Server;
   private readonly live = new Map<number, Session>();
-  private readonly log: ActionRecord[] = [];
-  private readonly originateLog: OriginateRecord[] = [];
-  private readonly stateWriteLog: StateWriteRecord[] = [];
-  private readonly counts = new Map<string, number>();
-  private total = 0;
+  private readonly records: SimRecords;
   private nextId = 1;
 
   constructor(private readonly config: ServerConfig) {
@@ -68,6 +65,7 @@ export class SimServer extends EventEmitter implements SimCore {
     };
     this.logger = config.logger;
     this.host = config.host;
+    this.records = new SimRecords(config.maxActionLog);
     this.pbx = new Pbx(config.profile, {
       timeScale: config.timeScale,
       channelVars: config.channelVars,
@@ -131,32 +129,25 @@ export class SimServer extends EventEmitter implements SimCore {
   }
 
   get actions(): ReadonlyArray<ActionRecord> {
-    return this.log;
+    return this.records.actions;
   }
 
   recordAction(rec: ActionRecord): void {
-    this.total++;
-    const key = rec.action.toLowerCase();
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-    this.log.push(rec);
-    // A long-running simulator keeps only the most recent actions; counts stay exact.
-    if (this.log.length > this.config.maxActionLog) this.log.splice(0, Math.ceil(this.config.maxActionLog / 10));
+    this.records.addAction(rec);
     this.emit('action', rec);
   }
 
   recordOriginate(rec: OriginateRecord): void {
-    this.originateLog.push(rec);
-    if (this.originateLog.length > this.config.maxActionLog) this.originateLog.splice(0, Math.ceil(this.config.maxActionLog / 10));
+    this.records.addOriginate(rec);
   }
 
   recordStateWrite(rec: StateWriteRecord): void {
-    this.stateWriteLog.push(rec);
-    if (this.stateWriteLog.length > this.config.maxActionLog) this.stateWriteLog.splice(0, Math.ceil(this.config.maxActionLog / 10));
+    this.records.addStateWrite(rec);
     this.emit('state-write', rec);
   }
 
   stateWrites(): StateWriteRecord[] {
-    return this.stateWriteLog.map((r) => ({ ...r }));
+    return this.records.stateWrites();
   }
 
   deviceState(device: string): DeviceState {
@@ -190,15 +181,15 @@ export class SimServer extends EventEmitter implements SimCore {
   }
 
   originates(): OriginateRecord[] {
-    return this.originateLog.map((r) => ({ ...r }));
+    return this.records.originates();
   }
 
   actionCount(name?: string): number {
-    return name === undefined ? this.total : (this.counts.get(name.toLowerCase()) ?? 0);
+    return this.records.actionCount(name);
   }
 
   waitForAction(pred: (a: ActionRecord) => boolean, timeoutMs = 5000): Promise<ActionRecord> {
-    const seen = this.log.find(pred);
+    const seen = this.records.actions.find(pred);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const onAction = (a: ActionRecord) => {
