@@ -153,19 +153,21 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 5038,
     profile,
-    timeScale: opts.timeScale ?? 1,
-    channelVars: opts.channelVars ?? ['AMIQ_ID'],
-    e1Tech: legacyZap ? 'Zap' : 'DAHDI',
     users: opts.users ?? DEFAULT_USERS,
     authFailDelayMs: opts.authFailDelayMs ?? 200,
     authTimeoutMs: opts.authTimeoutMs ?? 30_000,
     maxActionLog: opts.maxActionLog ?? 10_000,
     maxQueuedBytes: opts.maxQueuedBytes ?? 64 * 1024 * 1024,
     logger: opts.logger,
-    ...(seed !== undefined ? { order: { rng: new Rng(seed), mixWindowMs: opts.mixWindowMs ?? 5 } } : {}),
-    hints: opts.hints ?? {},
-    astdb: opts.astdb ?? {},
-    endpoints: opts.endpoints ?? [],
+    pbx: {
+      timeScale: opts.timeScale ?? 1,
+      channelVars: opts.channelVars ?? ['AMIQ_ID'],
+      e1Tech: legacyZap ? 'Zap' : 'DAHDI',
+      ...(seed !== undefined ? { order: { rng: new Rng(seed), mixWindowMs: opts.mixWindowMs ?? 5 } } : {}),
+      hints: opts.hints ?? {},
+      astdb: opts.astdb ?? {},
+      endpoints: opts.endpoints ?? [],
+    },
   });
   await server.listen();
   return server;

@@ -6,7 +6,7 @@ import type { CoreOptions, SimCore, SimSession } from './core.js';
 import { FaultState, type SimulatorFaults } from './faults.js';
 import { addConferenceMember, type AddMemberOptions } from './members.js';
 import { addPhoneCall, answerPhoneCall, type PhoneCallOptions } from './phones.js';
-import { Pbx } from './pbx.js';
+import { Pbx, type PbxOptions } from './pbx.js';
 import type { BuiltEvent } from './events.js';
 import type { ProfileSpec } from './profiles.js';
 import { SimRecords } from './records.js';
@@ -15,22 +15,15 @@ import type { ActionRecord, ChannelInfo, DeviceStateInfo, OriginateRecord, Prese
 import type { AstDb } from './devices.js';
 import { isDeviceState, parsePresenceStatus, type DeviceState } from './device-state.js';
 import { frame } from './wire.js';
-import type { Rng } from './rng.js';
 
 export interface ServerConfig extends CoreOptions {
   host: string;
   port: number;
   profile: ProfileSpec;
-  timeScale: number;
-  channelVars: readonly string[];
-  e1Tech: 'DAHDI' | 'Zap';
   maxActionLog: number;
   logger: Logger | undefined;
-  /** Varied event order (seeded); absent: canonical. */
-  order?: { rng: Rng; mixWindowMs: number };
-  hints: Readonly<Record<string, string>>;
-  astdb: AstDb;
-  endpoints: readonly string[];
+  /** The call model's options (timing, event order, hints, astdb, endpoints). */
+  pbx: PbxOptions;
 }
 
 /**
@@ -66,15 +59,7 @@ export class SimServer extends EventEmitter implements SimCore {
     this.logger = config.logger;
     this.host = config.host;
     this.records = new SimRecords(config.maxActionLog);
-    this.pbx = new Pbx(config.profile, {
-      timeScale: config.timeScale,
-      channelVars: config.channelVars,
-      e1Tech: config.e1Tech,
-      ...(config.order ? { order: config.order } : {}),
-      hints: config.hints,
-      astdb: config.astdb,
-      endpoints: config.endpoints,
-    });
+    this.pbx = new Pbx(config.profile, config.pbx);
     config.logger?.info(
       { seed: this.seed, profile: config.profile.name },
       this.seed === undefined ? 'simulator: canonical event order' : 'simulator: varied event order',
@@ -98,7 +83,7 @@ export class SimServer extends EventEmitter implements SimCore {
 
   /** The varied order's seed (replay a run with it); undefined in canonical order. */
   get seed(): number | undefined {
-    return this.config.order?.rng.seed;
+    return this.config.pbx.order?.rng.seed;
   }
 
   /** The profile's name ('asterisk-22' ...). */
