@@ -1,6 +1,5 @@
 import type { AmiHeader, AmiMessage } from '../shared/ami/message.js';
-import type { Session } from './connection.js';
-import type { SimCore } from './core.js';
+import type { SimCore, SimSession } from './core.js';
 import { frame } from './wire.js';
 
 /**
@@ -10,7 +9,7 @@ import { frame } from './wire.js';
 export class ActionContext {
   constructor(
     readonly core: SimCore,
-    readonly session: Session,
+    readonly session: SimSession,
     readonly msg: AmiMessage,
     readonly name: string,
     readonly actionId: string | undefined,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { BridgeInfo } from './events.js';
-import type { Pbx } from './pbx.js';
-import type { ConferenceRef, SimChannel } from './types.js';
+import type { Devices } from './devices.js';
+import type { EventSink } from './events.js';
+import type { BridgeInfo, ConferenceRef, SimChannel } from './types.js';
 
 export interface ConfMember {
   chan: SimChannel;
@@ -24,6 +24,13 @@ export interface Room {
   announcer: string;
 }
 
+/** What rooms need of the call model (the Pbx): its events, channel variables, device states and internal ids. */
+export interface ConferenceHost extends EventSink {
+  setVar(ch: SimChannel, name: string, value: string): void;
+  nextLocalId(): string;
+  readonly devices: Pick<Devices, 'publish'>;
+}
+
 /**
  * ConfBridge and MeetMe rooms. A room exists while it has members; its events follow the
  * confbridge-events capture (the announcer channel counts in BridgeNumChannels).
@@ -31,7 +38,7 @@ export interface Room {
 export class Conferences {
   private readonly rooms = { confbridge: new Map<string, Room>(), meetme: new Map<string, Room>() };
 
-  constructor(private readonly pbx: Pbx) {}
+  constructor(private readonly host: ConferenceHost) {}
 
   list(kind: ConferenceRef['kind']): Room[] {
     return [...this.rooms[kind].values()];
@@ -42,25 +49,25 @@ export class Conferences {
   }
 
   joinConfbridge(ch: SimChannel, name: string, onKick: () => void): void {
-    const pbx = this.pbx;
+    const host = this.host;
     let room = this.rooms.confbridge.get(name);
     if (!room) {
       room = this.create('confbridge', name);
-      pbx.emitEvent('BridgeCreate', { bridge: this.bridge(room, 0) });
-      pbx.devices.publish(`confbridge:${name}`, 'INUSE');
-      pbx.emitEvent('ConfbridgeStart', { conference: name, bridge: this.bridge(room, 1) });
+      host.emitEvent('BridgeCreate', { bridge: this.bridge(room, 0) });
+      host.devices.publish(`confbridge:${name}`, 'INUSE');
+      host.emitEvent('ConfbridgeStart', { conference: name, bridge: this.bridge(room, 1) });
     }
     this.add(room, ch, onKick);
     const bridge = this.bridge(room, room.members.length + 1);
-    pbx.emitEvent('BridgeEnter', { chan: ch, bridge });
+    host.emitEvent('BridgeEnter', { chan: ch, bridge });
     this.bridgePeers(room);
-    pbx.emitEvent('ConfbridgeJoin', { conference: name, chan: ch, bridge });
+    host.emitEvent('ConfbridgeJoin', { conference: name, chan: ch, bridge });
   }
 
   joinMeetme(ch: SimChannel, name: string, onKick: () => void): void {
     const room = this.rooms.meetme.get(name) ?? this.create('meetme', name);
     const member = this.add(room, ch, onKick);
-    this.pbx.emitEvent('MeetmeJoin', { conference: name, chan: ch, user: member.userNum });
+    this.host.emitEvent('MeetmeJoin', { conference: name, chan: ch, user: member.userNum });
   }
 
   /** Take a channel out of its conference, if it is in one. KICKED lets its dialplan go on. */
@@ -103,7 +110,7 @@ export class Conferences {
       createdAt: Date.now(),
       members: [],
       nextUser: 1,
-      announcer: kind === 'confbridge' ? `CBAnn/${name}-${this.pbx.nextLocalId()};2` : '',
+      announcer: kind === 'confbridge' ? `CBAnn/${name}-${this.host.nextLocalId()};2` : '',
     };
     this.rooms[kind].set(name, room);
     return room;
@@ -125,30 +132,30 @@ export class Conferences {
   private bridgePeers(room: Room): void {
     for (const m of room.members) {
       const others = room.members.filter((o) => o !== m).map((o) => o.chan.name);
-      this.pbx.setVar(m.chan, 'BRIDGEPEER', [room.announcer, ...others].join(','));
+      this.host.setVar(m.chan, 'BRIDGEPEER', [room.announcer, ...others].join(','));
     }
   }
 
   private leaveConfbridge(room: Room, ch: SimChannel, reason: string): void {
-    const pbx = this.pbx;
+    const host = this.host;
     const before = room.members.length + 2;
-    pbx.setVar(ch, 'BRIDGEPEER', '');
-    pbx.emitEvent('ConfbridgeLeave', { conference: room.name, chan: ch, bridge: this.bridge(room, before) });
-    pbx.emitEvent('BridgeLeave', { chan: ch, bridge: this.bridge(room, before - 1) });
+    host.setVar(ch, 'BRIDGEPEER', '');
+    host.emitEvent('ConfbridgeLeave', { conference: room.name, chan: ch, bridge: this.bridge(room, before) });
+    host.emitEvent('BridgeLeave', { chan: ch, bridge: this.bridge(room, before - 1) });
     this.bridgePeers(room);
-    if (reason !== 'REDIRECT') pbx.setVar(ch, 'CONFBRIDGE_RESULT', reason);
+    if (reason !== 'REDIRECT') host.setVar(ch, 'CONFBRIDGE_RESULT', reason);
     if (room.members.length > 0) return;
     this.rooms.confbridge.delete(room.name);
-    pbx.devices.publish(`confbridge:${room.name}`, 'NOT_INUSE');
-    pbx.emitEvent('ConfbridgeEnd', { conference: room.name, bridge: this.bridge(room, 1) });
-    pbx.emitEvent('BridgeDestroy', { bridge: this.bridge(room, 0) });
+    host.devices.publish(`confbridge:${room.name}`, 'NOT_INUSE');
+    host.emitEvent('ConfbridgeEnd', { conference: room.name, bridge: this.bridge(room, 1) });
+    host.emitEvent('BridgeDestroy', { bridge: this.bridge(room, 0) });
   }
 
   private leaveMeetme(room: Room, member: ConfMember): void {
     const duration = Math.floor((Date.now() - member.joinedAt) / 1000);
-    this.pbx.emitEvent('MeetmeLeave', { conference: room.name, chan: member.chan, user: member.userNum, duration });
+    this.host.emitEvent('MeetmeLeave', { conference: room.name, chan: member.chan, user: member.userNum, duration });
     if (room.members.length > 0) return;
     this.rooms.meetme.delete(room.name);
-    this.pbx.emitEvent('MeetmeEnd', { conference: room.name });
+    this.host.emitEvent('MeetmeEnd', { conference: room.name });
   }
 }

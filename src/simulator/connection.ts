@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { AmiMessage } from '../shared/ami/message.js';
-import type { SimCore, SimUser } from './core.js';
+import type { SimCore, SimSession, SimUser } from './core.js';
 import type { ActionRecord } from './types.js';
 import { ActionContext } from './action-context.js';
 import { dispatch } from './actions/index.js';
@@ -13,7 +13,7 @@ const ALL_CLASSES = 'all';
  * session, as in Asterisk), events filtered by the session's mask. Under an `authTimeout` profile
  * a session not logged in within `authTimeoutMs` of connecting is closed.
  */
-export class Session {
+export class Session implements SimSession {
   authed = false;
   user: SimUser | undefined;
   /** Event classes this session takes; ALL_CLASSES, or a set ('off' = empty set). */

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { Pbx } from './pbx.js';
 import type { ProfileSpec } from './profiles.js';
-import type { Session } from './connection.js';
 import type { FaultState } from './faults.js';
 import type { ActionRecord, OriginateRecord, StateWriteRecord } from './types.js';
 
@@ -22,6 +21,24 @@ export interface CoreOptions {
   maxQueuedBytes: number;
 }
 
+/** One AMI session as action handlers and the server side see it (connection.ts's Session). */
+export interface SimSession {
+  readonly id: number;
+  /** The id security events report (`0x7f4e…`). */
+  readonly sessionId: string;
+  readonly authed: boolean;
+  readonly user: SimUser | undefined;
+  /** The MD5 Challenge handed out, once asked for. */
+  challenge: string | undefined;
+  readonly localAddress: string;
+  readonly remoteAddress: string;
+  write(text: string): void;
+  loggedIn(user: SimUser): void;
+  wantsEvents(cls: string): boolean;
+  setMask(value: string | undefined): boolean;
+  end(): void;
+}
+
 /** What sessions and action handlers share: the server side of the simulator. */
 export interface SimCore {
   readonly spec: ProfileSpec;
@@ -30,12 +47,11 @@ export interface SimCore {
   readonly options: CoreOptions;
   readonly logger: Logger | undefined;
   readonly startedAt: number;
-  sessions(): Iterable<Session>;
   recordAction(rec: ActionRecord): void;
   /** What an Originate did, kept for the test API (`originates()`). */
   recordOriginate(rec: OriginateRecord): void;
   /** A Setvar of a device or presence state function, kept for the test API (`stateWrites()`). */
   recordStateWrite(rec: StateWriteRecord): void;
   /** A security-class event (SuccessfulAuth, RequestBadFormat ...) to every session that takes them. */
-  securityEvent(name: string, session: Session, fields: Record<string, string>): void;
+  securityEvent(name: string, session: SimSession, fields: Record<string, string>): void;
 }

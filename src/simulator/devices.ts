@@ -1,6 +1,6 @@
-import type { Pbx } from './pbx.js';
-import type { SimChannel } from './types.js';
-import { aggregate, chanStateToDevice, extensionState, type DeviceState, type PresenceStatus } from './device-state.js';
+import type { EventSink } from './events.js';
+import type { DeviceStateInfo, PresenceInfo, SimChannel } from './types.js';
+import { aggregate, chanStateToDevice, extensionState, type DeviceState } from './device-state.js';
 import { parseHints, type Hint } from './hints.js';
 import { parsePresence } from './state-functions.js';
 
@@ -12,18 +12,10 @@ export interface AstDb {
   customPresence?: Readonly<Record<string, string>>;
 }
 
-export interface PresenceInfo {
-  /** The presentity as written (`CustomPresence:alice`). */
-  provider: string;
-  status: PresenceStatus;
-  subtype: string;
-  message: string;
-}
-
-/** What the test API's `device-state` listeners get: one published DeviceStateChange. */
-export interface DeviceStateInfo {
-  device: string;
-  state: DeviceState;
+/** Where Devices publishes (the Pbx): AMI events, and the test API's device-state and presence-state listeners. */
+export interface DeviceEvents extends EventSink {
+  emit(event: 'device-state', info: DeviceStateInfo): boolean;
+  emit(event: 'presence-state', info: PresenceInfo): boolean;
 }
 
 const presenceKey = (p: PresenceInfo): string => JSON.stringify([p.status, p.subtype, p.message]);
@@ -66,7 +58,7 @@ export class Devices {
   private closed = false;
 
   constructor(
-    private readonly pbx: Pbx,
+    private readonly events: DeviceEvents,
     hints: Readonly<Record<string, string>>,
     astdb: AstDb = {},
     endpoints: readonly string[] = [],
@@ -155,8 +147,8 @@ export class Devices {
       if (this.cache.get(device) === state) return;
       this.cache.set(device, state);
     }
-    this.pbx.emitEvent('DeviceStateChange', { ...(ch ? { chan: ch } : {}), device, deviceState: state });
-    this.pbx.emit('device-state', { device, state } satisfies DeviceStateInfo);
+    this.events.emitEvent('DeviceStateChange', { ...(ch ? { chan: ch } : {}), device, deviceState: state });
+    this.events.emit('device-state', { device, state });
     this.updateHints(device, ch);
   }
 
@@ -193,14 +185,14 @@ export class Devices {
     if (this.closed) return;
     this.presenceDb.set(info.provider.toLowerCase(), { provider: info.provider, value });
     this.presence.set(info.provider.toLowerCase(), info);
-    this.pbx.emitEvent('PresenceStateChange', { presence: info });
-    this.pbx.emit('presence-state', { ...info });
+    this.events.emitEvent('PresenceStateChange', { presence: info });
+    this.events.emit('presence-state', { ...info });
     // Hints naming this provider: PresenceStatus when what they report changes (pbx.c presence_state_cb).
     for (const h of this.hintsByPresence.get(info.provider.toLowerCase()) ?? []) {
       const key = presenceKey(info);
       if (key === h.lastPresence) continue;
       h.lastPresence = key;
-      this.pbx.emitEvent('PresenceStatus', { hint: h, presence: info });
+      this.events.emitEvent('PresenceStatus', { hint: h, presence: info });
     }
   }
 
@@ -239,7 +231,7 @@ export class Devices {
       const state = this.extensionStateOf(h);
       if (state === h.last) continue;
       h.last = state;
-      this.pbx.emitEvent('ExtensionStatus', { ...(ch ? { chan: ch } : {}), hint: h });
+      this.events.emitEvent('ExtensionStatus', { ...(ch ? { chan: ch } : {}), hint: h });
     }
   }
 

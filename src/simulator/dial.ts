@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { BridgeInfo } from './events.js';
 import type { Pbx } from './pbx.js';
-import type { SimChannel } from './types.js';
+import type { BridgeInfo, SimChannel } from './types.js';
 import { STATE, stateDesc } from './wire.js';
 
 /**
@@ -55,28 +54,6 @@ function answered(pbx: Pbx, caller: SimChannel, phone: SimChannel): void {
 function link(pbx: Pbx, caller: SimChannel, phone: SimChannel, next: () => void): void {
   caller.bridge = { partner: phone, onPartnerGone: next };
   phone.bridge = { partner: caller, onPartnerGone: () => pbx.hangup(phone, 16) };
-}
-
-/**
- * Break a channel's Dial link (it hangs up or is redirected): bridge leave events when the call
- * was bridged. Returns what the partner does next, to run once the caller's own events are out.
- */
-export function unbridge(pbx: Pbx, ch: SimChannel): (() => void) | undefined {
-  const link = ch.bridge;
-  if (!link) return undefined;
-  const partner = link.partner;
-  const then = partner.bridge?.onPartnerGone;
-  ch.bridge = undefined;
-  partner.bridge = undefined;
-  ch.bridgeId = '';
-  partner.bridgeId = '';
-  if (link.info) {
-    pbx.emitEvent('BridgeLeave', { chan: ch, bridge: { ...link.info, numChannels: 1 } });
-    pbx.emitEvent('BridgeLeave', { chan: partner, bridge: { ...link.info, numChannels: 0 } });
-    pbx.emitEvent('BridgeDestroy', { bridge: link.info });
-    pbx.emitEvent('BridgeUnlink', { caller: ch, chan: partner });
-  }
-  return partner.alive ? then : undefined;
 }
 
 /** Pre-12 Local optimisation: the phone takes `;1`'s place (and Uniqueid); `;2` and the clone go. */

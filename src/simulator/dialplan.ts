@@ -1,7 +1,8 @@
 import type { Pbx } from './pbx.js';
 import type { SimChannel } from './types.js';
 import { STATE } from './wire.js';
-import { dialPhone, unbridge } from './dial.js';
+import { dialPhone } from './dial.js';
+import { unbridge } from './unbridge.js';
 import { step } from './races.js';
 
 type Step = readonly [app: string, data: string];

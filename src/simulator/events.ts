@@ -1,6 +1,5 @@
 import type { AmiHeader } from '../shared/ami/message.js';
-import type { SimChannel } from './types.js';
-import type { PresenceInfo } from './devices.js';
+import type { BridgeInfo, PresenceInfo, SimChannel } from './types.js';
 import type { Hint } from './hints.js';
 
 /** What the call model reports; each profile's table turns it into that version's event, or nothing. */
@@ -43,16 +42,6 @@ export type EventKind =
   | 'MeetmeJoin'
   | 'MeetmeLeave'
   | 'MeetmeEnd';
-
-export interface BridgeInfo {
-  id: string;
-  name: string;
-  numChannels: number;
-  /** ConfBridge: base/softmix/ConfBridge; a Dial's two-party bridge: basic/simple_bridge/''. */
-  type: string;
-  technology: string;
-  creator: string;
-}
 
 export interface OriginateOutcome {
   actionId?: string;
@@ -98,6 +87,11 @@ export interface EventData {
   presence?: PresenceInfo;
   hint?: Hint;
   originate?: OriginateOutcome;
+}
+
+/** Where the call model raises its events (the Pbx), as the parts below it see it. */
+export interface EventSink {
+  emitEvent(kind: EventKind, data: EventData): void;
 }
 
 export interface BuildContext {

@@ -1,4 +1,3 @@
-import type { Session } from './connection.js';
 import type { ActionRecord } from './types.js';
 
 /** Fault injection for tests (the Simulator's `faults` API). */
@@ -19,6 +18,12 @@ export interface SimulatorFaults {
   silence(on: boolean): void;
 }
 
+/** What a fault reaches in a live session: raw bytes past every gate, and its socket's reading. */
+export interface FaultTarget {
+  writeRaw(data: string | Buffer): void;
+  readonly socket: { pause(): unknown; resume(): unknown };
+}
+
 export class FaultState {
   silent = false;
   reading = true;
@@ -27,7 +32,7 @@ export class FaultState {
   private dropPred: ((a: ActionRecord) => boolean) | null = null;
   private readingWaiters: Array<() => void> = [];
 
-  constructor(private readonly sessions: () => Iterable<Session>) {}
+  constructor(private readonly sessions: () => Iterable<FaultTarget>) {}
 
   /** Whether this action triggers dropAfterActions (consumes the fault when it does). */
   takeDrop(rec: ActionRecord): boolean {

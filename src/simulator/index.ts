@@ -6,8 +6,8 @@ import type { PhoneCallOptions } from './phones.js';
 import { getProfile } from './profiles.js';
 import { randomSeed, Rng } from './rng.js';
 import { SimServer } from './server.js';
-import type { ActionRecord, CallEndedInfo, ChannelInfo, OriginateRecord, ProfileName, StateWriteRecord } from './types.js';
-import type { AstDb, DeviceStateInfo, PresenceInfo } from './devices.js';
+import type { ActionRecord, CallEndedInfo, ChannelInfo, DeviceStateInfo, OriginateRecord, PresenceInfo, ProfileName, StateWriteRecord } from './types.js';
+import type { AstDb } from './devices.js';
 import { parseDeviceState } from './device-state.js';
 import { parsePresence } from './state-functions.js';
 import type { DeviceState, PresenceStatus } from './device-state.js';
@@ -153,19 +153,21 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 5038,
     profile,
-    timeScale: opts.timeScale ?? 1,
-    channelVars: opts.channelVars ?? ['AMIQ_ID'],
-    e1Tech: legacyZap ? 'Zap' : 'DAHDI',
     users: opts.users ?? DEFAULT_USERS,
     authFailDelayMs: opts.authFailDelayMs ?? 200,
     authTimeoutMs: opts.authTimeoutMs ?? 30_000,
     maxActionLog: opts.maxActionLog ?? 10_000,
     maxQueuedBytes: opts.maxQueuedBytes ?? 64 * 1024 * 1024,
     logger: opts.logger,
-    ...(seed !== undefined ? { order: { rng: new Rng(seed), mixWindowMs: opts.mixWindowMs ?? 5 } } : {}),
-    hints: opts.hints ?? {},
-    astdb: opts.astdb ?? {},
-    endpoints: opts.endpoints ?? [],
+    pbx: {
+      timeScale: opts.timeScale ?? 1,
+      channelVars: opts.channelVars ?? ['AMIQ_ID'],
+      e1Tech: legacyZap ? 'Zap' : 'DAHDI',
+      ...(seed !== undefined ? { order: { rng: new Rng(seed), mixWindowMs: opts.mixWindowMs ?? 5 } } : {}),
+      hints: opts.hints ?? {},
+      astdb: opts.astdb ?? {},
+      endpoints: opts.endpoints ?? [],
+    },
   });
   await server.listen();
   return server;

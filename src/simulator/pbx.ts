@@ -4,7 +4,7 @@ import type { ProfileSpec } from './profiles.js';
 import type { CallEndedInfo, ChannelInfo, Origin, SimChannel } from './types.js';
 import { causeText, STATE, stateDesc } from './wire.js';
 import { Conferences } from './conference.js';
-import { unbridge } from './dial.js';
+import { unbridge } from './unbridge.js';
 import { EventMixer } from './event-mixer.js';
 import { interleave, step, type Step } from './races.js';
 import type { Rng } from './rng.js';

@@ -1,5 +1,5 @@
 import type { AmiHeader } from '../shared/ami/message.js';
-import type { Session } from './connection.js';
+import type { SimSession } from './core.js';
 import { eventTv } from './wire.js';
 
 /** Field order of each security event after the common head (captures login-*, unknown-action, readonly-originate). */
@@ -12,7 +12,7 @@ const LAYOUT: Record<string, readonly string[]> = {
 };
 
 /** A security-class event about `session` (res_security_log style fields). */
-export function securityEventHeaders(name: string, session: Session, fields: Record<string, string>): AmiHeader[] {
+export function securityEventHeaders(name: string, session: SimSession, fields: Record<string, string>): AmiHeader[] {
   const now = eventTv();
   const values: Record<string, string> = {
     AccountID: session.user?.username ?? '',

@@ -2,34 +2,28 @@ import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { Session } from './connection.js';
-import type { CoreOptions, SimCore } from './core.js';
+import type { CoreOptions, SimCore, SimSession } from './core.js';
 import { FaultState, type SimulatorFaults } from './faults.js';
 import { addConferenceMember, type AddMemberOptions } from './members.js';
 import { addPhoneCall, answerPhoneCall, type PhoneCallOptions } from './phones.js';
-import { Pbx } from './pbx.js';
+import { Pbx, type PbxOptions } from './pbx.js';
 import type { BuiltEvent } from './events.js';
 import type { ProfileSpec } from './profiles.js';
+import { SimRecords } from './records.js';
 import { securityEventHeaders } from './security-events.js';
-import type { ActionRecord, ChannelInfo, OriginateRecord, StateWriteRecord } from './types.js';
-import type { AstDb, DeviceStateInfo, PresenceInfo } from './devices.js';
+import type { ActionRecord, ChannelInfo, DeviceStateInfo, OriginateRecord, PresenceInfo, StateWriteRecord } from './types.js';
+import type { AstDb } from './devices.js';
 import { isDeviceState, parsePresenceStatus, type DeviceState } from './device-state.js';
 import { frame } from './wire.js';
-import type { Rng } from './rng.js';
 
 export interface ServerConfig extends CoreOptions {
   host: string;
   port: number;
   profile: ProfileSpec;
-  timeScale: number;
-  channelVars: readonly string[];
-  e1Tech: 'DAHDI' | 'Zap';
   maxActionLog: number;
   logger: Logger | undefined;
-  /** Varied event order (seeded); absent: canonical. */
-  order?: { rng: Rng; mixWindowMs: number };
-  hints: Readonly<Record<string, string>>;
-  astdb: AstDb;
-  endpoints: readonly string[];
+  /** The call model's options (timing, event order, hints, astdb, endpoints). */
+  pbx: PbxOptions;
 }
 
 /**
@@ -50,11 +44,7 @@ export class SimServer extends EventEmitter implements SimCore {
   port = 0;
   private readonly server: Server;
   private readonly live = new Map<number, Session>();
-  private readonly log: ActionRecord[] = [];
-  private readonly originateLog: OriginateRecord[] = [];
-  private readonly stateWriteLog: StateWriteRecord[] = [];
-  private readonly counts = new Map<string, number>();
-  private total = 0;
+  private readonly records: SimRecords;
   private nextId = 1;
 
   constructor(private readonly config: ServerConfig) {
@@ -68,15 +58,8 @@ export class SimServer extends EventEmitter implements SimCore {
     };
     this.logger = config.logger;
     this.host = config.host;
-    this.pbx = new Pbx(config.profile, {
-      timeScale: config.timeScale,
-      channelVars: config.channelVars,
-      e1Tech: config.e1Tech,
-      ...(config.order ? { order: config.order } : {}),
-      hints: config.hints,
-      astdb: config.astdb,
-      endpoints: config.endpoints,
-    });
+    this.records = new SimRecords(config.maxActionLog);
+    this.pbx = new Pbx(config.profile, config.pbx);
     config.logger?.info(
       { seed: this.seed, profile: config.profile.name },
       this.seed === undefined ? 'simulator: canonical event order' : 'simulator: varied event order',
@@ -100,16 +83,12 @@ export class SimServer extends EventEmitter implements SimCore {
 
   /** The varied order's seed (replay a run with it); undefined in canonical order. */
   get seed(): number | undefined {
-    return this.config.order?.rng.seed;
+    return this.config.pbx.order?.rng.seed;
   }
 
   /** The profile's name ('asterisk-22' ...). */
   get profile(): string {
     return this.spec.name;
-  }
-
-  sessions(): Iterable<Session> {
-    return this.live.values();
   }
 
   async listen(): Promise<void> {
@@ -135,32 +114,25 @@ export class SimServer extends EventEmitter implements SimCore {
   }
 
   get actions(): ReadonlyArray<ActionRecord> {
-    return this.log;
+    return this.records.actions;
   }
 
   recordAction(rec: ActionRecord): void {
-    this.total++;
-    const key = rec.action.toLowerCase();
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-    this.log.push(rec);
-    // A long-running simulator keeps only the most recent actions; counts stay exact.
-    if (this.log.length > this.config.maxActionLog) this.log.splice(0, Math.ceil(this.config.maxActionLog / 10));
+    this.records.addAction(rec);
     this.emit('action', rec);
   }
 
   recordOriginate(rec: OriginateRecord): void {
-    this.originateLog.push(rec);
-    if (this.originateLog.length > this.config.maxActionLog) this.originateLog.splice(0, Math.ceil(this.config.maxActionLog / 10));
+    this.records.addOriginate(rec);
   }
 
   recordStateWrite(rec: StateWriteRecord): void {
-    this.stateWriteLog.push(rec);
-    if (this.stateWriteLog.length > this.config.maxActionLog) this.stateWriteLog.splice(0, Math.ceil(this.config.maxActionLog / 10));
+    this.records.addStateWrite(rec);
     this.emit('state-write', rec);
   }
 
   stateWrites(): StateWriteRecord[] {
-    return this.stateWriteLog.map((r) => ({ ...r }));
+    return this.records.stateWrites();
   }
 
   deviceState(device: string): DeviceState {
@@ -194,15 +166,15 @@ export class SimServer extends EventEmitter implements SimCore {
   }
 
   originates(): OriginateRecord[] {
-    return this.originateLog.map((r) => ({ ...r }));
+    return this.records.originates();
   }
 
   actionCount(name?: string): number {
-    return name === undefined ? this.total : (this.counts.get(name.toLowerCase()) ?? 0);
+    return this.records.actionCount(name);
   }
 
   waitForAction(pred: (a: ActionRecord) => boolean, timeoutMs = 5000): Promise<ActionRecord> {
-    const seen = this.log.find(pred);
+    const seen = this.records.actions.find(pred);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const onAction = (a: ActionRecord) => {
@@ -251,7 +223,7 @@ export class SimServer extends EventEmitter implements SimCore {
     return ch ? answerPhoneCall(this.pbx, ch) : false;
   }
 
-  securityEvent(name: string, session: Session, fields: Record<string, string>): void {
+  securityEvent(name: string, session: SimSession, fields: Record<string, string>): void {
     if (!this.spec.securityEvents) return;
     const text = frame(securityEventHeaders(name, session, fields));
     for (const s of this.live.values()) if (s.wantsEvents('security')) s.write(text);

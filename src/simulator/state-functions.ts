@@ -1,11 +1,17 @@
-import type { Devices, PresenceInfo } from './devices.js';
 import { parseDeviceState, parsePresenceStatus, type DeviceState } from './device-state.js';
+import type { PresenceInfo } from './types.js';
 
 /** A Setvar of a state function, parsed: applied only when `ok` (else `Variable not set`). */
 export type StateWrite =
   | { ok: true; kind: 'device'; device: string; state: DeviceState }
   | { ok: true; kind: 'presence'; presence: PresenceInfo; value: string }
   | { ok: false; kind: 'device' | 'presence'; reason: string };
+
+/** What a state function read asks (the Devices): a device's state, a provider's presence. */
+export interface StateSource {
+  state(device: string): DeviceState;
+  presenceOf(provider: string): PresenceInfo | undefined;
+}
 
 /** `NAME(args)` of a dialplan function call; undefined for a plain variable. */
 function call(variable: string): { name: string; args: string } | undefined {
@@ -72,7 +78,7 @@ function parsePresenceValue(
  * Getvar of `DEVICE_STATE(device)` or `PRESENCE_STATE(provider,field[,e])`; undefined when the
  * variable is neither. A read Asterisk refuses gives '' (the Getvar still succeeds).
  */
-export function readStateFunction(devices: Devices, variable: string): string | undefined {
+export function readStateFunction(devices: StateSource, variable: string): string | undefined {
   const fn = call(variable);
   if (fn?.name === 'DEVICE_STATE') return fn.args ? devices.state(fn.args) : '';
   if (fn?.name.toUpperCase() === 'DEVICE_STATE') return '';

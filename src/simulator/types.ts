@@ -1,5 +1,5 @@
 import type { AmiHeader } from '../shared/ami/message.js';
-import type { BridgeInfo } from './events.js';
+import type { DeviceState, PresenceStatus } from './device-state.js';
 
 export type ProfileName = 'asterisk-22' | 'asterisk-20' | 'asterisk-18' | 'asterisk-11' | 'asterisk-1.4';
 
@@ -10,6 +10,17 @@ export interface ActionRecord {
   headers: AmiHeader[];
   connection: number;
   at: number;
+}
+
+/** A bridge as its events report it. */
+export interface BridgeInfo {
+  id: string;
+  name: string;
+  numChannels: number;
+  /** ConfBridge: base/softmix/ConfBridge; a Dial's two-party bridge: basic/simple_bridge/''. */
+  type: string;
+  technology: string;
+  creator: string;
 }
 
 export interface ConferenceRef {
@@ -82,6 +93,21 @@ export interface ChannelInfo {
   bridgeId: string;
   conference?: ConferenceRef;
   variables: Record<string, string>;
+}
+
+/** A presentity's state: what the test API's `presence-state` listeners get. */
+export interface PresenceInfo {
+  /** The presentity as written (`CustomPresence:alice`). */
+  provider: string;
+  status: PresenceStatus;
+  subtype: string;
+  message: string;
+}
+
+/** What the test API's `device-state` listeners get: one published DeviceStateChange. */
+export interface DeviceStateInfo {
+  device: string;
+  state: DeviceState;
 }
 
 export interface CallEndedInfo {

@@ -1,5 +1,5 @@
 import type { ActionContext } from '../action-context.js';
-import type { ActionTable } from './index.js';
+import type { ActionTable } from './action-table.js';
 import { originate, type OriginateRequest } from '../originate.js';
 import { extensionExists, redirectChannel } from '../dialplan.js';
 import { parseCallerId, parseVariables } from './parse.js';

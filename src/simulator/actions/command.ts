@@ -1,5 +1,5 @@
 import type { ActionContext } from '../action-context.js';
-import type { ActionTable } from './index.js';
+import type { ActionTable } from './action-table.js';
 import { channelsConcise, channelsTable } from '../cli/channels.js';
 import { meetmeKick, meetmeList } from '../cli/meetme.js';
 

@@ -1,6 +1,6 @@
 import type { AmiHeader } from '../../shared/ami/message.js';
 import type { ActionContext } from '../action-context.js';
-import type { ActionTable } from './index.js';
+import type { ActionTable } from './action-table.js';
 import type { ConfMember } from '../conference.js';
 import { snapshot } from '../events-22.js';
 import { hms } from '../wire.js';

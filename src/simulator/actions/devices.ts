@@ -1,5 +1,5 @@
 import type { ActionContext } from '../action-context.js';
-import type { ActionTable } from './index.js';
+import type { ActionTable } from './action-table.js';
 import { extensionStateText } from '../device-state.js';
 import { escapeC } from '../wire.js';
 

@@ -1,5 +1,5 @@
 import type { ActionContext } from '../action-context.js';
-import type { ProfileSpec } from '../profiles.js';
+import type { ActionTable } from './action-table.js';
 import { SESSION_ACTIONS } from './session.js';
 import { CALL_ACTIONS } from './calls.js';
 import { CHANNEL_ACTIONS } from './channels.js';
@@ -8,18 +8,6 @@ import { CONFERENCE_ACTIONS } from './conference.js';
 import { STATUS_ACTIONS } from './status.js';
 import { DEVICE_ACTIONS } from './devices.js';
 import { AST_MAX_MANHEADERS } from '../input.js';
-
-export interface ActionEntry {
-  handler: (ctx: ActionContext) => void | Promise<void>;
-  /** Needs a write class (call, originate, system, command): refused to read-only users. */
-  write?: boolean;
-  /** Allowed before Login (Login, Challenge, Logoff). */
-  preAuth?: boolean;
-  /** Versions that have the action; others answer it as unknown. */
-  available?: (p: ProfileSpec) => boolean;
-}
-
-export type ActionTable = Record<string, ActionEntry>;
 
 const ALL: ActionTable = {
   ...SESSION_ACTIONS,

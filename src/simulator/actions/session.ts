@@ -1,7 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { AmiHeader } from '../../shared/ami/message.js';
 import type { ActionContext } from '../action-context.js';
-import type { ActionTable } from './index.js';
+import type { ActionTable } from './action-table.js';
 import { frame, timestamp } from '../wire.js';
 
 /** Login (plain or MD5 Challenge/Key), Logoff, Ping, Events (REFERENCE §1.7). */

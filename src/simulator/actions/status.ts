@@ -1,6 +1,6 @@
 import type { AmiHeader } from '../../shared/ami/message.js';
 import type { ActionContext } from '../action-context.js';
-import type { ActionTable } from './index.js';
+import type { ActionTable } from './action-table.js';
 import type { SimChannel } from '../types.js';
 import { snapshot } from '../events-22.js';
 import { stateDesc } from '../wire.js';
