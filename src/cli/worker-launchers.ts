@@ -71,6 +71,10 @@ const LAUNCHERS: Record<WorkerName, Launcher> = {
     const { runMeetmeCleaner } = await load('meetme-cleaner', () => import('../meetme-cleaner/index.js'));
     await runMeetmeCleaner({ config, db, logger: ctx.logger, signal: ctx.signal, ctx, dryRun: flags.dryRun });
   },
+  'device-relay': async ({ config, db, ctx }) => {
+    const { runDeviceRelay } = await load('device-relay', () => import('../device-relay/index.js'));
+    await runDeviceRelay({ config, db, logger: ctx.logger, signal: ctx.signal, ctx });
+  },
 };
 
 /** Which flags each worker understands; others are bad input (exit 2). */
@@ -79,6 +83,7 @@ const FLAGS_OF: Record<WorkerName, (keyof WorkerFlags)[]> = {
   'manager-listener': [],
   heartbeat: ['debug', 'test', 'loop'],
   'meetme-cleaner': ['dryRun'],
+  'device-relay': [],
 };
 
 const FLAG_NAMES: Record<keyof WorkerFlags, string> = { debug: '-d', test: '-t', loop: '-l', dryRun: '--dry-run' };

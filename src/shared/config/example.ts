@@ -74,6 +74,18 @@ const NOTES: { [S in Section]: { title: string; keys: { [K in keyof AmiqConfig[S
       exempt_channels: '+ channel name prefixes never kicked (e.g. "SIP/operator")',
     },
   },
+  device_relay: {
+    title: '+ device and presence state shared between servers (docs/device-relay.md)',
+    keys: {
+      servers: 'the servers sharing state, this one included; empty = no relay',
+      devices: 'devices relayed (globs); each other server gets Custom:<device>',
+      presentities: 'presence providers relayed (globs), set on the others under the same name',
+      device_state: 'relay device state',
+      presence: 'relay presence state',
+      expire_seconds: 'a relay row not sent within this long (its server down) expires',
+      priority: "the relay rows' priority",
+    },
+  },
   workers: {
     title: 'supervision',
     keys: {

@@ -4,4 +4,13 @@ export { configWarnings } from './config-warnings.js';
 export { defaultConfig, loadConfig, parseConfig, resolveConfigPath, type LoadConfigOptions } from './load-config.js';
 export { exampleConfigToml } from './example.js';
 export { exposedSecretMode } from './secret-exposure.js';
-export { configSchema, DEFAULT_ALLOWED_ACTIONS, WORKER_NAMES, type AmiqConfig, type AmiqConfigInput, type WorkerName } from './schema.js';
+export { relayTargets } from './relay-targets.js';
+export {
+  configSchema,
+  DEFAULT_ALLOWED_ACTIONS,
+  DEFAULT_ENABLED_WORKERS,
+  WORKER_NAMES,
+  type AmiqConfig,
+  type AmiqConfigInput,
+  type WorkerName,
+} from './schema.js';

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { cidrList, cron, databaseUrl, int, listOf, num, oneOf, str, strList } from './rules.js';
+import { bool, cidrList, cron, databaseUrl, globList, int, listOf, num, oneOf, str, strList } from './rules.js';
 
 /** Workers `amiq run`, `amiq start` and `amiq keepalive` know (SPEC §9). */
-export const WORKER_NAMES = ['action-sender', 'manager-listener', 'heartbeat', 'meetme-cleaner'] as const;
+export const WORKER_NAMES = ['action-sender', 'manager-listener', 'heartbeat', 'meetme-cleaner', 'device-relay'] as const;
 export type WorkerName = (typeof WORKER_NAMES)[number];
+/** Workers enabled unless `[workers] enabled` says otherwise: the device relay is opt-in (it needs `[device_relay] servers`). */
+export const DEFAULT_ENABLED_WORKERS: WorkerName[] = WORKER_NAMES.filter((w) => w !== 'device-relay');
 
 export const DEFAULT_ALLOWED_ACTIONS = [
   'Originate',
@@ -61,6 +63,7 @@ export const configSchema = z.strictObject(
             'manager-listener': amiUser,
             heartbeat: amiUser,
             'meetme-cleaner': amiUser,
+            'device-relay': amiUser,
           },
           { error: 'expected a table of worker names' },
         )
@@ -101,8 +104,18 @@ export const configSchema = z.strictObject(
       // Beyond SPEC §10 (§7 says exempt channels are configurable): channel name prefixes.
       exempt_channels: strList({ nonEmpty: true }).default([]),
     }),
+    // Beyond SPEC §10: device and presence state shared between the servers of one database.
+    device_relay: section({
+      servers: strList({ nonEmpty: true }).default([]),
+      devices: globList().default(['PJSIP/*', 'SIP/*', 'IAX2/*', 'DAHDI/*']),
+      presentities: globList().default(['CustomPresence:*']),
+      device_state: bool().default(true),
+      presence: bool().default(true),
+      expire_seconds: int(1).default(3600),
+      priority: int(-2147483648, 2147483647).default(0),
+    }),
     workers: section({
-      enabled: listOf(WORKER_NAMES).default([...WORKER_NAMES]),
+      enabled: listOf(WORKER_NAMES).default([...DEFAULT_ENABLED_WORKERS]),
       beat_seconds: num(0.1).default(2),
       log_dir: str({ nonEmpty: true }).default('logs'),
       // Beyond SPEC §10: how long SIGTERM waits for in-flight work before giving up.

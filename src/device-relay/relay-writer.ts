@@ -1,0 +1,190 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { isBusy, writeBatch, LOOP_LOCK_WAIT_MS } from '../shared/db/index.js';
+import { recentSentByTag } from '../shared/db/queue/recent-sent-by-tag.js';
+import type { Database } from '../shared/db/schema.js';
+import { putPendingRow } from '../shared/queue/put-pending-row.js';
+import type { RowParams } from '../shared/queue/index.js';
+import { relayRowOf, valueOfParams, type RelayRow } from './relay-rows.js';
+import type { StateChange } from './state-change.js';
+
+export interface RelayWriterOptions {
+  db: Kysely<Database>;
+  /** The server whose states this relay hears. */
+  server: string;
+  /** The other servers of the group: each gets every relayed state. */
+  targets: readonly string[];
+  priority: number;
+  expireSeconds: number;
+  logger: Logger;
+  count(name: string, n?: number): void;
+  setError(err: unknown): void;
+  /** A presence this server reports within this long of the relay writing it there is its echo. */
+  echoWindowMs?: number;
+  /** Pause after a failed write before trying again. */
+  retryMs?: number;
+  /** Rows per write transaction. */
+  batchSize?: number;
+}
+
+interface Pending {
+  server: string;
+  tag: string;
+  params: RowParams;
+}
+
+/** How many of a tag's latest sent rows an echo is looked for in (a flapping presence leaves a few). */
+const ECHO_ROWS = 4;
+
+/**
+ * Turns the states one server reports into queue rows for the other servers, coalescing twice:
+ * in memory (a state superseded before it was written is never written) and in the queue (a
+ * NEW row of the same (server, tag) takes the newer params, putPendingRow). Writes run one
+ * transaction at a time, in the background; a failed write keeps its rows (unless a newer
+ * state replaced them meanwhile) and is retried.
+ */
+export class RelayWriter {
+  readonly #o: Required<RelayWriterOptions>;
+  /** The last value relayed per tag: a repeated report of the same state writes nothing. */
+  readonly #lastSeen = new Map<string, string>();
+  /** target \0 tag → the newest row to write. Map order is arrival order. */
+  readonly #pending = new Map<string, Pending>();
+  /** Presences to check for an echo before relaying, by tag (the newest wins). */
+  readonly #presence = new Map<string, RelayRow>();
+  #running: Promise<void> | null = null;
+  #closed = false;
+  #idle: Array<() => void> = [];
+
+  constructor(opts: RelayWriterOptions) {
+    this.#o = { echoWindowMs: 60_000, retryMs: 250, batchSize: 500, ...opts };
+  }
+
+  /** A state this server reported (an event, or an item of a list). */
+  offer(c: StateChange): void {
+    const row = relayRowOf(c);
+    if (this.#lastSeen.get(row.tag) === row.value) return this.#o.count('unchanged');
+    this.#lastSeen.set(row.tag, row.value);
+    // A device is never an echo (the relay writes only Custom: devices, which are never relayed);
+    // a CustomPresence provider has the same name everywhere, so the queue says whether we wrote it.
+    if (c.kind === 'presence') this.#presence.set(row.tag, row);
+    else this.#toTargets(row);
+    this.#kick();
+  }
+
+  /** Rows to write into this relay's own server again (its states from the others, after it came back). */
+  resend(rows: ReadonlyArray<{ tag: string; params: RowParams }>): void {
+    for (const r of rows) this.#pending.set(`${this.#o.server}\u0000${r.tag}`, { server: this.#o.server, tag: r.tag, params: r.params });
+    if (rows.length > 0) this.#kick();
+  }
+
+  /** After a reconnect: the next report of every state is relayed, whatever was relayed before. */
+  forget(): void {
+    this.#lastSeen.clear();
+  }
+
+  /** Rows waiting to be written. */
+  get backlog(): number {
+    return this.#pending.size + this.#presence.size;
+  }
+
+  /** Resolves once everything offered so far is written (or the writer is closed). */
+  idle(): Promise<void> {
+    if (this.#running === null) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /** Stops after the write in progress; what is still pending is dropped (a restart lists the states again). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#running;
+  }
+
+  #toTargets(row: RelayRow): void {
+    for (const server of this.#o.targets) {
+      const key = `${server}\u0000${row.tag}`;
+      // Delete first: a superseded entry moves to the end, so an often-changing device cannot starve the others.
+      this.#pending.delete(key);
+      this.#pending.set(key, { server, tag: row.tag, params: row.params });
+    }
+  }
+
+  #kick(): void {
+    if (this.#running !== null || this.#closed) return;
+    this.#running = this.#run().finally(() => {
+      this.#running = null;
+      for (const resolve of this.#idle.splice(0)) resolve();
+    });
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#closed && this.backlog > 0) {
+      try {
+        await this.#checkPresence();
+        await this.#writeBatch();
+      } catch (err) {
+        if (!isBusy(err)) {
+          this.#o.setError(err);
+          this.#o.logger.warn({ err }, 'device relay: writing rows failed; retrying');
+        }
+        await new Promise((r) => setTimeout(r, isBusy(err) ? 1 : this.#o.retryMs));
+      }
+    }
+  }
+
+  async #checkPresence(): Promise<void> {
+    for (const [tag, row] of this.#presence) {
+      if (await this.#isEcho(row)) this.#o.count('echoes');
+      else this.#toTargets(row);
+      // Only now: a newer state offered during the lookup replaced the entry and is checked next.
+      if (this.#presence.get(tag) === row) this.#presence.delete(tag);
+    }
+  }
+
+  /** The relay sent this very value to this server lately: the server is only telling it back. */
+  async #isEcho(row: RelayRow): Promise<boolean> {
+    const since = Date.now() - this.#o.echoWindowMs;
+    const sent = await recentSentByTag(this.#o.db, this.#o.server, row.tag, ECHO_ROWS);
+    return sent.some((s) => valueOfParams(s.params) === row.value && (s.sent_at === null || Date.parse(s.sent_at) >= since));
+  }
+
+  async #writeBatch(): Promise<void> {
+    const batch: Array<[string, Pending]> = [];
+    for (const entry of this.#pending) {
+      batch.push(entry);
+      if (batch.length >= this.#o.batchSize) break;
+    }
+    if (batch.length === 0) return;
+    for (const [key] of batch) this.#pending.delete(key);
+    const expiresAt = new Date(Date.now() + this.#o.expireSeconds * 1000).toISOString();
+    try {
+      const counts = await writeBatch(
+        this.#o.db,
+        async (trx) => {
+          let updated = 0;
+          for (const [, p] of batch) {
+            const how = await putPendingRow(trx, {
+              server: p.server,
+              action: 'SetVar',
+              tag: p.tag,
+              params: p.params,
+              priority: this.#o.priority,
+              expires_at: expiresAt,
+            });
+            if (how === 'updated') updated++;
+          }
+          return updated;
+        },
+        { lockWaitMs: LOOP_LOCK_WAIT_MS },
+      );
+      this.#o.count('coalesced', counts);
+      this.#o.count('queued', batch.length - counts);
+    } catch (err) {
+      // Back in front, unless a newer state for the same key arrived meanwhile.
+      const newer = new Map(this.#pending);
+      this.#pending.clear();
+      for (const [key, p] of batch) if (!newer.has(key)) this.#pending.set(key, p);
+      for (const [key, p] of newer) this.#pending.set(key, p);
+      throw err;
+    }
+  }
+}
