@@ -47,7 +47,7 @@ export class Conferences {
     if (!room) {
       room = this.create('confbridge', name);
       pbx.emitEvent('BridgeCreate', { bridge: this.bridge(room, 0) });
-      pbx.emitEvent('DeviceStateChange', { device: `confbridge:${name}`, deviceState: 'INUSE' });
+      pbx.devices.publish(`confbridge:${name}`, 'INUSE');
       pbx.emitEvent('ConfbridgeStart', { conference: name, bridge: this.bridge(room, 1) });
     }
     this.add(room, ch, onKick);
@@ -139,7 +139,7 @@ export class Conferences {
     if (reason !== 'REDIRECT') pbx.setVar(ch, 'CONFBRIDGE_RESULT', reason);
     if (room.members.length > 0) return;
     this.rooms.confbridge.delete(room.name);
-    pbx.emitEvent('DeviceStateChange', { device: `confbridge:${room.name}`, deviceState: 'NOT_INUSE' });
+    pbx.devices.publish(`confbridge:${room.name}`, 'NOT_INUSE');
     pbx.emitEvent('ConfbridgeEnd', { conference: room.name, bridge: this.bridge(room, 1) });
     pbx.emitEvent('BridgeDestroy', { bridge: this.bridge(room, 0) });
   }

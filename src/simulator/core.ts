@@ -3,7 +3,7 @@ import type { Pbx } from './pbx.js';
 import type { ProfileSpec } from './profiles.js';
 import type { Session } from './connection.js';
 import type { FaultState } from './faults.js';
-import type { ActionRecord, OriginateRecord } from './types.js';
+import type { ActionRecord, OriginateRecord, StateWriteRecord } from './types.js';
 
 /** A manager.conf user. `write: false` is a read-only user (no originate/call/system/command). */
 export interface SimUser {
@@ -34,6 +34,8 @@ export interface SimCore {
   recordAction(rec: ActionRecord): void;
   /** What an Originate did, kept for the test API (`originates()`). */
   recordOriginate(rec: OriginateRecord): void;
+  /** A Setvar of a device or presence state function, kept for the test API (`stateWrites()`). */
+  recordStateWrite(rec: StateWriteRecord): void;
   /** A security-class event (SuccessfulAuth, RequestBadFormat ...) to every session that takes them. */
   securityEvent(name: string, session: Session, fields: Record<string, string>): void;
 }

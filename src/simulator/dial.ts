@@ -89,7 +89,9 @@ function optimizeLocal(pbx: Pbx, one: SimChannel, two: SimChannel, phone: SimCha
   pbx.rename(phone, `${original}<ZOMBIE>`);
   one.callerNum = phone.callerNum;
   one.callerName = phone.callerName;
+  pbx.devices.detach(one);
   one.device = phone.device;
+  pbx.devices.attach(one);
   one.peer = undefined;
   pbx.emitEvent('NewCallerid', { chan: one });
   two.bridge = undefined;

@@ -1,6 +1,7 @@
 import type { AmiHeader } from '../shared/ami/message.js';
 import type { SimChannel } from './types.js';
-import { stateDesc, causeText } from './wire.js';
+import { stateDesc, causeText, escapeC } from './wire.js';
+import { extensionStateText } from './device-state.js';
 import { chanOf, chanVariableLines, f, orUnknown, type EventData, type EventTable, type Field } from './events.js';
 
 /**
@@ -78,6 +79,14 @@ export const originateFields = (opts: { unknownUniqueid: string; callerId: boole
   (d, c) => (opts.chanVars ? chanVariableLines(d.originate?.chan, c.channelVars) : []),
 ];
 
+/** manager_state_cb: Exten, Context, Hint, Status (1.6+; StatusText since 12). */
+export const extensionStatus: Field[] = [
+  f('Exten', (d) => d.hint?.exten),
+  f('Context', (d) => d.hint?.context),
+  f('Hint', (d) => d.hint?.app),
+  f('Status', (d) => String(d.hint?.last ?? -1)),
+];
+
 export const EVENTS_22: EventTable = {
   Newchannel: { name: 'Newchannel', cls: 'call', fields: [snap()] },
   Newstate: { name: 'Newstate', cls: 'call', fields: [snap()] },
@@ -105,6 +114,17 @@ export const EVENTS_22: EventTable = {
   Hangup: { name: 'Hangup', cls: 'call', fields: [snap(), cause, f('Cause-txt', (d) => causeText(d.cause ?? 0))] },
   OriginateResponse: { name: 'OriginateResponse', cls: 'call', fields: originateFields({ unknownUniqueid: '<unknown>', callerId: false, chanVars: true }) },
   DeviceStateChange: { name: 'DeviceStateChange', cls: 'call', fields: [f('Device', (d) => d.device), f('State', (d) => d.deviceState)] },
+  PresenceStateChange: {
+    name: 'PresenceStateChange',
+    cls: 'call',
+    fields: [
+      f('Presentity', (d) => d.presence?.provider),
+      f('Status', (d) => d.presence?.status),
+      f('Subtype', (d) => escapeC(d.presence?.subtype ?? '')),
+      f('Message', (d) => escapeC(d.presence?.message ?? '')),
+    ],
+  },
+  ExtensionStatus: { name: 'ExtensionStatus', cls: 'call', fields: [...extensionStatus, f('StatusText', (d) => extensionStateText(d.hint?.last ?? -1))] },
   BridgeCreate: { name: 'BridgeCreate', cls: 'call', fields: [bridgeBlock] },
   BridgeEnter: { name: 'BridgeEnter', cls: 'call', fields: [bridgeBlock, snap()] },
   BridgeLeave: { name: 'BridgeLeave', cls: 'call', fields: [bridgeBlock, snap()] },

@@ -1,7 +1,7 @@
 import { stateDesc, causeText } from './wire.js';
 import { chanOf, chanVariableLines, f, type EventData, type EventTable, type Field } from './events.js';
 import type { SimChannel } from './types.js';
-import { originateFields } from './events-22.js';
+import { extensionStatus, originateFields } from './events-22.js';
 
 /**
  * Event tables of the pre-12 versions (REFERENCE §3.1): hand-written field sets per event, empty
@@ -140,6 +140,8 @@ export const EVENTS_11: EventTable = {
   MeetmeJoin: { name: 'MeetmeJoin', cls: 'call', fields: meetmeJoin },
   MeetmeLeave: { name: 'MeetmeLeave', cls: 'call', fields: [...meetmeJoin, f('Duration', (d) => String(d.duration ?? 0))] },
   MeetmeEnd: { name: 'MeetmeEnd', cls: 'call', fields: [f('Meetme', (d) => d.conference)] },
+  // No DeviceStateChange nor PresenceStateChange before 12 (stasis); hints report as here (transcript 11).
+  ExtensionStatus: { name: 'ExtensionStatus', cls: 'call', fields: extensionStatus },
 };
 
 const state14 = f('State', (d) => stateDesc(chanOf(d).state));
@@ -216,4 +218,6 @@ export const EVENTS_14: EventTable = {
     fields: [channel, uniqueid, f('Meetme', (d) => d.conference), f('Usernum', (d) => String(d.user)), f('Duration', (d) => String(d.duration ?? 0))],
   },
   MeetmeEnd: undefined,
+  // 1.4's manager_state_cb has no Hint line.
+  ExtensionStatus: { name: 'ExtensionStatus', cls: 'call', fields: extensionStatus.filter((_, i) => i !== 2) },
 };

@@ -1,5 +1,7 @@
 import type { AmiHeader } from '../shared/ami/message.js';
 import type { SimChannel } from './types.js';
+import type { PresenceInfo } from './devices.js';
+import type { Hint } from './hints.js';
 
 /** What the call model reports; each profile's table turns it into that version's event, or nothing. */
 export type EventKind =
@@ -25,6 +27,9 @@ export type EventKind =
   | 'Hangup'
   | 'OriginateResponse'
   | 'DeviceStateChange'
+  | 'PresenceStateChange'
+  /** A hinted extension's state changed (hint->laststate). */
+  | 'ExtensionStatus'
   | 'BridgeCreate'
   | 'BridgeEnter'
   | 'BridgeLeave'
@@ -88,6 +93,8 @@ export interface EventData {
   duration?: number;
   device?: string;
   deviceState?: string;
+  presence?: PresenceInfo;
+  hint?: Hint;
   originate?: OriginateOutcome;
 }
 

@@ -5,9 +5,13 @@ import type { AddMemberOptions } from './members.js';
 import { getProfile } from './profiles.js';
 import { randomSeed, Rng } from './rng.js';
 import { SimServer } from './server.js';
-import type { ActionRecord, CallEndedInfo, ChannelInfo, OriginateRecord, ProfileName } from './types.js';
+import type { ActionRecord, CallEndedInfo, ChannelInfo, OriginateRecord, ProfileName, StateWriteRecord } from './types.js';
+import type { DeviceStateInfo, PresenceInfo } from './devices.js';
+import type { DeviceState, PresenceStatus } from './device-state.js';
 
 export type { ActionRecord, CallEndedInfo, ChannelInfo, OriginateRecord, ProfileName, SimulatorFaults, SimUser, AddMemberOptions };
+export type { DeviceState, DeviceStateInfo, PresenceInfo, PresenceStatus, StateWriteRecord };
+export { DEVICE_STATES, PRESENCE_STATES } from './device-state.js';
 export { EXTENSIONS } from './dialplan.js';
 
 export interface SimulatorOptions {
@@ -47,6 +51,11 @@ export interface SimulatorOptions {
   seed?: number | 'random';
   /** Varied order: events raised within this many ms are held and shuffled together (burst interleaving); default 5. */
   mixWindowMs?: number;
+  /**
+   * Dialplan hints, as `exten => 100,hint,PJSIP/100&Custom:100` in context default:
+   * `{ '100@default': 'PJSIP/100&Custom:100' }`. ExtensionStatus events when their state changes.
+   */
+  hints?: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_USERS: readonly SimUser[] = [
@@ -71,6 +80,12 @@ export interface Simulator {
   on(event: 'connection', fn: (c: { id: number; remoteAddress?: string; remotePort?: number }) => void): this;
   on(event: 'disconnect', fn: (c: { id: number }) => void): this;
   on(event: 'call-ended', fn: (c: CallEndedInfo) => void): this;
+  /** A DeviceStateChange was raised (whether or not a session takes it): cached devices only on a real change. */
+  on(event: 'device-state', fn: (s: DeviceStateInfo) => void): this;
+  /** A PresenceStateChange was raised. */
+  on(event: 'presence-state', fn: (p: PresenceInfo) => void): this;
+  /** A Setvar of DEVICE_STATE(…) / PRESENCE_STATE(…) was answered (accepted or refused). */
+  on(event: 'state-write', fn: (w: StateWriteRecord) => void): this;
   off(event: string, fn: (...args: any[]) => void): this;
   /** Resolves with the first logged or future action matching; rejects after timeoutMs (default 5000). */
   waitForAction(pred: (a: ActionRecord) => boolean, timeoutMs?: number): Promise<ActionRecord>;
@@ -82,6 +97,22 @@ export interface Simulator {
   /** A new answered channel placed straight into a ConfBridge or MeetMe room. */
   addConferenceMember(opts: AddMemberOptions): ChannelInfo;
   addMeetmeMember(room: string, channel?: string): ChannelInfo;
+  /** What `Getvar DEVICE_STATE(<device>)` answers now (Custom devices never set: UNKNOWN). */
+  deviceState(device: string): DeviceState;
+  /** Every cached device and its state: what DeviceStateList lists. */
+  deviceStates(): Record<string, DeviceState>;
+  /**
+   * Make a device report a state without a call (a phone going busy, unplugged ...): raised as
+   * DeviceStateChange (and ExtensionStatus) if it changes; `null` hands it back to its channels.
+   * A `Custom:` device is set as SetVar DEVICE_STATE would set it.
+   */
+  setDeviceState(device: string, state: DeviceState | null): void;
+  /** A presentity's state (`CustomPresence:alice`), undefined when never set. */
+  presenceState(provider: string): PresenceInfo | undefined;
+  /** Set a presence state as SetVar PRESENCE_STATE would (a PresenceStateChange every time). */
+  setPresenceState(provider: string, status: PresenceStatus | string, subtype?: string, message?: string): void;
+  /** Every Setvar of DEVICE_STATE(…) / PRESENCE_STATE(…) received (the most recent maxActionLog), in order. */
+  stateWrites(): StateWriteRecord[];
 }
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
@@ -104,6 +135,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     maxQueuedBytes: opts.maxQueuedBytes ?? 64 * 1024 * 1024,
     logger: opts.logger,
     ...(seed !== undefined ? { order: { rng: new Rng(seed), mixWindowMs: opts.mixWindowMs ?? 5 } } : {}),
+    hints: opts.hints ?? {},
   });
   await server.listen();
   return server;

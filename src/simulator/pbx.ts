@@ -8,6 +8,7 @@ import { unbridge } from './dial.js';
 import { EventMixer } from './event-mixer.js';
 import { interleave, step, type Step } from './races.js';
 import type { Rng } from './rng.js';
+import { Devices, isLocalDevice } from './devices.js';
 
 export interface PbxOptions {
   timeScale: number;
@@ -15,6 +16,8 @@ export interface PbxOptions {
   e1Tech: 'DAHDI' | 'Zap';
   /** Varied event order (seeded); absent: the profile's canonical order, sent at once. */
   order?: { rng: Rng; mixWindowMs: number };
+  /** Dialplan hints: `{ 'exten@context': 'Tech/dev&Custom:name' }`. */
+  hints?: Readonly<Record<string, string>>;
 }
 
 export interface NewChannelInit {
@@ -32,7 +35,8 @@ export interface NewChannelInit {
 /**
  * The call model: live channels, their timers and the hangup sequences. Every event goes out
  * through the profile's table; ended channels are dropped at once, so memory follows live calls.
- * Emits 'event' (BuiltEvent) and 'call-ended' (CallEndedInfo).
+ * Emits 'event' (BuiltEvent), 'call-ended' (CallEndedInfo), 'device-state' (DeviceStateInfo) and
+ * 'presence-state' (PresenceInfo).
  */
 export class Pbx extends EventEmitter {
   private readonly live = new Map<string, SimChannel>();
@@ -43,6 +47,7 @@ export class Pbx extends EventEmitter {
   private readonly mixer: EventMixer | undefined;
   callsProcessed = 0;
   readonly conferences: Conferences;
+  readonly devices: Devices;
 
   constructor(
     readonly profile: ProfileSpec,
@@ -50,6 +55,7 @@ export class Pbx extends EventEmitter {
   ) {
     super();
     this.conferences = new Conferences(this);
+    this.devices = new Devices(this, opts.hints ?? {});
     const order = opts.order;
     if (order) this.mixer = new EventMixer(order.rng, order.mixWindowMs, (ev) => this.emit('event', ev));
   }
@@ -131,6 +137,7 @@ export class Pbx extends EventEmitter {
     if (init.origin) init.origin.liveChannels++;
     this.live.set(ch.name.toLowerCase(), ch);
     this.callsProcessed++;
+    this.devices.attach(ch);
     return ch;
   }
 
@@ -189,6 +196,7 @@ export class Pbx extends EventEmitter {
     if (ch.state === state) return;
     ch.state = state;
     this.emitEvent('Newstate', { chan: ch });
+    this.devices.channelState(ch);
   }
 
   answer(ch: SimChannel): void {
@@ -199,8 +207,12 @@ export class Pbx extends EventEmitter {
     pending?.answered();
   }
 
+  /**
+   * A Local channel's device state, placed by hand where the captures show it (Local devices are
+   * not cached, so every report is an event). Other devices follow their channels (devices.ts).
+   */
   deviceState(ch: SimChannel, state: 'INUSE' | 'NOT_INUSE'): void {
-    this.emitEvent('DeviceStateChange', { chan: ch, device: ch.device, deviceState: state });
+    if (isLocalDevice(ch.device)) this.devices.publish(ch.device, state, ch);
   }
 
   /**
@@ -262,6 +274,7 @@ export class Pbx extends EventEmitter {
     for (const t of ch.timers) clearTimeout(t);
     ch.timers.clear();
     if (this.live.get(ch.name.toLowerCase()) === ch) this.live.delete(ch.name.toLowerCase());
+    this.devices.detach(ch);
     this.conferences.leave(ch, 'HANGUP');
     const pending = ch.pending;
     ch.pending = undefined;
@@ -286,6 +299,7 @@ export class Pbx extends EventEmitter {
     }
     this.live.clear();
     this.conferences.clear();
+    this.devices.clear();
   }
 }
 

@@ -9,7 +9,9 @@ import { Pbx } from './pbx.js';
 import type { BuiltEvent } from './events.js';
 import type { ProfileSpec } from './profiles.js';
 import { securityEventHeaders } from './security-events.js';
-import type { ActionRecord, ChannelInfo, OriginateRecord } from './types.js';
+import type { ActionRecord, ChannelInfo, OriginateRecord, StateWriteRecord } from './types.js';
+import type { DeviceStateInfo, PresenceInfo } from './devices.js';
+import { isDeviceState, parsePresenceStatus, type DeviceState } from './device-state.js';
 import { frame } from './wire.js';
 import type { Rng } from './rng.js';
 
@@ -24,12 +26,14 @@ export interface ServerConfig extends CoreOptions {
   logger: Logger | undefined;
   /** Varied event order (seeded); absent: canonical. */
   order?: { rng: Rng; mixWindowMs: number };
+  hints: Readonly<Record<string, string>>;
 }
 
 /**
  * The simulator: a TCP AMI server, its sessions, the PBX model and the test API. Emits
- * 'action' (ActionRecord), 'connection' ({ id, remoteAddress, remotePort }), 'disconnect' ({ id })
- * and 'call-ended' (CallEndedInfo).
+ * 'action' (ActionRecord), 'connection' ({ id, remoteAddress, remotePort }), 'disconnect' ({ id }),
+ * 'call-ended' (CallEndedInfo), 'device-state' (DeviceStateInfo), 'presence-state' (PresenceInfo)
+ * and 'state-write' (StateWriteRecord).
  */
 export class SimServer extends EventEmitter implements SimCore {
   readonly spec: ProfileSpec;
@@ -45,6 +49,7 @@ export class SimServer extends EventEmitter implements SimCore {
   private readonly live = new Map<number, Session>();
   private readonly log: ActionRecord[] = [];
   private readonly originateLog: OriginateRecord[] = [];
+  private readonly stateWriteLog: StateWriteRecord[] = [];
   private readonly counts = new Map<string, number>();
   private total = 0;
   private nextId = 1;
@@ -65,6 +70,7 @@ export class SimServer extends EventEmitter implements SimCore {
       channelVars: config.channelVars,
       e1Tech: config.e1Tech,
       ...(config.order ? { order: config.order } : {}),
+      hints: config.hints,
     });
     config.logger?.info(
       { seed: this.seed, profile: config.profile.name },
@@ -76,6 +82,8 @@ export class SimServer extends EventEmitter implements SimCore {
       for (const s of this.live.values()) if (s.wantsEvents(ev.cls)) s.write((text ??= frame(ev.headers)));
     });
     this.pbx.on('call-ended', (info) => this.emit('call-ended', info));
+    this.pbx.on('device-state', (info: DeviceStateInfo) => this.emit('device-state', info));
+    this.pbx.on('presence-state', (info: PresenceInfo) => this.emit('presence-state', info));
     this.pbx.wants = (cls) => {
       for (const s of this.live.values()) if (s.wantsEvents(cls)) return true;
       return false;
@@ -138,6 +146,42 @@ export class SimServer extends EventEmitter implements SimCore {
   recordOriginate(rec: OriginateRecord): void {
     this.originateLog.push(rec);
     if (this.originateLog.length > this.config.maxActionLog) this.originateLog.splice(0, Math.ceil(this.config.maxActionLog / 10));
+  }
+
+  recordStateWrite(rec: StateWriteRecord): void {
+    this.stateWriteLog.push(rec);
+    if (this.stateWriteLog.length > this.config.maxActionLog) this.stateWriteLog.splice(0, Math.ceil(this.config.maxActionLog / 10));
+    this.emit('state-write', rec);
+  }
+
+  stateWrites(): StateWriteRecord[] {
+    return this.stateWriteLog.map((r) => ({ ...r }));
+  }
+
+  deviceState(device: string): DeviceState {
+    return this.pbx.devices.state(device);
+  }
+
+  deviceStates(): Record<string, DeviceState> {
+    return Object.fromEntries(this.pbx.devices.cached());
+  }
+
+  setDeviceState(device: string, state: DeviceState | null): void {
+    if (state !== null && !isDeviceState(state))
+      throw new Error(`setDeviceState: state ${JSON.stringify(state)} is not a device state (NOT_INUSE, INUSE, BUSY ...)`);
+    if (!/^[^\s/:]+[/:]\S+$/.test(device)) throw new Error(`setDeviceState: device ${JSON.stringify(device)} must be Tech/resource or Custom:name`);
+    this.pbx.devices.force(device, state);
+  }
+
+  presenceState(provider: string): PresenceInfo | undefined {
+    return this.pbx.devices.presenceOf(provider);
+  }
+
+  setPresenceState(provider: string, status: string, subtype = '', message = ''): void {
+    const s = parsePresenceStatus(status);
+    if (!s) throw new Error(`setPresenceState: status ${JSON.stringify(status)} is not a presence state (available, away, dnd ...)`);
+    if (!/^[^\s:]+:\S+/.test(provider)) throw new Error(`setPresenceState: provider ${JSON.stringify(provider)} must be Provider:name`);
+    this.pbx.devices.setPresence({ provider, status: s, subtype, message });
   }
 
   originates(): OriginateRecord[] {

@@ -116,6 +116,19 @@ export interface OriginateRecord {
   ended: boolean;
 }
 
+/** A Setvar of DEVICE_STATE(…) or PRESENCE_STATE(…) as the simulator received it (test API `stateWrites()`). */
+export interface StateWriteRecord {
+  kind: 'device' | 'presence';
+  /** The Setvar's Variable and Value headers. */
+  variable: string;
+  value: string;
+  /** Applied (`Variable Set`) or refused as Asterisk would (`Variable not set`). */
+  accepted: boolean;
+  actionId?: string;
+  connection: number;
+  at: number;
+}
+
 /** Links an Originate's channels to its record while they live. */
 export interface Origin {
   record: OriginateRecord;

@@ -81,3 +81,22 @@ export function timestamp(now: number = Date.now()): string {
   const us = Math.floor((now % 1000) * 1000);
   return `${Math.floor(now / 1000)}.${String(us).padStart(6, '0')}`;
 }
+
+const C_ESCAPES: Record<string, string> = {
+  '\x07': '\\a',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\v': '\\v',
+  '\\': '\\\\',
+  "'": "\\'",
+  '"': '\\"',
+  '?': '\\?',
+};
+
+/** ast_escape_c_alloc (13.5+): what some event values go through so CR/LF cannot break framing. */
+export function escapeC(s: string): string {
+  return s.replace(/[\x07\b\f\n\r\t\v\\'"?]/g, (c) => C_ESCAPES[c] ?? c);
+}

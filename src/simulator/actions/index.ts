@@ -6,6 +6,7 @@ import { CHANNEL_ACTIONS } from './channels.js';
 import { COMMAND_ACTIONS } from './command.js';
 import { CONFERENCE_ACTIONS } from './conference.js';
 import { STATUS_ACTIONS } from './status.js';
+import { DEVICE_ACTIONS } from './devices.js';
 import { AST_MAX_MANHEADERS } from '../input.js';
 
 export interface ActionEntry {
@@ -20,7 +21,15 @@ export interface ActionEntry {
 
 export type ActionTable = Record<string, ActionEntry>;
 
-const ALL: ActionTable = { ...SESSION_ACTIONS, ...CALL_ACTIONS, ...CHANNEL_ACTIONS, ...COMMAND_ACTIONS, ...CONFERENCE_ACTIONS, ...STATUS_ACTIONS };
+const ALL: ActionTable = {
+  ...SESSION_ACTIONS,
+  ...CALL_ACTIONS,
+  ...CHANNEL_ACTIONS,
+  ...COMMAND_ACTIONS,
+  ...CONFERENCE_ACTIONS,
+  ...STATUS_ACTIONS,
+  ...DEVICE_ACTIONS,
+};
 ALL.ListCommands = { handler: listCommands };
 
 /** Action names are case-insensitive on the wire. */

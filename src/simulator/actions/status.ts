@@ -5,6 +5,8 @@ import type { SimChannel } from '../types.js';
 import { snapshot } from '../events-22.js';
 import { stateDesc } from '../wire.js';
 import { extensionExists } from '../dialplan.js';
+import { parseStateWrite, readStateFunction } from '../state-functions.js';
+import { extensionStateText } from '../device-state.js';
 
 /** Status and the small read-only actions the sender allows by default (REFERENCE §4.3). */
 export const STATUS_ACTIONS: ActionTable = {
@@ -105,26 +107,53 @@ function getvar(ctx: ActionContext): void {
   if (!t) return;
   ctx.respond('Success', [
     ['Variable', t.variable],
-    ['Value', t.ch?.vars.get(t.variable) ?? ''],
+    ['Value', readStateFunction(ctx.core.pbx.devices, t.variable) ?? t.ch?.vars.get(t.variable) ?? ''],
   ]);
 }
 
 function setvar(ctx: ActionContext): void {
   const t = varTarget(ctx);
   if (!t) return;
+  const value = ctx.get('Value') ?? '';
+  const write = parseStateWrite(t.variable, value);
+  if (!write) {
+    ctx.success('Variable Set');
+    if (t.ch) ctx.core.pbx.setVar(t.ch, t.variable, value);
+    return;
+  }
+  const { core, session } = ctx;
+  core.recordStateWrite({
+    kind: write.kind,
+    variable: t.variable,
+    value,
+    accepted: write.ok,
+    ...(ctx.actionId !== undefined ? { actionId: ctx.actionId } : {}),
+    connection: session.id,
+    at: Date.now(),
+  });
+  // The function's write fails (a warning in Asterisk's log): the action says only this.
+  if (!write.ok) {
+    core.logger?.debug({ variable: t.variable, reason: write.reason }, 'simulator: state function refused');
+    return ctx.error('Variable not set');
+  }
   ctx.success('Variable Set');
-  if (t.ch) ctx.core.pbx.setVar(t.ch, t.variable, ctx.get('Value') ?? '');
+  // Published after the reply: stasis delivers the event on another thread.
+  if (write.kind === 'device') core.pbx.devices.setCustom(write.device, write.state);
+  else core.pbx.devices.setPresence(write.presence);
 }
 
 function extensionState(ctx: ActionContext): void {
   const exten = ctx.get('Exten') ?? '';
+  const context = ctx.get('Context') ?? '';
+  const hint = ctx.core.pbx.devices.hint(exten, context);
+  const status = hint ? hint.last : extensionExists(exten) ? 0 : -1;
   ctx.respond('Success', [
     ['Message', 'Extension Status'],
     ['Exten', exten],
-    ['Context', ctx.get('Context') ?? ''],
-    ['Hint', ''],
-    ['Status', extensionExists(exten) ? '0' : '-1'],
-    ['StatusText', extensionExists(exten) ? 'Idle' : 'Unknown'],
+    ['Context', context],
+    ['Hint', hint?.app ?? ''],
+    ['Status', String(status)],
+    ['StatusText', extensionStateText(status)],
   ]);
 }
 
