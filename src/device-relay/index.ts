@@ -52,7 +52,8 @@ export async function runDeviceRelay(opts: RunDeviceRelayOptions): Promise<void>
   const relayed = relayFilter(settings);
   const onEvent = (msg: AmiMessage): void => {
     const c = stateChangeOf(msg);
-    if (c === null || !relayed(c)) return;
+    if (c === null) return;
+    if (!relayed(c)) return ctx.count('skipped');
     ctx.count('states');
     writer.offer(c);
   };

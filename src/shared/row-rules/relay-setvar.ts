@@ -8,8 +8,8 @@ import type { AmiHeader } from '../ami/message.js';
  * (its own `devices` / `presentities`), so the target does not judge the name.
  */
 
-/** Device states a `Custom:` device takes (Asterisk's devstate names). */
-export const DEVICE_STATES = ['UNKNOWN', 'NOT_INUSE', 'INUSE', 'BUSY', 'INVALID', 'UNAVAILABLE', 'RINGING', 'RINGINUSE', 'ONHOLD'] as const;
+/** Device states a `Custom:` device takes (Asterisk's devstate names; DEVICE_STATE refuses UNKNOWN, the value of any word it does not know). */
+export const DEVICE_STATES = ['NOT_INUSE', 'INUSE', 'BUSY', 'INVALID', 'UNAVAILABLE', 'RINGING', 'RINGINUSE', 'ONHOLD'] as const;
 /** Presence values of PRESENCE_STATE. */
 export const PRESENCE_STATES = ['not_set', 'unavailable', 'available', 'away', 'xa', 'chat', 'dnd'] as const;
 
