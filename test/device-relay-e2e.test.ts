@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { describeEngines } from './helpers/engines.js';
 import { plainClient, type PlainClient } from './helpers/plain-client.js';
-import { startRelayHost, type RelayHost } from './helpers/relay-host.js';
+import { startRelayHost, untilDeviceState as until, type RelayHost } from './helpers/relay-host.js';
 import { silent } from './listener-helpers.js';
 
 // Servers of one relay group sharing one database, each with its simulator, device relay and
@@ -29,21 +29,6 @@ describeEngines('device relay between simulated servers', (t) => {
   async function startGroup(servers: readonly string[], opts: { sender?: boolean } = {}): Promise<void> {
     for (const s of servers) sims.set(s, await startSimulator({ port: 0, timeScale: 0.01, logger: silent }));
     for (const s of servers) hosts.set(s, await startRelayHost(await t.openAnother(), sims.get(s)!, s, servers, opts));
-  }
-
-  /** Resolves once `sim` reports `device` in `state` (its own event, raised when the SetVar lands). */
-  function until(sim: Simulator, device: string, state: string, timeoutMs = 10_000): Promise<void> {
-    if (sim.deviceState(device) === state) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${device} is ${sim.deviceState(device)}, expected ${state}`)), timeoutMs);
-      const on = (s: { device: string; state: string }) => {
-        if (s.device !== device || s.state !== state) return;
-        clearTimeout(timer);
-        sim.off('device-state', on);
-        resolve();
-      };
-      sim.on('device-state', on);
-    });
   }
 
   const relayRows = (server: string) =>

@@ -4,6 +4,7 @@ import { runActionSender } from '../../src/action-sender/index.js';
 import { runDeviceRelay } from '../../src/device-relay/index.js';
 import { defaultConfig, type AmiqConfig } from '../../src/shared/config/index.js';
 import type { AmiqDatabase } from '../../src/shared/db/index.js';
+import type { Simulator } from '../../src/simulator/index.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -104,4 +105,22 @@ export async function startRelayHost(
       await database.close();
     },
   };
+}
+
+/** Resolves once `sim` reports `device` in `state` (at once if it is; else on the DeviceStateChange it raises). */
+export function untilDeviceState(sim: Simulator, device: string, state: string, timeoutMs = 10_000): Promise<void> {
+  if (sim.deviceState(device) === state) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sim.off('device-state', on);
+      reject(new Error(`${device} is ${sim.deviceState(device)}, expected ${state}`));
+    }, timeoutMs);
+    const on = (s: { device: string; state: string }): void => {
+      if (s.device !== device || s.state !== state) return;
+      clearTimeout(timer);
+      sim.off('device-state', on);
+      resolve();
+    };
+    sim.on('device-state', on);
+  });
 }
