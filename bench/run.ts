@@ -3,11 +3,11 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * `npm run bench [part...]`: runs each benchmark part in turn (parser, queue, listener, heartbeat,
- * core), or only the named ones. Each part runs in a process of its own, so one part's heap,
+ * core, device-relay), or only the named ones. Each part runs in a process of its own, so one part's heap,
  * JIT state or leftover work never colours the next part's figures (the listener's RSS above
  * all). Each part prints its own figures and peers side by side.
  */
-const PARTS = ['parser', 'queue', 'listener', 'heartbeat', 'core'] as const;
+const PARTS = ['parser', 'queue', 'listener', 'heartbeat', 'core', 'device-relay'] as const;
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((p) => !(PARTS as readonly string[]).includes(p));
