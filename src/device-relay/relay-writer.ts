@@ -25,6 +25,11 @@ export interface RelayWriterOptions {
   retryMs?: number;
   /** Rows per write transaction. */
   batchSize?: number;
+  /**
+   * Pause before each write transaction: changes arriving meanwhile join it, and another
+   * writer of the same SQLite file (the sender recording outcomes) finds the lock free between two.
+   */
+  gatherMs?: number;
 }
 
 interface Pending {
@@ -56,7 +61,7 @@ export class RelayWriter {
   #idle: Array<() => void> = [];
 
   constructor(opts: RelayWriterOptions) {
-    this.#o = { echoWindowMs: 60_000, retryMs: 250, batchSize: 500, ...opts };
+    this.#o = { echoWindowMs: 60_000, retryMs: 250, batchSize: 500, gatherMs: 2, ...opts };
   }
 
   /** A state this server reported (an event, or an item of a list). */
@@ -118,11 +123,13 @@ export class RelayWriter {
 
   async #run(): Promise<void> {
     while (!this.#closed && this.backlog > 0) {
+      await new Promise((r) => setTimeout(r, this.#o.gatherMs));
       try {
         await this.#checkPresence();
         await this.#writeBatch();
       } catch (err) {
-        if (!isBusy(err)) {
+        if (isBusy(err)) this.#o.count('busy');
+        else {
           this.#o.setError(err);
           this.#o.logger.warn({ err }, 'device relay: writing rows failed; retrying');
         }
