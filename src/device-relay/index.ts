@@ -28,7 +28,7 @@ export interface RunDeviceRelayOptions {
 }
 
 /**
- * The device-relay worker: one AMI connection to its server (events on), the server's
+ * The device-relay worker: one AMI connection to its server (call events), the server's
  * DeviceStateChange / PresenceStateChange relayed as SetVar rows for each other server of the
  * group, which their action-senders send. Lists the current states after each (re)connect.
  * Returns once stopped (signal), after the write in progress.
@@ -38,7 +38,8 @@ export async function runDeviceRelay(opts: RunDeviceRelayOptions): Promise<void>
   const targets = relayTargets(config);
   const settings = config.device_relay;
   const server = config.server.name;
-  const client = opts.client ?? new AmiClient(amiClientOptions(config.ami, 'device-relay', logger, { events: 'on' }));
+  // Both events are of class call: the relay reads no other.
+  const client = opts.client ?? new AmiClient(amiClientOptions(config.ami, 'device-relay', logger, { events: 'call' }));
   const writer = new RelayWriter({
     db: opts.db,
     server,
