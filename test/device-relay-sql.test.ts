@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { copyLatestAsNew } from '../src/shared/db/queue/copy-latest-as-new.js';
 import { latestPerTag } from '../src/shared/db/queue/latest-per-tag.js';
 import { recentSentByTag } from '../src/shared/db/queue/recent-sent-by-tag.js';
 import { updateNewByTag } from '../src/shared/db/queue/update-new-by-tag.js';
@@ -95,5 +96,23 @@ describeEngines('device relay statements', (t) => {
       ['relay:one', 'BUSY', 'NEW'],
       ['relay:two', 'RINGING', 'NEW'],
     ]);
+  });
+});
+
+describeEngines('copyLatestAsNew', (t) => {
+  const rows = () => t.db.selectFrom('manager_queue').selectAll().orderBy('id').execute();
+
+  it('queues the latest row of a tag again, only while it is the latest and not NEW', async () => {
+    const first = await enqueue(t.db, { server: 'b', action: 'SetVar', tag: 'relay:x', params: { Value: 'INUSE' }, priority: 2 });
+    const expires = new Date(Date.now() + 60_000).toISOString();
+    // NEW: it will be sent anyway.
+    expect(await copyLatestAsNew(t.db, { id: first, expires_at: expires })).toBe(false);
+    await t.db.updateTable('manager_queue').set({ status: 'SUCCESS' }).where('id', '=', first).execute();
+    expect(await copyLatestAsNew(t.db, { id: first, expires_at: expires })).toBe(true);
+    const [, copy] = await rows();
+    expect(copy).toMatchObject({ server: 'b', action: 'SetVar', tag: 'relay:x', params: '{"Value":"INUSE"}', priority: 2, status: 'NEW', expires_at: expires });
+    // No longer the latest of its tag: never copied over the newer one.
+    expect(await copyLatestAsNew(t.db, { id: first, expires_at: expires })).toBe(false);
+    expect(await rows()).toHaveLength(2);
   });
 });

@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { AmiPort } from '../shared/ami/ami-port.js';
 import { latestPerTag } from '../shared/db/queue/latest-per-tag.js';
 import type { Database } from '../shared/db/schema.js';
-import type { RowParams } from '../shared/queue/index.js';
 import { stateChangeOf, type StateChange } from './state-change.js';
 
 export interface ConvergeOptions {
@@ -15,11 +14,11 @@ export interface ConvergeOptions {
   logger: Logger;
   /** Each state the server lists. */
   offer(c: StateChange): void;
-  /** The states the others last sent this server, to write again. */
-  resend(rows: Array<{ tag: string; params: RowParams }>): void;
+  /** The rows holding the states the others last relayed to this server, to queue again. */
+  resend(ids: number[]): void;
 }
 
-/** Statuses after which a relay row's state is not worth sending again (refused by the rules, or replaced by the operator). */
+/** A latest row not queued again: still to be sent (NEW), refused by the rules, or cancelled by the operator. */
 const NOT_AGAIN = new Set(['NEW', 'INVALID', 'CANCELLED']);
 
 /**
@@ -52,6 +51,6 @@ export async function converge(o: ConvergeOptions): Promise<void> {
   }
   const latest = await latestPerTag(o.db, o.server, 'relay:');
   const again = latest.filter((r) => !NOT_AGAIN.has(r.status));
-  o.resend(again.map((r) => ({ tag: r.tag, params: JSON.parse(r.params) as RowParams })));
+  o.resend(again.map((r) => r.id));
   if (again.length > 0) o.logger.info({ states: again.length }, 'device relay: states from the other servers written again');
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { isBusy, writeBatch, LOOP_LOCK_WAIT_MS } from '../shared/db/index.js';
+import { copyLatestAsNew } from '../shared/db/queue/copy-latest-as-new.js';
 import { recentSentByTag } from '../shared/db/queue/recent-sent-by-tag.js';
 import type { Database } from '../shared/db/schema.js';
 import { putPendingRow } from '../shared/queue/put-pending-row.js';
@@ -56,6 +57,8 @@ export class RelayWriter {
   readonly #pending = new Map<string, Pending>();
   /** Presences to check for an echo before relaying, by tag (the newest wins). */
   readonly #presence = new Map<string, RelayRow>();
+  /** Rows to queue again into this relay's own server (copyLatestAsNew). */
+  #copies: number[] = [];
   #running: Promise<void> | null = null;
   #closed = false;
   #idle: Array<() => void> = [];
@@ -76,10 +79,10 @@ export class RelayWriter {
     this.#kick();
   }
 
-  /** Rows to write into this relay's own server again (its states from the others, after it came back). */
-  resend(rows: ReadonlyArray<{ tag: string; params: RowParams }>): void {
-    for (const r of rows) this.#pending.set(`${this.#o.server}\u0000${r.tag}`, { server: this.#o.server, tag: r.tag, params: r.params });
-    if (rows.length > 0) this.#kick();
+  /** Rows holding the states the others last relayed into this relay's own server, to queue again (after it came back). */
+  resend(ids: readonly number[]): void {
+    this.#copies.push(...ids);
+    if (ids.length > 0) this.#kick();
   }
 
   /** After a reconnect: the next report of every state is relayed, whatever was relayed before. */
@@ -89,7 +92,7 @@ export class RelayWriter {
 
   /** Rows waiting to be written. */
   get backlog(): number {
-    return this.#pending.size + this.#presence.size;
+    return this.#pending.size + this.#presence.size + this.#copies.length;
   }
 
   /** Resolves once everything offered so far is written (or the writer is closed). */
@@ -155,6 +158,7 @@ export class RelayWriter {
   }
 
   async #writeBatch(): Promise<void> {
+    if (this.#copies.length > 0) return this.#writeCopies();
     const batch: Array<[string, Pending]> = [];
     for (const entry of this.#pending) {
       batch.push(entry);
@@ -193,5 +197,21 @@ export class RelayWriter {
       for (const [key, p] of newer) this.#pending.set(key, p);
       throw err;
     }
+  }
+
+  async #writeCopies(): Promise<void> {
+    const ids = this.#copies.slice(0, this.#o.batchSize);
+    const expiresAt = new Date(Date.now() + this.#o.expireSeconds * 1000).toISOString();
+    const copied = await writeBatch(
+      this.#o.db,
+      async (trx) => {
+        let n = 0;
+        for (const id of ids) if (await copyLatestAsNew(trx, { id, expires_at: expiresAt })) n++;
+        return n;
+      },
+      { lockWaitMs: LOOP_LOCK_WAIT_MS },
+    );
+    this.#copies.splice(0, ids.length);
+    this.#o.count('resent', copied);
   }
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, QueueStatus } from '../schema.js';
 
 export interface LatestTagged {
+  id: number;
   tag: string;
   params: string;
   status: QueueStatus;
@@ -15,7 +16,7 @@ export interface LatestTagged {
 export async function latestPerTag(db: Kysely<Database>, server: string, prefix: string): Promise<LatestTagged[]> {
   const rows = await db
     .selectFrom('manager_queue')
-    .select(['tag', 'params', 'status'])
+    .select(['id', 'tag', 'params', 'status'])
     .where('id', 'in', (eb) =>
       eb
         .selectFrom('manager_queue as q')
@@ -25,5 +26,5 @@ export async function latestPerTag(db: Kysely<Database>, server: string, prefix:
         .groupBy('q.tag'),
     )
     .execute();
-  return rows.map((r) => ({ tag: r.tag ?? '', params: r.params, status: r.status }));
+  return rows.map((r) => ({ id: Number(r.id), tag: r.tag ?? '', params: r.params, status: r.status }));
 }
