@@ -4,7 +4,9 @@
  * in processes of their own on one SQLite file (as `amiq run` would); both simulators run here,
  * so one clock times both ends. Changes are offered at a steady rate, round-robin over 1,000
  * devices (each toggles INUSE / NOT_INUSE), for a few seconds per rate.
- * Runnable alone: `node dist/bench/device-relay.js [seconds] [rate...]`.
+ * Runnable alone: `node dist/bench/device-relay.js [seconds] [rate...]`; with
+ * AMIQ_BENCH_DATABASE_URL (a PostgreSQL or MySQL/MariaDB server URL whose user may create
+ * databases) on a scratch database there instead of SQLite.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -13,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pino } from 'pino';
-import { migrateToLatest, openSqlite } from '../src/shared/db/index.js';
+import { sql } from 'kysely';
+import { migrateToLatest, openDatabase, parseDatabaseUrl, type AmiqDatabase } from '../src/shared/db/index.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 
 const HERE = new URL('.', import.meta.url).pathname;
@@ -23,16 +26,44 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-function startChild(script: string, envName: string, config: object, ready: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(HERE, script)], {
-    env: { ...process.env, [envName]: JSON.stringify(config) },
+function startChild(role: 'relay' | 'sender', config: object): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(HERE, 'device-relay-worker.js'), role], {
+    env: { ...process.env, AMIQ_BENCH_CONFIG: JSON.stringify(config) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
   return new Promise((resolve, reject) => {
-    lines.on('line', (l) => l === ready && resolve(child));
-    child.once('exit', (code) => reject(new Error(`${script} exited ${code} before "${ready}"`)));
+    lines.on('line', (l) => l === 'ready' && resolve(child));
+    child.once('exit', (code) => reject(new Error(`${role} exited ${code} before it was ready`)));
   });
+}
+
+/** A fresh database: a SQLite file, or a scratch database on the server AMIQ_BENCH_DATABASE_URL names. */
+async function scratchDatabase(): Promise<{ handle: AmiqDatabase; config: { path: string; url: string }; engine: string; drop(): Promise<void> }> {
+  const server = process.env.AMIQ_BENCH_DATABASE_URL;
+  if (!server) {
+    const dir = mkdtempSync(join(tmpdir(), 'amiq-bench-relay-'));
+    const path = join(dir, 'amiq.db');
+    const handle = await openDatabase({ path });
+    return { handle, config: { path, url: '' }, engine: 'SQLite', drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const admin = await openDatabase({ url: server, path: '' });
+  const name = `amiq_bench_relay_${process.pid}`;
+  await sql`CREATE DATABASE ${sql.id(name)}`.execute(admin.db);
+  const u = new URL(server);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const handle = await openDatabase({ url, path: '' });
+  const engine = parseDatabaseUrl(server).engine === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB';
+  return {
+    handle,
+    config: { path: 'unused.db', url },
+    engine,
+    drop: async () => {
+      await sql`DROP DATABASE ${sql.id(name)}`.execute(admin.db);
+      await admin.close();
+    },
+  };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -75,29 +106,26 @@ async function phase(a: Simulator, b: Simulator, rate: number, seconds: number, 
 }
 
 export async function run(seconds = 5, rates: number[] = [100, 1000]): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'amiq-bench-relay-'));
-  const dbPath = join(dir, 'amiq.db');
-  const handle = openSqlite(dbPath);
+  const scratch = await scratchDatabase();
+  const handle = scratch.handle;
   await migrateToLatest(handle.db);
   const silent = pino({ level: 'silent' });
   const a = await startSimulator({ port: 0, logger: silent, maxActionLog: 1000 });
   const b = await startSimulator({ port: 0, logger: silent, maxActionLog: 1000 });
-  const common = { database: { path: dbPath }, device_relay: { servers: ['a', 'b'] }, log: { level: 'warn' } };
+  const common = { database: { ...scratch.config, poll_interval_ms: 5 }, device_relay: { servers: ['a', 'b'] }, log: { level: 'warn' } };
   const children: ChildProcess[] = [];
   try {
+    children.push(await startChild('relay', { ...common, server: { name: 'a' }, ami: { port: a.port, secret: 'amiq' } }));
     children.push(
-      await startChild('device-relay-worker.js', 'AMIQ_RELAY_CONFIG', { ...common, server: { name: 'a' }, ami: { port: a.port, secret: 'amiq' } }, 'converged'),
-    );
-    children.push(
-      await startChild(
-        'queue-sender.js',
-        'AMIQ_SENDER_CONFIG',
-        { ...common, server: { name: 'b' }, ami: { port: b.port, secret: 'amiq' }, action_sender: { rate_per_second: 0, max_in_flight: 100 } },
-        'connected',
-      ),
+      await startChild('sender', {
+        ...common,
+        server: { name: 'b' },
+        ami: { port: b.port, secret: 'amiq' },
+        action_sender: { rate_per_second: 0, max_in_flight: 100 },
+      }),
     );
     console.log(
-      `device relay: A's DeviceStateChange → B's SetVar DEVICE_STATE(Custom:…) answered (SQLite, relay and sender in their own processes, ${DEVICES} devices):`,
+      `device relay: A's DeviceStateChange → B's SetVar DEVICE_STATE(Custom:…) answered (${scratch.engine}, relay and sender in their own processes, ${DEVICES} devices):`,
     );
     // Warm-up (JIT, first statements), not reported.
     await phase(a, b, 100, 1, 0);
@@ -121,7 +149,7 @@ export async function run(seconds = 5, rates: number[] = [100, 1000]): Promise<v
     await a.close();
     await b.close();
     await handle.close();
-    rmSync(dir, { recursive: true, force: true });
+    await scratch.drop();
   }
 }
 
