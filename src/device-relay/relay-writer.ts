@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { isBusy, writeBatch, LOOP_LOCK_WAIT_MS } from '../shared/db/index.js';
+import { insertMissingNew } from '../shared/db/queue/insert-missing-new.js';
+import { updateNewByTags } from '../shared/db/queue/update-new-by-tags.js';
 import { copyLatestAsNew } from '../shared/db/queue/copy-latest-as-new.js';
 import { recentSentByTag } from '../shared/db/queue/recent-sent-by-tag.js';
 import type { Database } from '../shared/db/schema.js';
-import { putPendingRow } from '../shared/queue/put-pending-row.js';
 import type { RowParams } from '../shared/queue/index.js';
 import { relayRowOf, valueOfParams, type RelayRow } from './relay-rows.js';
 import type { StateChange } from './state-change.js';
@@ -45,7 +46,8 @@ const ECHO_ROWS = 4;
 /**
  * Turns the states one server reports into queue rows for the other servers, coalescing twice:
  * in memory (a state superseded before it was written is never written) and in the queue (a
- * NEW row of the same (server, tag) takes the newer params, putPendingRow). Writes run one
+ * NEW row of the same (server, tag) takes the newer params: updateNewByTags, then
+ * insertMissingNew for the rest). Writes run one
  * transaction at a time, in the background; a failed write keeps its rows (unless a newer
  * state replaced them meanwhile) and is retried.
  */
@@ -167,28 +169,19 @@ export class RelayWriter {
     if (batch.length === 0) return;
     for (const [key] of batch) this.#pending.delete(key);
     const expiresAt = new Date(Date.now() + this.#o.expireSeconds * 1000).toISOString();
+    const states = batch.map(([, p]) => ({ server: p.server, tag: p.tag, params: JSON.stringify(p.params), expires_at: expiresAt }));
     try {
-      const counts = await writeBatch(
+      // Two statements per batch whatever its size; the pending rows first, then the others.
+      const [updated, inserted] = await writeBatch(
         this.#o.db,
         async (trx) => {
-          let updated = 0;
-          for (const [, p] of batch) {
-            const how = await putPendingRow(trx, {
-              server: p.server,
-              action: 'SetVar',
-              tag: p.tag,
-              params: p.params,
-              priority: this.#o.priority,
-              expires_at: expiresAt,
-            });
-            if (how === 'updated') updated++;
-          }
-          return updated;
+          const u = await updateNewByTags(trx, states);
+          return [u, await insertMissingNew(trx, 'SetVar', this.#o.priority, states)] as const;
         },
         { lockWaitMs: LOOP_LOCK_WAIT_MS },
       );
-      this.#o.count('coalesced', counts);
-      this.#o.count('queued', batch.length - counts);
+      this.#o.count('coalesced', updated);
+      this.#o.count('queued', inserted);
     } catch (err) {
       // Back in front, unless a newer state for the same key arrived meanwhile.
       const newer = new Map(this.#pending);
