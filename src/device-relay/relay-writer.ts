@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { isBusy, writeBatch, LOOP_LOCK_WAIT_MS } from '../shared/db/index.js';
+import { isBusy, withBusyTimeout, writeBatch, LOOP_LOCK_WAIT_MS } from '../shared/db/index.js';
 import { insertMissingNew } from '../shared/db/queue/insert-missing-new.js';
 import { updateNewByTags } from '../shared/db/queue/update-new-by-tags.js';
 import { copyLatestAsNew } from '../shared/db/queue/copy-latest-as-new.js';
@@ -171,15 +171,12 @@ export class RelayWriter {
     const expiresAt = new Date(Date.now() + this.#o.expireSeconds * 1000).toISOString();
     const states = batch.map(([, p]) => ({ server: p.server, tag: p.tag, params: JSON.stringify(p.params), expires_at: expiresAt }));
     try {
-      // Two statements per batch whatever its size; the pending rows first, then the others.
-      const [updated, inserted] = await writeBatch(
-        this.#o.db,
-        async (trx) => {
-          const u = await updateNewByTags(trx, states);
-          return [u, await insertMissingNew(trx, 'SetVar', this.#o.priority, states)] as const;
-        },
-        { lockWaitMs: LOOP_LOCK_WAIT_MS },
-      );
+      // Two statements per batch whatever its size, the pending rows first, then the others; each
+      // on its own (no transaction holding the first's locks while the sender claims).
+      const [updated, inserted] = await withBusyTimeout(this.#o.db, LOOP_LOCK_WAIT_MS, async (conn) => {
+        const u = await updateNewByTags(conn, states);
+        return [u, await insertMissingNew(conn, 'SetVar', this.#o.priority, states)] as const;
+      });
       this.#o.count('coalesced', updated);
       this.#o.count('queued', inserted);
     } catch (err) {
