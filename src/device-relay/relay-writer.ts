@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { isBusy, withBusyTimeout, writeBatch, LOOP_LOCK_WAIT_MS } from '../shared/db/index.js';
+import { isBusy, withBusyTimeout, LOOP_LOCK_WAIT_MS } from '../shared/db/index.js';
 import { insertMissingNew } from '../shared/db/queue/insert-missing-new.js';
 import { updateNewByTags } from '../shared/db/queue/update-new-by-tags.js';
 import { copyLatestAsNew } from '../shared/db/queue/copy-latest-as-new.js';
@@ -192,15 +192,11 @@ export class RelayWriter {
   async #writeCopies(): Promise<void> {
     const ids = this.#copies.slice(0, this.#o.batchSize);
     const expiresAt = new Date(Date.now() + this.#o.expireSeconds * 1000).toISOString();
-    const copied = await writeBatch(
-      this.#o.db,
-      async (trx) => {
-        let n = 0;
-        for (const id of ids) if (await copyLatestAsNew(trx, { id, expires_at: expiresAt })) n++;
-        return n;
-      },
-      { lockWaitMs: LOOP_LOCK_WAIT_MS },
-    );
+    const copied = await withBusyTimeout(this.#o.db, LOOP_LOCK_WAIT_MS, async (conn) => {
+      let n = 0;
+      for (const id of ids) if (await copyLatestAsNew(conn, { id, expires_at: expiresAt })) n++;
+      return n;
+    });
     this.#copies.splice(0, ids.length);
     this.#o.count('resent', copied);
   }
