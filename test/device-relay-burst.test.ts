@@ -50,7 +50,9 @@ describeEngines('device relay coalescing', (t) => {
       if (Date.now() > until) throw new Error(`${latest.length} of ${DEVICES} rows for b hold the last state (${rows.length} rows)`);
       await new Promise((r) => setTimeout(r, 20));
     }
-    // Inserted once per device; every later state updated that row (or was superseded in memory first).
+    // Inserted once per device; every later state updated that row (or was superseded in memory
+    // first). The relay counts a write once its statement has answered, a moment after the rows show.
+    await hostA.relay.reach('queued', DEVICES);
     expect(hostA.relay.get('queued')).toBe(DEVICES);
     expect(hostA.relay.get('coalesced')).toBeLessThanOrEqual(DEVICES * (ROUNDS - 1));
 

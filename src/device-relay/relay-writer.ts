@@ -25,11 +25,11 @@ export interface RelayWriterOptions {
   echoWindowMs?: number;
   /** Pause after a failed write before trying again. */
   retryMs?: number;
-  /** Rows per write transaction. */
+  /** Rows per write (its two statements). */
   batchSize?: number;
   /**
-   * Pause before each write transaction: changes arriving meanwhile join it, and another
-   * writer of the same SQLite file (the sender recording outcomes) finds the lock free between two.
+   * Pause before each write: changes arriving meanwhile join it, and another writer of the same
+   * SQLite file (the sender recording outcomes) finds the lock free between two.
    */
   gatherMs?: number;
 }
@@ -47,9 +47,8 @@ const ECHO_ROWS = 4;
  * Turns the states one server reports into queue rows for the other servers, coalescing twice:
  * in memory (a state superseded before it was written is never written) and in the queue (a
  * NEW row of the same (server, tag) takes the newer params: updateNewByTags, then
- * insertMissingNew for the rest). Writes run one
- * transaction at a time, in the background; a failed write keeps its rows (unless a newer
- * state replaced them meanwhile) and is retried.
+ * insertMissingNew for the rest). Writes run one at a time, in the background; a failed write
+ * keeps its rows (unless a newer state replaced them meanwhile) and is retried.
  */
 export class RelayWriter {
   readonly #o: Required<RelayWriterOptions>;
@@ -60,7 +59,7 @@ export class RelayWriter {
   /** Presences to check for an echo before relaying, by tag (the newest wins). */
   readonly #presence = new Map<string, RelayRow>();
   /** Rows to queue again into this relay's own server (copyLatestAsNew). */
-  #copies: number[] = [];
+  readonly #copies: number[] = [];
   #running: Promise<void> | null = null;
   #closed = false;
   #idle: Array<() => void> = [];
