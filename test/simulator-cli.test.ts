@@ -81,6 +81,16 @@ describe('amiq simulate', () => {
     const program = new Command('amiq');
     register(program);
     const cmd = program.commands.find((c) => c.name() === 'simulate')!;
-    expect(cmd.options.map((o) => o.long)).toEqual(['--port', '--host', '--profile', '--time-scale', '--auth-fail-delay', '--auth-timeout', '--seed']);
+    expect(cmd.options.map((o) => o.long)).toEqual([
+      '--port',
+      '--host',
+      '--profile',
+      '--time-scale',
+      '--auth-fail-delay',
+      '--auth-timeout',
+      '--seed',
+      '--hint',
+      '--endpoint',
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { startSimulator, type Simulator, type SimulatorOptions } from '../src/si
 import type { AmiClient } from '../src/shared/ami/client.js';
 import type { AmiMessage } from '../src/shared/ami/message.js';
 import { connectedClient, stopClients } from './helpers/ami-client-fixtures.js';
+import { runSimulate, type SimulateFlags } from '../src/cli/commands/simulate.js';
 
 let sim: Simulator | undefined;
 
@@ -75,6 +76,7 @@ describe('simulator devices: DeviceStateChange from channels', () => {
     // Captured: both halves report Local/600@default INUSE (Local channels bypass the cache).
     await waitEvent(client, seen, (m) => statesOf([m], 'Local/600@default').length > 0 && seen.filter(isDevice('Local/600@default', 'INUSE')).length === 2);
     sim.setDeviceState('PJSIP/2001', 'BUSY');
+    await waitEvent(client, seen, isDevice('PJSIP/2001', 'BUSY'));
     sim.setDeviceState('PJSIP/2001', 'BUSY');
     sim.setDeviceState('PJSIP/2002', 'UNAVAILABLE');
     await waitEvent(client, seen, isDevice('PJSIP/2002'));
@@ -88,10 +90,76 @@ describe('simulator devices: DeviceStateChange from channels', () => {
   });
 });
 
+describe('simulator devices: phone calls without an Originate', () => {
+  it('ring then answer; the device aggregates its channels: RINGINUSE while a second call rings', async () => {
+    const { sim, client, seen } = await setup({ hints: { '2001@default': 'PJSIP/2001' } });
+    const first = sim.addPhoneCall('PJSIP/2001', { callerIdNum: '555' });
+    expect(first.name).toMatch(/^PJSIP\/2001-[0-9a-f]{8}$/);
+    await waitEvent(client, seen, isDevice('PJSIP/2001', 'INUSE'));
+    const second = sim.addPhoneCall('PJSIP/2001', { answerAfterMs: null });
+    await waitEvent(client, seen, isDevice('PJSIP/2001', 'RINGINUSE'));
+    expect(sim.answerPhoneCall(second.name)).toBe(true);
+    expect(sim.answerPhoneCall(second.name)).toBe(false);
+    await waitEvent(client, seen, (m) => m.eventName === 'Newstate' && m.get('Channel') === second.name && m.get('ChannelStateDesc') === 'Up');
+    sim.hangup(second.name);
+    sim.hangup(first.name);
+    await waitEvent(client, seen, isDevice('PJSIP/2001', 'NOT_INUSE'));
+    expect(statesOf(seen, 'PJSIP/2001')).toEqual(['RINGING', 'INUSE', 'RINGINUSE', 'INUSE', 'NOT_INUSE']);
+    expect(seen.filter((m) => m.eventName === 'ExtensionStatus').map((m) => m.get('StatusText'))).toEqual([
+      'Ringing',
+      'InUse',
+      'InUse&Ringing',
+      'InUse',
+      'Idle',
+    ]);
+    const newchannel = seen.find((m) => m.eventName === 'Newchannel' && m.get('Channel') === first.name)!;
+    expect([newchannel.get('CallerIDNum'), newchannel.get('ChannelStateDesc')]).toEqual(['555', 'Down']);
+    expect(() => sim.addPhoneCall('Local/100@default')).toThrow(/must be Tech\/resource \(not Local\)/);
+  });
+});
+
+describe('simulator devices: varied event order', () => {
+  /** Five phones ring, answer and hang up under a seed; what the wire showed, Uniqueids left out. */
+  async function run(seed: number): Promise<string[]> {
+    const { sim, client, seen } = await setup({ seed, mixWindowMs: 2 });
+    const phones = [1, 2, 3, 4, 5].map((i) => sim.addPhoneCall(`PJSIP/20${i}`, { answerAfterMs: null }).name);
+    for (let i = 1; i <= 5; i++) await waitEvent(client, seen, isDevice(`PJSIP/20${i}`, 'RINGING'));
+    for (const name of phones) sim.answerPhoneCall(name);
+    for (let i = 1; i <= 5; i++) await waitEvent(client, seen, isDevice(`PJSIP/20${i}`, 'INUSE'));
+    for (const name of phones) sim.hangup(name);
+    for (let i = 1; i <= 5; i++) await waitEvent(client, seen, isDevice(`PJSIP/20${i}`, 'NOT_INUSE'));
+    await stopClients();
+    await sim.close();
+    return seen
+      .filter((m) => ['Newstate', 'Hangup', 'DeviceStateChange'].includes(m.eventName ?? ''))
+      .map((m) => `${m.eventName} ${(m.get('Channel') ?? m.get('Device'))!.replace(/-[0-9a-f]{8}$/, '')} ${m.get('ChannelStateDesc') ?? m.get('State') ?? ''}`);
+  }
+
+  it('the same seed gives the same interleaving; each device event follows the channel change it reports', async () => {
+    const a = await run(11);
+    expect(await run(11)).toEqual(a);
+    for (let i = 1; i <= 5; i++) {
+      const d = `PJSIP/20${i}`;
+      for (const [cause, effect] of [
+        [`Newstate ${d} Ringing`, `DeviceStateChange ${d} RINGING`],
+        [`Newstate ${d} Up`, `DeviceStateChange ${d} INUSE`],
+        [`Hangup ${d} Up`, `DeviceStateChange ${d} NOT_INUSE`],
+      ]) {
+        expect(a.indexOf(cause!)).toBeGreaterThanOrEqual(0);
+        expect(a.indexOf(effect!)).toBeGreaterThan(a.indexOf(cause!));
+      }
+    }
+    expect(a.filter((l) => l.startsWith('DeviceStateChange'))).toHaveLength(15);
+  });
+});
+
 describe('simulator devices: SetVar / Getvar DEVICE_STATE(Custom:…)', () => {
   it('sets a custom device, raises DeviceStateChange once per change, and reads it back', async () => {
     const { sim, client, seen } = await setup();
-    const set = await client.send('Setvar', { Variable: 'DEVICE_STATE(Custom:SIP/100)', Value: 'INUSE' });
+    const written: string[] = [];
+    sim.on('state-write', (w) => written.push(`${w.variable}=${w.value} ${w.accepted} ${w.actionId}`));
+    const set = await client.send('Setvar', { Variable: 'DEVICE_STATE(Custom:SIP/100)', Value: 'INUSE', ActionID: 'sv1' });
+    expect(written).toEqual(['DEVICE_STATE(Custom:SIP/100)=INUSE true sv1']);
     expect(set.get('Response')).toBe('Success');
     expect(set.get('Message')).toBe('Variable Set');
     const ev = await waitEvent(client, seen, isDevice('Custom:SIP/100'));
@@ -104,6 +172,7 @@ describe('simulator devices: SetVar / Getvar DEVICE_STATE(Custom:…)', () => {
     const get = await client.send('Getvar', { Variable: 'DEVICE_STATE(Custom:SIP/100)' });
     expect([get.get('Response'), get.get('Variable'), get.get('Value')]).toEqual(['Success', 'DEVICE_STATE(Custom:SIP/100)', 'NOT_INUSE']);
     expect((await client.send('Getvar', { Variable: 'DEVICE_STATE(Custom:never)' })).get('Value')).toBe('UNKNOWN');
+    expect((await client.send('Getvar', { Variable: 'DEVICE_STATE(CUSTOM:SIP/100)' })).get('Value')).toBe('NOT_INUSE');
     expect((await client.send('Getvar', { Variable: 'DEVICE_STATE(PJSIP/2001)' })).get('Value')).toBe('NOT_INUSE');
     expect(sim.deviceState('Custom:SIP/100')).toBe('NOT_INUSE');
     expect(sim.stateWrites().map((w) => [w.kind, w.variable, w.value, w.accepted])).toEqual([
@@ -121,6 +190,7 @@ describe('simulator devices: SetVar / Getvar DEVICE_STATE(Custom:…)', () => {
       ['DEVICE_STATE(Custom:lamp)', ''],
       ['DEVICE_STATE(Custom:)', 'BUSY'],
       ['DEVICE_STATE(PJSIP/2001)', 'BUSY'],
+      ['device_state(Custom:lamp)', 'BUSY'],
     ]) {
       const r = await client.send('Setvar', { Variable: variable!, Value: value! });
       expect([r.get('Response'), r.get('Message')]).toEqual(['Error', 'Variable not set']);
@@ -245,6 +315,43 @@ describe('simulator devices: DeviceStateList and PresenceStateList', () => {
   });
 });
 
+describe('simulator devices: registered endpoints', () => {
+  it('are listed NOT_INUSE by DeviceStateList from the start, and raise events once they change', async () => {
+    const { sim, client, seen } = await setup({ endpoints: ['PJSIP/2001', 'PJSIP/2002'] });
+    const list = await client.sendList('DeviceStateList');
+    expect(list.events.map((m) => [m.get('Device'), m.get('State')])).toEqual([
+      ['PJSIP/2001', 'NOT_INUSE'],
+      ['PJSIP/2002', 'NOT_INUSE'],
+    ]);
+    sim.setDeviceState('PJSIP/2002', 'UNAVAILABLE');
+    const ev = await waitEvent(client, seen, isDevice('PJSIP/2002'));
+    expect(ev.get('State')).toBe('UNAVAILABLE');
+    await expect(startSimulator({ port: 0, endpoints: ['Local/1@default'] })).rejects.toThrow(/endpoints: "Local\/1@default" must be Tech\/resource/);
+  });
+});
+
+describe('simulator devices: restart with astdb', () => {
+  it('keeps Custom devices (listed at once) and presence values (read back, listed once set again)', async () => {
+    const first = await setup();
+    await first.client.send('Setvar', { Variable: 'DEVICE_STATE(Custom:SIP/100)', Value: 'BUSY' });
+    await first.client.send('Setvar', { Variable: 'PRESENCE_STATE(CustomPresence:alice)', Value: 'away,,lunch' });
+    first.sim.setPresenceState('CustomPresence:bob', 'dnd', 'x,y', 'do not disturb');
+    const astdb = first.sim.astdb();
+    expect(astdb.customDevices).toEqual({ 'Custom:SIP/100': 'BUSY' });
+    await stopClients();
+    await first.sim.close();
+    const { sim: again, client } = await setup({ astdb });
+    expect(again.deviceState('Custom:SIP/100')).toBe('BUSY');
+    const list = await client.sendList('DeviceStateList');
+    expect(list.events.map((m) => [m.get('Device'), m.get('State')])).toEqual([['Custom:SIP/100', 'BUSY']]);
+    expect((await client.sendList('PresenceStateList')).events).toEqual([]);
+    expect((await client.send('Getvar', { Variable: 'PRESENCE_STATE(CustomPresence:alice,value)' })).get('Value')).toBe('away');
+    expect(again.presenceState('CustomPresence:bob')).toEqual({ provider: 'CustomPresence:bob', status: 'dnd', subtype: 'x,y', message: 'do not disturb' });
+    await expect(startSimulator({ port: 0, astdb: { customDevices: { 'SIP/1': 'BUSY' } } })).rejects.toThrow(/"SIP\/1" must be Custom:<name>/);
+    await expect(startSimulator({ port: 0, astdb: { customPresence: { 'CustomPresence:a': 'gone' } } })).rejects.toThrow(/"gone" is not state/);
+  });
+});
+
 describe('simulator devices: hints and ExtensionStatus', () => {
   it('reports a hinted extension as its devices change, with Status and StatusText', async () => {
     const { sim, client, seen } = await setup({ hints: { '2001@default': 'PJSIP/phone800&Custom:2001' } });
@@ -286,6 +393,31 @@ describe('simulator devices: hints and ExtensionStatus', () => {
     expect(list.complete?.get('ListItems')).toBe('1');
   });
 
+  it('a hint with a presence provider raises PresenceStatus when the presence it reports changes', async () => {
+    const { client, seen } = await setup({ hints: { '100@default': 'PJSIP/100,CustomPresence:100' } });
+    const setPresence = (value: string) => client.send('Setvar', { Variable: 'PRESENCE_STATE(CustomPresence:100)', Value: value });
+    await setPresence('away,lunch,back at 2');
+    const ev = await waitEvent(client, seen, (m) => m.eventName === 'PresenceStatus');
+    expect(ev.headers).toEqual([
+      ['Event', 'PresenceStatus'],
+      ['Privilege', 'call,all'],
+      ['Exten', '100'],
+      ['Context', 'default'],
+      ['Hint', 'PJSIP/100,CustomPresence:100'],
+      ['Status', 'away'],
+      ['Subtype', 'lunch'],
+      ['Message', 'back at 2'],
+    ]);
+    expect(seen.indexOf(ev)).toBeGreaterThan(seen.findIndex((m) => m.eventName === 'PresenceStateChange'));
+    await setPresence('away,lunch,back at 2');
+    await setPresence('available');
+    await waitEvent(client, seen, (m) => m.eventName === 'PresenceStatus' && m.get('Status') === 'available');
+    expect(seen.filter((m) => m.eventName === 'PresenceStateChange')).toHaveLength(3);
+    expect(seen.filter((m) => m.eventName === 'PresenceStatus').map((m) => m.get('Status'))).toEqual(['away', 'available']);
+    const list = await client.sendList('ExtensionStateList');
+    expect(list.events[0]!.get('Hint')).toBe('PJSIP/100,CustomPresence:100');
+  });
+
   it('refuses malformed hints naming the entry', async () => {
     await expect(startSimulator({ port: 0, hints: { '2001': 'PJSIP/2001' } })).rejects.toThrow(/"2001" must be exten@context/);
     await expect(startSimulator({ port: 0, hints: { '2001@default': 'PJSIP/2001&' } })).rejects.toThrow(/must be devices joined by &/);
@@ -315,5 +447,60 @@ describe('simulator devices: versions', () => {
     ]);
     expect(seen.some((m) => m.eventName === 'DeviceStateChange')).toBe(false);
     expect((await client.send('DeviceStateList')).get('Message')).toMatch(/^Invalid\/unknown command: DeviceStateList/);
+  });
+});
+
+describe('amiq simulate --hint', () => {
+  const flags = (hint: string[]): SimulateFlags => ({
+    port: '0',
+    host: '127.0.0.1',
+    profile: 'asterisk-22',
+    timeScale: '0.01',
+    authFailDelay: '0',
+    authTimeout: '30000',
+    seed: 'canonical',
+    hint,
+  });
+
+  it('serves the hints given, listed by ExtensionStateList', async () => {
+    const stop = new AbortController();
+    let listening!: (port: number) => void;
+    const port = new Promise<number>((r) => (listening = r));
+    const out = (line: string) => {
+      const m = /listening on .*:(\d+)$/.exec(line);
+      if (m) listening(Number(m[1]));
+    };
+    const run = runSimulate(
+      { ...flags(['100@default=PJSIP/100&Custom:100', '200@sales=SIP/200']), endpoint: ['PJSIP/100'] },
+      { out, err: () => undefined, signal: stop.signal },
+    );
+    const client = await connectedClient(await port);
+    expect((await client.sendList('DeviceStateList')).events.map((m) => m.get('Device'))).toEqual(['PJSIP/100']);
+    const list = await client.sendList('ExtensionStateList');
+    expect(list.events.map((m) => [m.get('Exten'), m.get('Context'), m.get('Hint'), m.get('StatusText')])).toEqual([
+      ['100', 'default', 'PJSIP/100&Custom:100', 'Idle'],
+      ['200', 'sales', 'SIP/200', 'Idle'],
+    ]);
+    stop.abort();
+    expect(await run).toBe(0);
+  });
+
+  it('exits 2 naming the bad --hint', async () => {
+    for (const [hint, text] of [
+      ['100@default', /--hint "100@default": expected exten@context=Tech\/device/],
+      ['100=PJSIP/100', /--hint "100" must be exten@context/],
+      ['100@default=PJSIP', /must be devices joined by &/],
+    ] as const) {
+      const errs: string[] = [];
+      const code = await runSimulate(flags([hint]), { out: () => undefined, err: (l) => errs.push(l), signal: new AbortController().signal });
+      expect(code).toBe(2);
+      expect(errs.join('\n')).toMatch(text);
+    }
+    const errs: string[] = [];
+    const code = await runSimulate(
+      { ...flags([]), endpoint: ['Local/1@x'] },
+      { out: () => undefined, err: (l) => errs.push(l), signal: new AbortController().signal },
+    );
+    expect([code, errs]).toEqual([2, ['amiq simulate: --endpoint "Local/1@x" must be Tech/resource (not Local)']]);
   });
 });

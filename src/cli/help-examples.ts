@@ -15,7 +15,7 @@ export const HELP_EXAMPLES: Record<string, string[]> = {
   backup: ['amiq backup /var/backups/amiq/amiq-$(date +%F).db'],
   decode: ['amiq decode capture.txt', 'nc 127.0.0.1 5038 | amiq decode'],
   probe: ['amiq probe 127.0.0.1', 'amiq probe pbx1 --port 5050 --reply-port 5049 --json'],
-  simulate: ['amiq simulate --port 5038', 'amiq simulate --profile asterisk-11'],
+  simulate: ['amiq simulate --port 5038', 'amiq simulate --profile asterisk-11', "amiq simulate --hint '100@default=PJSIP/100&Custom:100'"],
   originate: [
     'amiq originate --channel PJSIP/2001 --exten 100 --context default',
     'amiq originate --channel PJSIP/2001 --app Playback --data hello-world --callerid 555 --wait',

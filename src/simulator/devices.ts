@@ -2,6 +2,15 @@ import type { Pbx } from './pbx.js';
 import type { SimChannel } from './types.js';
 import { aggregate, chanStateToDevice, extensionState, type DeviceState, type PresenceStatus } from './device-state.js';
 import { parseHints, type Hint } from './hints.js';
+import { parsePresence } from './state-functions.js';
+
+/** What Asterisk keeps in astdb across a restart: Custom device states and presence values. */
+export interface AstDb {
+  /** `{ 'Custom:lamp': 'BUSY' }`. */
+  customDevices?: Readonly<Record<string, DeviceState>>;
+  /** `{ 'CustomPresence:alice': 'away,lunch,back at 2' }`, as PRESENCE_STATE takes it. */
+  customPresence?: Readonly<Record<string, string>>;
+}
 
 export interface PresenceInfo {
   /** The presentity as written (`CustomPresence:alice`). */
@@ -17,8 +26,18 @@ export interface DeviceStateInfo {
   state: DeviceState;
 }
 
+const presenceKey = (p: PresenceInfo): string => JSON.stringify([p.status, p.subtype, p.message]);
+
+const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+
+/** A presence as PRESENCE_STATE's value, subtype and message base64-encoded (`e`) so commas survive. */
+const encodedPresence = (p: PresenceInfo): string => `${p.status},${b64(p.subtype)},${b64(p.message)},e`;
+
 /** Channel technologies the simulator knows: an idle device of these is NOT_INUSE, others INVALID. */
 const KNOWN_TECH = new Set(['pjsip', 'sip', 'iax2', 'dahdi', 'zap', 'sccp', 'local']);
+
+/** Provider labels match case-insensitively: `custom:lamp` is the Custom provider's `lamp`. */
+const customName = (device: string): string | undefined => (/^custom:/i.test(device) ? `Custom:${device.slice(7)}` : undefined);
 
 /** Local channels set AST_FLAG_DISABLE_DEVSTATE_CACHE: their states bypass the cache (and its dedup). */
 export const isLocalDevice = (device: string): boolean => device.startsWith('Local/');
@@ -35,9 +54,13 @@ export class Devices {
   private readonly cache = new Map<string, DeviceState>();
   private readonly custom = new Map<string, DeviceState>();
   private readonly forced = new Map<string, DeviceState>();
+  /** The presence cache (what PresenceStateList dumps): filled by sets, not by a restart. */
   private readonly presence = new Map<string, PresenceInfo>();
+  /** astdb CustomPresence family: raw PRESENCE_STATE values, kept across a restart. */
+  private readonly presenceDb = new Map<string, { provider: string; value: string }>();
   private readonly hints: Hint[];
   private readonly hintsByDevice = new Map<string, Hint[]>();
+  private readonly hintsByPresence = new Map<string, Hint[]>();
   private dirty = new Map<string, SimChannel | undefined>();
   private flushQueued = false;
   private closed = false;
@@ -45,7 +68,17 @@ export class Devices {
   constructor(
     private readonly pbx: Pbx,
     hints: Readonly<Record<string, string>>,
+    astdb: AstDb = {},
+    endpoints: readonly string[] = [],
   ) {
+    // Registered endpoints publish their state as they come up: cached (listed) before anyone connects.
+    for (const device of endpoints) this.cache.set(device, 'NOT_INUSE');
+    // func_devstate's load: every Custom device in astdb is published (so cached) at start.
+    for (const [device, state] of Object.entries(astdb.customDevices ?? {})) {
+      this.custom.set(device, state);
+      this.cache.set(device, state);
+    }
+    for (const [provider, value] of Object.entries(astdb.customPresence ?? {})) this.presenceDb.set(provider.toLowerCase(), { provider, value });
     this.hints = parseHints(hints);
     for (const h of this.hints) {
       for (const d of h.devices) {
@@ -54,6 +87,11 @@ export class Devices {
         this.hintsByDevice.set(d, list);
       }
       h.last = this.extensionStateOf(h);
+      if (h.presence === undefined) continue;
+      const key = h.presence.toLowerCase();
+      this.hintsByPresence.set(key, [...(this.hintsByPresence.get(key) ?? []), h]);
+      const p = this.presenceOf(h.presence);
+      if (p) h.lastPresence = presenceKey(p);
     }
   }
 
@@ -98,7 +136,8 @@ export class Devices {
   private computed(device: string): DeviceState {
     const forced = this.forced.get(device);
     if (forced) return forced;
-    if (device.startsWith('Custom:')) return this.custom.get(device) ?? 'UNKNOWN';
+    const custom = customName(device);
+    if (custom) return this.custom.get(custom) ?? 'UNKNOWN';
     const chans = this.byDevice.get(device);
     if (chans?.size) return aggregate([...chans].map((c) => chanStateToDevice(c.state)));
     const slash = device.indexOf('/');
@@ -129,8 +168,9 @@ export class Devices {
 
   /** Test API: a device reports this state whatever its channels do (null: its channels again). */
   force(device: string, state: DeviceState | null): void {
-    if (device.startsWith('Custom:')) {
-      if (state) this.setCustom(device, state);
+    const custom = customName(device);
+    if (custom) {
+      if (state) this.setCustom(custom, state);
       return;
     }
     if (state) this.forced.set(device, state);
@@ -148,16 +188,35 @@ export class Devices {
     return [...this.cache];
   }
 
-  setPresence(info: PresenceInfo): void {
+  /** PRESENCE_STATE(CustomPresence:name) = value: stored as written (astdb), published decoded. */
+  setPresence(info: PresenceInfo, value = encodedPresence(info)): void {
     if (this.closed) return;
+    this.presenceDb.set(info.provider.toLowerCase(), { provider: info.provider, value });
     this.presence.set(info.provider.toLowerCase(), info);
     this.pbx.emitEvent('PresenceStateChange', { presence: info });
     this.pbx.emit('presence-state', { ...info });
+    // Hints naming this provider: PresenceStatus when what they report changes (pbx.c presence_state_cb).
+    for (const h of this.hintsByPresence.get(info.provider.toLowerCase()) ?? []) {
+      const key = presenceKey(info);
+      if (key === h.lastPresence) continue;
+      h.lastPresence = key;
+      this.pbx.emitEvent('PresenceStatus', { hint: h, presence: info });
+    }
   }
 
+  /** What the provider reports (func_presencestate reads astdb, not the cache). */
   presenceOf(provider: string): PresenceInfo | undefined {
-    const p = this.presence.get(provider.toLowerCase());
-    return p && { ...p };
+    const stored = this.presenceDb.get(provider.toLowerCase());
+    const p = stored && parsePresence(stored.provider, stored.value);
+    return p ? { ...p } : undefined;
+  }
+
+  /** The astdb families a restarted Asterisk keeps (CustomDevstate, CustomPresence). */
+  astdb(): Required<AstDb> {
+    return {
+      customDevices: Object.fromEntries(this.custom),
+      customPresence: Object.fromEntries([...this.presenceDb.values()].map((p) => [p.provider, p.value])),
+    };
   }
 
   presences(): PresenceInfo[] {

@@ -124,6 +124,16 @@ export const EVENTS_22: EventTable = {
       f('Message', (d) => escapeC(d.presence?.message ?? '')),
     ],
   },
+  PresenceStatus: {
+    name: 'PresenceStatus',
+    cls: 'call',
+    fields: [
+      ...extensionStatus.slice(0, 3),
+      f('Status', (d) => d.presence?.status),
+      f('Subtype', (d) => d.presence?.subtype),
+      f('Message', (d) => d.presence?.message),
+    ],
+  },
   ExtensionStatus: { name: 'ExtensionStatus', cls: 'call', fields: [...extensionStatus, f('StatusText', (d) => extensionStateText(d.hint?.last ?? -1))] },
   BridgeCreate: { name: 'BridgeCreate', cls: 'call', fields: [bridgeBlock] },
   BridgeEnter: { name: 'BridgeEnter', cls: 'call', fields: [bridgeBlock, snap()] },

@@ -28,6 +28,8 @@ export type EventKind =
   | 'OriginateResponse'
   | 'DeviceStateChange'
   | 'PresenceStateChange'
+  /** A hint's presence provider changed (hint->last_presence_*). */
+  | 'PresenceStatus'
   /** A hinted extension's state changed (hint->laststate). */
   | 'ExtensionStatus'
   | 'BridgeCreate'

@@ -1,12 +1,16 @@
-/** A dialplan hint, `exten => 100,hint,PJSIP/100&Custom:100` in context `default`. */
+/** A dialplan hint, `exten => 100,hint,PJSIP/100&Custom:100[,CustomPresence:100]` in context `default`. */
 export interface Hint {
   exten: string;
   context: string;
-  /** The hint's device list as written (ExtensionStatus `Hint:`). */
+  /** The hint as written, presence provider included (ExtensionStatus `Hint:`). */
   app: string;
   devices: string[];
+  /** The presence provider after the comma, if any. */
+  presence?: string;
   /** The last extension state reported (hint->laststate). */
   last: number;
+  /** The last presence reported (`status,subtype,message`), '' before any. */
+  lastPresence: string;
 }
 
 /**
@@ -20,11 +24,16 @@ export function parseHints(spec: Readonly<Record<string, string>>): Hint[] {
     const exten = key.slice(0, at);
     const context = key.slice(at + 1);
     if (at <= 0 || !context) throw new Error(`hints: ${JSON.stringify(key)} must be exten@context`);
-    const devices = app.split('&').map((d) => d.trim());
-    if (devices.some((d) => !/^[^\s/:]+[/:]\S+$/.test(d)))
-      throw new Error(`hints: ${JSON.stringify(key)}: ${JSON.stringify(app)} must be devices joined by & (Tech/resource or Provider:name)`);
+    const comma = app.indexOf(',');
+    const devices = (comma < 0 ? app : app.slice(0, comma)).split('&').map((d) => d.trim());
+    const presence = comma < 0 ? undefined : app.slice(comma + 1).trim();
+    if (devices.some((d) => !/^[^\s/:,]+[/:][^\s,]+$/.test(d)) || (presence !== undefined && !/^[^\s:,]+:[^\s,]+$/.test(presence)))
+      throw new Error(
+        `hints: ${JSON.stringify(key)}: ${JSON.stringify(app)} must be devices joined by & (Tech/resource or Provider:name), then optionally ,Provider:name for presence`,
+      );
     if (hints.some((h) => h.exten === exten && h.context === context)) throw new Error(`hints: ${JSON.stringify(key)} given twice`);
-    hints.push({ exten, context, app: devices.join('&'), devices, last: 0 });
+    const written = devices.join('&') + (presence === undefined ? '' : `,${presence}`);
+    hints.push({ exten, context, app: written, devices, ...(presence !== undefined ? { presence } : {}), last: 0, lastPresence: '' });
   }
   return hints;
 }

@@ -2,15 +2,19 @@ import type { Logger } from 'pino';
 import type { SimUser } from './core.js';
 import type { SimulatorFaults } from './faults.js';
 import type { AddMemberOptions } from './members.js';
+import type { PhoneCallOptions } from './phones.js';
 import { getProfile } from './profiles.js';
 import { randomSeed, Rng } from './rng.js';
 import { SimServer } from './server.js';
 import type { ActionRecord, CallEndedInfo, ChannelInfo, OriginateRecord, ProfileName, StateWriteRecord } from './types.js';
-import type { DeviceStateInfo, PresenceInfo } from './devices.js';
+import type { AstDb, DeviceStateInfo, PresenceInfo } from './devices.js';
+import { parseDeviceState } from './device-state.js';
+import { parsePresence } from './state-functions.js';
 import type { DeviceState, PresenceStatus } from './device-state.js';
 
 export type { ActionRecord, CallEndedInfo, ChannelInfo, OriginateRecord, ProfileName, SimulatorFaults, SimUser, AddMemberOptions };
-export type { DeviceState, DeviceStateInfo, PresenceInfo, PresenceStatus, StateWriteRecord };
+export type { PhoneCallOptions };
+export type { AstDb, DeviceState, DeviceStateInfo, PresenceInfo, PresenceStatus, StateWriteRecord };
 export { DEVICE_STATES, PRESENCE_STATES } from './device-state.js';
 export { EXTENSIONS } from './dialplan.js';
 
@@ -56,6 +60,17 @@ export interface SimulatorOptions {
    * `{ '100@default': 'PJSIP/100&Custom:100' }`. ExtensionStatus events when their state changes.
    */
   hints?: Readonly<Record<string, string>>;
+  /**
+   * What Asterisk keeps in astdb and restores at start: Custom device states (cached and listed
+   * at once, no event) and CustomPresence values (read back, not listed until set again). Pass a
+   * stopped simulator's `astdb()` to restart it as Asterisk restarts.
+   */
+  astdb?: AstDb;
+  /**
+   * Phones registered when the simulator starts (`['PJSIP/2001', 'PJSIP/2002']`): their devices
+   * are cached NOT_INUSE, so DeviceStateList lists them as Asterisk lists registered endpoints.
+   */
+  endpoints?: readonly string[];
 }
 
 export const DEFAULT_USERS: readonly SimUser[] = [
@@ -97,6 +112,14 @@ export interface Simulator {
   /** A new answered channel placed straight into a ConfBridge or MeetMe room. */
   addConferenceMember(opts: AddMemberOptions): ChannelInfo;
   addMeetmeMember(room: string, channel?: string): ChannelInfo;
+  /**
+   * A call reaching a phone without an Originate: `<device>-<id>` rings, then answers after
+   * `answerAfterMs` (real ms, default 0; null: rings until answered or hung up). Its device goes
+   * RINGING, INUSE, and NOT_INUSE once `hangup(name)` ends it.
+   */
+  addPhoneCall(device: string, opts?: PhoneCallOptions): ChannelInfo;
+  /** Answer a ringing addPhoneCall channel now; false if it is not one still ringing. */
+  answerPhoneCall(channelName: string): boolean;
   /** What `Getvar DEVICE_STATE(<device>)` answers now (Custom devices never set: UNKNOWN). */
   deviceState(device: string): DeviceState;
   /** Every cached device and its state: what DeviceStateList lists. */
@@ -111,6 +134,8 @@ export interface Simulator {
   presenceState(provider: string): PresenceInfo | undefined;
   /** Set a presence state as SetVar PRESENCE_STATE would (a PresenceStateChange every time). */
   setPresenceState(provider: string, status: PresenceStatus | string, subtype?: string, message?: string): void;
+  /** The astdb families to carry across a restart: `startSimulator({ port, astdb: old.astdb() })`. */
+  astdb(): Required<AstDb>;
   /** Every Setvar of DEVICE_STATE(…) / PRESENCE_STATE(…) received (the most recent maxActionLog), in order. */
   stateWrites(): StateWriteRecord[];
 }
@@ -121,6 +146,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const seed = opts.seed === 'random' ? randomSeed() : opts.seed;
   if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32))
     throw new Error(`seed: expected an integer 0..4294967295 or 'random', got ${seed}`);
+  checkAstDb(opts.astdb);
+  for (const d of opts.endpoints ?? [])
+    if (!/^[^\s/:]+\/\S+$/.test(d) || d.startsWith('Local/')) throw new Error(`endpoints: ${JSON.stringify(d)} must be Tech/resource (not Local)`);
   const server = new SimServer({
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 5038,
@@ -136,7 +164,23 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     logger: opts.logger,
     ...(seed !== undefined ? { order: { rng: new Rng(seed), mixWindowMs: opts.mixWindowMs ?? 5 } } : {}),
     hints: opts.hints ?? {},
+    astdb: opts.astdb ?? {},
+    endpoints: opts.endpoints ?? [],
   });
   await server.listen();
   return server;
+}
+
+/** Refuse an astdb the functions could not have stored, naming the entry. */
+function checkAstDb(db: AstDb | undefined): void {
+  for (const [device, state] of Object.entries(db?.customDevices ?? {})) {
+    if (!/^Custom:./.test(device)) throw new Error(`astdb.customDevices: ${JSON.stringify(device)} must be Custom:<name>`);
+    if (parseDeviceState(state) !== state || state === 'UNKNOWN')
+      throw new Error(`astdb.customDevices[${JSON.stringify(device)}]: ${JSON.stringify(state)} is not a device state`);
+  }
+  for (const [provider, value] of Object.entries(db?.customPresence ?? {})) {
+    if (!/^CustomPresence:./i.test(provider)) throw new Error(`astdb.customPresence: ${JSON.stringify(provider)} must be CustomPresence:<name>`);
+    if (!parsePresence(provider, value))
+      throw new Error(`astdb.customPresence[${JSON.stringify(provider)}]: ${JSON.stringify(value)} is not state[,subtype[,message[,e]]]`);
+  }
 }

@@ -8,7 +8,7 @@ import { unbridge } from './dial.js';
 import { EventMixer } from './event-mixer.js';
 import { interleave, step, type Step } from './races.js';
 import type { Rng } from './rng.js';
-import { Devices, isLocalDevice } from './devices.js';
+import { Devices, isLocalDevice, type AstDb } from './devices.js';
 
 export interface PbxOptions {
   timeScale: number;
@@ -18,6 +18,10 @@ export interface PbxOptions {
   order?: { rng: Rng; mixWindowMs: number };
   /** Dialplan hints: `{ 'exten@context': 'Tech/dev&Custom:name' }`. */
   hints?: Readonly<Record<string, string>>;
+  /** Custom device and presence states Asterisk restores from astdb at start. */
+  astdb?: AstDb;
+  /** Phones registered at start (`PJSIP/2001`): cached NOT_INUSE, so DeviceStateList lists them. */
+  endpoints?: readonly string[];
 }
 
 export interface NewChannelInit {
@@ -55,7 +59,7 @@ export class Pbx extends EventEmitter {
   ) {
     super();
     this.conferences = new Conferences(this);
-    this.devices = new Devices(this, opts.hints ?? {});
+    this.devices = new Devices(this, opts.hints ?? {}, opts.astdb, opts.endpoints);
     const order = opts.order;
     if (order) this.mixer = new EventMixer(order.rng, order.mixWindowMs, (ev) => this.emit('event', ev));
   }

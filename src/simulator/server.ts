@@ -5,12 +5,13 @@ import { Session } from './connection.js';
 import type { CoreOptions, SimCore } from './core.js';
 import { FaultState, type SimulatorFaults } from './faults.js';
 import { addConferenceMember, type AddMemberOptions } from './members.js';
+import { addPhoneCall, answerPhoneCall, type PhoneCallOptions } from './phones.js';
 import { Pbx } from './pbx.js';
 import type { BuiltEvent } from './events.js';
 import type { ProfileSpec } from './profiles.js';
 import { securityEventHeaders } from './security-events.js';
 import type { ActionRecord, ChannelInfo, OriginateRecord, StateWriteRecord } from './types.js';
-import type { DeviceStateInfo, PresenceInfo } from './devices.js';
+import type { AstDb, DeviceStateInfo, PresenceInfo } from './devices.js';
 import { isDeviceState, parsePresenceStatus, type DeviceState } from './device-state.js';
 import { frame } from './wire.js';
 import type { Rng } from './rng.js';
@@ -27,6 +28,8 @@ export interface ServerConfig extends CoreOptions {
   /** Varied event order (seeded); absent: canonical. */
   order?: { rng: Rng; mixWindowMs: number };
   hints: Readonly<Record<string, string>>;
+  astdb: AstDb;
+  endpoints: readonly string[];
 }
 
 /**
@@ -71,6 +74,8 @@ export class SimServer extends EventEmitter implements SimCore {
       e1Tech: config.e1Tech,
       ...(config.order ? { order: config.order } : {}),
       hints: config.hints,
+      astdb: config.astdb,
+      endpoints: config.endpoints,
     });
     config.logger?.info(
       { seed: this.seed, profile: config.profile.name },
@@ -173,6 +178,10 @@ export class SimServer extends EventEmitter implements SimCore {
     this.pbx.devices.force(device, state);
   }
 
+  astdb(): Required<AstDb> {
+    return this.pbx.devices.astdb();
+  }
+
   presenceState(provider: string): PresenceInfo | undefined {
     return this.pbx.devices.presenceOf(provider);
   }
@@ -231,6 +240,15 @@ export class SimServer extends EventEmitter implements SimCore {
 
   addMeetmeMember(room: string, channel?: string): ChannelInfo {
     return this.addConferenceMember({ kind: 'meetme', room, ...(channel ? { channel } : {}) });
+  }
+
+  addPhoneCall(device: string, opts?: PhoneCallOptions): ChannelInfo {
+    return this.pbx.info(addPhoneCall(this.pbx, device, opts));
+  }
+
+  answerPhoneCall(channelName: string): boolean {
+    const ch = this.pbx.find(channelName);
+    return ch ? answerPhoneCall(this.pbx, ch) : false;
   }
 
   securityEvent(name: string, session: Session, fields: Record<string, string>): void {

@@ -4,7 +4,7 @@ import { parseDeviceState, parsePresenceStatus, type DeviceState } from './devic
 /** A Setvar of a state function, parsed: applied only when `ok` (else `Variable not set`). */
 export type StateWrite =
   | { ok: true; kind: 'device'; device: string; state: DeviceState }
-  | { ok: true; kind: 'presence'; presence: PresenceInfo }
+  | { ok: true; kind: 'presence'; presence: PresenceInfo; value: string }
   | { ok: false; kind: 'device' | 'presence'; reason: string };
 
 /** `NAME(args)` of a dialplan function call; undefined for a plain variable. */
@@ -22,6 +22,10 @@ export function parseStateWrite(variable: string, value: string): StateWrite | u
   const fn = call(variable);
   if (fn?.name === 'DEVICE_STATE') return deviceWrite(fn.args, value);
   if (fn?.name === 'PRESENCE_STATE') return presenceWrite(fn.args, value);
+  // Function names are case-sensitive (ast_custom_function_find): `device_state(...)` is no function.
+  const upper = fn?.name.toUpperCase();
+  if (upper === 'DEVICE_STATE' || upper === 'PRESENCE_STATE')
+    return { ok: false, kind: upper === 'DEVICE_STATE' ? 'device' : 'presence', reason: `Function ${fn!.name} not registered` };
   return undefined;
 }
 
@@ -40,11 +44,17 @@ function presenceWrite(data: string, value: string): StateWrite {
   const fail = (reason: string): StateWrite => ({ ok: false, kind: 'presence', reason });
   if (!/^custompresence:/i.test(data)) return fail('The PRESENCE_STATE function can only set CustomPresence: presence providers.');
   if (data.length === 'CustomPresence:'.length) return fail('PRESENCE_STATE function called with no custom device name!');
+  const presence = parsePresence(data, value);
+  if (!presence) return fail('Invalid arguments to PRESENCE_STATE');
+  return { ok: true, kind: 'presence', presence, value };
+}
+
+/** A stored PRESENCE_STATE value as its provider reports it (subtype and message decoded under `e`). */
+export function parsePresence(provider: string, value: string): PresenceInfo | undefined {
   const parsed = parsePresenceValue(value);
-  if (!parsed) return fail('Invalid arguments to PRESENCE_STATE');
-  const { status, options } = parsed;
-  const decode = (s: string) => (options.includes('e') ? Buffer.from(s, 'base64').toString('utf8') : s);
-  return { ok: true, kind: 'presence', presence: { provider: data, status, subtype: decode(parsed.subtype), message: decode(parsed.message) } };
+  if (!parsed) return undefined;
+  const decode = (s: string) => (parsed.options.includes('e') ? Buffer.from(s, 'base64').toString('utf8') : s);
+  return { provider, status: parsed.status, subtype: decode(parsed.subtype), message: decode(parsed.message) };
 }
 
 /** func_presencestate parse_data: `state[,subtype[,message[,options]]]`, options only `e`. */
@@ -65,7 +75,9 @@ function parsePresenceValue(
 export function readStateFunction(devices: Devices, variable: string): string | undefined {
   const fn = call(variable);
   if (fn?.name === 'DEVICE_STATE') return fn.args ? devices.state(fn.args) : '';
-  if (fn?.name !== 'PRESENCE_STATE') return undefined;
+  if (fn?.name.toUpperCase() === 'DEVICE_STATE') return '';
+  if (fn?.name.toUpperCase() !== 'PRESENCE_STATE') return undefined;
+  if (fn.name !== 'PRESENCE_STATE') return '';
   const [provider = '', field = '', options = ''] = fn.args.split(',');
   const p = provider && field ? devices.presenceOf(provider) : undefined;
   if (!p) return '';

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { startSimulator } from '../../simulator/index.js';
 import { PROFILES } from '../../simulator/profiles.js';
 import type { ProfileName } from '../../simulator/types.js';
+import { parseHintArgs } from '../../simulator/hints.js';
 
 export interface SimulateFlags {
   port: string;
@@ -11,6 +12,10 @@ export interface SimulateFlags {
   authFailDelay: string;
   authTimeout: string;
   seed: string;
+  /** `--hint exten@context=Tech/dev&Custom:name`, repeatable. */
+  hint?: string[];
+  /** `--endpoint PJSIP/2001`, repeatable: phones registered at start. */
+  endpoint?: string[];
 }
 
 export interface SimulateIo {
@@ -41,6 +46,12 @@ export async function runSimulate(flags: SimulateFlags, io: SimulateIo): Promise
   if (!Object.hasOwn(PROFILES, flags.profile)) return bad(`--profile: expected one of ${Object.keys(PROFILES).join(', ')}`);
   const seed = parseSeed(flags.seed);
   if (seed === null) return bad('--seed: expected an integer 0..4294967295, random or canonical');
+  let hints: Record<string, string>;
+  try {
+    hints = parseHintArgs(flags.hint ?? []);
+  } catch (err) {
+    return bad((err as Error).message);
+  }
   let sim;
   try {
     sim = await startSimulator({
@@ -51,8 +62,14 @@ export async function runSimulate(flags: SimulateFlags, io: SimulateIo): Promise
       authFailDelayMs,
       authTimeoutMs,
       ...(seed !== undefined ? { seed } : {}),
+      hints,
+      endpoints: flags.endpoint ?? [],
     });
   } catch (err) {
+    // A hint the simulator refuses (malformed device list) is bad input, not a listen failure.
+    const msg = (err as Error).message;
+    if (msg.startsWith('hints: ')) return bad(`--hint ${msg.slice('hints: '.length)}`);
+    if (msg.startsWith('endpoints: ')) return bad(`--endpoint ${msg.slice('endpoints: '.length)}`);
     io.err(`amiq simulate: cannot listen on ${flags.host}:${port}: ${(err as Error).message}`);
     return 1;
   }
@@ -86,6 +103,16 @@ export function register(program: Command): void {
       '--seed <n|random|canonical>',
       'event order: varied as real Asterisk sends it (per-call races, concurrent calls interleaved), seeded so a run can be replayed; random draws a seed and prints it; canonical: the one fixed order of the captures',
       'random',
+    )
+    .option(
+      '--hint <exten@context=devices>',
+      'a dialplan hint, e.g. 100@default=PJSIP/100&Custom:100: ExtensionStatus events when its devices change (repeatable)',
+      (value: string, all: string[] = []) => [...all, value],
+    )
+    .option(
+      '--endpoint <Tech/resource>',
+      'a phone registered at start, listed NOT_INUSE by DeviceStateList (repeatable)',
+      (value: string, all: string[] = []) => [...all, value],
     )
     .action(async (flags: SimulateFlags) => {
       const stop = new AbortController();

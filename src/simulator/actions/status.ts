@@ -122,6 +122,13 @@ function setvar(ctx: ActionContext): void {
     return;
   }
   const { core, session } = ctx;
+  // The function's write fails (a warning in Asterisk's log): the action says only this.
+  if (write.ok) ctx.success('Variable Set');
+  else {
+    core.logger?.debug({ variable: t.variable, reason: write.reason }, 'simulator: state function refused');
+    ctx.error('Variable not set');
+  }
+  // Recorded once answered (what a test times), then published: stasis raises the event on another thread.
   core.recordStateWrite({
     kind: write.kind,
     variable: t.variable,
@@ -131,15 +138,9 @@ function setvar(ctx: ActionContext): void {
     connection: session.id,
     at: Date.now(),
   });
-  // The function's write fails (a warning in Asterisk's log): the action says only this.
-  if (!write.ok) {
-    core.logger?.debug({ variable: t.variable, reason: write.reason }, 'simulator: state function refused');
-    return ctx.error('Variable not set');
-  }
-  ctx.success('Variable Set');
-  // Published after the reply: stasis delivers the event on another thread.
+  if (!write.ok) return;
   if (write.kind === 'device') core.pbx.devices.setCustom(write.device, write.state);
-  else core.pbx.devices.setPresence(write.presence);
+  else core.pbx.devices.setPresence(write.presence, write.value);
 }
 
 function extensionState(ctx: ActionContext): void {
