@@ -88,4 +88,47 @@ describe('amiq run device-relay (needs npm run build)', () => {
     child.kill('SIGTERM');
     expect(await exitOf(child)).toBe(0);
   });
+
+  it('one host driving two servers on one SQLite file: a config per server, each its relay and sender', async () => {
+    const simB = await startSimulator({ port: 0, logger: silent });
+    try {
+      const cfg = (server: string, port: number) => {
+        const file = join(t.dir, `${server}.toml`);
+        writeFileSync(
+          file,
+          [
+            `[database]\npath = "${join(t.dir, 'amiq.db')}"`,
+            `[server]\nname = "${server}"`,
+            `[ami]\nport = ${port}\nusername = "amiq"\nsecret = "amiq"`,
+            `[device_relay]\nservers = ["a", "b"]`,
+            `[workers]\nbeat_seconds = 0.2`,
+          ].join('\n'),
+        );
+        return file;
+      };
+      const files = { a: cfg('a', sim.port), b: cfg('b', simB.port) };
+      for (const [server, worker] of [
+        ['a', 'device-relay'],
+        ['a', 'action-sender'],
+        ['b', 'device-relay'],
+        ['b', 'action-sender'],
+      ] as const) {
+        children.push(spawn(process.execPath, [BIN, '--config', files[server], 'run', worker], { stdio: 'ignore' }));
+      }
+      // Each relay is up once its server's list was answered; then a change on each side crosses over.
+      await eventually(() => (sim.actionCount('DeviceStateList') > 0 && simB.actionCount('DeviceStateList') > 0) || undefined);
+      sim.setDeviceState('PJSIP/2001', 'BUSY');
+      simB.setDeviceState('PJSIP/3001', 'RINGING');
+      await eventually(() => (simB.deviceState('Custom:PJSIP/2001') === 'BUSY' && sim.deviceState('Custom:PJSIP/3001') === 'RINGING') || undefined);
+      // One row each way, for the other server's sender (no echo is proven in device-relay-e2e).
+      const rows = await t.db.selectFrom('manager_queue').select(['server', 'tag']).orderBy('server').execute();
+      expect(rows).toEqual([
+        { server: 'a', tag: 'relay:DEVICE_STATE(Custom:PJSIP/3001)' },
+        { server: 'b', tag: 'relay:DEVICE_STATE(Custom:PJSIP/2001)' },
+      ]);
+    } finally {
+      await killChildren(children.splice(0));
+      await simB.close();
+    }
+  });
 });
