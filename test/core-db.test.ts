@@ -17,8 +17,8 @@ async function migrated(name: string) {
 describe('openSqlite + migrateToLatest', () => {
   it('creates the directory, sets the pragmas, creates every table, and is idempotent', async () => {
     const h = openSqlite(join(dir, 'a', 'deep', 'amiq.db'));
-    expect(await pendingMigrations(h.db)).toEqual(['0001-initial', '0002-priority-integer', '0003-queue-results']);
-    expect(await migrateToLatest(h.db)).toEqual(['0001-initial', '0002-priority-integer', '0003-queue-results']);
+    expect(await pendingMigrations(h.db)).toEqual(['0001-initial', '0002-priority-integer', '0003-queue-results', '0005-queue-tag-index']);
+    expect(await migrateToLatest(h.db)).toEqual(['0001-initial', '0002-priority-integer', '0003-queue-results', '0005-queue-tag-index']);
     expect(await migrateToLatest(h.db)).toEqual([]);
     expect(h.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(h.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);

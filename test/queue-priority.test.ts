@@ -52,7 +52,7 @@ describe('migration 0002 on a database holding rows from 0001', () => {
 
     const h = openSqlite(path);
     try {
-      expect(await migrateToLatest(h.db)).toEqual(['0002-priority-integer', '0003-queue-results']);
+      expect(await migrateToLatest(h.db)).toEqual(['0002-priority-integer', '0003-queue-results', '0005-queue-tag-index']);
       expect(h.sqlite.prepare(`SELECT * FROM manager_queue ORDER BY id`).all()).toEqual(before);
       // Workers' updates leave priority alone: the legacy rows are claimed and move on.
       const claimed = await claimRows(h.db, { server: 'default', limit: 10, ttlSeconds: 60 });
