@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { runActionSender } from '../src/action-sender/index.js';
 import { runDeviceRelay } from '../src/device-relay/index.js';
 import { parseConfig } from '../src/shared/config/index.js';
-import { openDatabase, startCheckpointer } from '../src/shared/db/index.js';
+import { openDatabase } from '../src/shared/db/index.js';
 
 async function main(): Promise<void> {
   const role = process.argv[2];
@@ -25,10 +25,7 @@ async function main(): Promise<void> {
     setError: (err: unknown) => logger.warn({ err }, `${role} error`),
   };
   if (role === 'relay') {
-    // As `amiq run device-relay` on SQLite: checkpoints in a thread, not in the relay's commits.
-    const checkpointer = database.sqlite && startCheckpointer(database.sqlite, { logger });
     await runDeviceRelay({ config, db: database.db, logger, signal: stop.signal, onConverged: ready, ctx });
-    await checkpointer?.close();
   } else {
     const changes = database.wakeSignal({ server: config.server.name, intervalMs: 2 });
     await runActionSender({ config, db: database.db, logger, signal: stop.signal, changes, ctx });

@@ -71,15 +71,9 @@ const LAUNCHERS: Record<WorkerName, Launcher> = {
     const { runMeetmeCleaner } = await load('meetme-cleaner', () => import('../meetme-cleaner/index.js'));
     await runMeetmeCleaner({ config, db, logger: ctx.logger, signal: ctx.signal, ctx, dryRun: flags.dryRun });
   },
-  'device-relay': async ({ config, db, database, ctx }) => {
+  'device-relay': async ({ config, db, ctx }) => {
     const { runDeviceRelay } = await load('device-relay', () => import('../device-relay/index.js'));
-    // SQLite: as the listener, it writes while it must keep reading AMI: no checkpoint in its commits.
-    const checkpointer = database.sqlite && startCheckpointer(database.sqlite, { logger: ctx.logger });
-    try {
-      await runDeviceRelay({ config, db, logger: ctx.logger, signal: ctx.signal, ctx });
-    } finally {
-      await checkpointer?.close();
-    }
+    await runDeviceRelay({ config, db, logger: ctx.logger, signal: ctx.signal, ctx });
   },
 };
 
