@@ -51,7 +51,9 @@ describeEngines('device relay between simulated servers', (t) => {
     expect(a.stateWrites()).toEqual([]);
     expect(await relayRows('a')).toEqual([]);
     for (const server of ['b', 'c']) {
-      // One row per write, each answered and recorded (at most once): compare once every row is answered.
+      // One row per write, each answered and recorded (at most once). A state may come twice
+      // (updated into a row the sender claimed at that instant, then queued again): wait for
+      // every row to be answered before comparing.
       const rows = await eventually(async () => {
         const got = await relayRows(server);
         return got.every((r) => r.status === 'SUCCESS') && got.length === sims.get(server)!.stateWrites().length ? got : undefined;

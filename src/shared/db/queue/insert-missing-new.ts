@@ -5,9 +5,8 @@ import { PENDING_COLUMNS, pendingRecords, type PendingState } from './pending-co
 
 /**
  * The fallback of updateNewByTags, a batch in ONE INSERT … SELECT: a NEW row of `action` for
- * each (server, tag) that has none (none pending, or the pending one claimed meanwhile), unless
- * the tag's latest row already carries these params on its way out (SENDING or SENT: the sender
- * claimed it just after updateNewByTags wrote them). Returns the rows inserted.
+ * each (server, tag) that has none (none pending, or the pending one claimed meanwhile).
+ * Returns the rows inserted.
  */
 export async function insertMissingNew(db: QueueDb, action: string, priority: number, states: readonly PendingState[]): Promise<number> {
   if (states.length === 0) return 0;
@@ -15,9 +14,6 @@ export async function insertMissingNew(db: QueueDb, action: string, priority: nu
   const from = d.records(pendingRecords(states), 'p', PENDING_COLUMNS);
   const res = await sql`INSERT INTO manager_queue (server, action, tag, params, priority, expires_at)
     SELECT p.p_server, ${action}, p.p_tag, p.p_params, ${priority}, p.p_expires_at FROM ${from}
-    WHERE NOT EXISTS (SELECT 1 FROM manager_queue q WHERE q.server = p.p_server AND q.tag = p.p_tag AND q.status = 'NEW')
-      AND NOT EXISTS (SELECT 1 FROM manager_queue l WHERE l.server = p.p_server AND l.tag = p.p_tag
-        AND l.status IN ('SENDING', 'SENT') AND l.params = p.p_params
-        AND l.id = (SELECT MAX(m.id) FROM manager_queue m WHERE m.server = p.p_server AND m.tag = p.p_tag))`.execute(db);
+    WHERE NOT EXISTS (SELECT 1 FROM manager_queue q WHERE q.server = p.p_server AND q.tag = p.p_tag AND q.status = 'NEW')`.execute(db);
   return Number(res.numAffectedRows ?? 0n);
 }
