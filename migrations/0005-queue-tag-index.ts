@@ -2,13 +2,14 @@ import { sql, type Kysely } from 'kysely';
 import { dialectOf } from '../src/shared/db/dialect-of.js';
 
 /*
- * An index on (server, tag, status) of manager_queue: the device relay keeps at most one NEW row
- * per (server, tag) and finds it, or the latest row of a tag, with every write; without it each
- * lookup would walk every NEW row of the server. Clients listing a server's rows by tag use it too.
- * The same statement on every engine (MySQL: three VARCHAR(255) utf8mb4 columns fit its 3072-byte key).
+ * An index on (server, tag) of manager_queue: the device relay keeps at most one NEW row per
+ * (server, tag) and finds it, or the latest row of a tag, with every write; without it each
+ * lookup would walk every NEW row of the server. Clients listing a server's rows by tag use it
+ * too. Not `status`: the sender's claim changes a row's status, and on MySQL/MariaDB claims then
+ * deadlocked with the relay's reads of an index holding it. The same statement on every engine.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`CREATE INDEX manager_queue_tag ON manager_queue (server, tag, status)`.execute(db);
+  await sql`CREATE INDEX manager_queue_tag ON manager_queue (server, tag)`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
