@@ -4,13 +4,13 @@ import { jsonMode, partArgs } from './report.js';
 
 /**
  * `npm run bench [part...] [-- --json]`: runs each benchmark part in turn (parser, queue,
- * queue-engines, listener, heartbeat, core), or only the named ones. Each part runs in a process
+ * queue-engines, listener, heartbeat, core, http, device-relay), or only the named ones. Each part runs in a process
  * of its own, so one part's heap, JIT state or leftover work never colours the next part's
  * figures (the listener's RSS above all). Each part prints its own figures and peers side by
  * side; with --json, one JSON object per figure on stdout instead (report.ts), for
  * `npm run bench:record`.
  */
-const PARTS = ['parser', 'queue', 'queue-engines', 'listener', 'heartbeat', 'core', 'http'] as const;
+const PARTS = ['parser', 'queue', 'queue-engines', 'listener', 'heartbeat', 'core', 'http', 'device-relay'] as const;
 
 const asked = partArgs();
 const unknown = asked.filter((p) => !(PARTS as readonly string[]).includes(p));

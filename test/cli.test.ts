@@ -302,7 +302,7 @@ describe('the amiq binary (needs npm run build)', () => {
     expect(flag.stderr).toContain("unknown option '--bogus'");
     const worker = amiq(['run', 'sender']);
     expect(worker.status).toBe(2);
-    expect(worker.stderr).toContain('<worker>: expected one of action-sender, manager-listener, heartbeat, meetme-cleaner, http, got "sender"');
+    expect(worker.stderr).toContain('<worker>: expected one of action-sender, manager-listener, heartbeat, meetme-cleaner, http, device-relay, got "sender"');
     const wrongFlag = amiq(['run', 'action-sender', '--dry-run']);
     expect(wrongFlag.status).toBe(2);
     expect(wrongFlag.stderr).toContain('--dry-run: not an option of action-sender');

@@ -95,7 +95,7 @@ describe('config errors name the key and the rule', () => {
     [{ heartbeat: { allow: ['10.0.0.0/8', 'not a net'] } }, 'heartbeat.allow[1]: expected a network like "127.0.0.0/8", got "not a net"'],
     [
       { workers: { enabled: ['heartbeat', 'sender'] } },
-      'workers.enabled[1]: expected one of "action-sender", "manager-listener", "heartbeat", "meetme-cleaner", "http", got "sender"',
+      'workers.enabled[1]: expected one of "action-sender", "manager-listener", "heartbeat", "meetme-cleaner", "http", "device-relay", got "sender"',
     ],
     [{ meetme_cleaner: { schedule: 'every minute' } }, 'meetme_cleaner.schedule: expected a node-cron expression'],
     [{ action_sender: { allowed_actions: 'Originate' } }, 'action_sender.allowed_actions: expected an array of non-empty strings, got "Originate"'],

@@ -3,6 +3,7 @@ import type { AmiqConfig, WorkerName } from '../shared/config/index.js';
 import { startCheckpointer, type AmiqDatabase, type Database } from '../shared/db/index.js';
 import { isAlive, type WorkerContext } from '../shared/worker/index.js';
 import { runActionSender } from '../action-sender/index.js';
+import { runDeviceRelay } from '../device-relay/index.js';
 import { runHeartbeat } from '../heartbeat/index.js';
 import { runHttp } from '../http/run-http.js';
 import { runManagerListener } from '../manager-listener/index.js';
@@ -61,6 +62,9 @@ const LAUNCHERS: Record<WorkerName, Launcher> = {
   http: async ({ config, db, database, ctx }) => {
     await runHttp({ config, db, database, logger: ctx.logger, signal: ctx.signal, ctx });
   },
+  'device-relay': async ({ config, db, ctx }) => {
+    await runDeviceRelay({ config, db, logger: ctx.logger, signal: ctx.signal, ctx });
+  },
 };
 
 /** Which flags each worker understands; others are bad input (exit 2). */
@@ -70,6 +74,7 @@ const FLAGS_OF: Record<WorkerName, (keyof WorkerFlags)[]> = {
   heartbeat: ['debug', 'test', 'loop'],
   'meetme-cleaner': ['dryRun'],
   http: [],
+  'device-relay': [],
 };
 
 const FLAG_NAMES: Record<keyof WorkerFlags, string> = { debug: '-d', test: '-t', loop: '-l', dryRun: '--dry-run' };

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { WORKER_NAMES, type WorkerName } from '../../shared/config/index.js';
+import { relayTargets, WORKER_NAMES, type WorkerName } from '../../shared/config/index.js';
 import { runWorker, WorkerAlreadyRunningError, type WorkerOutcome } from '../../shared/worker/index.js';
 import { action, CliError, globalOptions, openContext, type CliContext } from '../context.js';
 import { checkWorkerFlags, launchWorker, type WorkerFlags } from '../worker-launchers.js';
@@ -18,8 +18,9 @@ export interface SuperviseOptions {
 }
 
 /** One worker under core supervision (registration, beats, SIGTERM drain), as `run` and `start` use it. */
-export function superviseWorker(name: WorkerName, c: CliContext, opts: SuperviseOptions = {}): Promise<WorkerOutcome> {
+export async function superviseWorker(name: WorkerName, c: CliContext, opts: SuperviseOptions = {}): Promise<WorkerOutcome> {
   const flags = opts.flags ?? {};
+  if (name === 'device-relay') relayTargets(c.config);
   return runWorker({
     name,
     server: c.config.server.name,

@@ -11,6 +11,7 @@ const ACTION_ID_TAG: Record<AmiWorkerName, string> = {
   'manager-listener': 'listener',
   heartbeat: 'heartbeat',
   'meetme-cleaner': 'cleaner',
+  'device-relay': 'relay',
 };
 
 /** The manager.conf user a worker logs in as: its own `[ami.users.<worker>]`, else `[ami]`'s. */

@@ -86,6 +86,18 @@ const NOTES: { [S in Section]: { title: string; keys: { [K in keyof AmiqConfig[S
         'who may call the API: one [[http.tokens]] each, made by `amiq token create --name NAME`: name, hash (SHA-256 of the token, never the token), servers and actions ("all" or a list), read_only, rate_per_second (0 = unlimited)',
     },
   },
+  device_relay: {
+    title: '+ device and presence state shared between servers (docs/device-relay.md)',
+    keys: {
+      servers: 'the servers sharing state, this one included; empty = no relay',
+      devices: 'devices relayed (globs); each other server gets Custom:<device>',
+      presentities: 'presence providers relayed (globs), set on the others under the same name',
+      device_state: 'relay device state',
+      presence: 'relay presence state',
+      expire_seconds: 'a relay row not sent within this long (its server down) expires',
+      priority: "the relay rows' priority",
+    },
+  },
   workers: {
     title: 'supervision',
     keys: {

@@ -4,6 +4,7 @@ export { configWarnings } from './config-warnings.js';
 export { defaultConfig, loadConfig, parseConfig, resolveConfigPath, type LoadConfigOptions } from './load-config.js';
 export { exampleConfigToml } from './example.js';
 export { exposedSecretMode } from './secret-exposure.js';
+export { relayTargets } from './relay-targets.js';
 export {
   AMI_WORKER_NAMES,
   configSchema,

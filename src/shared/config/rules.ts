@@ -27,6 +27,16 @@ export function strList(opts: { nonEmpty?: boolean } = {}) {
   return z.array(itemSchema, { error: `expected an array of ${opts.nonEmpty ? 'non-empty ' : ''}strings` });
 }
 
+export function bool() {
+  return z.boolean({ error: 'expected true or false' });
+}
+
+/** Glob patterns (`*` any text, `?` one character), e.g. "PJSIP/*". */
+export function globList() {
+  const rule = 'expected an array of non-empty glob patterns like "PJSIP/*"';
+  return z.array(z.string({ error: rule }).min(1, { error: rule }), { error: rule });
+}
+
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   const rule = `expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
   return z.enum(values, { error: rule });

@@ -1,17 +1,18 @@
 import { z } from 'zod';
-import { allOrList, cidrList, cron, databaseUrl, int, listOf, num, oneOf, sha256Hex, str, strList } from './rules.js';
+import { allOrList, bool, cidrList, cron, databaseUrl, globList, int, listOf, num, oneOf, sha256Hex, str, strList } from './rules.js';
 
-/** Workers `amiq run`, `amiq start` and `amiq keepalive` know (SPEC §9; `http` is beyond it). */
-export const WORKER_NAMES = ['action-sender', 'manager-listener', 'heartbeat', 'meetme-cleaner', 'http'] as const;
+/** Workers `amiq run`, `amiq start` and `amiq keepalive` know (SPEC §9; `http` and `device-relay` are beyond it). */
+export const WORKER_NAMES = ['action-sender', 'manager-listener', 'heartbeat', 'meetme-cleaner', 'http', 'device-relay'] as const;
 export type WorkerName = (typeof WORKER_NAMES)[number];
 /** The workers that hold an AMI connection (and may have their own `[ami.users.<worker>]`). */
-export const AMI_WORKER_NAMES = ['action-sender', 'manager-listener', 'heartbeat', 'meetme-cleaner'] as const;
+export const AMI_WORKER_NAMES = ['action-sender', 'manager-listener', 'heartbeat', 'meetme-cleaner', 'device-relay'] as const;
 export type AmiWorkerName = (typeof AMI_WORKER_NAMES)[number];
 /**
- * Enabled unless the config says otherwise: `http` opens a network port and needs tokens, so an
- * operator turns it on (`[workers] enabled`) rather than finding it listening.
+ * Enabled unless the config says otherwise. Opt-in: `http` opens a network port and needs tokens,
+ * so an operator turns it on rather than finding it listening; the device relay needs
+ * `[device_relay] servers`.
  */
-export const DEFAULT_ENABLED_WORKERS: readonly WorkerName[] = AMI_WORKER_NAMES;
+export const DEFAULT_ENABLED_WORKERS: readonly WorkerName[] = AMI_WORKER_NAMES.filter((w) => w !== 'device-relay');
 
 export const DEFAULT_ALLOWED_ACTIONS = [
   'Originate',
@@ -85,6 +86,7 @@ export const configSchema = z.strictObject(
             'manager-listener': amiUser,
             heartbeat: amiUser,
             'meetme-cleaner': amiUser,
+            'device-relay': amiUser,
           },
           { error: 'expected a table of worker names' },
         )
@@ -153,6 +155,16 @@ export const configSchema = z.strictObject(
         if (h.tls_key !== '' && h.tls_cert === '') ctx.addIssue({ code: 'custom', message: 'required with tls_key', path: ['tls_cert'], input: h.tls_cert });
       })
       .prefault({} as never),
+    // Beyond SPEC §10: device and presence state shared between the servers of one database.
+    device_relay: section({
+      servers: strList({ nonEmpty: true }).default([]),
+      devices: globList().default(['PJSIP/*', 'SIP/*', 'IAX2/*', 'DAHDI/*']),
+      presentities: globList().default(['CustomPresence:*']),
+      device_state: bool().default(true),
+      presence: bool().default(true),
+      expire_seconds: int(1).default(3600),
+      priority: int(-2147483648, 2147483647).default(0),
+    }),
     workers: section({
       enabled: listOf(WORKER_NAMES).default([...DEFAULT_ENABLED_WORKERS]),
       beat_seconds: num(0.1).default(2),

@@ -8,3 +8,16 @@ export { parseParams, MAX_PARAMS_CHARS, type ParsedParams } from './params.js';
 export { checkValue, DANGEROUS_APPLICATIONS, DANGEROUS_FUNCTIONS, type SafetyPolicy } from './value-safety.js';
 export { commandAllowed } from './command-prefix.js';
 export { checkNewRow, DEFAULT_POLICY, policyOf } from './check-new-row.js';
+export {
+  CUSTOM_DEVICE,
+  CUSTOM_PRESENCE,
+  DEVICE_STATES,
+  PRESENCE_STATES,
+  deviceVariable,
+  presenceValue,
+  presenceVariable,
+  relayPolicyOf,
+  relayTag,
+  type PresenceValue,
+  type RelayPolicy,
+} from './relay-setvar.js';

@@ -3,6 +3,7 @@ import type { QueueRow } from '../db/schema.js';
 import { checkRowTimes } from '../queue/queue-time.js';
 import { commandAllowed } from './command-prefix.js';
 import { parseParams } from './params.js';
+import { relayFormProblem, type RelayPolicy } from './relay-setvar.js';
 import { checkValue, type SafetyPolicy } from './value-safety.js';
 
 /** The columns the rules read: of a claimed row, or of a row about to be inserted. */
@@ -12,6 +13,8 @@ export type RowToCheck = Pick<QueueRow, 'action' | 'channel' | 'callerid' | 'par
 export interface SenderPolicy extends SafetyPolicy {
   allowedActions: readonly string[];
   allowedCommands: readonly string[];
+  /** This server is in a device relay group: the relay's own SetVar form is accepted, and no other SetVar (unless allowed_actions has it). */
+  relay?: RelayPolicy;
 }
 
 /** A row that passed validation: what to send, before the channel is known for sure. */
@@ -97,7 +100,9 @@ export function validateRow(row: RowToCheck, policy: SenderPolicy): Validation {
   const badTime = checkRowTimes(row);
   if (badTime !== null) return fail(badTime);
   const isCommand = row.action.toLowerCase() === 'command';
-  const action = isCommand ? 'Command' : policy.allowedActions.find((a) => a.toLowerCase() === row.action.toLowerCase());
+  const allowed = isCommand ? 'Command' : policy.allowedActions.find((a) => a.toLowerCase() === row.action.toLowerCase());
+  const relaySetVar = allowed === undefined && policy.relay !== undefined && row.action === 'SetVar';
+  const action = relaySetVar ? 'SetVar' : allowed;
   if (action === undefined) return fail(`action: ${JSON.stringify(row.action)} is not an allowed action`);
 
   const parsed = parseParams(row.params);
@@ -108,6 +113,10 @@ export function validateRow(row: RowToCheck, policy: SenderPolicy): Validation {
     if (bad) return fail(bad);
   }
   const view = new ParamView(parsed.headers);
+  if (relaySetVar) {
+    const bad = relayFormProblem(parsed.headers, row.channel === '' ? null : row.channel, row.callerid === '' ? null : row.callerid, policy.relay!);
+    if (bad) return fail(`action: SetVar is not an allowed action, and this is not the device relay's form: ${bad}`);
+  }
 
   if (isCommand) {
     const bad = checkCommand(view, policy);
