@@ -1,6 +1,6 @@
 import { statSync, unlinkSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openSqlite, startCheckpointer } from '../src/shared/db/index.js';
+import { openSqlite, shareCheckpointer, startCheckpointer } from '../src/shared/db/index.js';
 import { tempDb, type TempDb } from './helpers/shared-helpers.js';
 
 let t: TempDb | undefined;
@@ -65,5 +65,27 @@ describe('startCheckpointer', () => {
     expect(await cp.ready).toBe(false);
     await cp.close();
     await h.close();
+  });
+});
+
+describe('shareCheckpointer', () => {
+  it('runs one thread for every worker on a handle: the first to stop leaves the checkpoints off the commits, the last gives them back', async () => {
+    t = await tempDb('amiq-ckpt-');
+    const listener = shareCheckpointer(t.sqlite, { intervalMs: 5 });
+    const http = shareCheckpointer(t.sqlite, { intervalMs: 5 });
+    expect(http.ready).toBe(listener.ready);
+    expect(await http.ready).toBe(true);
+    expect(autocheckpoint(t)).toBe(0);
+    await listener.close();
+    await listener.close();
+    expect(autocheckpoint(t)).toBe(0);
+    await http.close();
+    expect(autocheckpoint(t)).toBe(1000);
+    // A later worker starts a thread of its own again.
+    const again = shareCheckpointer(t.sqlite, { intervalMs: 5 });
+    expect(await again.ready).toBe(true);
+    expect(autocheckpoint(t)).toBe(0);
+    await again.close();
+    expect(autocheckpoint(t)).toBe(1000);
   });
 });

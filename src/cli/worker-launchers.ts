@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AmiqConfig, WorkerName } from '../shared/config/index.js';
-import { startCheckpointer, type AmiqDatabase, type Database } from '../shared/db/index.js';
+import { shareCheckpointer, type AmiqDatabase, type Database } from '../shared/db/index.js';
 import { isAlive, type WorkerContext } from '../shared/worker/index.js';
 import { runActionSender } from '../action-sender/index.js';
 import { runDeviceRelay } from '../device-relay/index.js';
@@ -28,6 +28,16 @@ export interface LaunchOptions {
 
 type Launcher = (o: LaunchOptions) => Promise<void>;
 
+/** Runs a worker with this process's checkpoint thread on its SQLite handle (none on a server engine). */
+async function withCheckpointer(database: AmiqDatabase, ctx: WorkerContext, run: () => Promise<void>): Promise<void> {
+  const checkpointer = database.sqlite && shareCheckpointer(database.sqlite, { logger: ctx.logger });
+  try {
+    await run();
+  } finally {
+    await checkpointer?.close();
+  }
+}
+
 const LAUNCHERS: Record<WorkerName, Launcher> = {
   'action-sender': async ({ config, db, database, ctx }) => {
     // SQLite: the sender's insert-to-sent latency is bounded by this interval: look every 2 ms
@@ -45,12 +55,7 @@ const LAUNCHERS: Record<WorkerName, Launcher> = {
   },
   'manager-listener': async ({ config, db, database, ctx }) => {
     // SQLite: an event storm is written as fast as it comes: its commits must not wait for checkpoints.
-    const checkpointer = database.sqlite && startCheckpointer(database.sqlite, { logger: ctx.logger });
-    try {
-      await runManagerListener({ config, db, logger: ctx.logger, signal: ctx.signal, ctx });
-    } finally {
-      await checkpointer?.close();
-    }
+    await withCheckpointer(database, ctx, () => runManagerListener({ config, db, logger: ctx.logger, signal: ctx.signal, ctx }));
   },
   heartbeat: async ({ config, db, ctx, flags }) => {
     const modes = { debug: flags.debug, test: flags.test, loop: flags.loop };
@@ -60,7 +65,8 @@ const LAUNCHERS: Record<WorkerName, Launcher> = {
     await runMeetmeCleaner({ config, db, logger: ctx.logger, signal: ctx.signal, ctx, dryRun: flags.dryRun });
   },
   http: async ({ config, db, database, ctx }) => {
-    await runHttp({ config, db, database, logger: ctx.logger, signal: ctx.signal, ctx });
+    // SQLite: one commit per enqueue; a checkpoint inside one (with its fsyncs) would stall every request.
+    await withCheckpointer(database, ctx, () => runHttp({ config, db, database, logger: ctx.logger, signal: ctx.signal, ctx }));
   },
   'device-relay': async ({ config, db, ctx }) => {
     await runDeviceRelay({ config, db, logger: ctx.logger, signal: ctx.signal, ctx });

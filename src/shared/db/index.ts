@@ -14,5 +14,6 @@ export { openSqlite, applySqlitePragmas, type OpenSqlite } from './sqlite/open.j
 export { immediateTransaction, immediateTransactionAsync } from './sqlite/immediate-transaction.js';
 export { createChangeSignal, ChangeSignal, type ChangeSignalOptions } from './sqlite/change-signal.js';
 export { startCheckpointer, type Checkpointer, type CheckpointerOptions } from './sqlite/checkpointer.js';
+export { shareCheckpointer } from './sqlite/shared-checkpointer.js';
 export { countQueueByStatus, type QueueCount } from './stats/count-queue-by-status.js';
 export { oldestNewRow } from './stats/oldest-new-row.js';
