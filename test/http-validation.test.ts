@@ -65,6 +65,8 @@ interface Case {
   field: string;
   /** The policy with action_sender.allowed_commands = ["core show"]. */
   commands?: boolean;
+  /** This server in a [device_relay] group: the relay's SetVar form is allowed, no other. */
+  relay?: boolean;
 }
 
 const O = { channel: 'PJSIP/2001', exten: '100', context: 'default' };
@@ -120,28 +122,38 @@ const CASES: Case[] = [
   { name: 'bad header name', url: '/v1/originate', body: { ...O, params: { 'X Y': '1' } }, field: 'params.X Y' },
   { name: 'CR LF in a value', url: '/v1/originate', body: { ...O, exten: '100\r\nAction: Command' }, field: 'params.Exten' },
   { name: 'line too long', url: '/v1/originate', body: { ...O, params: { Account: 'x'.repeat(1100) } }, field: 'params.Account' },
+  {
+    name: "SetVar not in the relay's form",
+    url: '/v1/rows',
+    body: ROW('SetVar', { params: { Variable: 'DEVICE_STATE(Custom:PJSIP/100)', Value: 'BOGUS' } }),
+    field: 'action',
+    relay: true,
+  },
 ];
 
 describe('http: every row rule is a 400 naming the field, before anything is written', () => {
   const t = new EngineDb('sqlite');
   let plain: TestHttp;
   let commands: TestHttp;
+  let relay: TestHttp;
   const seen: string[] = [];
   beforeAll(async () => {
     await t.open();
     // Large enough for the params length rule to be reached before the body limit.
     plain = await testHttp(t.db, { config: httpConfig({ http: { body_limit_bytes: 1 << 20 } }) });
     commands = await testHttp(t.db, { config: httpConfig({ http: { body_limit_bytes: 1 << 20 }, action_sender: { allowed_commands: ['core show'] } }) });
+    relay = await testHttp(t.db, { config: httpConfig({ device_relay: { servers: ['pbx1', 'pbx2'] } }) });
   });
   beforeEach(() => t.reset());
   afterAll(async () => {
     await plain.close();
     await commands.close();
+    await relay.close();
     await t.close();
   });
 
   it.each(CASES)('$name → 400 $field', async (c) => {
-    const h = c.commands ? commands : plain;
+    const h = c.commands ? commands : c.relay ? relay : plain;
     const res = await h.app.inject({ method: 'POST', url: c.url, headers: bearer(TOKENS.admin), payload: c.body });
     expect(res.statusCode, res.body).toBe(400);
     const body = res.json<{ message: string; field: string; rule: string }>();
@@ -149,6 +161,14 @@ describe('http: every row rule is a 400 naming the field, before anything is wri
     expect(body.message).toBe(`${body.field}: ${body.rule}`);
     seen.push(body.message);
     expect((await t.db.selectFrom('manager_queue').select('id').execute()).length).toBe(0);
+  });
+
+  it("accepts the device relay's own SetVar on a server of a relay group, as its sender would", async () => {
+    const payload = ROW('SetVar', { params: { Variable: 'DEVICE_STATE(Custom:PJSIP/100)', Value: 'INUSE' } });
+    expect((await plain.app.inject({ method: 'POST', url: '/v1/rows', headers: bearer(TOKENS.admin), payload })).statusCode).toBe(400);
+    const res = await relay.app.inject({ method: 'POST', url: '/v1/rows', headers: bearer(TOKENS.admin), payload });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ action: 'SetVar', status: 'NEW' });
   });
 
   it('the cases cover every rule template in the rule sources', () => {

@@ -6,7 +6,7 @@ import { amiClientOptions, type AmiqConfig } from '../shared/config/index.js';
 import type { WakeSignal } from '../shared/db/index.js';
 import type { Database } from '../shared/db/schema.js';
 import { scheduleMaintenance } from '../shared/maintenance/schedule-maintenance.js';
-import { policyOf, relayPolicyOf } from '../shared/row-rules/index.js';
+import { senderPolicy } from '../shared/row-rules/index.js';
 import type { WorkerContext } from '../shared/worker/index.js';
 import { ActionSender } from './sender-loop.js';
 
@@ -39,7 +39,7 @@ export async function runActionSender(opts: RunActionSenderOptions): Promise<voi
     client,
     {
       server: config.server.name,
-      policy: { ...policyOf(s), relay: relayPolicyOf(config.server.name, config.device_relay) },
+      policy: senderPolicy(config, config.server.name),
       ratePerSecond: s.rate_per_second,
       maxInFlight: s.max_in_flight,
       responseTimeoutMs: s.response_timeout_ms,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { QueueRow } from '../shared/db/schema.js';
 import { enqueue, getRow, type EnqueueInput } from '../shared/queue/index.js';
-import { checkNewRow, policyOf } from '../shared/row-rules/index.js';
+import { checkNewRow, senderPolicy } from '../shared/row-rules/index.js';
 import { action, CliError, globalOptions, openContext, type CliContext } from './context.js';
 import { EXIT, exitCodeFor, formatRowDetail, formatRowTable, waitForRow } from './queue-rows.js';
 
@@ -54,7 +54,7 @@ function print(row: QueueRow, json: boolean | undefined, detail: boolean): void 
 export async function enqueueAndReport(ctx: CliContext, opts: QueueCommandOptions, input: EnqueueInput): Promise<number> {
   const sender = ctx.config.action_sender;
   const server = ctx.config.server.name;
-  const v = checkNewRow({ ...input, server }, policyOf(sender));
+  const v = checkNewRow({ ...input, server }, senderPolicy(ctx.config, server));
   if (!v.ok) throw badInput(v.message);
   const wait = opts.waitTimeout !== undefined ? Number(opts.waitTimeout) : undefined;
   if (wait !== undefined && !(Number.isFinite(wait) && wait >= 0)) throw badInput(`--wait-timeout ${JSON.stringify(opts.waitTimeout)}: expected milliseconds`);

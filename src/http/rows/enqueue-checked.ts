@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AmiqConfig } from '../../shared/config/index.js';
 import type { Database, QueueRow } from '../../shared/db/schema.js';
 import { enqueue, getRow, type EnqueueInput } from '../../shared/queue/index.js';
-import { checkNewRow, policyOf } from '../../shared/row-rules/index.js';
+import { checkNewRow, senderPolicy } from '../../shared/row-rules/index.js';
 import { allowsAction, allowsServer, forbiddenServer, type TokenScope } from '../auth/scope.js';
 import { HttpError, refusal } from '../errors.js';
 
@@ -22,7 +22,7 @@ export async function enqueueChecked(db: Kysely<Database>, config: AmiqConfig, s
   if (!allowsServer(scope, row.server)) throw forbiddenServer(scope, row.server);
   if (!allowsAction(scope, row.action))
     throw new HttpError(403, `action: token ${JSON.stringify(scope.name)} may not send ${JSON.stringify(row.action)}`, 'action', "not in the token's actions");
-  const v = checkNewRow(row, policyOf(config.action_sender));
+  const v = checkNewRow(row, senderPolicy(config, row.server));
   if (!v.ok) throw refusal(v.message);
   const id = await enqueue(db, row);
   const stored = await getRow(db, id);

@@ -7,7 +7,7 @@ export { validateRow, type ActionPlan, type RowToCheck, type SenderPolicy, type 
 export { parseParams, MAX_PARAMS_CHARS, type ParsedParams } from './params.js';
 export { checkValue, DANGEROUS_APPLICATIONS, DANGEROUS_FUNCTIONS, type SafetyPolicy } from './value-safety.js';
 export { commandAllowed } from './command-prefix.js';
-export { checkNewRow, DEFAULT_POLICY, policyOf } from './check-new-row.js';
+export { checkNewRow, DEFAULT_POLICY, senderPolicy } from './check-new-row.js';
 export {
   CUSTOM_DEVICE,
   CUSTOM_PRESENCE,
