@@ -1,23 +1,20 @@
 /**
  * Device relay benchmark: server A's device state change → server B's SetVar of
  * DEVICE_STATE(Custom:…) answered, through the queue. The relay for A and B's action-sender run
- * in processes of their own on one SQLite file (as `amiq run` would); both simulators run here,
- * so one clock times both ends. Changes are offered at a steady rate, round-robin over 1,000
- * devices (each toggles INUSE / NOT_INUSE), for a few seconds per rate.
- * Runnable alone: `node dist/bench/device-relay.js [seconds] [rate...]`; with
- * AMIQ_BENCH_DATABASE_URL (a PostgreSQL or MySQL/MariaDB server URL whose user may create
- * databases) on a scratch database there instead of SQLite.
+ * in processes of their own on one fresh database (as `amiq run` would) of each engine in turn
+ * (engine-db.ts); both simulators run here, so one clock times both ends. Changes are offered at a
+ * steady rate, round-robin over 1,000 devices (each toggles INUSE / NOT_INUSE), for a few seconds
+ * per rate. Runnable alone: `node dist/bench/device-relay.js [--engine E] [seconds] [rate...]`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pino } from 'pino';
-import { sql } from 'kysely';
-import { migrateToLatest, openDatabase, parseDatabaseUrl, type AmiqDatabase } from '../src/shared/db/index.js';
+import type { Engine } from '../src/shared/db/index.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
+import { ENGINES, freshDatabase, isEngine, unreachable } from './engine-db.js';
+import { partArgs, report } from './report.js';
 
 const HERE = new URL('.', import.meta.url).pathname;
 const DEVICES = 1000;
@@ -36,34 +33,6 @@ function startChild(role: 'relay' | 'sender', config: object): Promise<ChildProc
     lines.on('line', (l) => l === 'ready' && resolve(child));
     child.once('exit', (code) => reject(new Error(`${role} exited ${code} before it was ready`)));
   });
-}
-
-/** A fresh database: a SQLite file, or a scratch database on the server AMIQ_BENCH_DATABASE_URL names. */
-async function scratchDatabase(): Promise<{ handle: AmiqDatabase; config: { path: string; url: string }; engine: string; drop(): Promise<void> }> {
-  const server = process.env.AMIQ_BENCH_DATABASE_URL;
-  if (!server) {
-    const dir = mkdtempSync(join(tmpdir(), 'amiq-bench-relay-'));
-    const path = join(dir, 'amiq.db');
-    const handle = await openDatabase({ path });
-    return { handle, config: { path, url: '' }, engine: 'SQLite', drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const admin = await openDatabase({ url: server, path: '' });
-  const name = `amiq_bench_relay_${process.pid}`;
-  await sql`CREATE DATABASE ${sql.id(name)}`.execute(admin.db);
-  const u = new URL(server);
-  u.pathname = `/${name}`;
-  const url = u.toString();
-  const handle = await openDatabase({ url, path: '' });
-  const engine = parseDatabaseUrl(server).engine === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB';
-  return {
-    handle,
-    config: { path: 'unused.db', url },
-    engine,
-    drop: async () => {
-      await sql`DROP DATABASE ${sql.id(name)}`.execute(admin.db);
-      await admin.close();
-    },
-  };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -105,14 +74,20 @@ async function phase(a: Simulator, b: Simulator, rate: number, seconds: number, 
   return { lat: lat.sort((x, y) => x - y), offered };
 }
 
-export async function run(seconds = 5, rates: number[] = [100, 1000]): Promise<void> {
-  const scratch = await scratchDatabase();
+const ENGINE_NAMES: Record<Engine, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL', mysql: 'MariaDB' };
+
+export async function run(engine: Engine, seconds = 5, rates: number[] = [100, 1000]): Promise<void> {
+  const scratch = await freshDatabase(engine);
   const handle = scratch.handle;
-  await migrateToLatest(handle.db);
+  const engineName = ENGINE_NAMES[engine];
   const silent = pino({ level: 'silent' });
   const a = await startSimulator({ port: 0, logger: silent, maxActionLog: 1000 });
   const b = await startSimulator({ port: 0, logger: silent, maxActionLog: 1000 });
-  const common = { database: { ...scratch.config, poll_interval_ms: 5 }, device_relay: { servers: ['a', 'b'] }, log: { level: 'warn' } };
+  const common = {
+    database: { path: scratch.target.path || 'unused.db', url: scratch.target.url ?? '', poll_interval_ms: 5 },
+    device_relay: { servers: ['a', 'b'] },
+    log: { level: 'warn' },
+  };
   const children: ChildProcess[] = [];
   try {
     children.push(await startChild('relay', { ...common, server: { name: 'a' }, ami: { port: a.port, secret: 'amiq' } }));
@@ -125,7 +100,7 @@ export async function run(seconds = 5, rates: number[] = [100, 1000]): Promise<v
       }),
     );
     console.log(
-      `device relay: A's DeviceStateChange → B's SetVar DEVICE_STATE(Custom:…) answered (${scratch.engine}, relay and sender in their own processes, ${DEVICES} devices):`,
+      `device relay: A's DeviceStateChange → B's SetVar DEVICE_STATE(Custom:…) answered (${engineName}, relay and sender in their own processes, ${DEVICES} devices):`,
     );
     // Warm-up (JIT, first statements), not reported.
     await phase(a, b, 100, 1, 0);
@@ -143,17 +118,37 @@ export async function run(seconds = 5, rates: number[] = [100, 1000]): Promise<v
         `  ${String(rate).padStart(5)} changes/s: p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms, max ${lat.at(-1)?.toFixed(1)} ms; ` +
           `${lat.length} of ${offered} changes written (the rest coalesced); ${rows} rows for B so far`,
       );
+      const name = `${engineName}: A's state change → B's SetVar answered at ${rate} changes/s`;
+      report({ suite: 'device-relay', name: `${name}, p50`, value: pct(lat, 50), unit: 'ms' });
+      report({
+        suite: 'device-relay',
+        name: `${name}, p99`,
+        value: pct(lat, 99),
+        unit: 'ms',
+        ...(rate === 1000 ? { target: { op: '<=' as const, value: 50 } } : {}),
+      });
     }
   } finally {
     for (const c of children) await stopChild(c);
     await a.close();
     await b.close();
-    await handle.close();
     await scratch.drop();
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [secs, ...rates] = process.argv.slice(2).map(Number);
-  await run(secs || undefined, rates.length > 0 ? rates : undefined);
+  // [--engine sqlite|postgres|mysql] [seconds] [rate...]; without --engine, every engine that answers, side by side.
+  const args = partArgs();
+  const at = args.indexOf('--engine');
+  const asked = at >= 0 ? args.splice(at, 2)[1] : undefined;
+  if (asked !== undefined && !isEngine(asked)) throw new Error(`--engine ${asked}: expected one of ${ENGINES.join(', ')}`);
+  const [secs, ...rates] = args.map(Number);
+  for (const engine of asked !== undefined ? [asked] : ENGINES) {
+    const why = await unreachable(engine);
+    if (why !== undefined) {
+      console.log(`device relay on ${ENGINE_NAMES[engine]}: skipped, its server does not answer (${why})`);
+      continue;
+    }
+    await run(engine, secs || undefined, rates.length > 0 ? rates : undefined);
+  }
 }

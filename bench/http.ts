@@ -17,6 +17,7 @@ import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { hashToken } from '../src/http/index.js';
 import { migrateToLatest, openSqlite } from '../src/shared/db/index.js';
+import { report } from './report.js';
 
 const HERE = new URL('.', import.meta.url).pathname;
 const TOKEN = 'bench-token';
@@ -43,11 +44,12 @@ async function load(url: string, seconds: number, overallRate?: number): Promise
   });
 }
 
-function report(label: string, r: autocannon.Result): void {
+function show(label: string, r: autocannon.Result): number {
   const ok = r['2xx'];
   console.log(
     `  ${label.padEnd(18)} ${(ok / r.duration).toFixed(0)} enqueues/s (${ok} rows, ${r.non2xx} non-2xx, ${r.errors} errors); latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms`,
   );
+  return ok / r.duration;
 }
 
 /** One /v1/changes follower: the arrival time of each change event, by the row id its data names. */
@@ -88,13 +90,26 @@ export async function run(seconds = 5): Promise<void> {
 
     console.log(`HTTP enqueue (POST /v1/originate, keep-alive, http worker in its own process, SQLite, no sender running; ${seconds} s each):`);
     await load(url, 1); // warm-up: JIT, statement cache
-    report('max rate (32 conn)', await load(url, seconds));
+    const max = await load(url, seconds);
+    const maxRate = show('max rate (32 conn)', max);
     // The HTTP stack's own ceiling here and now (no token, no database): what the machine leaves.
     const health = await autocannon({ url: `${url}/health`, connections: 32, duration: seconds });
-    console.log(
-      `  GET /health baseline ${(health['2xx'] / health.duration).toFixed(0)} requests/s; latency p50 ${health.latency.p50} ms, p99 ${health.latency.p99} ms`,
-    );
-    report(`1,000/s (${RATE_CONNECTIONS} conn)`, await load(url, seconds, 1000));
+    const healthRate = health['2xx'] / health.duration;
+    console.log(`  GET /health baseline ${healthRate.toFixed(0)} requests/s; latency p50 ${health.latency.p50} ms, p99 ${health.latency.p99} ms`);
+    const fixed = await load(url, seconds, 1000);
+    show(`1,000/s (${RATE_CONNECTIONS} conn)`, fixed);
+    const peers = [{ name: 'GET /health (no token, no database), same moment', value: healthRate }];
+    report({
+      suite: 'http',
+      name: 'enqueues/s at max rate (POST /v1/originate, 32 keep-alive connections)',
+      value: maxRate,
+      unit: 'requests/s',
+      target: { op: '>=', value: 5000 },
+      peers,
+    });
+    report({ suite: 'http', name: 'enqueue p99 at max rate', value: max.latency.p99, unit: 'ms' });
+    report({ suite: 'http', name: 'enqueue p50 at 1,000/s', value: fixed.latency.p50, unit: 'ms' });
+    report({ suite: 'http', name: 'enqueue p99 at 1,000/s', value: fixed.latency.p99, unit: 'ms', target: { op: '<=', value: 10 } });
 
     // SSE fan-out.
     const seeded = handle.sqlite.prepare(`INSERT INTO manager_queue (action, channel, params) VALUES ('Hangup', 'SIP/1-0', '{}')`);
@@ -129,6 +144,9 @@ export async function run(seconds = 5): Promise<void> {
     console.log(`SSE fan-out (${CLIENTS} clients on GET /v1/changes, ${CHANGES} row updates 20 ms apart, from commit):`);
     console.log(`  to all ${CLIENTS} clients:  p50 ${pct(toAll, 50).toFixed(1)} ms, p99 ${pct(toAll, 99).toFixed(1)} ms, max ${toAll.at(-1)?.toFixed(1)} ms`);
     console.log(`  each receipt:         p50 ${pct(each, 50).toFixed(1)} ms, p99 ${pct(each, 99).toFixed(1)} ms; ${missing} receipts missing`);
+    report({ suite: 'http', name: `SSE: commit → all ${CLIENTS} clients p50`, value: pct(toAll, 50), unit: 'ms' });
+    report({ suite: 'http', name: `SSE: commit → all ${CLIENTS} clients p99`, value: pct(toAll, 99), unit: 'ms' });
+    report({ suite: 'http', name: 'SSE: receipts missing', value: missing, unit: 'events', target: { op: '<=', value: 0 } });
   } finally {
     server.kill('SIGTERM');
     await once(server, 'exit');
