@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqlite } from '../src/shared/db/index.js';
 import { eventually, exitOf } from './helpers/shared-helpers.js';
+import { freeUdpPort } from './helpers/free-udp-port.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'amiq.js');
 let dir: string | undefined;
@@ -21,15 +21,6 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = undefined;
 });
-
-/** A UDP port free right now: the heartbeat's default 5050 may be held by another test or a real one. */
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  const { port } = s.address();
-  await new Promise<void>((resolve) => s.close(resolve));
-  return port;
-}
 
 /** Every stdout line as it arrives; `until(re)` resolves on the first matching line, rejects if the process exits first. */
 function follow(proc: ChildProcess) {

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { probe, ProbeSocket, type ProbeResult } from '../src/heartbeat/probe-client.js';
+import { probe, type ProbeResult } from '../src/heartbeat/probe-client.js';
 import { openSqlite, type OpenSqlite } from '../src/shared/db/index.js';
 import { pidAlive, readWorker } from '../src/shared/worker/index.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
+import { freeUdpPort } from './helpers/free-udp-port.js';
 
 // The whole cron path with real processes (npm test builds first): `amiq keepalive` starts the
 // heartbeat and the meetme-cleaner detached; the heartbeat's bit 63 follows the cleaner's death
@@ -24,13 +25,6 @@ let h: OpenSqlite;
 let config: string;
 let port: number;
 let replyPort: number;
-
-async function freeUdpPort(): Promise<number> {
-  const s = await ProbeSocket.open({ replyPort: 0, bind: '127.0.0.1' });
-  const p = s.port;
-  await s.close();
-  return p;
-}
 
 function amiq(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, '--config', config, ...args], { cwd: dir, encoding: 'utf8' });

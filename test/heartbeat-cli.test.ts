@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProbeSocket } from '../src/heartbeat/probe-client.js';
 import { exitOf, waitForLine } from './helpers/shared-helpers.js';
+import { freeUdpPort } from './helpers/free-udp-port.js';
 
 // Spawns the built CLI (npm test builds first; alone: npx tsc -p tsconfig.build.json).
 const REPO = resolve(import.meta.dirname, '..');
@@ -12,13 +13,6 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
-
-async function freeUdpPort(): Promise<number> {
-  const s = await ProbeSocket.open({ replyPort: 0, bind: '127.0.0.1' });
-  const port = s.port;
-  await s.close();
-  return port;
-}
 
 function amiq(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const res = spawnSync(process.execPath, ['bin/amiq.js', ...args], { cwd: REPO, encoding: 'utf8' });

@@ -1,16 +1,8 @@
-import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHeartbeat } from '../src/heartbeat/index.js';
 import { EngineDb } from './helpers/engines.js';
 import { bearer, httpConfig, silentLogger, testHttp, TOKENS, type TestHttp } from './helpers/http-app.js';
-
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  const port = s.address().port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
+import { freeUdpPort } from './helpers/free-udp-port.js';
 
 interface Channels {
   server: string;

@@ -13,17 +13,11 @@ import { migrateToLatest, openDatabase, type AmiqDatabase, type WakeSignal } fro
 import { readWorker, runWorker } from '../src/shared/worker/index.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { until } from './helpers/action-sender-helpers.js';
+import { freeUdpPort } from './helpers/free-udp-port.js';
 
 const TOKEN = 'metrics-token';
 const silent = pino({ level: 'silent' });
 
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  const { port } = s.address();
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 /** `name{labels} value` lines of a scrape, by name and label text. */
 function sample(text: string, name: string, labels: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}} `));

@@ -8,18 +8,12 @@ import { isoNow } from '../src/shared/time.js';
 import { upsertWorker } from '../src/shared/worker/upsert-worker.js';
 import { describeEngines } from './helpers/engines.js';
 import { bearer, httpConfig, testHttp, TOKENS, type TestHttp } from './helpers/http-app.js';
+import { freeUdpPort } from './helpers/free-udp-port.js';
 
 async function udpSocket(): Promise<Socket> {
   const s = createSocket('udp4');
   await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
   return s;
-}
-
-async function freeUdpPort(): Promise<number> {
-  const s = await udpSocket();
-  const port = s.address().port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
 }
 
 const admin = bearer(TOKENS.admin);

@@ -3,8 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { expect } from 'vitest';
-import { ProbeSocket } from '../../src/heartbeat/probe-client.js';
 import { exitOf, waitForLine } from './shared-helpers.js';
+import { freeUdpPort } from './free-udp-port.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
@@ -77,13 +77,6 @@ export async function startProber(): Promise<Prober> {
       }),
     close: () => thread.terminate(),
   };
-}
-
-async function freeUdpPort(): Promise<number> {
-  const s = await ProbeSocket.open({ replyPort: 0, bind: '127.0.0.1' });
-  const port = s.port;
-  await s.close();
-  return port;
 }
 
 /**
