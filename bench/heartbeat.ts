@@ -13,7 +13,7 @@ import { createAllowList } from '../src/heartbeat/allow-list.js';
 import { ChannelMap } from '../src/heartbeat/channel-map.js';
 import { countedStates } from '../src/heartbeat/channel-states.js';
 import { e1Mask, liveFrames } from '../src/heartbeat/frame-source.js';
-import { ProbeSocket } from '../src/heartbeat/probe-client.js';
+import { ProbeSocket } from '../src/shared/heartbeat-protocol/probe-client.js';
 import { startHeartbeatServer } from '../src/heartbeat/udp-server.js';
 import { report } from './report.js';
 

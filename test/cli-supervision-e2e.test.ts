@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { probe, type ProbeResult } from '../src/heartbeat/probe-client.js';
+import { probe, type ProbeResult } from '../src/shared/heartbeat-protocol/probe-client.js';
 import { openSqlite, type OpenSqlite } from '../src/shared/db/index.js';
 import { pidAlive, readWorker } from '../src/shared/worker/index.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProbeSocket } from '../src/heartbeat/probe-client.js';
+import { ProbeSocket } from '../src/shared/heartbeat-protocol/probe-client.js';
 import { exitOf, waitForLine } from './helpers/shared-helpers.js';
 import { freeUdpPort } from './helpers/free-udp-port.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bitChannel, channelBit, channelMask, decodeFrame, encodeFrame } from '../src/heartbeat/frame.js';
+import { bitChannel, channelBit, channelMask, decodeFrame, encodeFrame } from '../src/shared/heartbeat-protocol/frame.js';
 import { loopFrames, randomFrames } from '../src/heartbeat/frame-source.js';
 
 const hex = (b: Buffer): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');

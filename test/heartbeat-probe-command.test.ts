@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { Command } from 'commander';
 import { createAllowList } from '../src/heartbeat/allow-list.js';
-import { channelMask, encodeFrame } from '../src/heartbeat/frame.js';
-import { ProbeSocket } from '../src/heartbeat/probe-client.js';
+import { channelMask, encodeFrame } from '../src/shared/heartbeat-protocol/frame.js';
+import { ProbeSocket } from '../src/shared/heartbeat-protocol/probe-client.js';
 import { startHeartbeatServer } from '../src/heartbeat/udp-server.js';
 import { register, runProbe, type ProbeCommandOptions } from '../src/cli/commands/probe.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, parseConfig } from '../src/shared/config/index.js';
-import { HeartbeatError } from '../src/heartbeat/errors.js';
+import { HeartbeatError } from '../src/shared/heartbeat-protocol/errors.js';
 import { checkHeartbeatSettings, heartbeatSettings } from '../src/heartbeat/settings.js';
 
 describe('heartbeat settings', () => {

@@ -9,10 +9,10 @@ import { defaultConfig } from '../src/shared/config/index.js';
 import { migrateToLatest, openSqlite, type OpenSqlite } from '../src/shared/db/index.js';
 import { isoNow } from '../src/shared/time.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
-import { decodeFrame, type DecodedFrame } from '../src/heartbeat/frame.js';
+import { decodeFrame, type DecodedFrame } from '../src/shared/heartbeat-protocol/frame.js';
 import { runHeartbeat, type HeartbeatModes } from '../src/heartbeat/index.js';
 import type { HeartbeatSettings } from '../src/heartbeat/settings.js';
-import { ProbeSocket } from '../src/heartbeat/probe-client.js';
+import { ProbeSocket } from '../src/shared/heartbeat-protocol/probe-client.js';
 
 const logger = pino({ level: 'silent' });
 const cleanups: Array<() => Promise<void> | void> = [];

@@ -2,10 +2,11 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { createAllowList } from '../src/heartbeat/allow-list.js';
-import { AllowListError, HeartbeatBindError, ProbeTimeoutError } from '../src/heartbeat/errors.js';
-import { channelMask, decodeFrame, encodeFrame } from '../src/heartbeat/frame.js';
+import { AllowListError } from '../src/heartbeat/errors.js';
+import { HeartbeatBindError, ProbeTimeoutError } from '../src/shared/heartbeat-protocol/errors.js';
+import { channelMask, decodeFrame, encodeFrame } from '../src/shared/heartbeat-protocol/frame.js';
 import { loopFrames, randomFrames, type FrameSource } from '../src/heartbeat/frame-source.js';
-import { ProbeSocket, probe } from '../src/heartbeat/probe-client.js';
+import { ProbeSocket, probe } from '../src/shared/heartbeat-protocol/probe-client.js';
 import { startHeartbeatServer, type HeartbeatServer } from '../src/heartbeat/udp-server.js';
 
 const logger = pino({ level: 'silent' });

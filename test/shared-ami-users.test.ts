@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProbeSocket } from '../src/heartbeat/probe-client.js';
+import { ProbeSocket } from '../src/shared/heartbeat-protocol/probe-client.js';
 import { parse as parseToml } from 'smol-toml';
 import { amiUserFor, ConfigError, defaultConfig, loadConfig, parseConfig } from '../src/shared/config/index.js';
 import { exampleConfigToml } from '../src/shared/config/example.js';

@@ -14,7 +14,16 @@ import {
 } from '../shared/queue/index.js';
 import { checkNewRow, DEFAULT_POLICY, type SenderPolicy } from '../shared/row-rules/index.js';
 import { RowNotFoundError, RowRejectedError, WaitTimeoutError } from './errors.js';
-import { actionRow, hangupRow, originateRow, redirectRow, type HangupInput, type OriginateInput, type RedirectInput, type RowOptions } from './row-input.js';
+import {
+  actionRow,
+  hangupRow,
+  originateRow,
+  redirectRow,
+  type HangupInput,
+  type OriginateInput,
+  type RedirectInput,
+  type RowOptions,
+} from '../shared/queue/row-input.js';
 
 export interface AmiqClientOptions {
   /** The server rows go to unless a call says otherwise (default 'default'). */

@@ -5,7 +5,7 @@
  */
 export { AmiqClient, type AmiqClientOptions, type ResultItem, type WaitOptions, type WaitUntil } from './amiq-client.js';
 export { RowNotFoundError, RowRejectedError, WaitTimeoutError } from './errors.js';
-export type { CallRef, HangupInput, OriginateInput, RedirectInput, RowOptions } from './row-input.js';
+export type { CallRef, HangupInput, OriginateInput, RedirectInput, RowOptions } from '../shared/queue/row-input.js';
 export { openDatabase, migrateToLatest, type AmiqDatabase } from '../shared/db/index.js';
 export { CALL_STATES, QUEUE_STATUSES, TERMINAL_STATUSES, type CallState, type QueueRow, type QueueStatus } from '../shared/db/schema.js';
 export type { EnqueueInput, ParamScalar, RowParams } from '../shared/queue/index.js';

@@ -1,6 +1,6 @@
 import { e1ChannelNumber } from './channel-name.js';
 import type { ChannelMap } from './channel-map.js';
-import { POSITIONS, channelMask, encodeFrame } from './frame.js';
+import { POSITIONS, channelMask, encodeFrame } from '../shared/heartbeat-protocol/frame.js';
 
 /** The 8 bytes of the next reply. Buffers may be shared between replies: never mutate one. */
 export type FrameSource = () => Buffer;

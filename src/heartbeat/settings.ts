@@ -1,5 +1,5 @@
 import type { AmiqConfig } from '../shared/config/index.js';
-import { HeartbeatError } from './errors.js';
+import { HeartbeatError } from '../shared/heartbeat-protocol/errors.js';
 
 export interface HeartbeatSettings {
   bind: string;

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { isIPv6, type AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { AllowList } from './allow-list.js';
-import { HeartbeatBindError } from './errors.js';
+import { HeartbeatBindError } from '../shared/heartbeat-protocol/errors.js';
 import type { FrameSource } from './frame-source.js';
 
 /**

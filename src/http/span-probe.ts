@@ -1,5 +1,5 @@
-import { bitChannel, POSITIONS } from '../heartbeat/frame.js';
-import { probe } from '../heartbeat/probe-client.js';
+import { bitChannel, POSITIONS } from '../shared/heartbeat-protocol/frame.js';
+import { probe } from '../shared/heartbeat-protocol/probe-client.js';
 import type { AmiqConfig } from '../shared/config/index.js';
 
 /** One B-channel of the E1 span as the heartbeat reports it. */

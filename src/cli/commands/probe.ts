@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { ProbeTimeoutError } from '../../heartbeat/errors.js';
-import { probe, type ProbeResult } from '../../heartbeat/probe-client.js';
+import { ProbeTimeoutError } from '../../shared/heartbeat-protocol/errors.js';
+import { probe, type ProbeResult } from '../../shared/heartbeat-protocol/probe-client.js';
 
 export interface ProbeCommandOptions {
   port: number;

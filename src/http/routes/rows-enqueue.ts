@@ -1,4 +1,4 @@
-import { hangupRow, originateRow, redirectRow, type CallRef, type RowOptions } from '../../client/row-input.js';
+import { hangupRow, originateRow, redirectRow, type CallRef, type RowOptions } from '../../shared/queue/row-input.js';
 import type { EnqueueInput, ParamScalar, RowParams } from '../../shared/queue/index.js';
 import { scopeOf } from '../auth/auth-hook.js';
 import type { AmiqRoutePlugin } from '../deps.js';

@@ -1,4 +1,4 @@
-import type { EnqueueInput, ParamScalar, RowParams } from '../shared/queue/index.js';
+import type { EnqueueInput, ParamScalar, RowParams } from './enqueue.js';
 
 /** Columns every kind of row may set besides its action's own. */
 export interface RowOptions {
