@@ -111,16 +111,29 @@ it('reports real figures after real actions: rows by status, latencies, sent act
   replies.close();
   sim.faults.dropAfterActions(1, { action: 'ExtensionState' });
   await database.db.insertInto('manager_queue').values({ action: 'ExtensionState', params: '{"Exten":"100","Context":"default"}' }).execute();
+  const wanted = {
+    heartbeatRequests: 3,
+    reconnects: 1,
+    connected: 1,
+    sent: sentBefore + 6,
+    sentToResponse: 5,
+  };
+  let seen = {};
+  const figures = (text: string) => ({
+    heartbeatRequests: sample(text, 'amiq_heartbeat_requests_total', 'server="default"'),
+    reconnects: sample(text, 'amiq_ami_reconnects_total', 'server="default",worker="action-sender"'),
+    connected: sample(text, 'amiq_ami_connected', 'server="default",worker="action-sender"'),
+    sent: sample(text, 'amiq_actions_sent_total', 'server="default"'),
+    sentToResponse: sample(text, 'amiq_sent_to_response_seconds_count', 'server="default"'),
+  });
   await until(async () => {
-    const text = await scrape();
-    return (
-      sample(text, 'amiq_heartbeat_requests_total', 'server="default"') === 3 &&
-      sample(text, 'amiq_ami_reconnects_total', 'server="default",worker="action-sender"') === 1 &&
-      sample(text, 'amiq_ami_connected', 'server="default",worker="action-sender"') === 1 &&
-      sample(text, 'amiq_actions_sent_total', 'server="default"') === sentBefore + 6 &&
-      sample(text, 'amiq_sent_to_response_seconds_count', 'server="default"') === 5
-    );
-  }, 'figures in the scrape');
+    seen = figures(await scrape());
+    return JSON.stringify(seen) === JSON.stringify(wanted);
+  }, 'figures in the scrape').catch((err: Error) => {
+    // Say which figure is off, not only that one is.
+    expect(seen).toEqual(wanted);
+    throw err;
+  });
 
   const text = await scrape();
   expect(sample(text, 'amiq_queue_rows', 'server="default",status="SUCCESS"')).toBe(5);

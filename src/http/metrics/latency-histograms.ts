@@ -1,11 +1,9 @@
 import { Histogram, type Registry } from 'prom-client';
 import type { ChangeFeed } from '../change-feed/change-feed.js';
 import type { ChangeEntry } from '../change-feed/change-entry.js';
-import { TERMINAL_STATUSES } from '../../shared/db/schema.js';
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
-const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_STATUSES);
-/** Rows followed at once; past this (rows the feed saw but never saw finish), the oldest are forgotten. */
+/** Rows remembered as observed; past this, those changed longest ago are forgotten. */
 const MAX_FOLLOWED = 100_000;
 const SENT = 1;
 const ANSWERED = 2;
@@ -47,11 +45,12 @@ export function latencyHistograms(registry: Registry, feed: ChangeFeed): { stop(
       toResponse.observe({ server: row.server }, Math.max(0, seconds(row.sent_at, row.response_at)));
       flags |= ANSWERED;
     }
-    if (TERMINAL.has(row.status)) seen.delete(row.id);
-    else {
-      if (seen.size >= MAX_FOLLOWED) seen.delete(seen.keys().next().value!);
-      seen.set(row.id, flags);
-    }
+    // Kept past a terminal status too: each change entry carries the row as it is now, so the
+    // row's later changes (the listener's call progress after SUCCESS, or entries read after the
+    // last change) show the same times again. Most recently changed last; the oldest go first.
+    seen.delete(row.id);
+    if (seen.size >= MAX_FOLLOWED) seen.delete(seen.keys().next().value!);
+    seen.set(row.id, flags);
   };
   const onAdvance = (): void => {
     // Behind the ring (the feed's first read, or a burst larger than the ring): what it still holds.
