@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { freeUdpPort } from './helpers/free-udp-port.js';
 import pino from 'pino';
 import { Command } from 'commander';
 import { createAllowList } from '../src/heartbeat/allow-list.js';
@@ -11,14 +12,6 @@ const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
-
-/** A free UDP port for the probe's reply socket (probe binds it itself). */
-async function freePort(): Promise<number> {
-  const s = await ProbeSocket.open({ replyPort: 0, bind: '127.0.0.1' });
-  const port = s.port;
-  await s.close();
-  return port;
-}
 
 async function serve(frame: Buffer, replyPort: number): Promise<number> {
   const server = await startHeartbeatServer({
@@ -47,7 +40,7 @@ async function run(opts: Partial<ProbeCommandOptions> & { port: number; replyPor
 
 describe('amiq probe', () => {
   it('prints the channels up and the cleaner bit as a line', async () => {
-    const replyPort = await freePort();
+    const replyPort = await freeUdpPort();
     const port = await serve(encodeFrame(channelMask([1, 15, 17]), true), replyPort);
     const { code, out, err } = await run({ port, replyPort });
     expect(code, err.join('\n')).toBe(0);
@@ -55,7 +48,7 @@ describe('amiq probe', () => {
   });
 
   it('--json, with absolute numbers for a span starting at 32', async () => {
-    const replyPort = await freePort();
+    const replyPort = await freeUdpPort();
     const port = await serve(encodeFrame(channelMask([32, 48], 32), false), replyPort);
     const { code, out, err } = await run({ port, replyPort, json: true, spanFirst: 32 });
     expect(code, err.join('\n')).toBe(0);
@@ -69,7 +62,7 @@ describe('amiq probe', () => {
   });
 
   it('says none when nothing is up and the cleaner is not running', async () => {
-    const replyPort = await freePort();
+    const replyPort = await freeUdpPort();
     const port = await serve(encodeFrame(0, false), replyPort);
     const { out } = await run({ port, replyPort });
     expect(out[0]).toContain('channels up: none; meetme-cleaner: not running; raw 00 00 00 00 00 00 00 00');

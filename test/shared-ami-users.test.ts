@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProbeSocket } from '../src/shared/heartbeat-protocol/probe-client.js';
+import { freeUdpPort } from './helpers/free-udp-port.js';
 import { parse as parseToml } from 'smol-toml';
 import { amiUserFor, ConfigError, defaultConfig, loadConfig, parseConfig } from '../src/shared/config/index.js';
 import { exampleConfigToml } from '../src/shared/config/example.js';
@@ -87,9 +87,7 @@ describe('each worker logs in as its own manager.conf user (amiq start, simulato
         { username: 'amiq-cleaner', secret: SECRETS.cleaner, write: true },
       ],
     });
-    const udp = await ProbeSocket.open({ replyPort: 0, bind: '127.0.0.1' });
-    const port = udp.port;
-    await udp.close();
+    const port = await freeUdpPort();
     config = join(dir, 'amiq.toml');
     writeFileSync(
       config,
